@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { KnowledgeStore, StoredDocument } from '../storage/knowledge-store.js';
+import { chunkDocument } from './chunker.js';
+import { listKnowledgeFiles, loadDocumentFile } from './loaders.js';
+import type { Chunk } from './types.js';
+
+/** Bump when the loaders or the chunker change what they produce, so that every file is re-chunked. */
+export const PIPELINE_VERSION = 1;
+
+export interface IngestFailure {
+  file: string;
+  reason: string;
+}
+
+export interface IngestReport {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  failed: IngestFailure[];
+  /** Chunks written by this run. */
+  chunksWritten: number;
+}
+
+export interface IngestOptions {
+  store: KnowledgeStore;
+  dir: string;
+  chunkMaxChars: number;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+/**
+ * Brings the store in line with a knowledge folder: new and changed files are loaded and chunked,
+ * files that are gone are removed, unchanged files (same bytes, same pipeline) are not touched.
+ * A file that fails to load is reported and keeps its previous version, if any; the other files are
+ * still ingested. All writes of a run happen in one transaction.
+ */
+export async function ingestKnowledge(options: IngestOptions): Promise<IngestReport> {
+  const { store, dir } = options;
+  const report: IngestReport = { added: [], changed: [], removed: [], unchanged: [], failed: [], chunksWritten: 0 };
+  const files = await listKnowledgeFiles(dir);
+  const stored = await store.listDocuments();
+  const byPath = new Map(stored.map((d) => [d.sourcePath, d]));
+  const seenIds = new Map<string, string>();
+  const keepPaths = new Set<string>();
+  const pending: { doc: StoredDocument; chunks: Chunk[]; isNew: boolean }[] = [];
+
+  for (const [i, absolute] of files.entries()) {
+    const relative = toRelative(dir, absolute);
+    options.onProgress?.(i, files.length, relative);
+    keepPaths.add(relative);
+    try {
+      const hash = await contentHash(absolute, options.chunkMaxChars);
+      const previous = byPath.get(relative);
+      if (previous && previous.contentHash === hash) {
+        claimId(seenIds, previous.id, relative);
+        report.unchanged.push(relative);
+        continue;
+      }
+      const loaded = await loadDocumentFile(absolute, dir);
+      claimId(seenIds, loaded.meta.id, relative);
+      const chunks = chunkDocument(loaded, { maxChars: options.chunkMaxChars });
+      if (chunks.length === 0) throw new Error('the document has no text to index');
+      pending.push({
+        doc: { id: loaded.meta.id, sourcePath: relative, contentHash: hash, meta: loaded.meta },
+        chunks,
+        isNew: !previous,
+      });
+    } catch (error) {
+      report.failed.push({ file: relative, reason: reasonOf(error) });
+    }
+  }
+  options.onProgress?.(files.length, files.length, '');
+
+  const toSave = pending.filter(({ doc }) => {
+    // An id taken over from a file that is still there but failed to load would silently replace it.
+    const owner = stored.find((d) => d.id === doc.id && d.sourcePath !== doc.sourcePath);
+    if (owner && keepPaths.has(owner.sourcePath) && !pending.some((p) => p.doc.sourcePath === owner.sourcePath)) {
+      report.failed.push({ file: doc.sourcePath, reason: `duplicate id "${doc.id}" (also used by ${owner.sourcePath})` });
+      return false;
+    }
+    return true;
+  });
+  const failedPaths = new Set(report.failed.map((f) => f.file));
+  const savedIds = new Set(toSave.map((p) => p.doc.id));
+  const gone = stored.filter(
+    (doc) => !keepPaths.has(doc.sourcePath) && !failedPaths.has(doc.sourcePath) && !savedIds.has(doc.id),
+  );
+
+  await store.applyChanges(toSave, gone.map((d) => d.id));
+  for (const { doc, chunks, isNew } of toSave) {
+    report.chunksWritten += chunks.length;
+    (isNew ? report.added : report.changed).push(doc.sourcePath);
+  }
+  report.removed.push(...gone.map((d) => d.sourcePath));
+  return report;
+}
+
+function claimId(seen: Map<string, string>, id: string, file: string): void {
+  const other = seen.get(id);
+  if (other) throw new Error(`duplicate id "${id}" (also used by ${other})`);
+  seen.set(id, file);
+}
+
+function toRelative(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+/** Hash of the file, any metadata sidecar beside it, and the pipeline settings. */
+async function contentHash(file: string, chunkMaxChars: number): Promise<string> {
+  const hash = createHash('sha256').update(`v${PIPELINE_VERSION}:${chunkMaxChars}\u0000`);
+  hash.update(await readFile(file));
+  const stem = file.replace(/\.[^./\\]+$/, '');
+  for (const sidecar of [`${stem}.meta.yaml`, `${stem}.meta.yml`, `${stem}.meta.json`, `${file}.meta.yaml`, `${file}.meta.yml`, `${file}.meta.json`]) {
+    const bytes = await readFile(sidecar).catch(() => undefined);
+    if (bytes) hash.update(`\u0000${path.basename(sidecar)}\u0000`).update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+function reasonOf(error: unknown): string {
+  if (error && typeof error === 'object' && 'reason' in error && typeof error.reason === 'string') return error.reason;
+  return error instanceof Error ? error.message : String(error);
+}

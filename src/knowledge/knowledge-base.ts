@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createEmbeddingsSetup, type EmbeddingsSetup } from '../retrieval/embeddings.js';
+import { HybridSearcher } from '../retrieval/hybrid-search.js';
+import { RETRIEVAL_SETTINGS, type RetrievalSettings } from '../retrieval/settings.js';
+import { Database } from '../storage/database.js';
+import { SqliteKnowledgeStore, type KnowledgeStore } from '../storage/knowledge-store.js';
+import { AbbreviationDictionary } from '../text/abbreviations.js';
+import { ingestKnowledge, type IngestReport } from './ingest.js';
+
+/**
+ * The knowledge base as the rest of the program sees it: the store (source of truth), ingest, and a
+ * searcher over the current snapshot, rebuilt after every ingest that changed something.
+ */
+export class KnowledgeBase {
+  private searcherPromise: Promise<HybridSearcher> | undefined;
+
+  private constructor(
+    readonly db: Database,
+    readonly store: KnowledgeStore,
+    private readonly config: Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile'>,
+    private readonly embeddings: EmbeddingsSetup,
+    readonly settings: RetrievalSettings,
+    private readonly logger?: Logger,
+  ) {}
+
+  static async open(
+    config: Pick<AppConfig, 'databaseFile' | 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'>,
+    options: { logger?: Logger; settings?: RetrievalSettings; db?: Database } = {},
+  ): Promise<KnowledgeBase> {
+    const settings = options.settings ?? RETRIEVAL_SETTINGS;
+    const db = options.db ?? (await Database.open(config.databaseFile));
+    return new KnowledgeBase(
+      db,
+      new SqliteKnowledgeStore(db),
+      config,
+      createEmbeddingsSetup(config.embeddings, settings),
+      settings,
+      options.logger,
+    );
+  }
+
+  /** The abbreviation dictionary, re-read on every searcher rebuild so that admins' edits take effect. */
+  loadDictionary(): AbbreviationDictionary {
+    const file = this.config.abbreviationsFile;
+    if (!existsSync(file)) {
+      this.logger?.warn({ file }, 'abbreviation dictionary not found; queries are not expanded');
+      return AbbreviationDictionary.empty();
+    }
+    return AbbreviationDictionary.load(file);
+  }
+
+  async ingest(
+    options: { dir?: string; onProgress?: (done: number, total: number, file: string) => void } = {},
+  ): Promise<IngestReport> {
+    const report = await ingestKnowledge({
+      store: this.store,
+      dir: options.dir ?? this.config.knowledgeDir,
+      chunkMaxChars: this.settings.chunkMaxChars,
+      onProgress: options.onProgress,
+    });
+    if (report.added.length || report.changed.length || report.removed.length) this.searcherPromise = undefined;
+    return report;
+  }
+
+  /** The searcher over the stored passages (built once, then reused until the next changing ingest). */
+  searcher(): Promise<HybridSearcher> {
+    this.searcherPromise ??= this.buildSearcher().catch((error: unknown) => {
+      this.searcherPromise = undefined;
+      throw error;
+    });
+    return this.searcherPromise;
+  }
+
+  private async buildSearcher(): Promise<HybridSearcher> {
+    const started = performance.now();
+    const passages = await this.store.listPassages();
+    const searcher = await HybridSearcher.create({
+      passages,
+      dictionary: this.loadDictionary(),
+      settings: this.settings,
+      embeddings: this.embeddings,
+      vectorRoot: this.config.vectorDir,
+      onRebuild: () => this.logger?.info({ passages: passages.length }, 'rebuilding the vector index'),
+    });
+    this.logger?.debug({ passages: passages.length, ms: Math.round(performance.now() - started) }, 'searcher ready');
+    return searcher;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** A YAML date (parsed by gray-matter into a Date) or an ISO `YYYY-MM-DD` string, kept as `YYYY-MM-DD`. */
+const isoDate = z
+  .union([z.date(), z.string()])
+  .transform((value, ctx) => {
+    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    const date = match ? new Date(`${text}T00:00:00Z`) : null;
+    if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a valid date (YYYY-MM-DD): ${String(value)}` });
+      return z.NEVER;
+    }
+    return text;
+  });
+
+const stringList = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+export const DOCUMENT_STATUSES = ['in_force', 'superseded', 'partly_superseded', 'draft', 'unknown'] as const;
+
+/**
+ * Front matter every knowledge document carries (Markdown front matter, a sidecar `.meta.yaml`,
+ * or the admin upload form).
+ */
+export const documentMetaSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes'),
+    title: z.string().min(3),
+    doc_number: z.string().optional(),
+    doc_type: z.string().optional(),
+    /** Short label used at the head of citations, e.g. "Nghị định 131/2021/NĐ-CP". Defaults to doc_number or title. */
+    citation: z.string().optional(),
+    issuer: z.string().optional(),
+    issued: isoDate.optional(),
+    effective: isoDate.optional(),
+    status: z.enum(DOCUMENT_STATUSES).default('in_force'),
+    superseded_by: z.string().optional(),
+    topic: stringList.optional(),
+    source_url: stringList.optional(),
+    verified: z.boolean().default(false),
+    reviewed: isoDate.optional(),
+  })
+  .passthrough()
+  .superRefine((meta, ctx) => {
+    if (meta.status === 'superseded' && !meta.superseded_by) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['superseded_by'], message: 'a superseded document must name superseded_by' });
+    }
+  });
+
+export type DocumentMeta = z.output<typeof documentMetaSchema>;
+
+/** A source file read into text, before chunking. */
+export interface LoadedDocument {
+  meta: DocumentMeta;
+  /** Body text (front matter removed), Unicode NFC. */
+  body: string;
+  /** 'markdown' bodies are chunked on headings as well as on legal structure. */
+  format: 'markdown' | 'text';
+  /** Path relative to the knowledge folder, with forward slashes. */
+  sourcePath: string;
+}
+
+/** One retrievable passage with its citation path. */
+export interface Chunk {
+  /** `${docId}#${ordinal}` */
+  id: string;
+  docId: string;
+  ordinal: number;
+  /** Human citation, e.g. "Nghị định 131/2021/NĐ-CP, Điều 5, Khoản 2" or "Thủ tục trợ cấp mai táng › Hồ sơ". */
+  citation: string;
+  /** Heading path inside the document, e.g. ["Chương II", "Điều 5. …", "Khoản 2"]. */
+  path: string[];
+  /** Heading line(s) shown above the text: the document title and the section heading. */
+  heading: string;
+  text: string;
+}

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chunkDocument, citationLabel } from './chunker.js';
+import { listKnowledgeFiles, loadDocumentFile } from './loaders.js';
+import type { LoadedDocument } from './types.js';
+
+export interface KnowledgeProblem {
+  file: string;
+  problem: string;
+}
+
+/** The phrase every unverified fact carries in the knowledge documents. */
+export const UNVERIFIED_CAUTION = 'chưa có văn bản xác nhận';
+
+/**
+ * Checks a knowledge folder the way an admin's review would: every file loads with complete front
+ * matter (source, review date, topic, type, status), ids are unique, text is NFC, and every chunk gets
+ * a citation that starts with the document's label. Returns the problems (empty when all is well).
+ */
+export async function validateKnowledgeFolder(
+  dir: string,
+  options: { chunkMaxChars: number },
+): Promise<{ documents: LoadedDocument[]; problems: KnowledgeProblem[] }> {
+  const problems: KnowledgeProblem[] = [];
+  const documents: LoadedDocument[] = [];
+  const owners = new Map<string, string>();
+  for (const absolute of await listKnowledgeFiles(dir)) {
+    const file = path.relative(dir, absolute).split(path.sep).join('/');
+    const report = (problem: string) => problems.push({ file, problem });
+    let doc: LoadedDocument;
+    try {
+      doc = await loadDocumentFile(absolute, dir);
+    } catch (error) {
+      report(error && typeof error === 'object' && 'reason' in error ? String(error.reason) : String(error));
+      continue;
+    }
+    documents.push(doc);
+    const raw = await readFile(absolute);
+    if (/\.(md|markdown|txt)$/i.test(absolute)) {
+      const text = raw.toString('utf8');
+      if (text !== text.normalize('NFC')) report('text is not Unicode NFC');
+    }
+    const { meta } = doc;
+    const owner = owners.get(meta.id);
+    if (owner) report(`duplicate id "${meta.id}" (also used by ${owner})`);
+    else owners.set(meta.id, file);
+    if (!meta.source_url?.length) report('source_url: missing');
+    if (!meta.reviewed) report('reviewed: missing (the date a person last checked the content)');
+    if (!meta.topic?.length) report('topic: missing');
+    if (!meta.doc_type) report('doc_type: missing');
+    const chunks = chunkDocument(doc, { maxChars: options.chunkMaxChars });
+    if (chunks.length === 0) report('no text to index');
+    const label = citationLabel(meta);
+    for (const chunk of chunks) {
+      if (!chunk.citation.startsWith(label) || chunk.citation.trim() === '') {
+        report(`chunk ${chunk.ordinal}: citation "${chunk.citation}" does not start with "${label}"`);
+      }
+    }
+  }
+  return { documents, problems };
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { StoredPassage } from '../storage/knowledge-store.js';
+import type { AbbreviationDictionary } from '../text/abbreviations.js';
+import { analyzeQuery } from '../text/query.js';
+import type { EmbeddingsSetup } from './embeddings.js';
+import { LexicalIndex, topK } from './lexical-index.js';
+import type { RetrievalSettings } from './settings.js';
+import { VectorIndex } from './vector-index.js';
+
+/** One retrieved passage with every score that led to its rank. */
+export interface ScoredPassage {
+  passage: StoredPassage;
+  /** Fused score in [0, 1]: (1 − w)·BM25F/best BM25F + w·cosine. */
+  score: number;
+  /** Raw BM25F score (0 when the passage matched no query term). */
+  lexicalScore: number;
+  /** BM25F score divided by the best one of this query. */
+  lexicalNormalized: number;
+  /** BM25F score divided by what a passage matching every query term strongly would get: how much of the question is covered. */
+  lexicalCoverage: number;
+  /** Cosine similarity of query and passage vectors (not a distance). */
+  vectorSimilarity: number;
+}
+
+export interface SearchResult {
+  hits: ScoredPassage[];
+  /** The question as the engine understood it (abbreviations expanded). */
+  expandedQuery: string;
+  typedWithDiacritics: boolean;
+}
+
+/** The text each passage is indexed and embedded under. */
+export function passageTitle(p: StoredPassage): string {
+  return p.heading || p.meta.title;
+}
+export function passageEmbeddingText(p: StoredPassage): string {
+  return `${passageTitle(p)}\n${p.text}`;
+}
+
+/**
+ * Hybrid retrieval over one snapshot of the passages: the BM25F lexical index and the HNSW vector
+ * index, fused on scores (unlike langchain's EnsembleRetriever, which keeps only ranks).
+ */
+export class HybridSearcher {
+  private constructor(
+    readonly passages: readonly StoredPassage[],
+    private readonly lexical: LexicalIndex,
+    private readonly vector: VectorIndex | undefined,
+    private readonly embeddings: EmbeddingsInterface | undefined,
+    private readonly dictionary: AbbreviationDictionary,
+    readonly settings: RetrievalSettings,
+  ) {}
+
+  /**
+   * Builds the lexical index in memory and loads the vector index from `vectorRoot`, rebuilding it
+   * (into a new version folder, swapped atomically) when it is missing or was built from other passages
+   * or another embedding model.
+   */
+  static async create(options: {
+    passages: readonly StoredPassage[];
+    dictionary: AbbreviationDictionary;
+    settings: RetrievalSettings;
+    embeddings: EmbeddingsSetup;
+    vectorRoot: string;
+    onRebuild?: () => void;
+  }): Promise<HybridSearcher> {
+    const { passages, settings } = options;
+    const lexical = LexicalIndex.build(
+      passages.map((p) => ({ title: passageTitle(p), body: p.text })),
+      settings.bm25,
+    );
+    const fingerprint = fingerprintOf(passages, options.embeddings.describe(), settings);
+    const manifest = await VectorIndex.readManifest(options.vectorRoot);
+    let vector: VectorIndex | undefined;
+    let embeddings: EmbeddingsInterface | undefined;
+    if (manifest?.fingerprint === fingerprint) {
+      embeddings = await options.embeddings.restore((manifest.embedding['state'] ?? {}) as Record<string, unknown>);
+      vector = await VectorIndex.load(options.vectorRoot, embeddings);
+    }
+    if (!vector) {
+      options.onRebuild?.();
+      const texts = passages.map(passageEmbeddingText);
+      const prepared = await options.embeddings.prepare(texts);
+      embeddings = prepared.embeddings;
+      vector = await VectorIndex.build(
+        options.vectorRoot,
+        passages.map((p, i) => ({ id: p.id, text: texts[i]! })),
+        embeddings,
+        { fingerprint, embedding: { ...options.embeddings.describe(), state: prepared.state } },
+        settings.hnsw,
+      );
+    }
+    return new HybridSearcher(passages, lexical, vector, embeddings, options.dictionary, settings);
+  }
+
+  get size(): number {
+    return this.passages.length;
+  }
+
+  /**
+   * The `k` best passages. `candidates` (default from the settings) is how many each leg contributes;
+   * `vectorWeight` overrides the fusion weight (0 = lexical leg alone, 1 = vector leg alone), for evaluation.
+   */
+  async search(query: string, k: number, options: { candidates?: number; vectorWeight?: number } = {}): Promise<SearchResult> {
+    const analysis = analyzeQuery(query, this.dictionary, this.settings.query);
+    const vectorWeight = options.vectorWeight ?? this.settings.vectorWeight;
+    const candidates = Math.max(k, options.candidates ?? this.settings.candidates);
+    const lexicalScores = this.lexical.scoreAll(analysis.terms);
+    const lexicalTop = topIndices(lexicalScores, candidates);
+    const best = lexicalTop.length ? lexicalScores[lexicalTop[0]!]! : 0;
+    const possible = this.lexical.maxPossibleScore(analysis.terms);
+
+    const similarity = new Map<number, number>();
+    if (this.vector && this.embeddings && vectorWeight > 0 && this.vector.size > 0) {
+      const queryVector = await this.embeddings.embedQuery(analysis.expanded || query);
+      for (const hit of this.vector.search(queryVector, candidates, this.settings.hnsw.efSearch)) {
+        similarity.set(hit.index, hit.similarity);
+      }
+      for (const index of lexicalTop) {
+        if (!similarity.has(index)) similarity.set(index, this.vector.similarity(queryVector, index));
+      }
+    }
+
+    const pool = new Set<number>(vectorWeight < 1 ? [...lexicalTop, ...similarity.keys()] : similarity.keys());
+    const hits: ScoredPassage[] = [];
+    for (const index of pool) {
+      const lexicalScore = lexicalScores[index]!;
+      const lexicalNormalized = best > 0 ? lexicalScore / best : 0;
+      const vectorSimilarity = Math.max(0, similarity.get(index) ?? 0);
+      const score = (1 - vectorWeight) * lexicalNormalized + vectorWeight * vectorSimilarity;
+      if (score <= 0) continue;
+      hits.push({
+        passage: this.passages[index]!,
+        score,
+        lexicalScore,
+        lexicalNormalized,
+        lexicalCoverage: possible > 0 ? Math.min(1, lexicalScore / possible) : 0,
+        vectorSimilarity,
+      });
+    }
+    hits.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
+    return { hits: hits.slice(0, k), expandedQuery: analysis.expanded, typedWithDiacritics: analysis.typedWithDiacritics };
+  }
+}
+
+function topIndices(scores: Float64Array, k: number): number[] {
+  return topK(scores, k).map((h) => h.index);
+}
+
+/** What the vector index was built from: passage ids and texts, the embedding model and the HNSW settings. */
+export function fingerprintOf(
+  passages: readonly StoredPassage[],
+  embedding: Record<string, unknown>,
+  settings: RetrievalSettings,
+): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ embedding, hnsw: settings.hnsw }));
+  for (const p of passages) hash.update(`\u0000${p.id}\u0001${passageEmbeddingText(p)}`);
+  return hash.digest('hex');
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import sqlite3 from 'sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+export type SqlValue = string | number | bigint | Buffer | null;
+export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
+
+/**
+ * A small promise wrapper over one sqlite3 connection: parameterised statements only, WAL mode,
+ * foreign keys on, and an ordered list of migrations applied at open.
+ */
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly db: sqlite3.Database,
+    readonly file: string,
+  ) {}
+
+  static async open(file: string): Promise<Database> {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(file, (err) => (err ? reject(wrapError(err, `cannot open database ${file}`)) : resolve(db)));
+    });
+    raw.configure('busyTimeout', 5000);
+    const db = new Database(raw, file);
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+    await db.migrate();
+    return db;
+  }
+
+  run(sql: string, params: SqlParams = []): Promise<{ changes: number; lastID: number }> {
+    return new Promise((resolve, reject) => {
+      this.db.run(sql, params, function onRun(err) {
+        if (err) reject(wrapError(err, sql));
+        else resolve({ changes: this.changes, lastID: this.lastID });
+      });
+    });
+  }
+
+  get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get(sql, params, (err, row) => (err ? reject(wrapError(err, sql)) : resolve(row as T | undefined)));
+    });
+  }
+
+  all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.db.all(sql, params, (err, rows) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[])));
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.db.exec(sql, (err) => (err ? reject(wrapError(err, sql)) : resolve()));
+    });
+  }
+
+  /**
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. Transactions on this
+   * connection are serialised, so two callers never interleave their statements.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      await this.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        await this.exec('COMMIT');
+        return result;
+      } catch (error) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  }
+
+  private async migrate(): Promise<void> {
+    await this.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const done = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await this.transaction(async () => {
+        await this.exec(migration.sql);
+        await this.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [
+          migration.version,
+          new Date().toISOString(),
+        ]);
+      });
+    }
+  }
+}
+
+function wrapError(err: Error, context: string): Error {
+  const short = context.replace(/\s+/g, ' ').slice(0, 120);
+  return new Error(`SQLite: ${err.message} (in: ${short})`, { cause: err });
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { fold } from './normalize.js';
+import { tokenize, type Token } from './tokenize.js';
+
+/**
+ * Abbreviation and synonym dictionary: "ncc" → "người có công". Keys are matched on the folded form
+ * of one query syllable (so "nđ" and "nd" both hit), or on a folded phrase of several syllables.
+ */
+export class AbbreviationDictionary {
+  private readonly entries = new Map<string, Token[][]>();
+  private longestKey = 1;
+
+  static empty(): AbbreviationDictionary {
+    return new AbbreviationDictionary();
+  }
+
+  /**
+   * Parses the TSV format: `abbreviation<TAB>expansion`, `#` comments and blank lines ignored.
+   * Several lines may share an abbreviation (all expansions are used).
+   * @throws Error naming the line when a line has no tab or an empty side.
+   */
+  static parse(tsv: string, sourceName = 'abbreviations'): AbbreviationDictionary {
+    const dict = new AbbreviationDictionary();
+    tsv.normalize('NFC').split(/\r?\n/).forEach((line, index) => {
+      const trimmed = line.trim();
+      if (!trimmed || trimmed.startsWith('#')) return;
+      const [abbr, expansion, ...extra] = line.split('\t').map((part) => part.trim());
+      if (!abbr || !expansion || extra.some((e) => e.length > 0)) {
+        throw new Error(`${sourceName}:${index + 1}: expected "abbreviation<TAB>expansion", got "${trimmed}"`);
+      }
+      dict.add(abbr, expansion);
+    });
+    return dict;
+  }
+
+  static load(path: string): AbbreviationDictionary {
+    return AbbreviationDictionary.parse(readFileSync(path, 'utf8'), path);
+  }
+
+  add(abbreviation: string, expansion: string): void {
+    const keyTokens = tokenize(abbreviation);
+    const expansionTokens = tokenize(expansion);
+    if (keyTokens.length === 0 || expansionTokens.length === 0) return;
+    const key = keyTokens.map((t) => t.folded).join(' ');
+    const list = this.entries.get(key) ?? [];
+    if (!list.some((e) => e.map((t) => t.accented).join(' ') === expansionTokens.map((t) => t.accented).join(' '))) {
+      list.push(expansionTokens);
+    }
+    this.entries.set(key, list);
+    this.longestKey = Math.max(this.longestKey, keyTokens.length);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Expansions for the phrase starting at `tokens[start]`, longest key first; `length` is how many tokens it covers. */
+  match(tokens: Token[], start: number): { length: number; expansions: Token[][] } | undefined {
+    for (let length = Math.min(this.longestKey, tokens.length - start); length >= 1; length--) {
+      const key = tokens
+        .slice(start, start + length)
+        .map((t) => t.folded)
+        .join(' ');
+      const expansions = this.entries.get(key);
+      if (expansions) return { length, expansions };
+    }
+    return undefined;
+  }
+
+  /** Human-readable expansion of a whole text (used in logs and the admin page). */
+  expandText(text: string): string {
+    const tokens = tokenize(text);
+    const out: string[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const hit = this.match(tokens, i);
+      if (hit) {
+        out.push(hit.expansions[0]!.map((t) => t.accented).join(' '));
+        i += hit.length;
+      } else {
+        out.push(tokens[i]!.accented);
+        i += 1;
+      }
+    }
+    return out.join(' ');
+  }
+}
+
+/** Folded lookup key of an abbreviation, exposed for validation tools. */
+export function abbreviationKey(abbreviation: string): string {
+  return fold(abbreviation.toLowerCase()).trim();
+}
