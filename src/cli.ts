@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
+import { registerAskCommand } from './cli/ask-command.js';
 import { registerChatCommand } from './cli/chat-command.js';
+import { createCliContext } from './cli/context.js';
+import { registerTicketCommands } from './cli/ticket-commands.js';
+import { createApp } from './app.js';
 import { registerEvalCommand } from './cli/eval-command.js';
 import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
 
@@ -13,6 +17,12 @@ const program = new Command()
 registerKnowledgeCommands(program);
 registerEvalCommand(program);
 registerChatCommand(program);
+registerAskCommand(program);
+registerTicketCommands(program, async () => {
+  const context = createCliContext();
+  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  return { service: app.escalation, users: app.stores.users, close: () => app.close() };
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -29,6 +29,15 @@ const envSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: optionalText,
   OLLAMA_BASE_URL: optionalUrl,
+
+  ACCESS_POLICY: z.enum(['open', 'registered']).default('open'),
+  ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.45),
+  OUT_OF_DOMAIN_BELOW: z.coerce.number().min(0).max(1).default(0.3),
+  AMBIGUITY_MARGIN: z.coerce.number().min(0).max(1).default(0.02),
+  CURATED_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
+  MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),
+  MEMORY_TTL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+  TICKET_REMINDER_MINUTES: z.coerce.number().min(1).max(30 * 24 * 60).default(240),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -53,6 +62,16 @@ export interface AppConfig {
     timeoutMs: number;
     baseUrl?: string;
     apiKey?: string;
+  };
+  assistant: {
+    accessPolicy: 'open' | 'registered';
+    minConfidence: number;
+    outOfDomainBelow: number;
+    ambiguityMargin: number;
+    curatedMinSimilarity: number;
+    maxQuestionChars: number;
+    memoryTtlMs: number;
+    ticketReminderMs: number;
   };
 }
 
@@ -105,5 +124,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : path.join(knowledgeDir, 'abbreviations.tsv'),
     embeddings: { provider: e.EMBEDDINGS_PROVIDER, model: e.EMBEDDINGS_MODEL, ...remote(e.EMBEDDINGS_PROVIDER) },
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
+    assistant: {
+      accessPolicy: e.ACCESS_POLICY,
+      minConfidence: e.ANSWER_MIN_CONFIDENCE,
+      outOfDomainBelow: e.OUT_OF_DOMAIN_BELOW,
+      ambiguityMargin: e.AMBIGUITY_MARGIN,
+      curatedMinSimilarity: e.CURATED_MIN_SIMILARITY,
+      maxQuestionChars: e.MAX_QUESTION_CHARS,
+      memoryTtlMs: e.MEMORY_TTL_MINUTES * 60_000,
+      ticketReminderMs: e.TICKET_REMINDER_MINUTES * 60_000,
+    },
   };
 }

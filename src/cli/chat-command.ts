@@ -1,18 +1,35 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { createCliContext, openKnowledgeBase } from './context.js';
+import { createApp } from '../app.js';
+import { ChannelRouter } from '../escalation/outbound-port.js';
+import { terminalAsker } from './ask-command.js';
+import { createCliContext } from './context.js';
 
 export function registerChatCommand(program: Command): void {
   program
     .command('chat')
-    .description('Ask questions in the terminal (type a question, empty line or Ctrl-D to quit)')
-    .option('-k, --k <n>', 'sources shown per answer', (v) => Number(v), 3)
-    .action(async (options: { k: number }) => {
+    .description('Talk to the assistant in the terminal (empty line or Ctrl-D to quit); expert answers to your tickets appear here too')
+    .action(async () => {
       const context = createCliContext();
-      const kb = await openKnowledgeBase(context);
-      const searcher = await kb.searcher();
+      const app = await createApp(context.config, { logger: context.logger });
+      const searcher = await app.kb.searcher();
+      const asker = terminalAsker();
+      // Expert answers relayed to this terminal are printed as they arrive.
+      const router = new ChannelRouter();
+      router.register('cli', {
+        async send(message) {
+          if (message.chatId === asker.chatId) console.log(`\n📨 ${message.text}\n`);
+          return { ok: true };
+        },
+      });
+      await app.escalation.recoverInFlight();
+      const timer = setInterval(() => {
+        app.escalation.processOutbox(router).catch((error: unknown) => context.logger.error({ err: error }, 'outbox'));
+      }, 2000);
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-      console.log(`Trợ lý Xã — ${searcher.size} đoạn tri thức đã sẵn sàng. Gõ câu hỏi rồi Enter; dòng trống để thoát.`);
+      console.log(
+        `Trợ lý Xã — ${searcher.size} đoạn tri thức đã sẵn sàng. Gõ câu hỏi rồi Enter ("hỏi chuyên gia: …" để hỏi chuyên gia); dòng trống để thoát.`,
+      );
       try {
         for (;;) {
           let line: string;
@@ -22,20 +39,13 @@ export function registerChatCommand(program: Command): void {
             break; // input closed
           }
           if (!line) break;
-          const { hits } = await searcher.search(line, options.k);
-          if (hits.length === 0) {
-            console.log('Chưa tìm thấy nội dung phù hợp trong cơ sở tri thức.');
-            continue;
-          }
-          hits.forEach((hit, i) => {
-            const flat = hit.passage.text.replace(/\s+/g, ' ').trim();
-            console.log(`\n${i + 1}. ${flat.length > 600 ? flat.slice(0, 599) + '…' : flat}`);
-            console.log(`   Căn cứ: ${hit.passage.citation}${hit.passage.meta.verified ? '' : ' (chưa được xác minh đầy đủ)'}`);
-          });
+          const reply = await app.assistant.handle({ asker, text: line });
+          console.log(`\n${reply.text}`);
         }
       } finally {
+        clearInterval(timer);
         rl.close();
-        await kb.close();
+        await app.close();
       }
     });
 }

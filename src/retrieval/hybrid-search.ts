@@ -17,7 +17,7 @@ export interface ScoredPassage {
   lexicalScore: number;
   /** BM25F score divided by the best one of this query. */
   lexicalNormalized: number;
-  /** BM25F score divided by what a passage matching every query term strongly would get: how much of the question is covered. */
+  /** IDF-weighted share of the question's words found in the passage (words unknown to the knowledge base weigh most). */
   lexicalCoverage: number;
   /** Cosine similarity of query and passage vectors (not a distance). */
   vectorSimilarity: number;
@@ -98,6 +98,18 @@ export class HybridSearcher {
     return this.passages.length;
   }
 
+  /** The vector of a question as the vector leg sees it (abbreviations expanded), or undefined without a vector leg. */
+  async embedQuestion(text: string): Promise<number[] | undefined> {
+    if (!this.embeddings) return undefined;
+    const analysis = analyzeQuery(text, this.dictionary, this.settings.query);
+    return this.embeddings.embedQuery(analysis.expanded || text);
+  }
+
+  /** The passages of one document, in order. */
+  passagesOf(docId: string): StoredPassage[] {
+    return this.passages.filter((p) => p.docId === docId);
+  }
+
   /**
    * The `k` best passages. `candidates` (default from the settings) is how many each leg contributes;
    * `vectorWeight` overrides the fusion weight (0 = lexical leg alone, 1 = vector leg alone), for evaluation.
@@ -109,7 +121,6 @@ export class HybridSearcher {
     const lexicalScores = this.lexical.scoreAll(analysis.terms);
     const lexicalTop = topIndices(lexicalScores, candidates);
     const best = lexicalTop.length ? lexicalScores[lexicalTop[0]!]! : 0;
-    const possible = this.lexical.maxPossibleScore(analysis.terms);
 
     const similarity = new Map<number, number>();
     if (this.vector && this.embeddings && vectorWeight > 0 && this.vector.size > 0) {
@@ -123,7 +134,7 @@ export class HybridSearcher {
     }
 
     const pool = new Set<number>(vectorWeight < 1 ? [...lexicalTop, ...similarity.keys()] : similarity.keys());
-    const hits: ScoredPassage[] = [];
+    const hits: (ScoredPassage & { index: number })[] = [];
     for (const index of pool) {
       const lexicalScore = lexicalScores[index]!;
       const lexicalNormalized = best > 0 ? lexicalScore / best : 0;
@@ -131,16 +142,21 @@ export class HybridSearcher {
       const score = (1 - vectorWeight) * lexicalNormalized + vectorWeight * vectorSimilarity;
       if (score <= 0) continue;
       hits.push({
+        index,
         passage: this.passages[index]!,
         score,
         lexicalScore,
         lexicalNormalized,
-        lexicalCoverage: possible > 0 ? Math.min(1, lexicalScore / possible) : 0,
+        lexicalCoverage: 0,
         vectorSimilarity,
       });
     }
     hits.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
-    return { hits: hits.slice(0, k), expandedQuery: analysis.expanded, typedWithDiacritics: analysis.typedWithDiacritics };
+    const top = hits.slice(0, k).map(({ index, ...hit }) => ({
+      ...hit,
+      lexicalCoverage: this.lexical.coverage(analysis.terms, index),
+    }));
+    return { hits: top, expandedQuery: analysis.expanded, typedWithDiacritics: analysis.typedWithDiacritics };
   }
 }
 

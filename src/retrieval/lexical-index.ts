@@ -200,13 +200,44 @@ export class LexicalIndex {
     return topK(this.scoreAll(terms), k);
   }
 
-  /** The best score any passage could reach for these terms (every term matched strongly): a scale for confidence. */
-  maxPossibleScore(terms: readonly QueryTerm[]): number {
-    const { k1 } = this.params;
-    let sum = 0;
-    for (const query of terms) sum += this.idfOf(this.postingsOf(query)) * query.weight * (k1 + 1);
-    return sum;
+  /**
+   * How much of the question one passage covers: the IDF-weighted share of the query's terms
+   * (syllables and syllable pairs, averaged) that occur in it. A term the index has never seen counts
+   * with the highest possible IDF, so a question about something the knowledge base does not know
+   * (thời tiết, kết hôn) covers little.
+   */
+  coverage(terms: readonly QueryTerm[], passage: number): number {
+    const unseen = Math.log(1 + (this.size + 0.5) / 0.5);
+    const total = [0, 0];
+    const matched = [0, 0];
+    for (const query of terms) {
+      if (query.alternative) continue;
+      const kind = query.term.includes(' ') ? 1 : 0;
+      const list = this.postingsOf(query);
+      const weight = (list ? this.idfOf(list) : unseen) * query.weight;
+      total[kind]! += weight;
+      if (list && contains(list.docs, passage)) matched[kind]! += weight;
+    }
+    const unigrams = total[0]! > 0 ? matched[0]! / total[0]! : 0;
+    // Adjacent pairs catch compounds whose syllables exist apart ("kết hôn": kết as in kết luận).
+    const bigrams = total[1]! > 0 ? matched[1]! / total[1]! : unigrams;
+    return (unigrams + bigrams) / 2;
   }
+
+}
+
+/** Binary search in ascending passage ids. */
+function contains(sorted: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 function average(values: Float64Array): number {

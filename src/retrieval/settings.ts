@@ -23,7 +23,7 @@ export const RETRIEVAL_SETTINGS: RetrievalSettings = {
   query: DEFAULT_QUERY_ANALYSIS,
   vectorWeight: 0.2,
   candidates: 100,
-  chunkMaxChars: 800,
+  chunkMaxChars: 700,
   hashing: { dimensions: 512, trigramWeight: 0.35, bigramWeight: 1 },
   hnsw: { m: 16, efConstruction: 100, efSearch: 100 },
 };

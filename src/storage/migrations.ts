@@ -30,4 +30,141 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Escalation to the province's experts: people, tickets with their append-only history, the
+    // outbox of messages to deliver (at least once, de-duplicated by key) and the curated answers.
+    version: 2,
+    sql: `
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        channel_user_id TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        commune TEXT,
+        role TEXT NOT NULL CHECK (role IN ('official', 'expert', 'admin')),
+        topics_json TEXT NOT NULL DEFAULT '[]',
+        approved INTEGER NOT NULL DEFAULT 0 CHECK (approved IN (0, 1)),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (channel, channel_user_id)
+      );
+      CREATE INDEX users_role ON users(role, active);
+
+      CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        asker_channel TEXT NOT NULL,
+        asker_chat_id TEXT NOT NULL,
+        asker_user_id TEXT NOT NULL,
+        asker_name TEXT,
+        asker_commune TEXT,
+        question TEXT NOT NULL,
+        topic TEXT,
+        reason TEXT NOT NULL,
+        context_json TEXT NOT NULL DEFAULT '[]',
+        confidence REAL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'assigned', 'answered', 'relay_pending', 'relayed', 'closed')),
+        expert_id INTEGER REFERENCES users(id),
+        answer TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        answered_at TEXT,
+        relayed_at TEXT,
+        last_reminded_at TEXT
+      );
+      CREATE INDEX tickets_status ON tickets(status, created_at);
+      CREATE INDEX tickets_asker ON tickets(asker_channel, asker_chat_id);
+
+      CREATE TABLE ticket_events (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail_json TEXT NOT NULL DEFAULT '{}',
+        at TEXT NOT NULL
+      );
+      CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
+      CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events
+      BEGIN
+        SELECT RAISE(ABORT, 'ticket_events is append-only');
+      END;
+      CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
+      BEGIN
+        SELECT RAISE(ABORT, 'ticket_events is append-only');
+      END;
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER REFERENCES tickets(id),
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('relay', 'notify', 'reminder')),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        dedup_key TEXT UNIQUE
+      );
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_chat ON outbox(channel, chat_id, status);
+      CREATE INDEX outbox_ticket ON outbox(ticket_id);
+
+      CREATE TABLE curated_answers (
+        id INTEGER PRIMARY KEY,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        source_ticket_id INTEGER REFERENCES tickets(id),
+        expert_id INTEGER REFERENCES users(id),
+        answered_at TEXT,
+        approved_by INTEGER REFERENCES users(id),
+        approved_at TEXT NOT NULL,
+        topic TEXT,
+        hits INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX curated_answers_ticket ON curated_answers(source_ticket_id) WHERE source_ticket_id IS NOT NULL;
+      CREATE INDEX curated_answers_active ON curated_answers(active);
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE question_log (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        display_name TEXT,
+        commune TEXT,
+        question TEXT NOT NULL,
+        query TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        reason TEXT,
+        ticket_id INTEGER,
+        curated_id INTEGER,
+        doc_id TEXT,
+        topic TEXT,
+        citations_json TEXT NOT NULL,
+        latency_ms REAL NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX question_log_created ON question_log(created_at);
+      CREATE INDEX question_log_chat ON question_log(channel, chat_id);
+      CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL REFERENCES question_log(id),
+        value TEXT NOT NULL CHECK (value IN ('helpful', 'unhelpful', 'expert')),
+        channel TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (question_id, user_id)
+      );
+    `,
+  },
 ];

@@ -7,7 +7,7 @@ import { tokenize, type Token } from './tokenize.js';
  * of one query syllable (so "nđ" and "nd" both hit), or on a folded phrase of several syllables.
  */
 export class AbbreviationDictionary {
-  private readonly entries = new Map<string, Token[][]>();
+  private readonly entries = new Map<string, { kind: 'abbreviation' | 'synonym'; expansions: Token[][] }>();
   private longestKey = 1;
 
   static empty(): AbbreviationDictionary {
@@ -42,11 +42,12 @@ export class AbbreviationDictionary {
     const expansionTokens = tokenize(expansion);
     if (keyTokens.length === 0 || expansionTokens.length === 0) return;
     const key = keyTokens.map((t) => t.folded).join(' ');
-    const list = this.entries.get(key) ?? [];
-    if (!list.some((e) => e.map((t) => t.accented).join(' ') === expansionTokens.map((t) => t.accented).join(' '))) {
-      list.push(expansionTokens);
-    }
-    this.entries.set(key, list);
+    // Written as one word ("ncc", "t/b", "lđ-tb&xh") it is an abbreviation; several words are a synonym phrase.
+    const kind = /\s/.test(abbreviation.trim()) ? 'synonym' : 'abbreviation';
+    const entry = this.entries.get(key) ?? { kind, expansions: [] };
+    const spelled = expansionTokens.map((t) => t.accented).join(' ');
+    if (!entry.expansions.some((e) => e.map((t) => t.accented).join(' ') === spelled)) entry.expansions.push(expansionTokens);
+    this.entries.set(key, entry);
     this.longestKey = Math.max(this.longestKey, keyTokens.length);
   }
 
@@ -54,15 +55,21 @@ export class AbbreviationDictionary {
     return this.entries.size;
   }
 
-  /** Expansions for the phrase starting at `tokens[start]`, longest key first; `length` is how many tokens it covers. */
-  match(tokens: Token[], start: number): { length: number; expansions: Token[][] } | undefined {
+  /**
+   * Expansions for the phrase starting at `tokens[start]`, longest key first; `length` is how many
+   * tokens it covers. An abbreviation replaces what was typed; a synonym is added beside it.
+   */
+  match(
+    tokens: Token[],
+    start: number,
+  ): { length: number; kind: 'abbreviation' | 'synonym'; expansions: Token[][] } | undefined {
     for (let length = Math.min(this.longestKey, tokens.length - start); length >= 1; length--) {
       const key = tokens
         .slice(start, start + length)
         .map((t) => t.folded)
         .join(' ');
-      const expansions = this.entries.get(key);
-      if (expansions) return { length, expansions };
+      const entry = this.entries.get(key);
+      if (entry) return { length, kind: entry.kind, expansions: entry.expansions };
     }
     return undefined;
   }

@@ -7,6 +7,8 @@ export interface QueryTerm {
   weight: number;
   /** Term to use instead when `term` occurs nowhere in the index (a forgotten or wrong mark). */
   fallback?: string;
+  /** An alternative wording (the abbreviation as typed, a synonym, a folded fallback): scored, but not part of what the question must cover. */
+  alternative?: boolean;
 }
 
 export interface QueryAnalysisOptions {
@@ -14,7 +16,7 @@ export interface QueryAnalysisOptions {
   unigramWeight: number;
   /** Weight of an adjacent-syllable term. */
   bigramWeight: number;
-  /** Weight of the abbreviation itself when it was expanded ("ncc" stays as a weak term). */
+  /** Weight of the abbreviation itself when it was expanded ("ncc" stays a term of its own, so "ncc là gì" finds the glossary). */
   abbreviationWeight: number;
   /** Weight of the folded form added beside an unmarked syllable of an accented query (a forgotten mark). */
   foldedFallbackWeight: number;
@@ -61,23 +63,33 @@ export function analyzeQuery(
 
   const sequence: QueryToken[] = [];
   const weights = new Map<string, QueryTerm>();
-  const add = (term: string, weight: number, fallback?: string): void => {
+  const add = (term: string, weight: number, fallback?: string, alternative = false): void => {
     const existing = weights.get(term);
-    if (existing) existing.weight += weight;
-    else weights.set(term, fallback ? { term, weight, fallback } : { term, weight });
+    if (existing) {
+      existing.weight += weight;
+      if (fallback && !existing.fallback) existing.fallback = fallback;
+      if (!alternative) delete existing.alternative;
+    } else {
+      const created: QueryTerm = { term, weight };
+      if (fallback) created.fallback = fallback;
+      if (alternative) created.alternative = true;
+      weights.set(term, created);
+    }
   };
+  const addAlternative = (term: string, weight: number): void => add(term, weight, undefined, true);
 
   for (let i = 0; i < raw.length; ) {
-    const hit = dictionary.match(raw, i);
-    if (hit && hit.length > 1) {
+    // Letters right after a number belong to a document number ("183-KL/TW", "131/2021/NĐ-CP"): not abbreviations.
+    const hit = raw[i - 1]?.numeric ? undefined : dictionary.match(raw, i);
+    if (hit?.kind === 'synonym') {
       // A phrase key is a synonym: keep what was typed and add the synonyms beside it.
-      for (const alternative of hit.expansions) addPhrase(alternative, options, add);
+      for (const alternative of hit.expansions) addPhrase(alternative, options, addAlternative);
     } else if (hit) {
       const original = raw.slice(i, i + hit.length);
-      add('f:' + original.map((t) => t.folded).join(' '), options.abbreviationWeight);
+      addAlternative('f:' + original.map((t) => t.folded).join(' '), options.abbreviationWeight);
       const [first, ...others] = hit.expansions;
       for (const token of first!) sequence.push({ token, mode: 'accented' });
-      for (const alternative of others) addPhrase(alternative, options, add);
+      for (const alternative of others) addPhrase(alternative, options, addAlternative);
       i += hit.length;
       continue;
     }
@@ -92,7 +104,7 @@ export function analyzeQuery(
     if (!isStopWord(token, mode)) {
       if (mode === 'accented') {
         add('a:' + token.accented, options.unigramWeight, token.numeric ? undefined : 'f:' + token.folded);
-        if (!token.marked && !token.numeric) add('f:' + token.folded, options.foldedFallbackWeight);
+        if (!token.marked && !token.numeric) addAlternative('f:' + token.folded, options.foldedFallbackWeight);
       } else {
         add('f:' + token.folded, options.unigramWeight);
       }

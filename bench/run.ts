@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: prints the project's figures. Reads the shared datasets beside the project
+ * (../shared/) and skips, with a note, what is absent. Set BENCH_ONLY=retrieval,large,questions to run a part.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { createEmbeddingsSetup } from '../src/retrieval/embeddings.js';
+import { RETRIEVAL_SETTINGS } from '../src/retrieval/settings.js';
+import { AbbreviationDictionary } from '../src/text/abbreviations.js';
+import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
+import { benchDataset, benchLarge, type Row } from './retrieval.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED = path.resolve(ROOT, '..', 'shared');
+const DATASETS = ['alqac2024-train-verified', 'alqac2024-train-unverified', 'alqac2022', 'vlsp2023-train'];
+const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions').split(','));
+
+const settings = RETRIEVAL_SETTINGS;
+const dictionary = AbbreviationDictionary.load(path.join(ROOT, 'knowledge', 'abbreviations.tsv'));
+const embeddings = createEmbeddingsSetup({ provider: 'hashing' }, settings);
+const f3 = (n: number) => n.toFixed(3);
+const ms = (n: number) => n.toFixed(2);
+
+function printTable(rows: Row[]): void {
+  const header = ['dataset', 'system', 'questions', 'nDCG@10', 'R@1', 'R@5', 'R@10', 'R@100', 'MRR@10', 'p50 ms', 'p99 ms'];
+  const lines = rows.map((r) => [
+    r.dataset,
+    r.system,
+    r.queries,
+    f3(r.metrics['ndcg@10']),
+    f3(r.metrics['recall@1']),
+    f3(r.metrics['recall@5']),
+    f3(r.metrics['recall@10']),
+    f3(r.metrics['recall@100']),
+    f3(r.metrics['mrr@10']),
+    ms(r.p50),
+    ms(r.p99),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(format(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const line of lines) console.log(format(line));
+}
+
+console.log(`Trợ lý Xã benchmark — ${new Date().toISOString()} — node ${process.version}`);
+console.log(`settings: ${JSON.stringify({ bm25: settings.bm25, vectorWeight: settings.vectorWeight, chunkMaxChars: settings.chunkMaxChars, hashing: settings.hashing, hnsw: settings.hnsw })}\n`);
+
+const datasetsDir = path.join(SHARED, 'datasets');
+if (only.has('retrieval')) {
+  if (!existsSync(datasetsDir)) {
+    console.log(`(retrieval) skipped: ${datasetsDir} not found — the shared datasets are not beside the project.\n`);
+  } else {
+    console.log('## Retrieval on the shared Vietnamese legal sets (latency columns: the evaluation call, 200 passages deep)\n');
+    const rows: Row[] = [];
+    const builds: string[] = [];
+    for (const name of DATASETS) {
+      const dir = path.join(datasetsDir, name);
+      if (!existsSync(dir)) continue;
+      const result = await benchDataset(dir, { settings, dictionary, embeddings });
+      rows.push(...result.rows);
+      builds.push(
+        `${name}: ${result.docs} articles → ${result.passages} passages; store ${result.storeMs} ms, index build ${result.indexMs} ms; production query (k=10) p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms`,
+      );
+    }
+    printTable(rows);
+    console.log('');
+    for (const line of builds) console.log(line);
+    console.log(`resident memory: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`);
+  }
+}
+
+if (only.has('large')) {
+  const dir = path.join(datasetsDir, 'alqac2024-train-verified');
+  if (!existsSync(dir)) {
+    console.log('(50k chunks) skipped: alqac2024-train-verified not found.\n');
+  } else {
+    console.log('## Scale: the corpus enlarged to 50,000 synthetic passages');
+    const large = await benchLarge(dir, 50_000, { settings, dictionary, embeddings });
+    console.log(
+      `${large.passages} passages: index build ${(large.buildMs / 1000).toFixed(1)} s; query p50 ${ms(large.p50)} ms, p99 ${ms(large.p99)} ms; resident memory ${large.rssMb.toFixed(0)} MiB\n`,
+    );
+  }
+}
+
+if (only.has('questions')) {
+  console.log("## The project's knowledge base");
+  const work = await mkdtemp(path.join(tmpdir(), 'trolyxa-bench-'));
+  const kb = await KnowledgeBase.open({
+    databaseFile: path.join(work, 'kb.sqlite'),
+    vectorDir: path.join(work, 'vectors'),
+    knowledgeDir: path.join(ROOT, 'knowledge'),
+    abbreviationsFile: path.join(ROOT, 'knowledge', 'abbreviations.tsv'),
+    embeddings: { provider: 'hashing' },
+  });
+  try {
+    const started = performance.now();
+    const report = await kb.ingest();
+    const searcher = await kb.searcher();
+    console.log(`ingest + index: ${report.added.length} documents, ${searcher.size} passages in ${(performance.now() - started).toFixed(0)} ms`);
+    const own = await ownQuestionHitRates(searcher, path.join(ROOT, 'test', 'questions'));
+    console.log(`own question set (${own.questions}): top-1 ${f3(own.top1)}, top-3 ${f3(own.top3)}, top-5 ${f3(own.top5)}`);
+    const dev = await devQuestionFactRate(searcher, path.join(SHARED, 'eval', 'dev-questions.jsonl'));
+    if (!dev) console.log('shared dev questions: skipped (../shared/eval/dev-questions.jsonl not found)');
+    else {
+      console.log(`shared dev questions (${dev.questions}, in-domain): expected facts in the top 5 sources for ${f3(dev.rate)}`);
+      for (const m of dev.missed) console.log(`  missed ${m}`);
+    }
+  } finally {
+    await kb.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,70 @@
+import type { AppConfig } from './config.js';
+import { Assistant } from './assistant/assistant.js';
+import { createChatModel, LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
+import { SqliteQuestionLog } from './assistant/question-log.js';
+import { AccessPolicy } from './escalation/access-policy.js';
+import { EscalationService } from './escalation/escalation-service.js';
+import { createSqliteEscalationStores } from './escalation/sqlite-stores.js';
+import type { EscalationStores } from './escalation/stores.js';
+import { KnowledgeBase } from './knowledge/knowledge-base.js';
+import type { Logger } from './logger.js';
+import { Database } from './storage/database.js';
+
+/** Everything the assistant needs, wired from one configuration over one database. */
+export interface App {
+  config: AppConfig;
+  db: Database;
+  kb: KnowledgeBase;
+  stores: EscalationStores;
+  escalation: EscalationService;
+  log: SqliteQuestionLog;
+  assistant: Assistant;
+  close(): Promise<void>;
+}
+
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: Logger; now?: () => Date; autoIngest?: boolean } = {},
+): Promise<App> {
+  const db = await Database.open(config.databaseFile);
+  try {
+    const kb = await KnowledgeBase.open(config, { logger: options.logger, db });
+    if (options.autoIngest !== false && (await kb.store.listDocuments()).length === 0) {
+      const report = await kb.ingest();
+      options.logger?.info({ added: report.added.length, failed: report.failed.length }, 'knowledge base was empty: ingested the knowledge folder');
+    }
+    const stores = createSqliteEscalationStores(db);
+    const escalation = new EscalationService(stores, {
+      now: options.now,
+      reminderAfterMs: config.assistant.ticketReminderMs,
+      access: new AccessPolicy(stores.users, config.assistant.accessPolicy),
+      logger: options.logger,
+    });
+    const log = new SqliteQuestionLog(db);
+    const model = await createChatModel(config.llm);
+    const assistant = new Assistant({
+      kb,
+      escalation,
+      curated: stores.curated,
+      users: stores.users,
+      log,
+      llm: model ? new LlmAnswerer(model, loadPromptTemplates(), config.llm.timeoutMs) : undefined,
+      now: options.now,
+      logger: options.logger,
+      settings: {
+        maxQuestionChars: config.assistant.maxQuestionChars,
+        memoryTtlMs: config.assistant.memoryTtlMs,
+        curatedMinSimilarity: config.assistant.curatedMinSimilarity,
+        gate: {
+          minConfidence: config.assistant.minConfidence,
+          outOfDomainBelow: config.assistant.outOfDomainBelow,
+          ambiguityMargin: config.assistant.ambiguityMargin,
+        },
+      },
+    });
+    return { config, db, kb, stores, escalation, log, assistant, close: () => db.close() };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,313 @@
+import type { EscalationService } from '../escalation/escalation-service.js';
+import type { CuratedAnswerStore, UserStore } from '../escalation/stores.js';
+import type { EscalationReason, RetrievedContextItem } from '../escalation/types.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Logger } from '../logger.js';
+import type { ScoredPassage } from '../retrieval/hybrid-search.js';
+import { nfc } from '../text/normalize.js';
+import { assessRetrieval, DEFAULT_GATE, type GateSettings } from './confidence.js';
+import { CuratedMatcher } from './curated.js';
+import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, UNVERIFIED_WARNING, vietnameseDate } from './extractive.js';
+import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
+import type { LlmAnswerer } from './llm.js';
+import { ChatMemory } from './memory.js';
+import type { FeedbackValue, QuestionLogStore } from './question-log.js';
+import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
+import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
+
+export interface AssistantSettings {
+  /** Longer questions are cut to this many characters (and the user is told). */
+  maxQuestionChars: number;
+  /** How long a chat's previous question is remembered for follow-ups. */
+  memoryTtlMs: number;
+  /** Cosine similarity from which an approved expert answer is reused verbatim. */
+  curatedMinSimilarity: number;
+  gate: GateSettings;
+  /** Passages retrieved per question (the LLM sees the first five). */
+  retrievalDepth: number;
+}
+
+export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
+  maxQuestionChars: 1000,
+  memoryTtlMs: 15 * 60_000,
+  curatedMinSimilarity: 0.85,
+  gate: DEFAULT_GATE,
+  retrievalDepth: 8,
+};
+
+export interface AssistantDeps {
+  kb: KnowledgeBase;
+  escalation: EscalationService;
+  curated: CuratedAnswerStore;
+  users: UserStore;
+  log: QuestionLogStore;
+  llm?: LlmAnswerer;
+  settings?: Partial<AssistantSettings>;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+const GENERIC_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap']);
+const INTENT_BOOST = 0.1;
+
+/**
+ * The core: a question in, a cited answer or an escalation out. It knows nothing of Telegram or Zalo;
+ * channels turn platform updates into `IncomingMessage`s and render the `AssistantReply`.
+ */
+export class Assistant {
+  readonly settings: AssistantSettings;
+  private readonly memory: ChatMemory;
+  private readonly curatedMatcher: CuratedMatcher;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AssistantDeps) {
+    this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
+    this.now = deps.now ?? (() => new Date());
+    this.memory = new ChatMemory(this.settings.memoryTtlMs, () => this.now().getTime());
+    this.curatedMatcher = new CuratedMatcher(deps.curated, this.settings.curatedMinSimilarity);
+  }
+
+  async handle(message: IncomingMessage): Promise<AssistantReply> {
+    const started = performance.now();
+    const { asker } = message;
+    if (!(await this.deps.escalation.access.mayAsk(asker))) {
+      return plainReply('refused', 'Tài khoản của bạn chưa được duyệt để hỏi Trợ lý Xã. Vui lòng liên hệ quản trị viên của tỉnh để được cấp quyền.');
+    }
+    // A relay that could not be delivered earlier (e.g. outside a messaging window) goes out now.
+    await this.deps.escalation.deliverPendingFor(asker.channel, asker.chatId);
+
+    let text = nfc(message.text).trim();
+    const warnings: string[] = [];
+    if (text.length > this.settings.maxQuestionChars) {
+      text = text.slice(0, this.settings.maxQuestionChars);
+      warnings.push(`✂️ Câu hỏi dài hơn ${this.settings.maxQuestionChars} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
+    }
+    const chatKey = `${asker.channel}:${asker.chatId}`;
+    const smallTalk = classifySmallTalk(text);
+    if (smallTalk === 'empty') {
+      return plainReply('smalltalk', 'Bạn chưa nhập câu hỏi. Ví dụ: "Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?"');
+    }
+    if (smallTalk === 'greeting') {
+      return plainReply(
+        'smalltalk',
+        'Xin chào! Tôi là Trợ lý Xã. Tôi trả lời về thủ tục, chế độ đối với người có công và các Kết luận 192-KL/TW, 195-KL/TW về chính quyền địa phương hai cấp. Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được.',
+      );
+    }
+    if (smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
+
+    const previous = this.memory.get(chatKey);
+    if (smallTalk === 'expert_request') {
+      const question = stripExpertRequest(text) || previous?.question;
+      if (!question) {
+        return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
+      }
+      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings });
+    }
+
+    const query = previous && isFollowUp(text) ? `${previous.query} ${text}` : text;
+    const searcher = await this.deps.kb.searcher();
+
+    const curated = await this.curatedMatcher.match(query, searcher);
+    if (curated) {
+      await this.deps.curated.recordHit(curated.answer.id);
+      const expert = curated.answer.expertId === undefined ? undefined : await this.deps.users.get(curated.answer.expertId);
+      const when = (curated.answer.answeredAt ?? curated.answer.approvedAt).slice(0, 10);
+      const body = `${curated.answer.answer}\n\n— Chuyên gia ${expert?.displayName ?? 'biệt phái'} trả lời ngày ${vietnameseDate(when)} (câu trả lời đã được duyệt).`;
+      const citation: AnswerCitation = {
+        id: `curated:${curated.answer.id}`,
+        docId: `curated:${curated.answer.id}`,
+        citation: `Câu trả lời của chuyên gia đã được duyệt (phiếu #${curated.answer.sourceTicketId ?? curated.answer.id})`,
+        verified: true,
+        status: 'in_force',
+      };
+      return this.finish({
+        stage: 'curated', asker, question: text, query, body, citations: [citation], warnings,
+        confidence: round3(curated.similarity), started, curatedId: curated.answer.id,
+      });
+    }
+
+    const { hits: raw } = await searcher.search(query, this.settings.retrievalDepth);
+    const intent = detectSectionIntent(text);
+    const hits = intent ? rerankForIntent(raw, intent) : raw;
+    const gate = assessRetrieval(hits, this.settings.gate);
+    if (!gate.answer) {
+      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings });
+    }
+
+    const top = hits[0]!;
+    let body: string | undefined;
+    let citations: AnswerCitation[] = [];
+    const answerWarnings = [...warnings];
+    if (this.deps.llm) {
+      const context = hits.slice(0, 5).map((h) => h.passage);
+      const outcome = await this.deps.llm.answer(text === query ? text : `${query}`, context);
+      if (outcome.kind === 'answer') {
+        const used = outcome.cited.map((n) => context[n - 1]!);
+        body = outcome.text;
+        citations = used.map(toCitation);
+        if (used.some((p) => !p.meta.verified)) answerWarnings.push(UNVERIFIED_WARNING);
+        if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
+      } else if (outcome.kind === 'not_covered') {
+        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings });
+      } else {
+        this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
+      }
+    }
+    if (!body) {
+      const composed = composeExtractiveAnswer(query, hits, searcher.passagesOf(top.passage.docId), intent);
+      body = composed.body;
+      citations = composed.citations;
+      answerWarnings.push(...composed.warnings);
+    }
+    return this.finish({
+      stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
+      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top),
+    });
+  }
+
+  /** Stores feedback on an answer; "not helpful" and "ask an expert" hand the question to an expert. */
+  async feedback(answerId: number, value: FeedbackValue, asker: Asker): Promise<AssistantReply> {
+    const entry = await this.deps.log.get(answerId);
+    if (!entry) return plainReply('smalltalk', 'Không tìm thấy câu trả lời này để ghi nhận góp ý.');
+    await this.deps.log.addFeedback(answerId, value, asker, this.now().toISOString());
+    if (value === 'helpful') return plainReply('smalltalk', 'Cảm ơn bạn đã phản hồi!');
+    if (entry.ticketId !== undefined) {
+      return plainReply('smalltalk', `Câu hỏi này đã được chuyển cho chuyên gia (phiếu số #${entry.ticketId}). Tôi sẽ gửi câu trả lời ngay khi có.`);
+    }
+    const started = performance.now();
+    const searcher = await this.deps.kb.searcher();
+    const { hits } = await searcher.search(entry.query, this.settings.retrievalDepth);
+    const reply = await this.escalate({
+      asker: entry.asker.chatId ? { ...entry.asker } : asker,
+      question: entry.question,
+      query: entry.query,
+      reason: value === 'unhelpful' ? 'unhelpful_feedback' : 'user_request',
+      hits,
+      confidence: entry.confidence,
+      started,
+      warnings: [],
+      log: false,
+    });
+    if (reply.ticket !== undefined) await this.deps.log.attachTicket(answerId, reply.ticket);
+    return reply;
+  }
+
+  private async escalate(input: {
+    asker: Asker;
+    question: string;
+    query: string;
+    reason: EscalationReason;
+    hits: readonly ScoredPassage[];
+    confidence: number;
+    started: number;
+    warnings: string[];
+    log?: boolean;
+  }): Promise<AssistantReply> {
+    const context: RetrievedContextItem[] = input.hits.slice(0, 5).map((h) => ({
+      id: h.passage.id,
+      citation: h.passage.citation,
+      score: round3(h.score),
+      lexicalScore: round3(h.lexicalScore),
+      vectorSimilarity: round3(h.vectorSimilarity),
+    }));
+    const ticket = await this.deps.escalation.createTicket({
+      asker: input.asker,
+      question: input.question,
+      topic: input.hits[0] ? topicOf(input.hits[0]) : undefined,
+      reason: input.reason,
+      context,
+      confidence: input.confidence,
+    });
+    const lead: Record<EscalationReason, string> = {
+      out_of_domain: 'Câu hỏi này nằm ngoài phạm vi tài liệu tôi đang có (thủ tục, chế độ người có công; Kết luận 192, 195 về chính quyền hai cấp), nên tôi không tự trả lời để tránh sai sót.',
+      low_confidence: 'Tôi chưa tìm được căn cứ đủ chắc chắn để trả lời câu hỏi này, nên không tự trả lời để tránh sai sót.',
+      ambiguous: 'Câu hỏi này có thể thuộc nhiều thủ tục, chế độ khác nhau, tôi chưa xác định được chắc chắn.',
+      user_request: 'Tôi đã ghi nhận yêu cầu hỏi chuyên gia của bạn.',
+      unhelpful_feedback: 'Cảm ơn góp ý của bạn.',
+    };
+    const body = `${lead[input.reason]} Câu hỏi đã được chuyển đến chuyên gia (phiếu số #${ticket.id}). Khi có trả lời, tôi sẽ gửi lại ngay trong cuộc trò chuyện này.`;
+    return this.finish({
+      stage: 'escalated', asker: input.asker, question: input.question, query: input.query, body, citations: [],
+      warnings: input.warnings, confidence: input.confidence, started: input.started, ticketId: ticket.id,
+      reason: input.reason, log: input.log,
+    });
+  }
+
+  private async finish(input: {
+    stage: AnswerStage;
+    asker: Asker;
+    question: string;
+    query: string;
+    body: string;
+    citations: AnswerCitation[];
+    warnings: string[];
+    confidence: number;
+    started: number;
+    ticketId?: number;
+    curatedId?: number;
+    docId?: string;
+    topic?: string;
+    reason?: string;
+    log?: boolean;
+  }): Promise<AssistantReply> {
+    const sources = input.stage === 'retrieval' ? formatSources(input.citations) : '';
+    const text = [input.body, sources, ...input.warnings].filter(Boolean).join('\n\n');
+    let answerId: number | undefined;
+    if (input.log !== false) {
+      answerId = await this.deps.log.add({
+        asker: input.asker,
+        question: input.question,
+        query: input.query,
+        stage: input.stage,
+        confidence: input.confidence,
+        reason: input.reason,
+        ticketId: input.ticketId,
+        curatedId: input.curatedId,
+        docId: input.docId,
+        topic: input.topic,
+        citations: input.citations,
+        latencyMs: Math.round((performance.now() - input.started) * 100) / 100,
+        createdAt: this.now().toISOString(),
+      });
+      this.memory.remember(`${input.asker.channel}:${input.asker.chatId}`, {
+        question: input.question,
+        query: input.query,
+        docId: input.docId,
+        answerId,
+      });
+    }
+    this.deps.logger?.info({ stage: input.stage, confidence: input.confidence, ticket: input.ticketId, reason: input.reason }, 'answered');
+    const reply: AssistantReply = {
+      stage: input.stage,
+      text,
+      body: input.body,
+      citations: input.citations,
+      warnings: input.warnings,
+      confidence: input.confidence,
+      offerFeedback: input.stage === 'retrieval' || input.stage === 'curated',
+    };
+    if (input.ticketId !== undefined) reply.ticket = input.ticketId;
+    if (answerId !== undefined) reply.answerId = answerId;
+    if (input.reason) reply.escalationReason = input.reason;
+    return reply;
+  }
+}
+
+function plainReply(stage: AnswerStage, text: string): AssistantReply {
+  return { stage, text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
+}
+
+/** Puts the section the question asks about (hồ sơ, thời hạn, mức hưởng…) ahead of its neighbours. */
+function rerankForIntent(hits: readonly ScoredPassage[], intent: NonNullable<ReturnType<typeof detectSectionIntent>>): ScoredPassage[] {
+  return hits
+    .map((h) => (headingMatches(sectionOf(h.passage), intent) ? { ...h, score: h.score + INTENT_BOOST } : h))
+    .sort((a, b) => b.score - a.score);
+}
+
+function topicOf(hit: ScoredPassage): string | undefined {
+  return (hit.passage.meta.topic ?? []).find((t) => !GENERIC_TOPICS.has(t)) ?? hit.passage.meta.topic?.[0];
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,70 @@
+import type { CuratedAnswerStore } from '../escalation/stores.js';
+import type { CuratedAnswer } from '../escalation/types.js';
+import type { HybridSearcher } from '../retrieval/hybrid-search.js';
+
+export interface CuratedMatch {
+  answer: CuratedAnswer;
+  /** Cosine similarity of the two questions' vectors. */
+  similarity: number;
+}
+
+/**
+ * Stage 1: expert answers an admin approved, matched against a new question before normal retrieval
+ * (Dify's annotation reply). Questions are compared with the retrieval's own vectors (abbreviations
+ * expanded, same embedding); only a close match, above a strict threshold, counts.
+ */
+export class CuratedMatcher {
+  private readonly vectors = new Map<number, { key: string; vector: number[] }>();
+
+  constructor(
+    private readonly store: CuratedAnswerStore,
+    private readonly minSimilarity: number,
+  ) {}
+
+  async match(question: string, searcher: HybridSearcher): Promise<CuratedMatch | undefined> {
+    const active = await this.store.listActive();
+    if (active.length === 0) return undefined;
+    const query = await searcher.embedQuestion(question);
+    if (!query) return undefined;
+    let best: CuratedMatch | undefined;
+    for (const answer of active) {
+      const vector = await this.vectorOf(answer, searcher);
+      const similarity = cosine(query, vector);
+      if (!best || similarity > best.similarity) best = { answer, similarity };
+    }
+    return best && best.similarity >= this.minSimilarity ? best : undefined;
+  }
+
+  private async vectorOf(answer: CuratedAnswer, searcher: HybridSearcher): Promise<number[]> {
+    // Re-embed when the question was edited, or when the searcher (and so its embedding) was rebuilt.
+    const key = `${answer.question}\u0000${searcherId(searcher)}`;
+    const cached = this.vectors.get(answer.id);
+    if (cached?.key === key) return cached.vector;
+    const vector = (await searcher.embedQuestion(answer.question)) ?? [];
+    this.vectors.set(answer.id, { key, vector });
+    return vector;
+  }
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function searcherId(searcher: object): number {
+  let id = ids.get(searcher);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(searcher, id);
+  }
+  return id;
+}
+
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    dot += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return aa && bb ? dot / Math.sqrt(aa * bb) : 0;
+}

@@ -1,0 +1,128 @@
+import type { Database } from '../storage/database.js';
+import type { AnswerCitation, AnswerStage, Asker } from './types.js';
+
+export type FeedbackValue = 'helpful' | 'unhelpful' | 'expert';
+
+export interface LoggedQuestion {
+  id: number;
+  asker: Asker;
+  question: string;
+  query: string;
+  stage: AnswerStage;
+  confidence: number;
+  reason?: string;
+  ticketId?: number;
+  curatedId?: number;
+  docId?: string;
+  topic?: string;
+  citations: AnswerCitation[];
+  latencyMs: number;
+  createdAt: string;
+}
+
+/** Every question and its outcome, and the feedback on answers: what the dashboard and audits read. */
+export interface QuestionLogStore {
+  add(entry: Omit<LoggedQuestion, 'id'>): Promise<number>;
+  get(id: number): Promise<LoggedQuestion | undefined>;
+  attachTicket(id: number, ticketId: number): Promise<void>;
+  /** Records a user's feedback; a second vote by the same user replaces the first. */
+  addFeedback(questionId: number, value: FeedbackValue, asker: Pick<Asker, 'channel' | 'userId'>, at: string): Promise<void>;
+  feedbackFor(questionId: number): Promise<{ value: FeedbackValue; userId: string }[]>;
+}
+
+interface Row {
+  id: number;
+  channel: string;
+  chat_id: string;
+  user_id: string;
+  display_name: string | null;
+  commune: string | null;
+  question: string;
+  query: string;
+  stage: AnswerStage;
+  confidence: number;
+  reason: string | null;
+  ticket_id: number | null;
+  curated_id: number | null;
+  doc_id: string | null;
+  topic: string | null;
+  citations_json: string;
+  latency_ms: number;
+  created_at: string;
+}
+
+export class SqliteQuestionLog implements QuestionLogStore {
+  constructor(private readonly db: Database) {}
+
+  async add(e: Omit<LoggedQuestion, 'id'>): Promise<number> {
+    const { lastID } = await this.db.run(
+      `INSERT INTO question_log (channel, chat_id, user_id, display_name, commune, question, query, stage, confidence,
+         reason, ticket_id, curated_id, doc_id, topic, citations_json, latency_ms, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.asker.channel,
+        e.asker.chatId,
+        e.asker.userId,
+        e.asker.displayName ?? null,
+        e.asker.commune ?? null,
+        e.question,
+        e.query,
+        e.stage,
+        e.confidence,
+        e.reason ?? null,
+        e.ticketId ?? null,
+        e.curatedId ?? null,
+        e.docId ?? null,
+        e.topic ?? null,
+        JSON.stringify(e.citations),
+        e.latencyMs,
+        e.createdAt,
+      ],
+    );
+    return lastID;
+  }
+
+  async get(id: number): Promise<LoggedQuestion | undefined> {
+    const r = await this.db.get<Row>('SELECT * FROM question_log WHERE id = ?', [id]);
+    if (!r) return undefined;
+    const entry: LoggedQuestion = {
+      id: r.id,
+      asker: { channel: r.channel, chatId: r.chat_id, userId: r.user_id },
+      question: r.question,
+      query: r.query,
+      stage: r.stage,
+      confidence: r.confidence,
+      citations: JSON.parse(r.citations_json) as AnswerCitation[],
+      latencyMs: r.latency_ms,
+      createdAt: r.created_at,
+    };
+    if (r.display_name) entry.asker.displayName = r.display_name;
+    if (r.commune) entry.asker.commune = r.commune;
+    if (r.reason) entry.reason = r.reason;
+    if (r.ticket_id !== null) entry.ticketId = r.ticket_id;
+    if (r.curated_id !== null) entry.curatedId = r.curated_id;
+    if (r.doc_id) entry.docId = r.doc_id;
+    if (r.topic) entry.topic = r.topic;
+    return entry;
+  }
+
+  async attachTicket(id: number, ticketId: number): Promise<void> {
+    await this.db.run('UPDATE question_log SET ticket_id = ? WHERE id = ?', [ticketId, id]);
+  }
+
+  async addFeedback(questionId: number, value: FeedbackValue, asker: Pick<Asker, 'channel' | 'userId'>, at: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO feedback (question_id, value, channel, user_id, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (question_id, user_id) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
+      [questionId, value, asker.channel, asker.userId, at],
+    );
+  }
+
+  async feedbackFor(questionId: number): Promise<{ value: FeedbackValue; userId: string }[]> {
+    const rows = await this.db.all<{ value: FeedbackValue; user_id: string }>(
+      'SELECT value, user_id FROM feedback WHERE question_id = ? ORDER BY id',
+      [questionId],
+    );
+    return rows.map((r) => ({ value: r.value, userId: r.user_id }));
+  }
+}

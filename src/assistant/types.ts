@@ -1,0 +1,49 @@
+import type { Asker } from '../escalation/types.js';
+
+export type { Asker };
+
+/** Which stage produced a reply (logged for every question). */
+export type AnswerStage = 'curated' | 'retrieval' | 'escalated' | 'smalltalk' | 'refused';
+
+/** A source shown under an answer. */
+export interface AnswerCitation {
+  /** Passage id (`docId#ordinal`) or `curated:<id>`. */
+  id: string;
+  docId: string;
+  citation: string;
+  sourceUrl?: string;
+  effective?: string;
+  verified: boolean;
+  status: string;
+  supersededBy?: string;
+  /** For a guidance document: the legal texts it rests on (its doc_number). */
+  legalBasis?: string;
+}
+
+/** A message from a user of any channel, already reduced to text. */
+export interface IncomingMessage {
+  asker: Asker;
+  text: string;
+}
+
+/** What the core answers; channels render it (plain text, Telegram HTML, Zalo text…). */
+export interface AssistantReply {
+  stage: AnswerStage;
+  /** Plain-text answer in Vietnamese, ready to send as is. */
+  text: string;
+  /** The answer body without the source lines (for channels that format sources themselves). */
+  body: string;
+  citations: AnswerCitation[];
+  /** Warnings already included in `text` (unverified source, superseded document, truncated question). */
+  warnings: string[];
+  /** 0–1; how well the sources cover the question (1 for curated answers). */
+  confidence: number;
+  /** Ticket number when the question went to an expert. */
+  ticket?: number;
+  /** Question-log id to attach feedback to (absent for small talk). */
+  answerId?: number;
+  /** Whether channels should offer feedback buttons (helpful / not helpful / ask an expert). */
+  offerFeedback: boolean;
+  /** Why the question was escalated, when it was. */
+  escalationReason?: string;
+}

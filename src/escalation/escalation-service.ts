@@ -1,0 +1,523 @@
+import type { Logger } from '../logger.js';
+import { AccessPolicy } from './access-policy.js';
+import { EscalationError } from './errors.js';
+import { notifyText, relayText, reminderText } from './messages.js';
+import type { OutboundPort, SendResult } from './outbound-port.js';
+import type { EscalationStores, TicketPatch } from './stores.js';
+import { normalizeTopic } from './topics.js';
+import {
+  ESCALATION_REASONS,
+  type Asker,
+  type CuratedAnswer,
+  type EscalationReason,
+  type OutboundMessage,
+  type OutboxRecord,
+  type RetrievedContextItem,
+  type Ticket,
+  type TicketStatus,
+  type TicketWithEvents,
+  type User,
+} from './types.js';
+
+export interface EscalationServiceOptions {
+  /** The clock (injected so tests can move time). Default: `() => new Date()`. */
+  now?: () => Date;
+  /** An open or assigned ticket older than this is overdue; reminders repeat at most once per period. Default 4 h. */
+  reminderAfterMs?: number;
+  /** Delivery attempts before a message is marked failed. Default 6. */
+  maxAttempts?: number;
+  /** Wait before the next attempt, given the number of attempts made so far (1, 2, …). Default: 30 s doubling, at most 1 h. */
+  backoff?: (attempt: number) => number;
+  /** Who may ask, answer and approve. Default: an 'open' policy over the stores' users. */
+  access?: AccessPolicy;
+  logger?: Logger;
+}
+
+export interface CreateTicketInput {
+  asker: Asker;
+  question: string;
+  /** The knowledge base topic the question belongs to, if the assistant could tell; routes the notification. */
+  topic?: string;
+  reason: EscalationReason;
+  /** What the assistant retrieved before giving up (shown to the expert). */
+  context?: readonly RetrievedContextItem[];
+  confidence?: number;
+}
+
+/** What one `processOutbox` run did. */
+export interface OutboxRunReport {
+  claimed: number;
+  sent: number;
+  /** Failed this time, will be tried again. */
+  retried: number;
+  /** Failed for good (a relay's ticket is now relay_pending). */
+  failed: number;
+}
+
+export interface ReminderReport {
+  /** The tickets reminded about. */
+  tickets: number[];
+  /** Reminder messages enqueued. */
+  messages: number;
+}
+
+/** Default backoff: `baseMs × 2^(attempt−1)`, capped at `maxMs`. Deterministic (no jitter). */
+export function exponentialBackoff(baseMs = 30_000, maxMs = 3_600_000): (attempt: number) => number {
+  return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+const ACTIVE: readonly TicketStatus[] = ['open', 'assigned'];
+const HAS_ANSWER: readonly TicketStatus[] = ['answered', 'relay_pending', 'relayed', 'closed'];
+const NOT_CLOSED: readonly TicketStatus[] = ['open', 'assigned', 'answered', 'relay_pending', 'relayed'];
+const SYSTEM = 'system';
+
+/**
+ * The escalation loop: tickets for the questions the assistant could not answer, notifications to the
+ * experts of the topic, the expert's answer relayed to the asker in the same chat, reminders for tickets
+ * nobody answered, and the admin's approval of an answer as a curated answer.
+ *
+ * Every change of a ticket is one transaction that also writes its event and the messages it causes
+ * (transactional outbox). Messages are delivered by `processOutbox` through an `OutboundPort`, at least
+ * once: a message is marked 'sending' before the port is called and 'sent' right after it returns, so a
+ * crash between the platform accepting a message and that mark makes `recoverInFlight` send it again.
+ * The window is one database write; a port may use `message.id` (stable across retries) to de-duplicate.
+ * Run one outbox worker per database: `recoverInFlight` assumes no other process is sending.
+ *
+ * @example
+ * const service = new EscalationService(createSqliteEscalationStores(db), { reminderAfterMs: 4 * 3600_000 });
+ * await service.recoverInFlight(); // at start-up
+ * const ticket = await service.createTicket({ asker, question, topic: 'mai-tang', reason: 'low_confidence', context });
+ * await service.answer(ticket.id, expertId, 'Hồ sơ gồm …');
+ * await service.processOutbox(router); // the relay reaches the asker's chat
+ */
+export class EscalationService {
+  private readonly now: () => Date;
+  private readonly reminderAfterMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoff: (attempt: number) => number;
+  readonly access: AccessPolicy;
+  private readonly logger?: Logger;
+
+  constructor(
+    private readonly stores: EscalationStores,
+    options: EscalationServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.reminderAfterMs = options.reminderAfterMs ?? 4 * 3_600_000;
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.backoff = options.backoff ?? exponentialBackoff();
+    this.access = options.access ?? new AccessPolicy(stores.users, 'open');
+    this.logger = options.logger;
+    if (!(this.reminderAfterMs > 0)) throw new Error('reminderAfterMs must be positive');
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new Error('maxAttempts must be a whole number ≥ 1');
+  }
+
+  // ── tickets ─────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Opens a ticket and, in the same transaction, enqueues a notification to every active expert whose
+   * topics include the ticket's topic (to all active experts when none does, or when there is no topic).
+   */
+  async createTicket(input: CreateTicketInput): Promise<Ticket> {
+    const question = input.question?.trim();
+    const { asker } = input;
+    if (!question) throw new EscalationError('invalid_input', 'Câu hỏi đang trống.');
+    if (!asker?.channel || !asker.chatId || !asker.userId) {
+      throw new EscalationError('invalid_input', 'Thiếu thông tin người hỏi (kênh, cuộc trò chuyện, tài khoản).');
+    }
+    if (!ESCALATION_REASONS.includes(input.reason)) {
+      throw new EscalationError('invalid_input', `Lý do chuyển không hợp lệ: ${String(input.reason)}.`);
+    }
+    if (!(await this.access.mayAsk(asker))) {
+      throw new EscalationError('forbidden', 'Tài khoản của bạn chưa được đăng ký sử dụng Trợ lý Xã.');
+    }
+    const at = this.iso();
+    return this.stores.transaction(async () => {
+      const ticket = await this.stores.tickets.insert({
+        asker,
+        question,
+        topic: normalizeTopic(input.topic),
+        reason: input.reason,
+        context: input.context ?? [],
+        confidence: input.confidence,
+        status: 'open',
+        createdAt: at,
+      });
+      await this.event(ticket.id, askerActor(asker), 'created', {
+        reason: ticket.reason,
+        topic: ticket.topic ?? null,
+        confidence: ticket.confidence ?? null,
+      });
+      const { experts, matched } = await this.expertsFor(ticket.topic);
+      const text = notifyText(ticket);
+      for (const expert of experts) {
+        await this.stores.outbox.enqueue({
+          ticketId: ticket.id,
+          channel: expert.channel,
+          chatId: expert.chatId,
+          kind: 'notify',
+          text,
+          dedupKey: `notify:${ticket.id}:${expert.id}`,
+          createdAt: at,
+        });
+      }
+      await this.event(ticket.id, SYSTEM, 'notified', { experts: experts.map((e) => e.id), topicMatched: matched });
+      if (experts.length === 0) this.logger?.warn({ ticket: ticket.id }, 'no active expert to notify about a new ticket');
+      return ticket;
+    });
+  }
+
+  /** An expert (or admin) takes the ticket: open → assigned. Claiming one's own ticket again changes nothing. */
+  claim(ticketId: number, expertId: number): Promise<Ticket> {
+    return this.stores.transaction(async () => {
+      const expert = await this.requireAnswerer(expertId);
+      const ticket = await this.requireTicket(ticketId);
+      if (ticket.status === 'assigned' && ticket.expertId === expertId) return ticket;
+      if (ticket.status === 'assigned' && !this.access.isAdmin(expert)) {
+        const holder = ticket.expertId === undefined ? undefined : await this.stores.users.get(ticket.expertId);
+        throw new EscalationError(
+          'invalid_state',
+          `Câu hỏi #${ticketId} đã được ${holder ? `chuyên gia ${holder.displayName}` : 'chuyên gia khác'} nhận xử lý.`,
+        );
+      }
+      this.requireStatus(ticket, ACTIVE);
+      await this.transition(ticket, ACTIVE, { status: 'assigned', expertId });
+      await this.event(ticketId, userActor(expertId), 'assigned', {
+        expertId,
+        ...(ticket.expertId !== undefined && { previousExpertId: ticket.expertId }),
+      });
+      return this.requireTicket(ticketId);
+    });
+  }
+
+  /**
+   * Records the expert's answer (open/assigned → answered) and enqueues its relay to the asker's chat, in
+   * one transaction. Refuses an empty answer, an unknown or closed ticket, a ticket already answered and
+   * anyone but an expert or admin. The relay's dedup key `relay:<ticket>` makes a second relay impossible.
+   */
+  answer(ticketId: number, expertId: number, text: string): Promise<Ticket> {
+    const body = text?.trim();
+    if (!body) return Promise.reject(new EscalationError('invalid_input', 'Nội dung trả lời đang trống.'));
+    return this.stores.transaction(async () => {
+      const expert = await this.requireAnswerer(expertId);
+      const ticket = await this.requireTicket(ticketId);
+      this.requireStatus(ticket, ACTIVE);
+      const at = this.iso();
+      await this.transition(ticket, ACTIVE, { status: 'answered', expertId, answer: body, answeredAt: at });
+      await this.event(ticketId, userActor(expertId), 'answered', {
+        expertId,
+        chars: body.length,
+        ...(ticket.expertId !== undefined && ticket.expertId !== expertId && { previousExpertId: ticket.expertId }),
+      });
+      const relay = await this.stores.outbox.enqueue({
+        ticketId,
+        channel: ticket.asker.channel,
+        chatId: ticket.asker.chatId,
+        kind: 'relay',
+        text: relayText(ticket, expert, body),
+        dedupKey: `relay:${ticketId}`,
+        createdAt: at,
+      });
+      if (!relay) throw new EscalationError('duplicate', `Câu trả lời cho câu hỏi #${ticketId} đã được gửi đi trước đó.`);
+      return this.requireTicket(ticketId);
+    });
+  }
+
+  /** Closes a ticket from any other state. `actor` is an expert's or admin's user id, or 'system'. */
+  close(ticketId: number, actor: number | 'system', note?: string): Promise<Ticket> {
+    return this.stores.transaction(async () => {
+      if (actor !== SYSTEM) await this.requireAnswerer(actor);
+      const ticket = await this.requireTicket(ticketId);
+      if (ticket.status === 'closed') throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} đã đóng.`);
+      await this.transition(ticket, NOT_CLOSED, { status: 'closed' });
+      await this.event(ticketId, actor === SYSTEM ? SYSTEM : userActor(actor), 'closed', {
+        previousStatus: ticket.status,
+        ...(note?.trim() && { note: note.trim() }),
+      });
+      return this.requireTicket(ticketId);
+    });
+  }
+
+  /** Oldest first. */
+  listTickets(filter: { status?: TicketStatus | readonly TicketStatus[]; topic?: string; limit?: number } = {}): Promise<Ticket[]> {
+    return this.stores.tickets.list(filter);
+  }
+
+  async getTicket(id: number): Promise<TicketWithEvents | undefined> {
+    const ticket = await this.stores.tickets.get(id);
+    return ticket && { ...ticket, events: await this.stores.tickets.events(id) };
+  }
+
+  // ── delivery ────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Delivers due outbox messages through `port`, one at a time in due order. A success marks the message
+   * sent (a relay's ticket becomes relayed). A retryable failure schedules the next attempt after
+   * `retryAfterMs` when the port gives one, else after `backoff(attempts)`; a non-retryable failure, or the
+   * last allowed attempt, marks it failed — a relay's ticket becomes relay_pending, to be re-enabled by
+   * `deliverPendingFor` or `requeueRelay`.
+   */
+  async processOutbox(port: OutboundPort, options: { limit?: number } = {}): Promise<OutboxRunReport> {
+    const report: OutboxRunReport = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    // Claiming commits before any network call: no transaction is ever held across a send.
+    const claimed = await this.stores.outbox.claimDue(this.iso(), options.limit ?? 20);
+    report.claimed = claimed.length;
+    for (const record of claimed) {
+      let result: SendResult;
+      try {
+        result = await port.send(toOutbound(record));
+      } catch (error) {
+        result = { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+      }
+      // Marked sent immediately: this write is the whole at-least-once window.
+      if (result.ok) {
+        await this.onSent(record);
+        report.sent += 1;
+      } else if (await this.onFailed(record, result)) {
+        report.retried += 1;
+      } else {
+        report.failed += 1;
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Returns messages left 'sending' by a crashed process to 'pending'. Call once at start-up, before the
+   * first `processOutbox`. A message the platform had accepted just before the crash is sent again.
+   */
+  async recoverInFlight(): Promise<number> {
+    const recovered = await this.stores.outbox.recoverInFlight(this.iso());
+    if (recovered) this.logger?.warn({ recovered }, 'outbox: messages left in flight by a previous run will be sent again');
+    return recovered;
+  }
+
+  /** Re-enables the failed (or waiting) relay of a ticket, due now. Returns how many messages were re-enabled. */
+  requeueRelay(ticketId: number, actor = SYSTEM): Promise<number> {
+    return this.stores.transaction(async () => {
+      await this.requireTicket(ticketId);
+      const records = await this.stores.outbox.requeue({ ticketId, kind: 'relay' }, this.iso());
+      for (const record of records) {
+        await this.event(ticketId, actor, 'relay_requeued', { outboxId: record.id, trigger: 'manual' });
+      }
+      return records.length;
+    });
+  }
+
+  /**
+   * The asker wrote again, so their chat is reachable: every failed or back-off-delayed relay to that chat
+   * becomes due now. Call it on each incoming message, then let the outbox worker run.
+   */
+  deliverPendingFor(channel: string, chatId: string): Promise<number> {
+    return this.stores.transaction(async () => {
+      const records = await this.stores.outbox.requeue({ channel, chatId, kind: 'relay' }, this.iso());
+      for (const record of records) {
+        if (record.ticketId === undefined) continue;
+        await this.event(record.ticketId, SYSTEM, 'relay_requeued', { outboxId: record.id, trigger: 'asker_message' });
+      }
+      return records.length;
+    });
+  }
+
+  // ── reminders ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Reminds the experts of every ticket open or assigned for at least `reminderAfterMs` and not reminded
+   * within that period: the assigned expert, else the experts of its topic (all experts if none).
+   */
+  remindOverdue(): Promise<ReminderReport> {
+    const now = this.now();
+    const at = now.toISOString();
+    const cutoff = new Date(now.getTime() - this.reminderAfterMs).toISOString();
+    return this.stores.transaction(async () => {
+      const report: ReminderReport = { tickets: [], messages: 0 };
+      const due = await this.stores.tickets.list({ status: ACTIVE, createdBefore: cutoff, remindedBefore: cutoff });
+      for (const ticket of due) {
+        const assigned = ticket.expertId === undefined ? undefined : await this.stores.users.get(ticket.expertId);
+        const experts = assigned && this.access.mayAnswer(assigned) ? [assigned] : (await this.expertsFor(ticket.topic)).experts;
+        const waitedMs = now.getTime() - Date.parse(ticket.createdAt);
+        const text = reminderText(ticket, waitedMs);
+        for (const expert of experts) {
+          const queued = await this.stores.outbox.enqueue({
+            ticketId: ticket.id,
+            channel: expert.channel,
+            chatId: expert.chatId,
+            kind: 'reminder',
+            text,
+            dedupKey: `reminder:${ticket.id}:${expert.id}:${at}`,
+            createdAt: at,
+          });
+          if (queued) report.messages += 1;
+        }
+        await this.stores.tickets.update(ticket.id, ACTIVE, { lastRemindedAt: at });
+        await this.event(ticket.id, SYSTEM, 'reminded', { experts: experts.map((e) => e.id), waitedMs });
+        report.tickets.push(ticket.id);
+      }
+      return report;
+    });
+  }
+
+  /** Open or assigned tickets waiting at least `reminderAfterMs`, oldest first (reminded or not). */
+  listOverdue(): Promise<Ticket[]> {
+    const cutoff = new Date(this.now().getTime() - this.reminderAfterMs).toISOString();
+    return this.stores.tickets.list({ status: ACTIVE, createdBefore: cutoff });
+  }
+
+  // ── curation ────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * An admin approves the expert's answer of a ticket (answered, relay_pending, relayed or closed with an
+   * answer), optionally edited, as a curated answer. Approving the same ticket again replaces it.
+   */
+  approve(ticketId: number, adminId: number, editedAnswer?: string): Promise<CuratedAnswer> {
+    const edited = editedAnswer?.trim();
+    if (editedAnswer !== undefined && !edited) {
+      return Promise.reject(new EscalationError('invalid_input', 'Nội dung đã sửa đang trống.'));
+    }
+    return this.stores.transaction(async () => {
+      const admin = await this.stores.users.get(adminId);
+      if (!this.access.isAdmin(admin)) {
+        throw new EscalationError('forbidden', 'Chỉ quản trị viên mới được duyệt câu trả lời.');
+      }
+      const ticket = await this.requireTicket(ticketId);
+      if (!HAS_ANSWER.includes(ticket.status) || ticket.answer === undefined) {
+        throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} chưa có câu trả lời của chuyên gia để duyệt.`);
+      }
+      const curated = await this.stores.curated.upsert({
+        question: ticket.question,
+        answer: edited ?? ticket.answer,
+        sourceTicketId: ticket.id,
+        expertId: ticket.expertId,
+        answeredAt: ticket.answeredAt,
+        approvedBy: adminId,
+        approvedAt: this.iso(),
+        topic: ticket.topic,
+      });
+      await this.event(ticketId, userActor(adminId), 'approved', {
+        curatedAnswerId: curated.id,
+        edited: edited !== undefined && edited !== ticket.answer,
+      });
+      return curated;
+    });
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────────
+
+  private async onSent(record: OutboxRecord): Promise<void> {
+    const at = this.iso();
+    await this.stores.transaction(async () => {
+      await this.stores.outbox.markSent(record.id, at);
+      if (record.kind !== 'relay' || record.ticketId === undefined) return;
+      const relayed = await this.stores.tickets.update(record.ticketId, ['answered', 'relay_pending'], {
+        status: 'relayed',
+        relayedAt: at,
+        updatedAt: at,
+      });
+      // A ticket closed meanwhile stays closed, but records the delivery.
+      if (!relayed) await this.stores.tickets.update(record.ticketId, ['closed'], { relayedAt: at });
+      await this.event(record.ticketId, SYSTEM, 'relayed', { outboxId: record.id, attempts: record.attempts + 1 });
+    });
+  }
+
+  /** Returns true when the message will be tried again. */
+  private async onFailed(record: OutboxRecord, result: Extract<SendResult, { ok: false }>): Promise<boolean> {
+    const attempts = record.attempts + 1;
+    const now = this.now();
+    if (result.retryable && attempts < this.maxAttempts) {
+      const delay = result.retryAfterMs ?? this.backoff(attempts);
+      await this.stores.outbox.markRetry(record.id, attempts, new Date(now.getTime() + delay).toISOString(), result.error);
+      this.logger?.info({ outbox: record.id, attempts, delay, error: result.error }, 'outbox: send failed, will retry');
+      return true;
+    }
+    const at = now.toISOString();
+    await this.stores.transaction(async () => {
+      await this.stores.outbox.markFailed(record.id, attempts, result.error);
+      if (record.ticketId === undefined) return;
+      if (record.kind === 'relay') {
+        await this.stores.tickets.update(record.ticketId, ['answered'], { status: 'relay_pending', updatedAt: at });
+        await this.event(record.ticketId, SYSTEM, 'relay_failed', {
+          outboxId: record.id,
+          attempts,
+          retryable: result.retryable,
+          error: result.error,
+        });
+      } else {
+        await this.event(record.ticketId, SYSTEM, 'notify_failed', {
+          outboxId: record.id,
+          kind: record.kind,
+          channel: record.channel,
+          chatId: record.chatId,
+          error: result.error,
+        });
+      }
+    });
+    this.logger?.warn({ outbox: record.id, kind: record.kind, attempts, error: result.error }, 'outbox: message failed');
+    return false;
+  }
+
+  private async expertsFor(topic: string | undefined): Promise<{ experts: User[]; matched: boolean }> {
+    const all = await this.stores.users.listActiveExperts();
+    const covering = topic ? all.filter((e) => e.topics.includes(topic)) : [];
+    return covering.length ? { experts: covering, matched: true } : { experts: all, matched: false };
+  }
+
+  private async requireTicket(id: number): Promise<Ticket> {
+    const ticket = await this.stores.tickets.get(id);
+    if (!ticket) throw new EscalationError('not_found', `Không tìm thấy câu hỏi #${id}.`);
+    return ticket;
+  }
+
+  private async requireAnswerer(userId: number): Promise<User> {
+    const user = await this.stores.users.get(userId);
+    if (!user) throw new EscalationError('forbidden', `Không tìm thấy người dùng #${userId}.`);
+    if (!this.access.mayAnswer(user)) {
+      throw new EscalationError('forbidden', `${user.displayName} (#${userId}) không phải chuyên gia đang hoạt động.`);
+    }
+    return user;
+  }
+
+  private requireStatus(ticket: Ticket, allowed: readonly TicketStatus[]): void {
+    if (allowed.includes(ticket.status)) return;
+    if (ticket.status === 'closed') throw new EscalationError('invalid_state', `Câu hỏi #${ticket.id} đã đóng.`);
+    if (HAS_ANSWER.includes(ticket.status)) {
+      throw new EscalationError('duplicate', `Câu hỏi #${ticket.id} đã được trả lời.`);
+    }
+    throw new EscalationError('invalid_state', `Câu hỏi #${ticket.id} đang ở trạng thái ${ticket.status}.`);
+  }
+
+  private async transition(
+    ticket: Ticket,
+    from: readonly TicketStatus[],
+    patch: TicketPatch,
+  ): Promise<void> {
+    const changed = await this.stores.tickets.update(ticket.id, from, { ...patch, updatedAt: this.iso() });
+    if (!changed) throw new EscalationError('invalid_state', `Câu hỏi #${ticket.id} vừa được người khác cập nhật, hãy thử lại.`);
+  }
+
+  private event(ticketId: number, actor: string, action: string, detail: Record<string, unknown>) {
+    return this.stores.tickets.appendEvent({ ticketId, actor, action, detail, at: this.iso() });
+  }
+
+  private iso(): string {
+    return this.now().toISOString();
+  }
+}
+
+function userActor(id: number): string {
+  return `user:${id}`;
+}
+
+function askerActor(asker: Asker): string {
+  return `asker:${asker.channel}:${asker.userId}`;
+}
+
+function toOutbound(record: OutboxRecord): OutboundMessage {
+  return {
+    id: record.id,
+    channel: record.channel,
+    chatId: record.chatId,
+    kind: record.kind,
+    text: record.text,
+    ...(record.ticketId !== undefined && { ticketId: record.ticketId }),
+  };
+}

@@ -1,0 +1,93 @@
+import type { EscalationReason, Ticket, User } from './types.js';
+
+/*
+ * The Vietnamese texts the escalation loop sends. Plain text (no Markdown), so every channel can send
+ * them as they are; a channel splits a text longer than its platform's limit.
+ */
+
+/** The command an expert sends in chat to answer a ticket (implemented by the channels). */
+export const ANSWER_COMMAND = '/traloi';
+
+const REASON_LABELS: Record<EscalationReason, string> = {
+  low_confidence: 'độ tin cậy của câu trả lời tự động thấp',
+  ambiguous: 'câu hỏi chưa rõ, có thể hiểu theo nhiều cách',
+  out_of_domain: 'nội dung ngoài phạm vi tài liệu của hệ thống',
+  user_request: 'người hỏi đề nghị được chuyên gia trả lời',
+  unhelpful_feedback: 'người hỏi cho biết câu trả lời tự động chưa hữu ích',
+};
+
+const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', cli: 'dòng lệnh', web: 'trang web' };
+
+const QUESTION_MAX_CHARS = 1500;
+
+export function reasonLabel(reason: EscalationReason): string {
+  return REASON_LABELS[reason] ?? reason;
+}
+
+/** To each expert of the topic when a ticket is created. */
+export function notifyText(ticket: Ticket): string {
+  const lines = [`Câu hỏi mới #${ticket.id} cần chuyên gia trả lời`, askerLine(ticket)];
+  if (ticket.topic) lines.push(`Lĩnh vực: ${ticket.topic}`);
+  const confidence = ticket.confidence === undefined ? '' : ` (độ tin cậy ${decimal(ticket.confidence)})`;
+  lines.push(`Lý do chuyển: ${reasonLabel(ticket.reason)}${confidence}`);
+  lines.push(`Câu hỏi: ${clip(ticket.question, QUESTION_MAX_CHARS)}`);
+  const found = ticket.context.slice(0, 3);
+  if (found.length) {
+    lines.push('Tài liệu hệ thống đã tìm thấy:');
+    for (const item of found) lines.push(`- ${item.citation} (điểm ${decimal(item.score)})`);
+  }
+  lines.push(howToAnswer(ticket.id));
+  return lines.join('\n');
+}
+
+/** To the experts of an open ticket nobody answered in time. */
+export function reminderText(ticket: Ticket, waitedMs: number): string {
+  return [
+    `Nhắc việc: câu hỏi #${ticket.id} đã chờ ${duration(waitedMs)} mà chưa có câu trả lời.`,
+    askerLine(ticket),
+    `Câu hỏi: ${clip(ticket.question, QUESTION_MAX_CHARS)}`,
+    howToAnswer(ticket.id),
+  ].join('\n');
+}
+
+/** To the asker, in the chat the question came from. */
+export function relayText(ticket: Ticket, expert: User, answer: string): string {
+  return [
+    `Chuyên gia ${expert.displayName} trả lời câu hỏi #${ticket.id} của bạn:`,
+    answer,
+    '',
+    `Câu hỏi của bạn: “${clip(ticket.question, 300)}”`,
+  ].join('\n');
+}
+
+function askerLine(ticket: Ticket): string {
+  const parts = [ticket.asker.displayName ?? '(chưa rõ tên)'];
+  if (ticket.asker.commune) parts.push(ticket.asker.commune);
+  parts.push(`qua ${CHANNEL_LABELS[ticket.asker.channel] ?? ticket.asker.channel}`);
+  return `Người hỏi: ${parts.join(' · ')}`;
+}
+
+function howToAnswer(ticketId: number): string {
+  return `Cách trả lời: gửi “${ANSWER_COMMAND} ${ticketId} <nội dung trả lời>”.`;
+}
+
+/** 0.4213 → "0,42" (Vietnamese decimal comma). */
+function decimal(n: number): string {
+  return n.toFixed(2).replace('.', ',');
+}
+
+/** 5 h 30 min → "5 giờ 30 phút"; 2 days 3 h → "2 ngày 3 giờ". */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days) return hours ? `${days} ngày ${hours} giờ` : `${days} ngày`;
+  if (hours) return mins ? `${hours} giờ ${mins} phút` : `${hours} giờ`;
+  return `${mins} phút`;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

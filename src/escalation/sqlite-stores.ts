@@ -1,0 +1,653 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Database, SqlValue } from '../storage/database.js';
+import { EscalationError } from './errors.js';
+import type {
+  CuratedAnswerStore,
+  EscalationStores,
+  NewCuratedAnswer,
+  NewOutboxMessage,
+  NewTicket,
+  NewUser,
+  OutboxFilter,
+  OutboxStore,
+  TicketFilter,
+  TicketPatch,
+  TicketStore,
+  UserPatch,
+  UserStore,
+} from './stores.js';
+import { normalizeTopic, normalizeTopics } from './topics.js';
+import type {
+  CuratedAnswer,
+  EscalationReason,
+  OutboundKind,
+  OutboxRecord,
+  OutboxStatus,
+  RetrievedContextItem,
+  Role,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+  User,
+} from './types.js';
+
+/**
+ * Runs work in one SQLite transaction, re-entrantly: `Database.transaction` queues transactions, so a
+ * nested call would wait for itself; here a call made inside a transaction simply joins it. Every write
+ * of these stores goes through it, so a write can never slip into another caller's open transaction.
+ */
+export class SqliteUnitOfWork {
+  private readonly inside = new AsyncLocalStorage<true>();
+
+  constructor(readonly db: Database) {}
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inside.getStore()) return work();
+    return this.db.transaction(() => this.inside.run(true, work));
+  }
+}
+
+/**
+ * The SQLite implementation of all four stores over one `Database` (migration 2).
+ *
+ * @example
+ * const db = await Database.open(config.databaseFile);
+ * const stores = createSqliteEscalationStores(db);
+ * const service = new EscalationService(stores, { reminderAfterMs: 4 * 3600_000 });
+ */
+export function createSqliteEscalationStores(db: Database): EscalationStores {
+  const uow = new SqliteUnitOfWork(db);
+  return {
+    tickets: new SqliteTicketStore(db, uow),
+    users: new SqliteUserStore(db, uow),
+    outbox: new SqliteOutboxStore(db, uow),
+    curated: new SqliteCuratedAnswerStore(db, uow),
+    transaction: (work) => uow.run(work),
+  };
+}
+
+// ── tickets ───────────────────────────────────────────────────────────────────────────────────────────
+
+interface TicketRow {
+  id: number;
+  asker_channel: string;
+  asker_chat_id: string;
+  asker_user_id: string;
+  asker_name: string | null;
+  asker_commune: string | null;
+  question: string;
+  topic: string | null;
+  reason: string;
+  context_json: string;
+  confidence: number | null;
+  status: string;
+  expert_id: number | null;
+  answer: string | null;
+  created_at: string;
+  updated_at: string;
+  answered_at: string | null;
+  relayed_at: string | null;
+  last_reminded_at: string | null;
+}
+
+interface EventRow {
+  id: number;
+  ticket_id: number;
+  actor: string;
+  action: string;
+  detail_json: string;
+  at: string;
+}
+
+const TICKET_COLUMNS: Record<Exclude<keyof TicketPatch, 'status'>, string> = {
+  expertId: 'expert_id',
+  answer: 'answer',
+  answeredAt: 'answered_at',
+  relayedAt: 'relayed_at',
+  lastRemindedAt: 'last_reminded_at',
+  updatedAt: 'updated_at',
+};
+
+export class SqliteTicketStore implements TicketStore {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: SqliteUnitOfWork,
+  ) {}
+
+  insert(ticket: NewTicket): Promise<Ticket> {
+    return this.uow.run(async () => {
+      const { lastID } = await this.db.run(
+        `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic,
+           reason, context_json, confidence, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          ticket.asker.channel,
+          ticket.asker.chatId,
+          ticket.asker.userId,
+          ticket.asker.displayName ?? null,
+          ticket.asker.commune ?? null,
+          ticket.question,
+          normalizeTopic(ticket.topic) ?? null,
+          ticket.reason,
+          JSON.stringify(ticket.context),
+          ticket.confidence ?? null,
+          ticket.status,
+          ticket.createdAt,
+          ticket.createdAt,
+        ],
+      );
+      const created = await this.get(lastID);
+      if (!created) throw new Error(`ticket ${lastID} vanished after insert`);
+      return created;
+    });
+  }
+
+  async get(id: number): Promise<Ticket | undefined> {
+    const row = await this.db.get<TicketRow>('SELECT * FROM tickets WHERE id = ?', [id]);
+    return row && toTicket(row);
+  }
+
+  async list(filter: TicketFilter = {}): Promise<Ticket[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    const statuses = filter.status === undefined ? [] : typeof filter.status === 'string' ? [filter.status] : filter.status;
+    if (statuses.length) {
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    const topic = normalizeTopic(filter.topic);
+    if (topic) {
+      where.push('topic = ?');
+      params.push(topic);
+    }
+    if (filter.createdBefore) {
+      where.push('created_at <= ?');
+      params.push(filter.createdBefore);
+    }
+    if (filter.remindedBefore) {
+      where.push('(last_reminded_at IS NULL OR last_reminded_at <= ?)');
+      params.push(filter.remindedBefore);
+    }
+    let sql = 'SELECT * FROM tickets';
+    if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY created_at, id';
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(filter.limit);
+    }
+    return (await this.db.all<TicketRow>(sql, params)).map(toTicket);
+  }
+
+  update(id: number, from: readonly TicketStatus[], patch: TicketPatch): Promise<boolean> {
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    if (patch.status !== undefined) {
+      sets.push('status = ?');
+      params.push(patch.status);
+    }
+    for (const [key, column] of Object.entries(TICKET_COLUMNS) as [keyof typeof TICKET_COLUMNS, string][]) {
+      const value = patch[key];
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (sets.length === 0 || from.length === 0) return Promise.resolve(false);
+    params.push(id, ...from);
+    return this.uow.run(async () => {
+      const { changes } = await this.db.run(
+        `UPDATE tickets SET ${sets.join(', ')} WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+        params,
+      );
+      return changes === 1;
+    });
+  }
+
+  appendEvent(event: Omit<TicketEvent, 'id'>): Promise<TicketEvent> {
+    return this.uow.run(async () => {
+      const { lastID } = await this.db.run(
+        'INSERT INTO ticket_events (ticket_id, actor, action, detail_json, at) VALUES (?, ?, ?, ?, ?)',
+        [event.ticketId, event.actor, event.action, JSON.stringify(event.detail), event.at],
+      );
+      return { id: lastID, ...event };
+    });
+  }
+
+  async events(ticketId: number): Promise<TicketEvent[]> {
+    const rows = await this.db.all<EventRow>('SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id', [ticketId]);
+    return rows.map((r) => ({
+      id: r.id,
+      ticketId: r.ticket_id,
+      actor: r.actor,
+      action: r.action,
+      detail: JSON.parse(r.detail_json) as Record<string, unknown>,
+      at: r.at,
+    }));
+  }
+}
+
+function toTicket(r: TicketRow): Ticket {
+  return {
+    id: r.id,
+    asker: {
+      channel: r.asker_channel,
+      chatId: r.asker_chat_id,
+      userId: r.asker_user_id,
+      ...(r.asker_name !== null && { displayName: r.asker_name }),
+      ...(r.asker_commune !== null && { commune: r.asker_commune }),
+    },
+    question: r.question,
+    ...(r.topic !== null && { topic: r.topic }),
+    reason: r.reason as EscalationReason,
+    context: JSON.parse(r.context_json) as RetrievedContextItem[],
+    ...(r.confidence !== null && { confidence: r.confidence }),
+    status: r.status as TicketStatus,
+    ...(r.expert_id !== null && { expertId: r.expert_id }),
+    ...(r.answer !== null && { answer: r.answer }),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ...(r.answered_at !== null && { answeredAt: r.answered_at }),
+    ...(r.relayed_at !== null && { relayedAt: r.relayed_at }),
+    ...(r.last_reminded_at !== null && { lastRemindedAt: r.last_reminded_at }),
+  };
+}
+
+// ── users ─────────────────────────────────────────────────────────────────────────────────────────────
+
+interface UserRow {
+  id: number;
+  channel: string;
+  channel_user_id: string;
+  chat_id: string;
+  display_name: string;
+  commune: string | null;
+  role: string;
+  topics_json: string;
+  approved: number;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export class SqliteUserStore implements UserStore {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: SqliteUnitOfWork,
+  ) {}
+
+  add(user: NewUser, now: string): Promise<User> {
+    return this.uow.run(async () => {
+      const existing = await this.findByChannelUser(user.channel, user.channelUserId);
+      if (existing) {
+        throw new EscalationError(
+          'duplicate',
+          `Người dùng ${user.channel}:${user.channelUserId} đã có (mã #${existing.id}, ${existing.displayName}).`,
+        );
+      }
+      const { lastID } = await this.db.run(
+        `INSERT INTO users (channel, channel_user_id, chat_id, display_name, commune, role, topics_json, approved, active,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          user.channel,
+          user.channelUserId,
+          user.chatId,
+          user.displayName,
+          user.commune ?? null,
+          user.role,
+          JSON.stringify(normalizeTopics(user.topics)),
+          user.approved === false ? 0 : 1,
+          user.active === false ? 0 : 1,
+          now,
+          now,
+        ],
+      );
+      const created = await this.get(lastID);
+      if (!created) throw new Error(`user ${lastID} vanished after insert`);
+      return created;
+    });
+  }
+
+  async get(id: number): Promise<User | undefined> {
+    const row = await this.db.get<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+    return row && toUser(row);
+  }
+
+  async findByChannelUser(channel: string, channelUserId: string): Promise<User | undefined> {
+    const row = await this.db.get<UserRow>('SELECT * FROM users WHERE channel = ? AND channel_user_id = ?', [
+      channel,
+      channelUserId,
+    ]);
+    return row && toUser(row);
+  }
+
+  async list(filter: { role?: Role } = {}): Promise<User[]> {
+    const rows = filter.role
+      ? await this.db.all<UserRow>('SELECT * FROM users WHERE role = ? ORDER BY id', [filter.role])
+      : await this.db.all<UserRow>('SELECT * FROM users ORDER BY id');
+    return rows.map(toUser);
+  }
+
+  async listActiveExperts(): Promise<User[]> {
+    const rows = await this.db.all<UserRow>(
+      "SELECT * FROM users WHERE role = 'expert' AND active = 1 AND approved = 1 ORDER BY id",
+    );
+    return rows.map(toUser);
+  }
+
+  update(id: number, patch: UserPatch, now: string): Promise<User | undefined> {
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    const set = (column: string, value: SqlValue) => {
+      sets.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (patch.chatId !== undefined) set('chat_id', patch.chatId);
+    if (patch.displayName !== undefined) set('display_name', patch.displayName);
+    if ('commune' in patch) set('commune', patch.commune ?? null);
+    if (patch.role !== undefined) set('role', patch.role);
+    if (patch.topics !== undefined) set('topics_json', JSON.stringify(normalizeTopics(patch.topics)));
+    if (patch.approved !== undefined) set('approved', patch.approved ? 1 : 0);
+    if (patch.active !== undefined) set('active', patch.active ? 1 : 0);
+    set('updated_at', now);
+    return this.uow.run(async () => {
+      await this.db.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+      return this.get(id);
+    });
+  }
+}
+
+function toUser(r: UserRow): User {
+  return {
+    id: r.id,
+    channel: r.channel,
+    channelUserId: r.channel_user_id,
+    chatId: r.chat_id,
+    displayName: r.display_name,
+    ...(r.commune !== null && { commune: r.commune }),
+    role: r.role as Role,
+    topics: JSON.parse(r.topics_json) as string[],
+    approved: r.approved === 1,
+    active: r.active === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+// ── outbox ────────────────────────────────────────────────────────────────────────────────────────────
+
+interface OutboxRow {
+  id: number;
+  ticket_id: number | null;
+  channel: string;
+  chat_id: string;
+  kind: string;
+  text: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  dedup_key: string | null;
+}
+
+export class SqliteOutboxStore implements OutboxStore {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: SqliteUnitOfWork,
+  ) {}
+
+  enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined> {
+    return this.uow.run(async () => {
+      const { changes, lastID } = await this.db.run(
+        `INSERT INTO outbox (ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, created_at, dedup_key)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+         ON CONFLICT (dedup_key) DO NOTHING`,
+        [
+          message.ticketId ?? null,
+          message.channel,
+          message.chatId,
+          message.kind,
+          message.text,
+          message.nextAttemptAt ?? message.createdAt,
+          message.createdAt,
+          message.dedupKey ?? null,
+        ],
+      );
+      return changes === 1 ? this.get(lastID) : undefined;
+    });
+  }
+
+  async get(id: number): Promise<OutboxRecord | undefined> {
+    const row = await this.db.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
+    return row && toOutboxRecord(row);
+  }
+
+  async list(filter: OutboxFilter = {}): Promise<OutboxRecord[]> {
+    const { where, params } = outboxWhere(filter);
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const sql = `SELECT * FROM outbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (await this.db.all<OutboxRow>(sql, params)).map(toOutboxRecord);
+  }
+
+  claimDue(now: string, limit: number): Promise<OutboxRecord[]> {
+    return this.uow.run(async () => {
+      const rows = await this.db.all<OutboxRow>(
+        `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+        [now, limit],
+      );
+      const claimed: OutboxRecord[] = [];
+      for (const row of rows) {
+        const { changes } = await this.db.run("UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", [
+          row.id,
+        ]);
+        if (changes === 1) claimed.push({ ...toOutboxRecord(row), status: 'sending' });
+      }
+      return claimed;
+    });
+  }
+
+  markSent(id: number, now: string): Promise<boolean> {
+    return this.change(
+      "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND status = 'sending'",
+      [now, id],
+    );
+  }
+
+  markRetry(id: number, attempts: number, nextAttemptAt: string, error: string): Promise<boolean> {
+    return this.change(
+      "UPDATE outbox SET status = 'pending', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
+      [attempts, nextAttemptAt, error, id],
+    );
+  }
+
+  markFailed(id: number, attempts: number, error: string): Promise<boolean> {
+    return this.change(
+      "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ? AND status = 'sending'",
+      [attempts, error, id],
+    );
+  }
+
+  recoverInFlight(now: string): Promise<number> {
+    return this.uow.run(async () => {
+      const { changes } = await this.db.run(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'",
+        [now],
+      );
+      return changes;
+    });
+  }
+
+  requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]> {
+    return this.uow.run(async () => {
+      const { where, params } = outboxWhere(filter);
+      where.push("(status = 'failed' OR (status = 'pending' AND next_attempt_at > ?))");
+      params.push(now);
+      const rows = await this.db.all<{ id: number }>(`SELECT id FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`, params);
+      const requeued: OutboxRecord[] = [];
+      for (const { id } of rows) {
+        await this.db.run(
+          `UPDATE outbox SET status = 'pending', next_attempt_at = ?,
+             attempts = CASE WHEN status = 'failed' THEN 0 ELSE attempts END
+           WHERE id = ?`,
+          [now, id],
+        );
+        const record = await this.get(id);
+        if (record) requeued.push(record);
+      }
+      return requeued;
+    });
+  }
+
+  private change(sql: string, params: SqlValue[]): Promise<boolean> {
+    return this.uow.run(async () => (await this.db.run(sql, params)).changes === 1);
+  }
+}
+
+function outboxWhere(filter: Omit<OutboxFilter, 'status'>): { where: string[]; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.kind) {
+    where.push('kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter.ticketId !== undefined) {
+    where.push('ticket_id = ?');
+    params.push(filter.ticketId);
+  }
+  if (filter.channel !== undefined) {
+    where.push('channel = ?');
+    params.push(filter.channel);
+  }
+  if (filter.chatId !== undefined) {
+    where.push('chat_id = ?');
+    params.push(filter.chatId);
+  }
+  return { where, params };
+}
+
+function toOutboxRecord(r: OutboxRow): OutboxRecord {
+  return {
+    id: r.id,
+    channel: r.channel,
+    chatId: r.chat_id,
+    kind: r.kind as OutboundKind,
+    text: r.text,
+    ...(r.ticket_id !== null && { ticketId: r.ticket_id }),
+    status: r.status as OutboxStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    ...(r.last_error !== null && { lastError: r.last_error }),
+    createdAt: r.created_at,
+    ...(r.sent_at !== null && { sentAt: r.sent_at }),
+    ...(r.dedup_key !== null && { dedupKey: r.dedup_key }),
+  };
+}
+
+// ── curated answers ───────────────────────────────────────────────────────────────────────────────────
+
+interface CuratedRow {
+  id: number;
+  question: string;
+  answer: string;
+  source_ticket_id: number | null;
+  expert_id: number | null;
+  answered_at: string | null;
+  approved_by: number | null;
+  approved_at: string;
+  topic: string | null;
+  hits: number;
+  active: number;
+  updated_at: string;
+}
+
+export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
+  constructor(
+    private readonly db: Database,
+    private readonly uow: SqliteUnitOfWork,
+  ) {}
+
+  upsert(answer: NewCuratedAnswer): Promise<CuratedAnswer> {
+    return this.uow.run(async () => {
+      const existing = answer.sourceTicketId === undefined ? undefined : await this.getBySourceTicket(answer.sourceTicketId);
+      const values: SqlValue[] = [
+        answer.question,
+        answer.answer,
+        answer.expertId ?? null,
+        answer.answeredAt ?? null,
+        answer.approvedBy ?? null,
+        answer.approvedAt,
+        normalizeTopic(answer.topic) ?? null,
+        answer.approvedAt,
+      ];
+      let id: number;
+      if (existing) {
+        await this.db.run(
+          `UPDATE curated_answers SET question = ?, answer = ?, expert_id = ?, answered_at = ?, approved_by = ?, approved_at = ?,
+             topic = ?, updated_at = ?, active = 1
+           WHERE id = ?`,
+          [...values, existing.id],
+        );
+        id = existing.id;
+      } else {
+        ({ lastID: id } = await this.db.run(
+          `INSERT INTO curated_answers (question, answer, expert_id, answered_at, approved_by, approved_at, topic, updated_at,
+             source_ticket_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [...values, answer.sourceTicketId ?? null],
+        ));
+      }
+      const saved = await this.get(id);
+      if (!saved) throw new Error(`curated answer ${id} vanished after write`);
+      return saved;
+    });
+  }
+
+  async get(id: number): Promise<CuratedAnswer | undefined> {
+    const row = await this.db.get<CuratedRow>('SELECT * FROM curated_answers WHERE id = ?', [id]);
+    return row && toCurated(row);
+  }
+
+  async getBySourceTicket(ticketId: number): Promise<CuratedAnswer | undefined> {
+    const row = await this.db.get<CuratedRow>('SELECT * FROM curated_answers WHERE source_ticket_id = ?', [ticketId]);
+    return row && toCurated(row);
+  }
+
+  async listActive(): Promise<CuratedAnswer[]> {
+    return (await this.db.all<CuratedRow>('SELECT * FROM curated_answers WHERE active = 1 ORDER BY id')).map(toCurated);
+  }
+
+  recordHit(id: number): Promise<void> {
+    return this.uow.run(async () => {
+      await this.db.run('UPDATE curated_answers SET hits = hits + 1 WHERE id = ?', [id]);
+    });
+  }
+
+  setActive(id: number, active: boolean, now: string): Promise<boolean> {
+    return this.uow.run(
+      async () =>
+        (await this.db.run('UPDATE curated_answers SET active = ?, updated_at = ? WHERE id = ?', [active ? 1 : 0, now, id]))
+          .changes === 1,
+    );
+  }
+}
+
+function toCurated(r: CuratedRow): CuratedAnswer {
+  return {
+    id: r.id,
+    question: r.question,
+    answer: r.answer,
+    ...(r.source_ticket_id !== null && { sourceTicketId: r.source_ticket_id }),
+    ...(r.expert_id !== null && { expertId: r.expert_id }),
+    ...(r.answered_at !== null && { answeredAt: r.answered_at }),
+    ...(r.approved_by !== null && { approvedBy: r.approved_by }),
+    approvedAt: r.approved_at,
+    ...(r.topic !== null && { topic: r.topic }),
+    hits: r.hits,
+    active: r.active === 1,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,167 @@
+import type {
+  Asker,
+  CuratedAnswer,
+  EscalationReason,
+  OutboundKind,
+  OutboxRecord,
+  RetrievedContextItem,
+  Role,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+  User,
+} from './types.js';
+
+/*
+ * Storage behind the escalation service, as interfaces so that PostgreSQL can replace SQLite. The stores
+ * only read and write rows; the rules (who may do what, which transition is allowed) live in the service.
+ * Times are passed in as ISO strings: the stores never read a clock.
+ */
+
+export interface NewTicket {
+  asker: Asker;
+  question: string;
+  topic?: string;
+  reason: EscalationReason;
+  context: readonly RetrievedContextItem[];
+  confidence?: number;
+  status: TicketStatus;
+  createdAt: string;
+}
+
+/** Fields a transition may set; `null` clears a field, `undefined` leaves it. */
+export interface TicketPatch {
+  status?: TicketStatus;
+  expertId?: number | null;
+  answer?: string | null;
+  answeredAt?: string | null;
+  relayedAt?: string | null;
+  lastRemindedAt?: string | null;
+  updatedAt?: string;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus | readonly TicketStatus[];
+  topic?: string;
+  /** Only tickets created at or before this time. */
+  createdBefore?: string;
+  /** Only tickets never reminded, or last reminded at or before this time. */
+  remindedBefore?: string;
+  limit?: number;
+}
+
+export interface TicketStore {
+  insert(ticket: NewTicket): Promise<Ticket>;
+  get(id: number): Promise<Ticket | undefined>;
+  /** Oldest first. */
+  list(filter?: TicketFilter): Promise<Ticket[]>;
+  /**
+   * Applies `patch` only if the ticket is in one of `from` (compare-and-set), so two writers can never
+   * both make the same transition. Returns whether the row changed.
+   */
+  update(id: number, from: readonly TicketStatus[], patch: TicketPatch): Promise<boolean>;
+  appendEvent(event: Omit<TicketEvent, 'id'>): Promise<TicketEvent>;
+  events(ticketId: number): Promise<TicketEvent[]>;
+}
+
+export interface NewUser {
+  channel: string;
+  channelUserId: string;
+  chatId: string;
+  displayName: string;
+  commune?: string;
+  role: Role;
+  topics?: readonly string[];
+  /** Default true: a user added by an admin is approved. */
+  approved?: boolean;
+  active?: boolean;
+}
+
+export type UserPatch = Partial<Pick<User, 'chatId' | 'displayName' | 'commune' | 'role' | 'topics' | 'approved' | 'active'>>;
+
+export interface UserStore {
+  /** Throws when (channel, channelUserId) is already known. */
+  add(user: NewUser, now: string): Promise<User>;
+  get(id: number): Promise<User | undefined>;
+  findByChannelUser(channel: string, channelUserId: string): Promise<User | undefined>;
+  list(filter?: { role?: Role }): Promise<User[]>;
+  /** Experts that are active and approved (whatever their topics), by id. */
+  listActiveExperts(): Promise<User[]>;
+  update(id: number, patch: UserPatch, now: string): Promise<User | undefined>;
+}
+
+export interface NewOutboxMessage {
+  ticketId?: number;
+  channel: string;
+  chatId: string;
+  kind: OutboundKind;
+  text: string;
+  /** A message with a key already in the outbox is not enqueued again (e.g. `relay:<ticket>`). */
+  dedupKey?: string;
+  createdAt: string;
+  /** Defaults to createdAt (due at once). */
+  nextAttemptAt?: string;
+}
+
+export interface OutboxFilter {
+  status?: OutboxRecord['status'];
+  kind?: OutboundKind;
+  ticketId?: number;
+  channel?: string;
+  chatId?: string;
+}
+
+export interface OutboxStore {
+  /** Returns the new record, or undefined when its dedup key is already taken (nothing is written). */
+  enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined>;
+  get(id: number): Promise<OutboxRecord | undefined>;
+  /** By id. */
+  list(filter?: OutboxFilter): Promise<OutboxRecord[]>;
+  /** Moves up to `limit` pending messages due at `now` to 'sending' and returns them, oldest due first. */
+  claimDue(now: string, limit: number): Promise<OutboxRecord[]>;
+  markSent(id: number, now: string): Promise<boolean>;
+  /** Back to pending after a failed attempt. */
+  markRetry(id: number, attempts: number, nextAttemptAt: string, error: string): Promise<boolean>;
+  markFailed(id: number, attempts: number, error: string): Promise<boolean>;
+  /** Every 'sending' message back to 'pending', due at `now`. Returns how many. */
+  recoverInFlight(now: string): Promise<number>;
+  /**
+   * Re-enables matching messages: failed ones go back to pending with their attempts reset, and pending
+   * ones waiting for a later retry become due at `now`. Returns the re-enabled records.
+   */
+  requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]>;
+}
+
+export interface NewCuratedAnswer {
+  question: string;
+  answer: string;
+  sourceTicketId?: number;
+  expertId?: number;
+  answeredAt?: string;
+  approvedBy?: number;
+  approvedAt: string;
+  topic?: string;
+}
+
+export interface CuratedAnswerStore {
+  /** Inserts, or — for a ticket already curated — replaces the answer and approval and reactivates it. */
+  upsert(answer: NewCuratedAnswer): Promise<CuratedAnswer>;
+  get(id: number): Promise<CuratedAnswer | undefined>;
+  getBySourceTicket(ticketId: number): Promise<CuratedAnswer | undefined>;
+  listActive(): Promise<CuratedAnswer[]>;
+  /** Counts one use of a curated answer (`updated_at` tracks edits, not use). */
+  recordHit(id: number): Promise<void>;
+  setActive(id: number, active: boolean, now: string): Promise<boolean>;
+}
+
+/**
+ * The four stores and a unit of work over them. `transaction` is re-entrant: a store call made inside
+ * `work` joins the transaction, and a transaction started inside another joins the outer one.
+ */
+export interface EscalationStores {
+  tickets: TicketStore;
+  users: UserStore;
+  outbox: OutboxStore;
+  curated: CuratedAnswerStore;
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,15 @@
+/** Topics are compared as the knowledge base writes them: trimmed, lower-case (kebab-case by convention). */
+export function normalizeTopic(topic: string | undefined | null): string | undefined {
+  const value = topic?.normalize('NFC').trim().toLowerCase();
+  return value ? value : undefined;
+}
+
+/** Normalised, de-duplicated, empty entries dropped, in the given order. */
+export function normalizeTopics(topics: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const topic of topics ?? []) {
+    const value = normalizeTopic(topic);
+    if (value && !out.includes(value)) out.push(value);
+  }
+  return out;
+}

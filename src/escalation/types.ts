@@ -1,0 +1,149 @@
+/**
+ * The escalation loop's domain: questions the assistant could not answer become tickets, experts are
+ * notified, an expert's answer is relayed to the asker, and an admin may approve it as a curated answer.
+ * Nothing here knows a chat platform: a channel is just a name ("telegram", "zalo", "cli") and a chat id.
+ * All timestamps are ISO 8601 strings in UTC (`Date.prototype.toISOString()`), as stored.
+ */
+
+/** Who asked: enough to answer them later in the same chat. */
+export interface Asker {
+  /** Channel name, e.g. "telegram" or "zalo". */
+  channel: string;
+  /** Where to send the answer (the chat or conversation id on that channel). */
+  chatId: string;
+  /** The asker's id on that channel. */
+  userId: string;
+  displayName?: string;
+  commune?: string;
+}
+
+export const TICKET_STATUSES = ['open', 'assigned', 'answered', 'relay_pending', 'relayed', 'closed'] as const;
+/**
+ * open → assigned (an expert claimed it) → answered (the relay is in the outbox) → relayed (delivered);
+ * relay_pending when the relay could not be delivered and waits for the asker's chat to be reachable;
+ * closed from any state.
+ */
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const ESCALATION_REASONS = [
+  'low_confidence',
+  'ambiguous',
+  'out_of_domain',
+  'user_request',
+  'unhelpful_feedback',
+] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** One passage the assistant retrieved before escalating, kept so the expert sees what it found. */
+export interface RetrievedContextItem {
+  id: string;
+  citation: string;
+  score: number;
+  lexicalScore: number;
+  vectorSimilarity: number;
+}
+
+export interface Ticket {
+  id: number;
+  asker: Asker;
+  question: string;
+  topic?: string;
+  reason: EscalationReason;
+  context: RetrievedContextItem[];
+  confidence?: number;
+  status: TicketStatus;
+  /** The expert who claimed the ticket, then the expert who answered it. */
+  expertId?: number;
+  answer?: string;
+  createdAt: string;
+  updatedAt: string;
+  answeredAt?: string;
+  relayedAt?: string;
+  lastRemindedAt?: string;
+}
+
+/**
+ * What happened to a ticket; append-only (the database refuses UPDATE and DELETE).
+ * `actor` is `asker:<channel>:<userId>`, `user:<id>` (an expert or admin) or `system` (the outbox worker).
+ */
+export interface TicketEvent {
+  id: number;
+  ticketId: number;
+  actor: string;
+  /**
+   * created, notified, assigned, answered, relayed, notify_failed, relay_failed, relay_requeued,
+   * reminded, closed, approved.
+   */
+  action: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+export type TicketWithEvents = Ticket & { events: TicketEvent[] };
+
+export const ROLES = ['official', 'expert', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * A known person: an official (an asker, when registration is required), an expert (notified about the
+ * tickets of their topics, at `channel`/`chatId`) or an admin (approves curated answers).
+ */
+export interface User {
+  id: number;
+  channel: string;
+  channelUserId: string;
+  /** Where this person receives notifications. */
+  chatId: string;
+  displayName: string;
+  commune?: string;
+  role: Role;
+  /** Topics an expert covers (kebab-case, as in the knowledge base's `topic`). */
+  topics: string[];
+  /** Allowed to ask when the access policy is 'registered'. */
+  approved: boolean;
+  /** An inactive user keeps their history but is never notified and may not act. */
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An expert's answer an admin approved, matched before normal retrieval (Dify's "annotation reply"). */
+export interface CuratedAnswer {
+  id: number;
+  question: string;
+  answer: string;
+  sourceTicketId?: number;
+  expertId?: number;
+  answeredAt?: string;
+  approvedBy?: number;
+  approvedAt: string;
+  topic?: string;
+  hits: number;
+  active: boolean;
+  updatedAt: string;
+}
+
+export type OutboundKind = 'relay' | 'notify' | 'reminder';
+
+/** A message the outbound port must deliver. `id` is stable across retries: adapters may use it to de-duplicate. */
+export interface OutboundMessage {
+  id: number;
+  channel: string;
+  chatId: string;
+  kind: OutboundKind;
+  text: string;
+  ticketId?: number;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** An outbox row: the message and its delivery state. */
+export interface OutboxRecord extends OutboundMessage {
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: string;
+  createdAt: string;
+  sentAt?: string;
+  dedupKey?: string;
+}

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/app-fixture.js';
+import { makeTempDir } from './helpers/temp-dir.js';
+
+const run = promisify(execFile);
+let dataDir: string;
+
+async function trolyxa(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
+      cwd: dataDir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), LOG_LEVEL: 'warn', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await makeTempDir();
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the trolyxa command', () => {
+  it('ingests incrementally and says so', async () => {
+    const first = await trolyxa(['ingest', '--json']);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as { added: string[]; unchanged: string[]; failed: unknown[]; passages: number };
+    expect(report.added.length).toBeGreaterThanOrEqual(50);
+    expect(report.failed).toEqual([]);
+    const second = JSON.parse((await trolyxa(['ingest', '--json'])).stdout) as typeof report;
+    expect(second.added).toEqual([]);
+    expect(second.unchanged.length).toBe(report.added.length);
+    expect(second.passages).toBe(report.passages);
+  });
+
+  it('searches with --json and --batch (one JSON line per question)', async () => {
+    const single = await trolyxa(['search', 'trợ cấp thờ cúng liệt sĩ bao nhiêu', '--k', '3', '--json']);
+    const parsed = JSON.parse(single.stdout) as { query: string; results: { id: string; title: string; citation: string; score: number; text: string }[] };
+    expect(parsed.results).toHaveLength(3);
+    expect(parsed.results[0]).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), citation: expect.any(String), score: expect.any(Number), text: expect.stringContaining('1.400.000') }));
+
+    const batch = path.join(dataDir, 'questions.txt');
+    await writeFile(batch, 'hs mai tang ncc\n\nbenh binh 71% huong bao nhieu\n');
+    const lines = (await trolyxa(['search', '--batch', batch])).stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => (JSON.parse(l) as { query: string }).query)).toEqual(['hs mai tang ncc', 'benh binh 71% huong bao nhieu']);
+  });
+
+  it('evaluates a BEIR folder and prints the metrics as JSON on the last line, and the run as TSV', async () => {
+    const runFile = path.join(dataDir, 'run.tsv');
+    const result = await trolyxa(['eval', '--beir', path.join(ROOT, 'test', 'fixtures', 'beir-mini'), '--json', '--run-out', runFile]);
+    expect(result.code).toBe(0);
+    const last = result.stdout.trim().split('\n').at(-1)!;
+    const metrics = JSON.parse(last) as Record<string, unknown>;
+    expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['ndcg@10', 'recall@1', 'recall@5', 'recall@10', 'recall@100', 'mrr@10', 'queries', 'docs', 'index_ms', 'latency_ms']));
+    expect(metrics['queries']).toBe(3);
+    expect(metrics['docs']).toBe(4);
+    expect(metrics['recall@1']).toBe(1);
+    const rows = (await readFile(runFile, 'utf8')).trim().split('\n').map((l) => l.split('\t'));
+    expect(rows[0]).toEqual(['q1', 'PL|2', '1', expect.stringMatching(/^\d\.\d{6}$/)]);
+  });
+
+  it('answers with ask --json, and runs the expert loop from the terminal', async () => {
+    const answered = JSON.parse((await trolyxa(['ask', 'benh binh 71% huong bao nhieu', '--json'])).stdout) as Record<string, unknown>;
+    expect(answered).toMatchObject({ stage: 'retrieval', query: 'benh binh 71% huong bao nhieu' });
+    expect(answered['answer']).toEqual(expect.stringContaining('5.329.000'));
+    expect((answered['citations'] as { id: string; citation: string }[])[0]).toEqual({ id: expect.any(String), citation: expect.any(String), source_url: expect.any(String) });
+
+    const escalated = JSON.parse((await trolyxa(['ask', 'Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ?', '--json'])).stdout) as { stage: string; ticket: number };
+    expect(escalated.stage).toBe('escalated');
+    expect((await trolyxa(['user', 'add', '--channel', 'telegram', '--user', '42', '--chat', '42', '--name', 'Chuyên gia A', '--role', 'expert'])).code).toBe(0);
+    expect((await trolyxa(['user', 'add', '--channel', 'telegram', '--user', '7', '--chat', '7', '--name', 'Quản trị', '--role', 'admin'])).code).toBe(0);
+    const users = (await trolyxa(['user', 'list'])).stdout;
+    expect(users).toContain('Chuyên gia A');
+    const open = (await trolyxa(['tickets', '--status', 'open'])).stdout;
+    expect(open).toContain(`#${escalated.ticket}`);
+    const expertId = /#?(\d+).*Chuyên gia A/.exec(users)?.[1] ?? '1';
+    const answer = await trolyxa(['answer', String(escalated.ticket), 'Xã không giải quyết thủ tục này; hướng dẫn người dân liên hệ cơ quan cấp phép xây dựng.', '--expert', expertId]);
+    expect(answer.code, answer.stderr).toBe(0);
+    const adminId = /#?(\d+).*Quản trị/.exec(users)?.[1] ?? '2';
+    expect((await trolyxa(['approve', String(escalated.ticket), '--admin', adminId])).code).toBe(0);
+    const curated = JSON.parse((await trolyxa(['ask', 'thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ', '--json'])).stdout) as { stage: string; answer: string };
+    expect(curated.stage).toBe('curated');
+    expect(curated.answer).toContain('Xã không giải quyết thủ tục này');
+  });
+
+  it('stops with a message naming the variable when the configuration is wrong', async () => {
+    const bad = await trolyxa(['search', 'x'], { EMBEDDINGS_PROVIDER: 'magic' });
+    expect(bad.code).toBe(78);
+    expect(bad.stderr).toContain('EMBEDDINGS_PROVIDER');
+    const help = await trolyxa(['eval', '--help']);
+    expect(help.stdout).toContain('--beir <dir>');
+  });
+});

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ASKER, CONTEXT, disposeEnv, FakePort, openEnv, seedStaff, type Env, type Staff } from './harness.js';
+
+let env: Env;
+let staff: Staff;
+
+beforeEach(async () => {
+  env = await openEnv();
+  staff = await seedStaff(env.stores, env.clock.iso());
+});
+
+afterEach(() => disposeEnv(env));
+
+const notified = async (ticketId: number) =>
+  (await env.stores.outbox.list({ ticketId, kind: 'notify' })).map((m) => `${m.channel}/${m.chatId}`).sort();
+
+describe('notifying the experts of a new ticket', () => {
+  it('notifies only the experts of its topic (topics compared case-insensitively)', async () => {
+    const ticket = await env.service.createTicket({
+      asker: ASKER,
+      question: 'Mai táng phí cho thân nhân liệt sĩ?',
+      topic: 'Mai-Tang',
+      reason: 'low_confidence',
+      context: CONTEXT,
+      confidence: 0.41,
+    });
+    expect(ticket.topic).toBe('mai-tang');
+    expect(await notified(ticket.id)).toEqual(['telegram/chat-2', 'telegram/chat-4']);
+    const event = (await env.service.getTicket(ticket.id))!.events.find((e) => e.action === 'notified');
+    expect(event!.detail).toEqual({ experts: [staff.maiTang.id, staff.both.id], topicMatched: true });
+  });
+
+  it('notifies all active experts when no expert covers the topic, or there is no topic', async () => {
+    const uncovered = await env.service.createTicket({ asker: ASKER, question: 'Kết luận 195?', topic: 'chinh-quyen', reason: 'out_of_domain' });
+    expect(await notified(uncovered.id)).toEqual(['telegram/chat-2', 'telegram/chat-4', 'zalo/zchat-3']);
+    const none = await env.service.createTicket({ asker: ASKER, question: 'Ai trả lời?', reason: 'user_request' });
+    expect(await notified(none.id)).toEqual(['telegram/chat-2', 'telegram/chat-4', 'zalo/zchat-3']);
+    // Never the admin or the official.
+    expect(await env.stores.outbox.list({ chatId: 'chat-1' })).toEqual([]);
+    expect(await env.stores.outbox.list({ chatId: 'chat-100' })).toEqual([]);
+  });
+
+  it('skips inactive and unapproved experts', async () => {
+    await env.stores.users.update(staff.maiTang.id, { active: false }, env.clock.iso());
+    await env.stores.users.update(staff.both.id, { approved: false }, env.clock.iso());
+    const ticket = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
+    // No active expert of mai-tang remains: falls back to every active expert.
+    expect(await notified(ticket.id)).toEqual(['zalo/zchat-3']);
+  });
+
+  it('writes a Vietnamese notification with the ticket number, asker, question, reason and how to answer', async () => {
+    const ticket = await env.service.createTicket({
+      asker: ASKER,
+      question: 'Hồ sơ hưởng trợ cấp mai táng gồm những gì?',
+      topic: 'mai-tang',
+      reason: 'low_confidence',
+      context: CONTEXT,
+      confidence: 0.41,
+    });
+    const port = new FakePort();
+    await env.service.processOutbox(port);
+    expect(port.delivered).toHaveLength(2);
+    const text = port.delivered[0]!.text;
+    expect(text).toContain(`Câu hỏi mới #${ticket.id} cần chuyên gia trả lời`);
+    expect(text).toContain('Người hỏi: Nguyễn Văn An · Xã Tân Phú · qua Telegram');
+    expect(text).toContain('Câu hỏi: Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(text).toContain('Lý do chuyển: độ tin cậy của câu trả lời tự động thấp (độ tin cậy 0,41)');
+    expect(text).toContain('- Nghị định 131/2021/NĐ-CP, Điều 121 (điểm 0,41)');
+    expect(text).toContain(`/traloi ${ticket.id} <nội dung trả lời>`);
+    expect(text).toBe(text.normalize('NFC'));
+    expect(port.delivered[0]).toMatchObject({ kind: 'notify', ticketId: ticket.id });
+  });
+
+  it('creates nothing when the transaction fails half-way', async () => {
+    // A ticket whose notification cannot be written must not exist either.
+    await env.db.exec(
+      "CREATE TRIGGER break_outbox BEFORE INSERT ON outbox WHEN NEW.kind = 'notify' BEGIN SELECT RAISE(ABORT, 'outbox down'); END;",
+    );
+    await expect(
+      env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' }),
+    ).rejects.toThrow(/outbox down/);
+    expect(await env.service.listTickets()).toEqual([]);
+    expect(await env.db.all('SELECT * FROM ticket_events')).toEqual([]);
+  });
+});
