@@ -38,6 +38,29 @@ const envSchema = z.object({
   MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),
   MEMORY_TTL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
   TICKET_REMINDER_MINUTES: z.coerce.number().min(1).max(30 * 24 * 60).default(240),
+
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'expected the token BotFather gave, like 123456:ABC-…').optional()),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -').optional()),
+  TELEGRAM_API_ROOT: optionalUrl.pipe(z.string().regex(/[^/]$/, 'no trailing slash').optional()),
+
+  ZALO_BOT_TOKEN: optionalText,
+  ZALO_BOT_API_ROOT: z.string().trim().url().default('https://bot-api.zaloplatforms.com'),
+  ZALO_BOT_MODE: z.enum(['polling', 'webhook']).default('webhook'),
+  ZALO_BOT_WEBHOOK_URL: optionalUrl,
+  ZALO_BOT_WEBHOOK_SECRET: optionalText.pipe(z.string().min(8).max(256).optional()),
+
+  ZALO_OA_APP_ID: optionalText,
+  ZALO_OA_SECRET_KEY: optionalText,
+  ZALO_OA_APP_SECRET: optionalText,
+  ZALO_OA_ACCESS_TOKEN: optionalText,
+  ZALO_OA_REFRESH_TOKEN: optionalText,
+  ZALO_OA_API_ROOT: z.string().trim().url().default('https://openapi.zalo.me'),
+  ZALO_OA_OAUTH_ROOT: z.string().trim().url().default('https://oauth.zaloapp.com'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -62,6 +85,32 @@ export interface AppConfig {
     timeoutMs: number;
     baseUrl?: string;
     apiKey?: string;
+  };
+  http: { host: string; port: number };
+  telegram?: {
+    token: string;
+    mode: 'polling' | 'webhook';
+    webhookUrl?: string;
+    webhookSecret?: string;
+    apiRoot?: string;
+  };
+  zaloBot?: {
+    token: string;
+    apiRoot: string;
+    mode: 'polling' | 'webhook';
+    webhookUrl?: string;
+    webhookSecret?: string;
+  };
+  zaloOa?: {
+    appId: string;
+    /** The OA secret key that signs webhook events. */
+    secretKey: string;
+    /** The app secret used to refresh the access token. */
+    appSecret?: string;
+    accessToken?: string;
+    refreshToken?: string;
+    apiRoot: string;
+    oauthRoot: string;
   };
   assistant: {
     accessPolicy: 'open' | 'registered';
@@ -102,6 +151,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.LLM_PROVIDER !== 'none' && !e.LLM_MODEL) {
     problems.push(`LLM_MODEL: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
   }
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook') {
+    if (!e.TELEGRAM_WEBHOOK_URL) problems.push('TELEGRAM_WEBHOOK_URL: required when TELEGRAM_MODE=webhook');
+    if (!e.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
+  }
+  if (e.ZALO_BOT_TOKEN && e.ZALO_BOT_MODE === 'webhook') {
+    if (!e.ZALO_BOT_WEBHOOK_URL) problems.push('ZALO_BOT_WEBHOOK_URL: required when ZALO_BOT_MODE=webhook');
+    if (!e.ZALO_BOT_WEBHOOK_SECRET) problems.push('ZALO_BOT_WEBHOOK_SECRET: required when ZALO_BOT_MODE=webhook');
+  }
+  if (e.ZALO_OA_APP_ID && !e.ZALO_OA_SECRET_KEY) problems.push('ZALO_OA_SECRET_KEY: required when ZALO_OA_APP_ID is set');
+  if (e.ZALO_OA_APP_ID && !e.ZALO_OA_ACCESS_TOKEN && !e.ZALO_OA_REFRESH_TOKEN) {
+    problems.push('ZALO_OA_ACCESS_TOKEN or ZALO_OA_REFRESH_TOKEN: one is required when ZALO_OA_APP_ID is set');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.DATA_DIR);
@@ -124,6 +185,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : path.join(knowledgeDir, 'abbreviations.tsv'),
     embeddings: { provider: e.EMBEDDINGS_PROVIDER, model: e.EMBEDDINGS_MODEL, ...remote(e.EMBEDDINGS_PROVIDER) },
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
+    http: { host: e.HOST, port: e.PORT },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          mode: e.TELEGRAM_MODE,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: e.TELEGRAM_API_ROOT,
+        }
+      : undefined,
+    zaloBot: e.ZALO_BOT_TOKEN
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          apiRoot: e.ZALO_BOT_API_ROOT.replace(/\/+$/, ''),
+          mode: e.ZALO_BOT_MODE,
+          webhookUrl: e.ZALO_BOT_WEBHOOK_URL,
+          webhookSecret: e.ZALO_BOT_WEBHOOK_SECRET,
+        }
+      : undefined,
+    zaloOa:
+      e.ZALO_OA_APP_ID && e.ZALO_OA_SECRET_KEY
+        ? {
+            appId: e.ZALO_OA_APP_ID,
+            secretKey: e.ZALO_OA_SECRET_KEY,
+            appSecret: e.ZALO_OA_APP_SECRET,
+            accessToken: e.ZALO_OA_ACCESS_TOKEN,
+            refreshToken: e.ZALO_OA_REFRESH_TOKEN,
+            apiRoot: e.ZALO_OA_API_ROOT.replace(/\/+$/, ''),
+            oauthRoot: e.ZALO_OA_OAUTH_ROOT.replace(/\/+$/, ''),
+          }
+        : undefined,
     assistant: {
       accessPolicy: e.ACCESS_POLICY,
       minConfidence: e.ANSWER_MIN_CONFIDENCE,

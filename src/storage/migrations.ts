@@ -167,4 +167,23 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE processed_updates (
+        channel TEXT NOT NULL,
+        update_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (channel, update_id)
+      );
+      CREATE INDEX processed_updates_received ON processed_updates(received_at);
+      CREATE TABLE channel_state (
+        channel TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, key)
+      );
+    `,
+  },
 ];

@@ -1,0 +1,39 @@
+import type { Router } from 'express';
+import type { Assistant } from '../assistant/assistant.js';
+import type { EscalationService } from '../escalation/escalation-service.js';
+import type { OutboundPort } from '../escalation/outbound-port.js';
+import type { UserStore } from '../escalation/stores.js';
+import type { Logger } from '../logger.js';
+import type { UpdateDeduplicator } from './dedup.js';
+import type { BackgroundWork } from './background.js';
+
+/**
+ * What every channel adapter receives: the core (assistant, escalation service, users) and the
+ * plumbing shared by all webhooks. Adapters never reach into storage or retrieval themselves.
+ */
+export interface ChannelDeps {
+  assistant: Assistant;
+  escalation: EscalationService;
+  users: UserStore;
+  logger: Logger;
+  /** Remembers processed update ids (persisted), so a re-delivered update is answered once. */
+  dedup: UpdateDeduplicator;
+  /** Runs work after the webhook has been acknowledged, and lets shutdown wait for it. */
+  background: BackgroundWork;
+}
+
+/**
+ * A chat platform as the server sees it: optional webhook routes (mounted at `/webhooks/<name>`), an
+ * outbound port for relays and notifications to chats on this platform, and a lifecycle.
+ */
+export interface ChannelAdapter {
+  /** Channel name as stored on tickets and users: 'telegram', 'zalo-bot', 'zalo-oa'. */
+  readonly name: string;
+  /** Express router for the webhook (mounted at /webhooks/<name>), when the adapter takes webhooks. */
+  readonly router?: Router;
+  readonly port: OutboundPort;
+  /** Registers the webhook or starts polling. */
+  start(): Promise<void>;
+  /** Stops taking updates (polling stops; in-flight work is awaited by the server through BackgroundWork). */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import type { ChannelAdapter } from '../channels/types.js';
+import type { Logger } from '../logger.js';
+
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+const RAW_BODY = Symbol('rawBody');
+
+/** The exact bytes of a webhook body (signatures are computed over them, not over re-serialised JSON). */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY];
+}
+
+export interface HttpAppOptions {
+  adapters: readonly ChannelAdapter[];
+  logger: Logger;
+  /** Extra routes (the web console, the web chat) mounted before the 404 handler. */
+  mount?: (app: Express) => void;
+}
+
+/**
+ * One express 5 app for everything: `/healthz`, the channels' webhooks under `/webhooks/<channel>`, and
+ * whatever `mount` adds. Webhook bodies are parsed as JSON whatever their content type, capped at 1 MiB,
+ * and kept raw for signature checks; a bad body gets a 4xx and a log line, never a crash.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, channels: options.adapters.map((a) => a.name) });
+  });
+
+  app.use(
+    '/webhooks',
+    express.json({
+      limit: WEBHOOK_BODY_LIMIT,
+      type: () => true,
+      strict: true,
+      verify: (req, _res, buf) => {
+        (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = Buffer.from(buf);
+      },
+    }),
+  );
+  for (const adapter of options.adapters) {
+    if (adapter.router) app.use(`/webhooks/${adapter.name}`, adapter.router);
+  }
+  options.mount?.(app);
+
+  app.use((req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    const e = error as { status?: number; statusCode?: number; type?: string; message?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    if (status >= 500) options.logger.error({ err: error, path: req.path }, 'request failed');
+    else options.logger.warn({ path: req.path, status, type: e.type, reason: e.message }, 'request refused');
+    if (res.headersSent) return;
+    const message =
+      e.type === 'entity.too.large' ? 'body too large' : e.type === 'entity.parse.failed' ? 'malformed JSON' : status >= 500 ? 'internal error' : (e.message ?? 'bad request');
+    res.status(status).json({ error: message });
+  };
+  app.use(onError);
+  return app;
+}
