@@ -11,13 +11,14 @@ import { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { createEmbeddingsSetup } from '../src/retrieval/embeddings.js';
 import { RETRIEVAL_SETTINGS } from '../src/retrieval/settings.js';
 import { AbbreviationDictionary } from '../src/text/abbreviations.js';
+import { benchAssistant } from './assistant.js';
 import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
 import { benchDataset, benchLarge, type Row } from './retrieval.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const DATASETS = ['alqac2024-train-verified', 'alqac2024-train-unverified', 'alqac2022', 'vlsp2023-train'];
-const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions,assistant').split(','));
 
 const settings = RETRIEVAL_SETTINGS;
 const dictionary = AbbreviationDictionary.load(path.join(ROOT, 'knowledge', 'abbreviations.tsv'));
@@ -114,4 +115,20 @@ if (only.has('questions')) {
     await kb.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+if (only.has('assistant')) {
+  console.log('\n## The assistant (offline: extractive answers, no LLM)');
+  const result = await benchAssistant(ROOT, SHARED);
+  const total = result.own.questions;
+  const share = (stage: string) => ((result.own.stages[stage] ?? 0) / Math.max(1, total));
+  console.log(
+    `own question set (${total}): answered from the knowledge base ${f3(share('retrieval'))}, from curated answers ${f3(share('curated'))}, escalated ${f3(share('escalated'))}; answers containing the expected fact ${result.own.answeredWithFacts}/${result.own.stages['retrieval'] ?? 0}`,
+  );
+  if (result.dev.inDomain + result.dev.outOfDomain > 0) {
+    console.log(
+      `shared dev questions: in-domain answered ${result.dev.inDomainAnswered}/${result.dev.inDomain} (with the expected facts in the answer: ${result.dev.inDomainWithFacts}); out-of-domain escalated ${result.dev.outOfDomainEscalated}/${result.dev.outOfDomain}`,
+    );
+  }
+  console.log(`answer latency over ${result.latency.questions} questions: p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms`);
 }

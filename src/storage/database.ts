@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -11,7 +12,9 @@ export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>
  * foreign keys on, and an ordered list of migrations applied at open.
  */
 export class Database {
+  /** Statements and transactions of this connection, one after another. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly insideTransaction = new AsyncLocalStorage<true>();
 
   private constructor(
     private readonly db: sqlite3.Database,
@@ -31,6 +34,54 @@ export class Database {
   }
 
   run(sql: string, params: SqlParams = []): Promise<{ changes: number; lastID: number }> {
+    return this.serialized(() => this.rawRun(sql, params));
+  }
+
+  get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
+    return this.serialized(() => this.rawGet<T>(sql, params));
+  }
+
+  all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+    return this.serialized(() => this.rawAll<T>(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.serialized(() => this.rawExec(sql));
+  }
+
+  /**
+   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. Re-entrant: a transaction
+   * started inside `work` joins this one. A statement issued from outside waits until the transaction
+   * ends, so it can never slip into another caller's transaction (and be rolled back with it).
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.insideTransaction.getStore()) return work();
+    return this.enqueue(() =>
+      this.insideTransaction.run(true, async () => {
+        await this.rawExec('BEGIN IMMEDIATE');
+        try {
+          const result = await work();
+          await this.rawExec('COMMIT');
+          return result;
+        } catch (error) {
+          await this.rawExec('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  private serialized<T>(op: () => Promise<T>): Promise<T> {
+    return this.insideTransaction.getStore() ? op() : this.enqueue(op);
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private rawRun(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function onRun(err) {
         if (err) reject(wrapError(err, sql));
@@ -39,46 +90,27 @@ export class Database {
     });
   }
 
-  get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
+  private rawGet<T>(sql: string, params: SqlParams): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
       this.db.get(sql, params, (err, row) => (err ? reject(wrapError(err, sql)) : resolve(row as T | undefined)));
     });
   }
 
-  all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+  private rawAll<T>(sql: string, params: SqlParams): Promise<T[]> {
     return new Promise((resolve, reject) => {
       this.db.all(sql, params, (err, rows) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[])));
     });
   }
 
-  exec(sql: string): Promise<void> {
+  private rawExec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.db.exec(sql, (err) => (err ? reject(wrapError(err, sql)) : resolve()));
     });
   }
 
-  /**
-   * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. Transactions on this
-   * connection are serialised, so two callers never interleave their statements.
-   */
-  transaction<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      await this.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work();
-        await this.exec('COMMIT');
-        return result;
-      } catch (error) {
-        await this.exec('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
+  /** Closes the connection once everything queued has run. */
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+    return this.enqueue(() => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))));
   }
 
   private async migrate(): Promise<void> {
