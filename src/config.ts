@@ -31,9 +31,9 @@ const envSchema = z.object({
   OLLAMA_BASE_URL: optionalUrl,
 
   ACCESS_POLICY: z.enum(['open', 'registered']).default('open'),
-  ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.45),
+  ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   OUT_OF_DOMAIN_BELOW: z.coerce.number().min(0).max(1).default(0.3),
-  AMBIGUITY_MARGIN: z.coerce.number().min(0).max(1).default(0.02),
+  AMBIGUITY_MARGIN: z.coerce.number().min(0).max(1).default(0.01),
   CURATED_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),
   MEMORY_TTL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),

@@ -4,7 +4,7 @@ import type { EscalationReason, RetrievedContextItem } from '../escalation/types
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
-import { nfc } from '../text/normalize.js';
+import { fold, nfc } from '../text/normalize.js';
 import { assessRetrieval, DEFAULT_GATE, type GateSettings } from './confidence.js';
 import { CuratedMatcher } from './curated.js';
 import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, UNVERIFIED_WARNING, vietnameseDate } from './extractive.js';
@@ -126,7 +126,9 @@ export class Assistant {
       });
     }
 
-    const { hits: raw } = await searcher.search(query, this.settings.retrievalDepth);
+    const { hits: found } = await searcher.search(query, this.settings.retrievalDepth);
+    // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
+    const raw = isDefinitional(text) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(text);
     const hits = intent ? rerankForIntent(raw, intent) : raw;
     const gate = assessRetrieval(hits, this.settings.gate);
@@ -302,6 +304,17 @@ function rerankForIntent(hits: readonly ScoredPassage[], intent: NonNullable<Ret
   return hits
     .map((h) => (headingMatches(sectionOf(h.passage), intent) ? { ...h, score: h.score + INTENT_BOOST } : h))
     .sort((a, b) => b.score - a.score);
+}
+
+const DEFINITIONAL = /\b(la gi|viet tat|nghia la|nghia gi|ten day du|goi tat)\b/;
+
+function isDefinitional(question: string): boolean {
+  return DEFINITIONAL.test(fold(question.toLowerCase()));
+}
+
+function withoutGlossary(hits: readonly ScoredPassage[]): ScoredPassage[] {
+  const kept = hits.filter((h) => h.passage.meta.doc_type !== 'tu-dien');
+  return kept.length > 0 ? kept : [...hits];
 }
 
 function topicOf(hit: ScoredPassage): string | undefined {

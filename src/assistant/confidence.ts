@@ -10,7 +10,7 @@ export interface GateSettings {
   ambiguityMargin: number;
 }
 
-export const DEFAULT_GATE: GateSettings = { minConfidence: 0.45, outOfDomainBelow: 0.3, ambiguityMargin: 0.02 };
+export const DEFAULT_GATE: GateSettings = { minConfidence: 0.5, outOfDomainBelow: 0.3, ambiguityMargin: 0.01 };
 
 /** Topics every document of this domain shares: they say nothing about whether two answers agree. */
 const GENERIC_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap']);

@@ -10,7 +10,7 @@ export interface SectionIntent {
 const INTENTS: { intent: SectionIntent; cues: RegExp }[] = [
   {
     intent: { name: 'documents', heading: ['ho so', 'giay to'] },
-    cues: /\b(ho so|hs|giay to|thanh phan|gom nhung|gom gi|can nhung gi|mau so|mau \d|ban khai|don de nghi)\b/,
+    cues: /\b(ho so|hs|giay to|giay gi|giay j|thanh phan|gom nhung|gom gi|can nhung gi|mau so|mau \d|mau nao|theo mau|dung mau|ban khai|don de nghi|lam thu tuc gi)\b/,
   },
   {
     intent: { name: 'steps', heading: ['trinh tu', 'thoi han', 'quy trinh'] },
@@ -22,7 +22,7 @@ const INTENTS: { intent: SectionIntent; cues: RegExp }[] = [
   },
   {
     intent: { name: 'amount', heading: ['muc huong', 'muc tro cap', 'muc'] },
-    cues: /\b(bao nhieu(?! (ngay|lan|nam|nhom|dieu|chuong|thu tuc|nhiem vu))|muc huong|muc tro cap|bn|may trieu|muc chi|tien)\b/,
+    cues: /\b(bao nhieu(?! (ngay|lan|nam|nhom|dieu|chuong|thu tuc|nhiem vu))|muc huong|muc tro cap|bn|may trieu|muc chi|tien|ho tro gi|duoc nhan gi|nhan gi|huong gi|duoc gi)\b/,
   },
   {
     intent: { name: 'legal_basis', heading: ['can cu'] },

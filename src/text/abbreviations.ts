@@ -15,8 +15,8 @@ export class AbbreviationDictionary {
   }
 
   /**
-   * Parses the TSV format: `abbreviation<TAB>expansion`, `#` comments and blank lines ignored.
-   * Several lines may share an abbreviation (all expansions are used).
+   * Parses the TSV format: `abbreviation<TAB>expansion[<TAB>replace|add]`, `#` comments and blank lines
+   * ignored. Several lines may share an abbreviation (all expansions are used).
    * @throws Error naming the line when a line has no tab or an empty side.
    */
   static parse(tsv: string, sourceName = 'abbreviations'): AbbreviationDictionary {
@@ -24,11 +24,11 @@ export class AbbreviationDictionary {
     tsv.normalize('NFC').split(/\r?\n/).forEach((line, index) => {
       const trimmed = line.trim();
       if (!trimmed || trimmed.startsWith('#')) return;
-      const [abbr, expansion, ...extra] = line.split('\t').map((part) => part.trim());
-      if (!abbr || !expansion || extra.some((e) => e.length > 0)) {
-        throw new Error(`${sourceName}:${index + 1}: expected "abbreviation<TAB>expansion", got "${trimmed}"`);
+      const [abbr, expansion, kind, ...extra] = line.split('\t').map((part) => part.trim());
+      if (!abbr || !expansion || extra.some((e) => e.length > 0) || (kind && kind !== 'replace' && kind !== 'add')) {
+        throw new Error(`${sourceName}:${index + 1}: expected "abbreviation<TAB>expansion[<TAB>replace|add]", got "${trimmed}"`);
       }
-      dict.add(abbr, expansion);
+      dict.add(abbr, expansion, kind === 'replace' ? 'abbreviation' : kind === 'add' ? 'synonym' : undefined);
     });
     return dict;
   }
@@ -37,14 +37,21 @@ export class AbbreviationDictionary {
     return AbbreviationDictionary.parse(readFileSync(path, 'utf8'), path);
   }
 
-  add(abbreviation: string, expansion: string): void {
+  /**
+   * Adds an entry. By default a key written as one word ("ncc", "t/b") is an abbreviation, replaced by its
+   * expansion, and a key of several words is a synonym, added beside what was typed; `kind` overrides
+   * that (a misspelling such as "thương bing" is replaced).
+   */
+  add(abbreviation: string, expansion: string, kind?: 'abbreviation' | 'synonym'): void {
     const keyTokens = tokenize(abbreviation);
     const expansionTokens = tokenize(expansion);
     if (keyTokens.length === 0 || expansionTokens.length === 0) return;
     const key = keyTokens.map((t) => t.folded).join(' ');
     // Written as one word ("ncc", "t/b", "lđ-tb&xh") it is an abbreviation; several words are a synonym phrase.
-    const kind = /\s/.test(abbreviation.trim()) ? 'synonym' : 'abbreviation';
-    const entry = this.entries.get(key) ?? { kind, expansions: [] };
+    const entry = this.entries.get(key) ?? {
+      kind: kind ?? (/\s/.test(abbreviation.trim()) ? 'synonym' : 'abbreviation'),
+      expansions: [],
+    };
     const spelled = expansionTokens.map((t) => t.accented).join(' ');
     if (!entry.expansions.some((e) => e.map((t) => t.accented).join(' ') === spelled)) entry.expansions.push(expansionTokens);
     this.entries.set(key, entry);

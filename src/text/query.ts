@@ -112,10 +112,12 @@ export function analyzeQuery(
     const next = sequence[i + 1];
     if (!next || (isStopWord(token, mode) && isStopWord(next.token, next.mode))) continue;
     const folded = 'f:' + token.folded + ' ' + next.token.folded;
+    // A pair with a question word in it ("sĩ bao") carries word order, not content: scored, not required.
+    const glue = isStopWord(token, mode) || isStopWord(next.token, next.mode);
     if (mode === 'accented' && next.mode === 'accented') {
-      add('a:' + token.accented + ' ' + next.token.accented, options.bigramWeight, folded);
+      add('a:' + token.accented + ' ' + next.token.accented, options.bigramWeight, folded, glue);
     } else {
-      add(folded, options.bigramWeight);
+      add(folded, options.bigramWeight, undefined, glue);
     }
   }
 

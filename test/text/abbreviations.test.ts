@@ -43,7 +43,7 @@ describe('AbbreviationDictionary.parse', () => {
   it('throws an Error naming the source and line number of a line without a tab', () => {
     const bad = '# header\n\nncc\tngười có công\nhs hồ sơ\n';
     expect(() => AbbreviationDictionary.parse(bad, 'viet-tat.tsv')).toThrowError(
-      'viet-tat.tsv:4: expected "abbreviation<TAB>expansion", got "hs hồ sơ"',
+      'viet-tat.tsv:4: expected "abbreviation<TAB>expansion[<TAB>replace|add]", got "hs hồ sơ"',
     );
   });
 
@@ -180,5 +180,16 @@ describe('knowledge/abbreviations.tsv', () => {
   it('load names the path when the file is missing', () => {
     const missing = path.join(ROOT, 'knowledge/does-not-exist.tsv');
     expect(() => AbbreviationDictionary.load(missing)).toThrowError(/does-not-exist\.tsv/);
+  });
+});
+
+describe('the optional third column', () => {
+  it('replaces a several-word misspelling marked "replace", adds a synonym marked "add", and refuses anything else', () => {
+    const dict = AbbreviationDictionary.parse('thương bing\tthương binh\treplace\nhs\thồ sơ\tadd\n');
+    expect(dict.expandText('thuong bing 81%')).toBe('thương binh 81');
+    const tokens = tokenize('thương bing');
+    expect(dict.match(tokens, 0)).toMatchObject({ kind: 'abbreviation', length: 2 });
+    expect(dict.match(tokenize('hs'), 0)).toMatchObject({ kind: 'synonym' });
+    expect(() => AbbreviationDictionary.parse('x\ty\tmaybe\n', 'f.tsv')).toThrow('f.tsv:1:');
   });
 });
