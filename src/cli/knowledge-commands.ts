@@ -3,6 +3,8 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { IngestReport } from '../knowledge/ingest.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
+import { validateKnowledgeFolder } from '../knowledge/validate.js';
+import { RETRIEVAL_SETTINGS } from '../retrieval/settings.js';
 import { createCliContext, openKnowledgeBase } from './context.js';
 import { createProgress } from './progress.js';
 
@@ -34,6 +36,20 @@ export function registerKnowledgeCommands(program: Command): void {
       } finally {
         await kb.close();
       }
+    });
+
+  program
+    .command('check')
+    .description('Check the knowledge folder as an admin review would: front matter, dates, unique ids, NFC, citations')
+    .option('--dir <dir>', 'knowledge folder (default: KNOWLEDGE_DIR or ./knowledge)')
+    .action(async (options: { dir?: string }) => {
+      const { config } = createCliContext();
+      const dir = options.dir ? path.resolve(options.dir) : config.knowledgeDir;
+      const { documents, problems } = await validateKnowledgeFolder(dir, { chunkMaxChars: RETRIEVAL_SETTINGS.chunkMaxChars });
+      for (const p of problems) console.log(`! ${p.file}: ${p.problem}`);
+      const unverified = documents.filter((d) => !d.meta.verified).length;
+      console.log(`${documents.length} tài liệu, ${unverified} chưa xác minh đầy đủ, ${problems.length} lỗi.`);
+      if (problems.length) process.exitCode = 1;
     });
 
   program
