@@ -54,6 +54,7 @@ export async function createApp(
       settings: {
         maxQuestionChars: config.assistant.maxQuestionChars,
         memoryTtlMs: config.assistant.memoryTtlMs,
+        questionsPerMinute: config.assistant.questionsPerMinute,
         curatedMinSimilarity: config.assistant.curatedMinSimilarity,
         gate: {
           minConfidence: config.assistant.minConfidence,

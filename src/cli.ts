@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
 import { registerAskCommand } from './cli/ask-command.js';
+import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerChatCommand } from './cli/chat-command.js';
 import { createCliContext } from './cli/context.js';
 import { registerTicketCommands } from './cli/ticket-commands.js';
@@ -18,6 +19,7 @@ registerKnowledgeCommands(program);
 registerEvalCommand(program);
 registerChatCommand(program);
 registerAskCommand(program);
+registerBackupCommands(program);
 registerTicketCommands(program, async () => {
   const context = createCliContext();
   const app = await createApp(context.config, { logger: context.logger, autoIngest: false });

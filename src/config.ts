@@ -37,6 +37,7 @@ const envSchema = z.object({
   CURATED_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),
   MEMORY_TTL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+  QUESTIONS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),
   TICKET_REMINDER_MINUTES: z.coerce.number().min(1).max(30 * 24 * 60).default(240),
 
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -121,6 +122,7 @@ export interface AppConfig {
     maxQuestionChars: number;
     memoryTtlMs: number;
     ticketReminderMs: number;
+    questionsPerMinute: number;
   };
 }
 
@@ -225,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxQuestionChars: e.MAX_QUESTION_CHARS,
       memoryTtlMs: e.MEMORY_TTL_MINUTES * 60_000,
       ticketReminderMs: e.TICKET_REMINDER_MINUTES * 60_000,
+      questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     },
   };
 }

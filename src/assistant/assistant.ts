@@ -11,6 +11,7 @@ import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, UNVERIFI
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
 import { ChatMemory } from './memory.js';
+import { QuestionRateLimiter } from './rate-limit.js';
 import type { FeedbackValue, QuestionLogStore } from './question-log.js';
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
@@ -25,6 +26,8 @@ export interface AssistantSettings {
   gate: GateSettings;
   /** Passages retrieved per question (the LLM sees the first five). */
   retrievalDepth: number;
+  /** Questions one asker may send per minute (0 = no limit). */
+  questionsPerMinute: number;
 }
 
 export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
@@ -33,6 +36,7 @@ export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
   curatedMinSimilarity: 0.85,
   gate: DEFAULT_GATE,
   retrievalDepth: 8,
+  questionsPerMinute: 20,
 };
 
 export interface AssistantDeps {
@@ -59,12 +63,14 @@ export class Assistant {
   private readonly memory: ChatMemory;
   private readonly curatedMatcher: CuratedMatcher;
   private readonly now: () => Date;
+  private readonly limiter: QuestionRateLimiter;
 
   constructor(private readonly deps: AssistantDeps) {
     this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
     this.now = deps.now ?? (() => new Date());
     this.memory = new ChatMemory(this.settings.memoryTtlMs, () => this.now().getTime());
     this.curatedMatcher = new CuratedMatcher(deps.curated, this.settings.curatedMinSimilarity);
+    this.limiter = new QuestionRateLimiter(this.settings.questionsPerMinute, () => this.now().getTime());
   }
 
   async handle(message: IncomingMessage): Promise<AssistantReply> {
@@ -72,6 +78,10 @@ export class Assistant {
     const { asker } = message;
     if (!(await this.deps.escalation.access.mayAsk(asker))) {
       return plainReply('refused', 'Tài khoản của bạn chưa được duyệt để hỏi Trợ lý Xã. Vui lòng liên hệ quản trị viên của tỉnh để được cấp quyền.');
+    }
+    const wait = this.limiter.take(`${asker.channel}:${asker.userId}`);
+    if (wait > 0) {
+      return plainReply('refused', `Bạn đang gửi câu hỏi nhanh quá. Vui lòng đợi khoảng ${wait} giây rồi hỏi tiếp.`);
     }
     // A relay that could not be delivered earlier (e.g. outside a messaging window) goes out now.
     await this.deps.escalation.deliverPendingFor(asker.channel, asker.chatId);

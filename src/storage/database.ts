@@ -33,6 +33,23 @@ export class Database {
     return db;
   }
 
+  /** Opens a database file read-only and returns the result of `PRAGMA integrity_check` ('ok' when sound). */
+  static async openReadOnlyCheck(file: string): Promise<string> {
+    const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => (err ? reject(wrapError(err, `cannot open ${file}`)) : resolve(db)));
+    });
+    try {
+      const rows = await new Promise<{ integrity_check: string }[]>((resolve, reject) =>
+        raw.all('PRAGMA integrity_check', (err, r) => (err ? reject(wrapError(err, 'integrity_check')) : resolve(r as { integrity_check: string }[]))),
+      );
+      return rows.map((r) => r.integrity_check).join('; ');
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
+  }
+
   run(sql: string, params: SqlParams = []): Promise<{ changes: number; lastID: number }> {
     return this.serialized(() => this.rawRun(sql, params));
   }

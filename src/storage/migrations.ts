@@ -186,4 +186,74 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // The web console and the web chat: console accounts (each linked to an escalation user, so an
+    // expert's web answers are attributed to their expert record), their sessions (the cookie holds a
+    // random token, the table only its SHA-256), the console's append-only audit log, and the web chat's
+    // visitors and messages (questions, answers, and relays the outbox delivered to channel 'web').
+    version: 5,
+    sql: `
+      CREATE TABLE web_accounts (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'expert')),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_login_at TEXT
+      );
+      CREATE INDEX web_accounts_user ON web_accounts(user_id);
+
+      CREATE TABLE web_sessions (
+        token_hash TEXT PRIMARY KEY,
+        account_id INTEGER REFERENCES web_accounts(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        flash_json TEXT,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+      CREATE INDEX web_sessions_account ON web_sessions(account_id);
+
+      CREATE TABLE web_audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        account_id INTEGER,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail_json TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX web_audit_at ON web_audit(at);
+      CREATE TRIGGER web_audit_no_update BEFORE UPDATE ON web_audit
+      BEGIN
+        SELECT RAISE(ABORT, 'web_audit is append-only');
+      END;
+      CREATE TRIGGER web_audit_no_delete BEFORE DELETE ON web_audit
+      BEGIN
+        SELECT RAISE(ABORT, 'web_audit is append-only');
+      END;
+
+      CREATE TABLE web_chat_visitors (
+        chat_id TEXT PRIMARY KEY,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      );
+
+      CREATE TABLE web_chat_messages (
+        id INTEGER PRIMARY KEY,
+        chat_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'expert', 'system')),
+        text TEXT NOT NULL,
+        meta_json TEXT NOT NULL DEFAULT '{}',
+        outbox_id INTEGER UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX web_chat_messages_chat ON web_chat_messages(chat_id, id);
+    `,
+  },
 ];

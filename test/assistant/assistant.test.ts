@@ -163,3 +163,20 @@ describe('the expert escalation loop', () => {
     expect(twice.text).toContain(`phiếu số #${unhelpful.ticket}`);
   });
 });
+
+describe('per-user rate limit', () => {
+  it('refuses questions beyond the configured rate with a polite wait message, per user', async () => {
+    const limited = await createTestApp({ QUESTIONS_PER_MINUTE: '3' });
+    try {
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await limited.app.assistant.handle({ asker: official, text: 'trợ cấp thờ cúng liệt sĩ bao nhiêu' }));
+      expect(results.slice(0, 3).every((r) => r.stage === 'retrieval')).toBe(true);
+      expect(results[3]).toMatchObject({ stage: 'refused' });
+      expect(results[3]!.text).toMatch(/đợi khoảng \d+ giây/);
+      const other = await limited.app.assistant.handle({ asker: { ...official, userId: 'u-2', chatId: 'chat-2' }, text: 'trợ cấp thờ cúng liệt sĩ bao nhiêu' });
+      expect(other.stage).toBe('retrieval');
+    } finally {
+      await limited.cleanup();
+    }
+  });
+});
