@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.js';
 import { registerAskCommand } from './cli/ask-command.js';
 import { registerBackupCommands } from './cli/backup-commands.js';
+import { registerServeCommand } from './cli/serve-command.js';
 import { registerChatCommand } from './cli/chat-command.js';
 import { createCliContext } from './cli/context.js';
 import { registerTicketCommands } from './cli/ticket-commands.js';
@@ -20,6 +21,7 @@ registerEvalCommand(program);
 registerChatCommand(program);
 registerAskCommand(program);
 registerBackupCommands(program);
+registerServeCommand(program);
 registerTicketCommands(program, async () => {
   const context = createCliContext();
   const app = await createApp(context.config, { logger: context.logger, autoIngest: false });

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { createApp } from '../app.js';
+import { BotServer } from '../server/bot-server.js';
+import { configuredAdapters } from '../server/channels.js';
+import { createCliContext } from './context.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the bot: the HTTP server (health, webhooks, pages), the configured channels and the outbox worker')
+    .action(async () => {
+      const context = createCliContext();
+      const { config, logger } = context;
+      const app = await createApp(config, { logger });
+      await app.kb.searcher();
+      let off: string[] = [];
+      const server = await BotServer.start({
+        app,
+        logger,
+        host: config.http.host,
+        port: config.http.port,
+        adapters: (deps) => {
+          const configured = configuredAdapters(config, deps, app.db);
+          off = configured.off;
+          return configured.adapters;
+        },
+      });
+      for (const hint of off) logger.info(`channel off — ${hint}`);
+      console.error(`Trợ lý Xã đang chạy tại ${server.url} (kiểm tra: ${server.url}/healthz). Nhấn Ctrl-C để dừng.`);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          server.stop().then(resolve, (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+      });
+    });
+}
