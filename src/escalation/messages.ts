@@ -16,7 +16,14 @@ const REASON_LABELS: Record<EscalationReason, string> = {
   unhelpful_feedback: 'người hỏi cho biết câu trả lời tự động chưa hữu ích',
 };
 
-const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', cli: 'dòng lệnh', web: 'trang web' };
+const CHANNEL_LABELS: Record<string, string> = {
+  telegram: 'Telegram',
+  zalo: 'Zalo',
+  'zalo-bot': 'Zalo Bot',
+  'zalo-oa': 'Zalo OA',
+  cli: 'dòng lệnh',
+  web: 'trang web',
+};
 
 const QUESTION_MAX_CHARS = 1500;
 

@@ -1,0 +1,155 @@
+import { Router } from 'express';
+import type { AppConfig } from '../../config.js';
+import type { SendResult } from '../../escalation/outbound-port.js';
+import type { Asker } from '../../escalation/types.js';
+import { rawBodyOf } from '../../web/http-app.js';
+import type { ChannelStateStore } from '../channel-state.js';
+import { ChunkedSender } from '../text-split.js';
+import type { ChannelAdapter, ChannelDeps } from '../types.js';
+import { ZALO_TEXT_LIMIT, ZaloConversation } from '../zalo-bot/conversation.js';
+import { TOKEN_ERRORS, ZaloOaApi, type OaCallResult } from './api.js';
+import { verifyZaloEvent } from './signature.js';
+import { OaTokenError, OaTokens } from './tokens.js';
+
+export const ZALO_OA_CHANNEL = 'zalo-oa';
+
+export interface ZaloOaAdapterOptions {
+  /** Replaces the global fetch (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Waits before retrying a direct answer that failed retryably. Default [1000, 3000]. */
+  replyRetryDelaysMs?: readonly number[];
+  /** Text limit per message. Default 2000. */
+  maxMessageChars?: number;
+  /** How long "1"/"2"/"3" refers to the chat's last answer. Default 30 minutes. */
+  feedbackTtlMs?: number;
+  /** The clock for token expiry. */
+  now?: () => number;
+}
+
+/**
+ * The Zalo Official Account channel (OA API v3). Its router takes the OA webhook: every event must carry a
+ * valid `X-ZEvent-Signature` over the raw body (401 otherwise, nothing processed); `user_send_text` is
+ * answered through the consultation message endpoint (de-duplicated by msg_id); any other event from a
+ * user only makes their pending relays due again. The access token and its single-use refresh token
+ * live in the channel state store and are rotated on error -216.
+ *
+ * A relay refused because the user is outside the window in which an OA may answer fails as
+ * non-retryable: the ticket becomes relay_pending and goes out at the user's next message.
+ *
+ * The webhook URL is set in the Zalo developer console (there is no API to register it), so `start()` only
+ * loads the tokens.
+ *
+ * @example
+ * const adapter = createZaloOaAdapter(config.zaloOa!, { ...deps, state: new SqliteChannelStateStore(app.db) });
+ * const http = createHttpApp({ adapters: [adapter], logger }); // POST /webhooks/zalo-oa
+ */
+export function createZaloOaAdapter(
+  config: NonNullable<AppConfig['zaloOa']>,
+  deps: ChannelDeps & { state: ChannelStateStore },
+  options: ZaloOaAdapterOptions = {},
+): ChannelAdapter {
+  const logger = deps.logger.child({ channel: ZALO_OA_CHANNEL });
+  const api = new ZaloOaApi({
+    appId: config.appId,
+    appSecret: config.appSecret,
+    apiRoot: config.apiRoot,
+    oauthRoot: config.oauthRoot,
+    fetch: options.fetch,
+  });
+  const tokens = new OaTokens(ZALO_OA_CHANNEL, api, deps.state, config, { now: options.now, logger });
+  const conversation = new ZaloConversation({ ...deps, logger }, { feedbackTtlMs: options.feedbackTtlMs });
+  const sender = new ChunkedSender(sendPiece, {
+    limit: options.maxMessageChars ?? ZALO_TEXT_LIMIT,
+    replyRetryDelaysMs: options.replyRetryDelaysMs,
+  });
+
+  /** Sends one consultation message; on a token error refreshes the token once and tries again. */
+  async function sendPiece(userId: string, text: string): Promise<SendResult> {
+    try {
+      let token = await tokens.accessToken();
+      let result = await api.sendText(token, userId, text);
+      if (!result.ok && result.error !== undefined && TOKEN_ERRORS.has(result.error)) {
+        token = await tokens.refresh(token);
+        result = await api.sendText(token, userId, text);
+      }
+      return toSendResult(result);
+    } catch (error) {
+      if (error instanceof OaTokenError) return { ok: false, retryable: error.retryable, error: error.message };
+      return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async function answerText(asker: Asker, msgId: string | undefined, text: string): Promise<void> {
+    if (msgId && !(await deps.dedup.firstTime(ZALO_OA_CHANNEL, msgId))) {
+      logger.info({ msgId }, 'duplicate event ignored');
+      return;
+    }
+    const reply = await conversation.reply(asker, text);
+    const result = await sender.reply(asker.chatId, reply);
+    if (!result.ok) logger.error({ userId: asker.chatId, error: result.error }, 'could not send the answer');
+  }
+
+  const router = Router();
+  router.post('/', (req, res) => {
+    const raw = rawBodyOf(req);
+    const event = req.body as unknown;
+    if (!raw || typeof event !== 'object' || event === null || Array.isArray(event)) {
+      res.status(400).json({ error: 'expected a JSON object' });
+      return;
+    }
+    const body = event as OaEvent;
+    if (!verifyZaloEvent(raw, body as Record<string, unknown>, req.get('x-zevent-signature'), config.secretKey)) {
+      logger.warn({ ip: req.ip, event: body.event_name }, 'webhook refused: wrong or missing signature');
+      res.status(401).json({ error: 'invalid signature' });
+      return;
+    }
+    const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
+    const eventName = String(body.event_name ?? '');
+    let accepted = true;
+    if (userId && eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
+      const asker: Asker = { channel: ZALO_OA_CHANNEL, chatId: userId, userId };
+      const msgId = typeof body.message.msg_id === 'string' && body.message.msg_id ? body.message.msg_id : undefined;
+      const text = body.message.text;
+      accepted = deps.background.run('zalo-oa event', () => answerText(asker, msgId, text));
+    } else if (userId && eventName.startsWith('user_send_')) {
+      // A sticker, image…: not answered (each OA message spends quota), but the user is reachable again.
+      accepted = deps.background.run('zalo-oa event', async () => {
+        await conversation.userWrote({ channel: ZALO_OA_CHANNEL, chatId: userId });
+      });
+    } else {
+      logger.debug({ event: eventName }, 'event ignored');
+    }
+    if (!accepted) {
+      res.status(503).json({ error: 'shutting down' });
+      return;
+    }
+    res.status(200).json({ ok: true });
+  });
+
+  return {
+    name: ZALO_OA_CHANNEL,
+    router,
+    port: { send: (message) => sender.send(message.chatId, message.text, message.id) },
+    async start() {
+      const stored = await tokens.read();
+      if (!stored.accessToken && !stored.refreshToken) throw new Error('Zalo OA has no access or refresh token (ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN)');
+      logger.info({ refreshable: Boolean(stored.refreshToken && config.appSecret) }, 'Zalo OA ready');
+    },
+    async stop() {},
+  };
+}
+
+/** The fields of an OA webhook event the adapter reads (ids are strings; never coerced to numbers). */
+interface OaEvent {
+  app_id?: unknown;
+  event_name?: unknown;
+  timestamp?: unknown;
+  sender?: { id?: unknown };
+  recipient?: { id?: unknown };
+  message?: { msg_id?: unknown; text?: unknown };
+}
+
+function toSendResult(result: OaCallResult<unknown>): SendResult {
+  if (result.ok) return { ok: true };
+  return { ok: false, retryable: result.retryable, error: result.message, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
+}

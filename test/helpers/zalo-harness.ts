@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '../../src/app.js';
+import { BackgroundWork } from '../../src/channels/background.js';
+import { SqliteUpdateDeduplicator } from '../../src/channels/dedup.js';
+import type { ChannelAdapter, ChannelDeps } from '../../src/channels/types.js';
+import { EscalationService } from '../../src/escalation/escalation-service.js';
+import { ChannelRouter } from '../../src/escalation/outbound-port.js';
+import { createLogger } from '../../src/logger.js';
+import { createHttpApp } from '../../src/web/http-app.js';
+import { createTestApp } from './app-fixture.js';
+
+/**
+ * A real App (real knowledge folder, temp data dir) behind the real express app of the server, listening
+ * on 127.0.0.1:0, with the channel adapters `makeAdapters` builds once the base URL is known (so a
+ * webhook URL can point at it).
+ */
+export interface ChannelHarness {
+  app: App;
+  deps: ChannelDeps;
+  adapters: ChannelAdapter[];
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** Waits until every update taken so far has been answered. */
+  idle(): Promise<void>;
+  /** Questions in the question log. */
+  questionCount(): Promise<number>;
+  /** Runs the outbox through the adapters' ports with no backoff, until nothing is due (at most `rounds`). */
+  drainOutbox(rounds?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startChannelHarness(
+  makeAdapters: (ctx: { baseUrl: string; deps: ChannelDeps; app: App }) => ChannelAdapter[],
+): Promise<ChannelHarness> {
+  const { app, cleanup } = await createTestApp();
+  const logger = createLogger('silent');
+  const background = new BackgroundWork(logger);
+  const deps: ChannelDeps = {
+    assistant: app.assistant,
+    escalation: app.escalation,
+    users: app.stores.users,
+    logger,
+    dedup: new SqliteUpdateDeduplicator(app.db),
+    background,
+  };
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const adapters = makeAdapters({ baseUrl, deps, app });
+  server.on('request', createHttpApp({ adapters, logger }));
+
+  // The outbox worker of the server, with retries due at once instead of after 30 s.
+  const worker = new EscalationService(app.stores, { backoff: () => 0 });
+  const router = new ChannelRouter();
+  for (const adapter of adapters) router.register(adapter.name, adapter.port);
+
+  return {
+    app,
+    deps,
+    adapters,
+    baseUrl,
+    idle: () => background.idle(),
+    async questionCount() {
+      const row = await app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM question_log');
+      return row?.n ?? 0;
+    },
+    async drainOutbox(rounds = 10) {
+      for (let i = 0; i < rounds; i += 1) {
+        const report = await worker.processOutbox(router);
+        if (report.claimed === 0) return;
+      }
+    },
+    async close() {
+      for (const adapter of adapters) await adapter.stop().catch(() => undefined);
+      await background.drain(5000);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cleanup();
+    },
+  };
+}
