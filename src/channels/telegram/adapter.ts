@@ -1,0 +1,77 @@
+import type { RunnerHandle } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import type { AppConfig } from '../../config.js';
+import type { ChannelAdapter, ChannelDeps } from '../types.js';
+import { createBot, type BotOptions } from './bot.js';
+import { TELEGRAM_CHANNEL, type BotContext } from './context.js';
+import { createTelegramPort } from './outbound-port.js';
+import { ALLOWED_UPDATES, startPolling } from './polling.js';
+import { BOT_COMMANDS } from './texts.js';
+import { createWebhookRouter } from './webhook.js';
+
+export type TelegramConfig = NonNullable<AppConfig['telegram']>;
+
+export interface TelegramAdapterOptions extends Omit<BotOptions, 'apiRoot'> {
+  /** Long-polling timeout of getUpdates in seconds (polling mode). Default 30. */
+  pollingTimeoutSeconds?: number;
+}
+
+export interface TelegramAdapter extends ChannelAdapter {
+  /** The grammY bot (for tests and diagnostics). */
+  readonly bot: Bot<BotContext>;
+}
+
+/**
+ * The Telegram channel. Webhook mode: `router` takes Telegram's deliveries (mounted at
+ * /webhooks/telegram) and `start()` registers the webhook with its secret. Polling mode: no router;
+ * `start()` removes any webhook and starts the runner, `stop()` stops it. In both modes `port` delivers
+ * the escalation outbox's messages.
+ *
+ * @example
+ * const telegram = createTelegramAdapter(config.telegram, deps);
+ * const app = createHttpApp({ adapters: [telegram], logger });
+ * await telegram.start();
+ */
+export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps, options: TelegramAdapterOptions = {}): TelegramAdapter {
+  const { pollingTimeoutSeconds, ...botOptions } = options;
+  const bot = createBot(config.token, deps, { ...botOptions, ...(config.apiRoot && { apiRoot: config.apiRoot }) });
+  const port = createTelegramPort(bot.api, deps.logger);
+  let accepting = true;
+  let runner: RunnerHandle | undefined;
+
+  let router: ChannelAdapter['router'];
+  const webhook = config.mode === 'webhook' ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined;
+  if (webhook) {
+    if (!webhook.url || !webhook.secret) throw new Error('Telegram webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
+    router = createWebhookRouter(bot, deps, { secretToken: webhook.secret, accepting: () => accepting });
+  }
+
+  return {
+    name: TELEGRAM_CHANNEL,
+    bot,
+    port,
+    ...(router && { router }),
+    async start() {
+      accepting = true;
+      await bot.init();
+      await bot.api
+        .setMyCommands([...BOT_COMMANDS])
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'telegram: could not set the command menu'));
+      if (webhook) {
+        await bot.api.setWebhook(webhook.url!, { secret_token: webhook.secret!, allowed_updates: [...ALLOWED_UPDATES] });
+        deps.logger.info({ username: bot.botInfo.username, mode: 'webhook' }, 'telegram: webhook registered');
+      } else {
+        // Polling and a webhook exclude each other.
+        await bot.api.deleteWebhook();
+        if (!runner?.isRunning()) runner = startPolling(bot, deps, { timeoutSeconds: pollingTimeoutSeconds });
+        deps.logger.info({ username: bot.botInfo.username, mode: 'polling' }, 'telegram: polling');
+      }
+    },
+    async stop() {
+      accepting = false;
+      const running = runner;
+      runner = undefined;
+      await running?.stop();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Context } from 'grammy';
+import type { ChannelDeps } from '../types.js';
+
+/** What the bot's handlers use from the core (the webhook/polling plumbing stays outside the bot). */
+export type BotDeps = Pick<ChannelDeps, 'assistant' | 'escalation' | 'users' | 'logger'>;
+
+/** The grammY context of this bot: the core's services are on `ctx.deps` (put there by the first middleware). */
+export type BotContext = Context & { deps: BotDeps };
+
+/** The channel name stored on tickets and users. */
+export const TELEGRAM_CHANNEL = 'telegram';

@@ -1,0 +1,53 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../context.js';
+import { isAddressedToBot, withoutBotMention } from '../filters.js';
+import { askerFrom } from '../identity.js';
+import { sendPlain, sendReply, withTyping } from '../send.js';
+import { ASK_USAGE } from '../texts.js';
+
+/**
+ * Questions to the assistant. Private chats: every text that is not a command. Groups: only `/hoi …`,
+ * a mention of the bot, or a reply to one of its messages (the answer replies to the question).
+ * `/chuyengia [câu hỏi]` hands the given question, or the chat's last one, to an expert.
+ */
+export function questionsFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.command('hoi', async (ctx) => {
+    const question = ctx.match.trim();
+    if (!question) return sendPlain(ctx, ASK_USAGE, { replyTo: groupReplyTarget(ctx) });
+    await ask(ctx, question);
+  });
+
+  // The core keeps each chat's last question; "hỏi chuyên gia" alone escalates that one.
+  feature.command('chuyengia', async (ctx) => {
+    const question = ctx.match.trim();
+    await ask(ctx, question ? `hỏi chuyên gia: ${question}` : 'hỏi chuyên gia');
+  });
+
+  feature.chatType('private').on('message:text', async (ctx, next) => {
+    if (ctx.msg.text.startsWith('/')) return next();
+    await ask(ctx, ctx.msg.text);
+  });
+
+  feature
+    .chatType(['group', 'supergroup'])
+    .on('message:text')
+    .filter(isAddressedToBot, async (ctx) => {
+      await ask(ctx, withoutBotMention(ctx.msg, ctx.me));
+    });
+
+  return feature;
+}
+
+async function ask(ctx: BotContext, text: string): Promise<void> {
+  const asker = askerFrom(ctx.chat, ctx.from);
+  if (!asker) return;
+  const reply = await withTyping(ctx, () => ctx.deps.assistant.handle({ asker, text }));
+  await sendReply(ctx, reply, { replyTo: groupReplyTarget(ctx) });
+}
+
+/** In a group the answer quotes the question it answers; in a private chat that is just noise. */
+function groupReplyTarget(ctx: BotContext): number | undefined {
+  return ctx.chat?.type === 'private' ? undefined : ctx.msg?.message_id;
+}

@@ -1,0 +1,11 @@
+export { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions, type TelegramConfig } from './adapter.js';
+export { createBot, DEFAULT_AUTO_RETRY, handleUpdateSafely, type BotOptions } from './bot.js';
+export { approveData, claimData, feedbackData } from './callback-data.js';
+export { TELEGRAM_CHANNEL, type BotContext, type BotDeps } from './context.js';
+export { escapeHtml, formatHtml, renderHtmlParts } from './format.js';
+export { askerFrom, displayNameOf } from './identity.js';
+export { approveKeyboard, claimKeyboard, feedbackKeyboard } from './keyboards.js';
+export { createTelegramPort, toSendResult } from './outbound-port.js';
+export { ALLOWED_UPDATES, startPolling } from './polling.js';
+export { splitText, TELEGRAM_TEXT_LIMIT } from './split.js';
+export { createWebhookRouter, SECRET_HEADER } from './webhook.js';

@@ -1,0 +1,62 @@
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { OutboundPort, SendResult } from '../../escalation/outbound-port.js';
+import type { OutboundMessage } from '../../escalation/types.js';
+import type { Logger } from '../../logger.js';
+import { claimKeyboard } from './keyboards.js';
+import { sendText, type SendProgress } from './send.js';
+
+/** Multi-part messages remembered at most (a retry then resends only the parts that did not arrive). */
+const MAX_REMEMBERED = 1_000;
+
+/**
+ * How the escalation outbox reaches Telegram chats: relays to askers, notifications and reminders to
+ * experts (with a "claim" button). Never throws: API errors become a `SendResult` (429 → retry after
+ * Telegram's `retry_after`; 5xx, 401 and network errors → retry; other 4xx such as "chat not found" or
+ * "bot was blocked by the user" → give up).
+ *
+ * @example
+ * const router = new ChannelRouter().register('telegram', createTelegramPort(bot.api));
+ * await escalation.processOutbox(router);
+ */
+export function createTelegramPort(api: Api, logger?: Logger): OutboundPort {
+  // By outbox id (stable across retries): parts of a long message already delivered.
+  const partial = new Map<number, SendProgress>();
+  return {
+    async send(message: OutboundMessage): Promise<SendResult> {
+      const progress = partial.get(message.id) ?? { done: 0 };
+      const keyboard =
+        (message.kind === 'notify' || message.kind === 'reminder') && message.ticketId !== undefined ? claimKeyboard(message.ticketId) : undefined;
+      try {
+        await sendText(api, message.chatId, message.text, { keyboard, boldFirstLine: true }, progress);
+        partial.delete(message.id);
+        return { ok: true };
+      } catch (error) {
+        if (progress.done > 0) {
+          partial.set(message.id, progress);
+          if (partial.size > MAX_REMEMBERED) partial.delete(partial.keys().next().value!);
+        }
+        const result = toSendResult(error);
+        logger?.warn({ outbox: message.id, kind: message.kind, chatId: message.chatId, error: result.error }, 'telegram: send failed');
+        return result;
+      }
+    },
+  };
+}
+
+/** Maps a grammY error to the outbox's notion of a failed attempt. */
+export function toSendResult(error: unknown): Extract<SendResult, { ok: false }> {
+  if (error instanceof GrammyError) {
+    const code = error.error_code;
+    const text = `telegram ${code}: ${error.description}`;
+    if (code === 429) {
+      const after = error.parameters?.retry_after;
+      return { ok: false, retryable: true, error: text, ...(typeof after === 'number' && { retryAfterMs: after * 1000 }) };
+    }
+    // 401: our token is wrong or revoked — the recipient is fine, so keep the message until it is fixed.
+    if (code >= 500 || code === 401) return { ok: false, retryable: true, error: text };
+    const migrated = error.parameters?.migrate_to_chat_id;
+    return { ok: false, retryable: false, error: migrated === undefined ? text : `${text} (the group is now chat ${migrated})` };
+  }
+  if (error instanceof HttpError) return { ok: false, retryable: true, error: `telegram unreachable: ${error.message}` };
+  return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+}
