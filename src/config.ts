@@ -41,6 +41,10 @@ const envSchema = z.object({
   TICKET_REMINDER_MINUTES: z.coerce.number().min(1).max(30 * 24 * 60).default(240),
 
   HOST: z.string().trim().min(1).default('127.0.0.1'),
+  ADMIN_EMAIL: optionalText.pipe(z.string().email().optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'at least 10 characters').max(72, 'at most 72 characters').optional()),
+  WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
+  SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'expected the token BotFather gave, like 123456:ABC-…').optional()),
@@ -88,6 +92,14 @@ export interface AppConfig {
     apiKey?: string;
   };
   http: { host: string; port: number };
+  web: {
+    adminEmail?: string;
+    adminPassword?: string;
+    /** The web chat answers without an account (default: only when the server listens on loopback). */
+    chatPublic: boolean;
+    /** Session cookies marked Secure (default: when not on loopback, i.e. behind HTTPS). */
+    secureCookies: boolean;
+  };
   telegram?: {
     token: string;
     mode: 'polling' | 'webhook';
@@ -165,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.ZALO_OA_APP_ID && !e.ZALO_OA_ACCESS_TOKEN && !e.ZALO_OA_REFRESH_TOKEN) {
     problems.push('ZALO_OA_ACCESS_TOKEN or ZALO_OA_REFRESH_TOKEN: one is required when ZALO_OA_APP_ID is set');
   }
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.DATA_DIR);
@@ -188,6 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     embeddings: { provider: e.EMBEDDINGS_PROVIDER, model: e.EMBEDDINGS_MODEL, ...remote(e.EMBEDDINGS_PROVIDER) },
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
     http: { host: e.HOST, port: e.PORT },
+    web: {
+      adminEmail: e.ADMIN_EMAIL,
+      adminPassword: e.ADMIN_PASSWORD,
+      chatPublic: e.WEB_CHAT_PUBLIC ? e.WEB_CHAT_PUBLIC === 'true' : isLoopback(e.HOST),
+      secureCookies: e.SECURE_COOKIES ? e.SECURE_COOKIES === 'true' : !isLoopback(e.HOST),
+    },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
@@ -230,4 +249,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

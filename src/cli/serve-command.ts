@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
+import { bootstrapAdmin, createWebChatAdapter, createWebConsole } from '../web/console/index.js';
 import { BotServer } from '../server/bot-server.js';
 import { configuredAdapters } from '../server/channels.js';
 import { createCliContext } from './context.js';
@@ -13,6 +14,7 @@ export function registerServeCommand(program: Command): void {
       const { config, logger } = context;
       const app = await createApp(config, { logger });
       await app.kb.searcher();
+      if (config.web.adminEmail && config.web.adminPassword) await bootstrapAdmin(app, config.web.adminEmail, config.web.adminPassword);
       let off: string[] = [];
       const server = await BotServer.start({
         app,
@@ -22,11 +24,15 @@ export function registerServeCommand(program: Command): void {
         adapters: (deps) => {
           const configured = configuredAdapters(config, deps, app.db);
           off = configured.off;
-          return configured.adapters;
+          return [createWebChatAdapter(app), ...configured.adapters];
         },
+        mount: createWebConsole({ app, logger, secureCookies: config.web.secureCookies, chatPublic: config.web.chatPublic }),
       });
       for (const hint of off) logger.info(`channel off — ${hint}`);
-      console.error(`Trợ lý Xã đang chạy tại ${server.url} (kiểm tra: ${server.url}/healthz). Nhấn Ctrl-C để dừng.`);
+      console.error(
+        `Trợ lý Xã đang chạy tại ${server.url} — trò chuyện: ${server.url}/chat · quản trị: ${server.url}/console · kiểm tra: ${server.url}/healthz. Nhấn Ctrl-C để dừng.`,
+      );
+      if (!config.web.adminEmail) console.error('Chưa có tài khoản quản trị: đặt ADMIN_EMAIL và ADMIN_PASSWORD trong .env rồi chạy lại.');
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down');

@@ -240,6 +240,8 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE TABLE web_chat_visitors (
         chat_id TEXT PRIMARY KEY,
         csrf_token TEXT NOT NULL,
+        display_name TEXT,
+        commune TEXT,
         created_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL
       );

@@ -1,0 +1,83 @@
+import { html, type SafeHtml } from '../console/html.js';
+import type { ChatMessage, ChatVisitor } from './store.js';
+
+export const ROLE_NAMES: Record<ChatMessage['role'], string> = { user: 'Bạn', assistant: 'Trợ lý Xã', expert: 'Chuyên gia', system: 'Thông báo' };
+
+const FEEDBACK_BUTTONS: { value: string; label: string }[] = [
+  { value: 'helpful', label: 'Hữu ích' },
+  { value: 'unhelpful', label: 'Chưa hữu ích' },
+  { value: 'expert', label: 'Hỏi chuyên gia' },
+];
+
+function timeOf(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+}
+
+/** One message; chat.js builds the same structure for messages that arrive later. */
+export function messageHtml(m: ChatMessage, csrf: string): SafeHtml {
+  const sources = m.meta.sources ?? [];
+  const warnings = m.meta.warnings ?? [];
+  return html`<li class="msg msg-${m.role}" data-id="${m.id}">
+    <div class="who">${ROLE_NAMES[m.role]} <time>${timeOf(m.createdAt)}</time></div>
+    <div class="text">${m.text}</div>
+    ${sources.length
+      ? html`<ul class="sources">${sources.map(
+          (s) => html`<li>${s.text}${s.url ? html` — <a href="${s.url}" target="_blank" rel="noopener noreferrer">Nguồn</a>` : ''}</li>`,
+        )}</ul>`
+      : ''}
+    ${warnings.length ? html`<ul class="warnings">${warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+    ${m.meta.offerFeedback && m.meta.answerId !== undefined
+      ? html`<div class="feedback">${FEEDBACK_BUTTONS.map(
+          (b) => html`<form method="post" action="/chat/feedback" class="inline">
+            <input type="hidden" name="_csrf" value="${csrf}">
+            <input type="hidden" name="answerId" value="${m.meta.answerId}">
+            <input type="hidden" name="value" value="${b.value}">
+            <button type="submit" class="secondary small">${b.label}</button>
+          </form>`,
+        )}</div>`
+      : ''}
+  </li>`;
+}
+
+/** The web chat page: history, question box, and the asker's name and commune (optional). */
+export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[]; error?: string; consoleLink: boolean }): string {
+  const { visitor, messages } = options;
+  return html`<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${visitor.csrfToken}">
+<title>Hỏi đáp · Trợ lý Xã</title>
+<link rel="stylesheet" href="/static/console.css">
+<script src="/static/chat.js" defer></script>
+</head>
+<body class="chat-page">
+<header class="top">
+  <a class="brand" href="/chat">Trợ lý Xã <small>Hỏi đáp</small></a>
+  ${options.consoleLink ? html`<nav class="nav"><a href="/console">Trang quản trị</a></nav>` : ''}
+</header>
+<main class="chat">
+  <p class="intro">Hỏi về thủ tục, chế độ đối với người có công và các Kết luận 192-KL/TW, 195-KL/TW về chính quyền địa phương hai cấp. Câu trả lời có ghi căn cứ; câu chưa trả lời được sẽ được chuyển cho chuyên gia và câu trả lời sẽ hiện ở đây.</p>
+  ${options.error ? html`<div class="flash flash-error" role="alert">${options.error}</div>` : ''}
+  <ol class="messages" id="messages" aria-live="polite">
+    ${messages.length ? messages.map((m) => messageHtml(m, visitor.csrfToken)) : html`<li class="msg msg-system empty"><div class="text">Chưa có câu hỏi nào. Ví dụ: “Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?”</div></li>`}
+  </ol>
+  <div id="typing" class="typing" hidden>Trợ lý Xã đang trả lời…</div>
+  <form method="post" action="/chat/ask" id="ask" class="ask">
+    <input type="hidden" name="_csrf" value="${visitor.csrfToken}">
+    <label class="sr-only" for="question">Câu hỏi</label>
+    <textarea id="question" name="text" rows="2" maxlength="2000" required placeholder="Nhập câu hỏi, có dấu hoặc không dấu đều được"></textarea>
+    <button type="submit">Gửi</button>
+    <details class="about-me">
+      <summary>Thông tin người hỏi (không bắt buộc)</summary>
+      <label>Họ tên <input name="name" maxlength="100" value="${visitor.displayName ?? ''}" autocomplete="name"></label>
+      <label>Xã, phường <input name="commune" maxlength="100" value="${visitor.commune ?? ''}"></label>
+    </details>
+  </form>
+</main>
+</body>
+</html>`.toString();
+}

@@ -1,0 +1,194 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { WebRole } from './accounts.js';
+import { type ConsoleDeps, csrfOf, field, queryParam, stateOf } from './context.js';
+import { html } from './html.js';
+import { csrfField, documentHtml, sendPage } from './layout.js';
+import { clearCookie, readCookie, sameSecret, SESSION_COOKIE, SESSION_MAX_MS, setCookie, type Flash } from './sessions.js';
+
+export interface LoginLimit {
+  /** Failed sign-ins allowed per client address and window. Default 10. */
+  limit: number;
+  /** Default 15 minutes. */
+  windowMs: number;
+}
+
+export const DEFAULT_LOGIN_LIMIT: LoginLimit = { limit: 10, windowMs: 15 * 60_000 };
+
+export const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CSRF) hoặc mã không đúng. Hãy tải lại trang rồi thử lại.';
+
+/** Loads the session named by the cookie and, when it is signed in, its (active) account. */
+export function loadSession(deps: ConsoleDeps): RequestHandler {
+  return async (req, _res, next) => {
+    const state = stateOf(req);
+    const session = await deps.sessions.find(readCookie(req, SESSION_COOKIE));
+    if (session) {
+      state.session = session;
+      state.clearFlash = () => deps.sessions.clearFlash(session.tokenHash);
+      if (session.accountId !== undefined) {
+        const account = await deps.accounts.get(session.accountId);
+        if (account?.active) state.account = account;
+      }
+    }
+    next();
+  };
+}
+
+/** GET pages send an anonymous visitor to the sign-in page; other requests get 401. */
+export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
+  if (stateOf(req).account) return next();
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const target = req.originalUrl.startsWith('/') && !req.originalUrl.startsWith('//') ? req.originalUrl : '/console';
+    res.redirect(303, `/console/login?next=${encodeURIComponent(target)}`);
+    return;
+  }
+  res.status(401).type('text/plain').send('Bạn cần đăng nhập.');
+}
+
+/** 403 for an account without one of `roles`. */
+export function requireRole(...roles: WebRole[]): RequestHandler {
+  return async (req, res, next) => {
+    const account = stateOf(req).account;
+    if (account && roles.includes(account.role)) return next();
+    if (wantsJson(req)) {
+      res.status(403).json({ error: 'Bạn không có quyền thực hiện thao tác này.' });
+      return;
+    }
+    await sendPage(
+      req,
+      res,
+      {
+        title: 'Không có quyền truy cập',
+        body: html`<p>Tài khoản của bạn không có quyền thực hiện thao tác này. Chỉ quản trị viên mới được quản lý tài liệu, người dùng và câu trả lời mẫu.</p>
+          <p><a href="/console">Về bảng điều khiển</a></p>`,
+      },
+      403,
+    );
+  };
+}
+
+/** Every state-changing request must echo the session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). */
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  if (isCsrfValid(req)) return next();
+  if (wantsJson(req)) {
+    res.status(403).json({ error: CSRF_REFUSED });
+    return;
+  }
+  res.status(403).type('html').send(documentHtml({ title: 'Yêu cầu bị từ chối', body: html`<p>${CSRF_REFUSED}</p><p><a href="/console">Về trang quản trị</a></p>`, account: stateOf(req).account, csrf: csrfOf(req) }));
+}
+
+export function isCsrfValid(req: Request): boolean {
+  const session = stateOf(req).session;
+  if (!session) return false;
+  const header = req.get('x-csrf-token');
+  const sent = header ?? field(req, '_csrf');
+  return sameSecret(sent, session.csrfToken);
+}
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || req.path.endsWith('.json') || (req.get('accept') ?? '').includes('application/json');
+}
+
+/** Stores a message shown on the next page. */
+export async function flash(deps: ConsoleDeps, req: Request, message: Flash): Promise<void> {
+  const session = stateOf(req).session;
+  if (session) await deps.sessions.setFlash(session.tokenHash, message);
+}
+
+/** Where to go after signing in: a local console path only (no open redirect). */
+function safeNext(value: string): string {
+  return /^\/(console|chat)(\/[^\s\\]*)?(\?[^\s\\]*)?$/.test(value) && !value.startsWith('//') ? value : '/console';
+}
+
+/**
+ * `GET /console/login`, `POST /console/login` (rate-limited per client address, counting failures only)
+ * and `POST /console/logout`. Signing in replaces the anonymous session with a new one (new token, new
+ * CSRF token), so a session id planted before sign-in is useless.
+ */
+export function mountAuth(router: Router, deps: ConsoleDeps, limit: LoginLimit): void {
+  const renderLogin = async (req: Request, res: Response, status: number, error?: string, email = '') => {
+    let state = stateOf(req);
+    if (!state.session) {
+      const { token, session } = await deps.sessions.create(undefined);
+      setCookie(res, SESSION_COOKIE, token, deps.cookies);
+      state = Object.assign(state, { session });
+    }
+    const next = safeNext(queryParam(req, 'next') || field(req, 'next'));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        documentHtml({
+          title: 'Đăng nhập',
+          flash: error ? { kind: 'error', text: error } : undefined,
+          body: html`<form method="post" action="/console/login" class="card narrow">
+            ${csrfField(req)}
+            <input type="hidden" name="next" value="${next}">
+            <label>Thư điện tử <input type="email" name="email" autocomplete="username" required value="${email}"></label>
+            <label>Mật khẩu <input type="password" name="password" autocomplete="current-password" required></label>
+            <button type="submit">Đăng nhập</button>
+          </form>
+          <p class="muted">Trang dành cho quản trị viên và chuyên gia. Cán bộ xã hỏi đáp tại <a href="/chat">trang trò chuyện</a>.</p>`,
+        }),
+      );
+  };
+
+  router.get('/login', async (req, res) => {
+    if (stateOf(req).account) {
+      res.redirect(303, '/console');
+      return;
+    }
+    await renderLogin(req, res, 200);
+  });
+
+  const limiter = rateLimit({
+    windowMs: limit.windowMs,
+    limit: limit.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => {
+      const minutes = Math.ceil(limit.windowMs / 60_000);
+      res
+        .status(429)
+        .type('html')
+        .send(
+          documentHtml({
+            title: 'Tạm khóa đăng nhập',
+            body: html`<p class="flash flash-error" role="alert">Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.</p>`,
+          }),
+        );
+    },
+  });
+
+  router.post('/login', limiter, async (req, res) => {
+    if (!isCsrfValid(req)) {
+      await renderLogin(req, res, 403, CSRF_REFUSED);
+      return;
+    }
+    const email = field(req, 'email');
+    const password = typeof (req.body as Record<string, unknown>)?.['password'] === 'string' ? ((req.body as Record<string, string>)['password'] ?? '') : '';
+    const account = email && password ? await deps.accounts.verify(email, password) : undefined;
+    if (!account) {
+      deps.logger.warn({ email: email.slice(0, 100), ip: req.ip }, 'console sign-in failed');
+      await renderLogin(req, res, 401, 'Thư điện tử hoặc mật khẩu không đúng.', email);
+      return;
+    }
+    const old = stateOf(req).session;
+    if (old) await deps.sessions.destroy(old.tokenHash);
+    await deps.sessions.prune();
+    const { token } = await deps.sessions.create(account.id);
+    setCookie(res, SESSION_COOKIE, token, deps.cookies, SESSION_MAX_MS);
+    await deps.accounts.recordLogin(account.id, deps.now().toISOString());
+    await deps.audit.record({ accountId: account.id, actor: account.email, action: 'account.login', target: `account:${account.id}` });
+    res.redirect(303, safeNext(field(req, 'next')));
+  });
+
+  router.post('/logout', requireCsrf, async (req, res) => {
+    const state = stateOf(req);
+    if (state.session) await deps.sessions.destroy(state.session.tokenHash);
+    if (state.account) await deps.audit.record({ accountId: state.account.id, actor: state.account.email, action: 'account.logout', target: `account:${state.account.id}` });
+    clearCookie(res, SESSION_COOKIE, deps.cookies);
+    res.redirect(303, '/console/login');
+  });
+}

@@ -1,0 +1,72 @@
+import type { Request } from 'express';
+import type { App } from '../../app.js';
+import type { Logger } from '../../logger.js';
+import type { WebAccount, WebAccountStore } from './accounts.js';
+import type { AuditLog } from './audit.js';
+import type { IndexJobs } from './knowledge/index-jobs.js';
+import type { CookieSettings, SessionStore, WebSession } from './sessions.js';
+
+/** What every console route needs; built once by `createWebConsole`. */
+export interface ConsoleDeps {
+  app: App;
+  logger: Logger;
+  accounts: WebAccountStore;
+  sessions: SessionStore;
+  audit: AuditLog;
+  cookies: CookieSettings;
+  indexer: IndexJobs;
+  now: () => Date;
+}
+
+/** The session and signed-in account of one request. */
+export interface RequestState {
+  session?: WebSession;
+  account?: WebAccount;
+  /** Removes the session's flash message once a page has shown it. */
+  clearFlash?: () => Promise<void>;
+}
+
+const STATE = new WeakMap<Request, RequestState>();
+
+export function stateOf(req: Request): RequestState {
+  let state = STATE.get(req);
+  if (!state) {
+    state = {};
+    STATE.set(req, state);
+  }
+  return state;
+}
+
+/** The signed-in account; only call behind `requireSignedIn`. */
+export function accountOf(req: Request): WebAccount {
+  const account = stateOf(req).account;
+  if (!account) throw new Error('no signed-in account on this request');
+  return account;
+}
+
+export function csrfOf(req: Request): string {
+  return stateOf(req).session?.csrfToken ?? '';
+}
+
+/** A string form field (first value when repeated), trimmed; '' when absent. */
+export function field(req: Request, name: string): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.normalize('NFC').replace(/\r\n?/g, '\n').trim() : '';
+}
+
+/** A string query parameter, trimmed; '' when absent. */
+export function queryParam(req: Request, name: string): string {
+  const value = req.query[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.normalize('NFC').trim() : '';
+}
+
+/** A positive integer route parameter, or undefined. */
+export function idParam(req: Request, name = 'id'): number | undefined {
+  const value = req.params[name];
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n > 0 ? n : undefined;
+}

@@ -1,0 +1,127 @@
+import express, { type Router } from 'express';
+import { normalizeTopic } from '../../escalation/topics.js';
+import type { CuratedAnswer } from '../../escalation/types.js';
+import type { Database } from '../../storage/database.js';
+import { flash, requireCsrf } from './auth.js';
+import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
+import { formatDateTime, html } from './html.js';
+import { actionButton, csrfField, sendPage } from './layout.js';
+
+interface Row {
+  id: number;
+  question: string;
+  answer: string;
+  source_ticket_id: number | null;
+  expert_id: number | null;
+  answered_at: string | null;
+  approved_by: number | null;
+  approved_at: string;
+  topic: string | null;
+  hits: number;
+  active: number;
+  updated_at: string;
+}
+
+/**
+ * What the console needs of curated answers beyond `CuratedAnswerStore`: every answer (retired ones too)
+ * and editing the question, answer and topic of one.
+ */
+export class CuratedAdmin {
+  constructor(private readonly db: Database) {}
+
+  async listAll(): Promise<CuratedAnswer[]> {
+    const rows = await this.db.all<Row>('SELECT * FROM curated_answers ORDER BY active DESC, hits DESC, id');
+    return rows.map((r) => ({
+      id: r.id,
+      question: r.question,
+      answer: r.answer,
+      ...(r.source_ticket_id !== null && { sourceTicketId: r.source_ticket_id }),
+      ...(r.expert_id !== null && { expertId: r.expert_id }),
+      ...(r.answered_at !== null && { answeredAt: r.answered_at }),
+      ...(r.approved_by !== null && { approvedBy: r.approved_by }),
+      approvedAt: r.approved_at,
+      ...(r.topic !== null && { topic: r.topic }),
+      hits: r.hits,
+      active: r.active === 1,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  async edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
+    const { changes } = await this.db.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
+      patch.question,
+      patch.answer,
+      normalizeTopic(patch.topic) ?? null,
+      now,
+      id,
+    ]);
+    return changes === 1;
+  }
+}
+
+/** Curated answers (admins only): list with hit counts, edit, retire and reactivate. */
+export function curatedRouter(deps: ConsoleDeps): Router {
+  const router = express.Router();
+  const admin = new CuratedAdmin(deps.app.db);
+
+  router.get('/', async (req, res) => {
+    const answers = await admin.listAll();
+    const users = new Map((await deps.app.stores.users.list()).map((u) => [u.id, u.displayName]));
+    await sendPage(req, res, {
+      title: 'Câu trả lời mẫu',
+      nav: 'curated',
+      body: html`<p class="muted">Câu trả lời của chuyên gia đã được quản trị viên duyệt. Câu hỏi mới đủ giống sẽ được trả lời ngay bằng nội dung này, trước khi tra cứu tài liệu.</p>
+        ${answers.length === 0 ? html`<p>Chưa có câu trả lời mẫu nào. Hãy duyệt câu trả lời từ trang phiếu hỏi.</p>` : ''}
+        ${answers.map(
+          (a) => html`<section class="card curated${a.active ? '' : ' retired'}" id="c${a.id}">
+            <h2>#${a.id} ${a.active ? html`<span class="badge ok">Đang dùng</span>` : html`<span class="badge">Đã ngừng dùng</span>`}
+              <span class="badge">${a.hits} lượt dùng</span></h2>
+            <p class="muted">${a.sourceTicketId !== undefined ? html`Từ <a href="/console/tickets/${a.sourceTicketId}">phiếu #${a.sourceTicketId}</a>, ` : ''}chuyên gia ${a.expertId !== undefined ? (users.get(a.expertId) ?? `#${a.expertId}`) : 'không rõ'};
+              duyệt bởi ${a.approvedBy !== undefined ? (users.get(a.approvedBy) ?? `#${a.approvedBy}`) : 'không rõ'} lúc ${formatDateTime(a.approvedAt)}; sửa lần cuối ${formatDateTime(a.updatedAt)}.</p>
+            <form method="post" action="/console/curated/${a.id}">
+              ${csrfField(req)}
+              <label>Câu hỏi <textarea name="question" rows="2" required>${a.question}</textarea></label>
+              <label>Câu trả lời <textarea name="answer" rows="6" required>${a.answer}</textarea></label>
+              <label>Lĩnh vực <input name="topic" value="${a.topic ?? ''}"></label>
+              <button type="submit">Lưu</button>
+            </form>
+            ${a.active
+              ? actionButton(req, `/console/curated/${a.id}/retire`, 'Ngừng dùng', { confirm: 'Ngừng dùng câu trả lời mẫu này?' })
+              : actionButton(req, `/console/curated/${a.id}/activate`, 'Dùng lại')}
+          </section>`,
+        )}`,
+    });
+  });
+
+  router.post('/:id', requireCsrf, async (req, res) => {
+    const id = idParam(req);
+    const question = field(req, 'question');
+    const answer = field(req, 'answer');
+    const account = accountOf(req);
+    if (id === undefined || !question || !answer) {
+      await flash(deps, req, { kind: 'error', text: 'Câu hỏi và câu trả lời không được để trống.' });
+    } else if (await admin.edit(id, { question, answer, topic: field(req, 'topic') || undefined }, deps.now().toISOString())) {
+      await deps.audit.record({ accountId: account.id, actor: account.email, action: 'curated.edit', target: `curated:${id}`, detail: { chars: answer.length } });
+      await flash(deps, req, { kind: 'ok', text: `Đã lưu câu trả lời mẫu #${id}.` });
+    } else {
+      await flash(deps, req, { kind: 'error', text: 'Không tìm thấy câu trả lời mẫu này.' });
+    }
+    res.redirect(303, `/console/curated${id ? `#c${id}` : ''}`);
+  });
+
+  for (const [action, active] of [['retire', false], ['activate', true]] as const) {
+    router.post(`/:id/${action}`, requireCsrf, async (req, res) => {
+      const id = idParam(req);
+      const account = accountOf(req);
+      if (id !== undefined && (await deps.app.stores.curated.setActive(id, active, deps.now().toISOString()))) {
+        await deps.audit.record({ accountId: account.id, actor: account.email, action: `curated.${action}`, target: `curated:${id}` });
+        await flash(deps, req, { kind: 'ok', text: active ? `Đã dùng lại câu trả lời mẫu #${id}.` : `Đã ngừng dùng câu trả lời mẫu #${id}.` });
+      } else {
+        await flash(deps, req, { kind: 'error', text: 'Không tìm thấy câu trả lời mẫu này.' });
+      }
+      res.redirect(303, `/console/curated${id ? `#c${id}` : ''}`);
+    });
+  }
+
+  return router;
+}

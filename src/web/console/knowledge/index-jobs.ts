@@ -1,0 +1,69 @@
+import type { KnowledgeBase } from '../../../knowledge/knowledge-base.js';
+import type { IngestReport } from '../../../knowledge/ingest.js';
+import type { Logger } from '../../../logger.js';
+
+/** What `GET /console/knowledge/reindex/progress` returns. */
+export interface IndexProgress {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  /** 'ingest' while files are read, 'index' while the search indexes are rebuilt. */
+  phase?: 'ingest' | 'index';
+  trigger?: string;
+  done: number;
+  total: number;
+  file: string;
+  startedAt?: string;
+  finishedAt?: string;
+  report?: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'failed' | 'chunksWritten'>;
+  error?: string;
+}
+
+/**
+ * Runs knowledge ingests one at a time (an upload arriving during a re-index waits for it, then runs
+ * its own pass over the folder) and keeps the progress of the latest for the progress endpoint.
+ */
+export class IndexJobs {
+  private current: IndexProgress = { state: 'idle', done: 0, total: 0, file: '' };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  progress(): IndexProgress {
+    return { ...this.current };
+  }
+
+  get running(): boolean {
+    return this.current.state === 'running';
+  }
+
+  /** Queues an ingest of the knowledge folder followed by a rebuild of the searcher; resolves with its report. */
+  run(trigger: string): Promise<IngestReport> {
+    const job = this.queue.then(() => this.runNow(trigger));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private async runNow(trigger: string): Promise<IngestReport> {
+    this.current = { state: 'running', phase: 'ingest', trigger, done: 0, total: 0, file: '', startedAt: this.now().toISOString() };
+    try {
+      const report = await this.kb.ingest({
+        onProgress: (done, total, file) => {
+          this.current = { ...this.current, done, total, file };
+        },
+      });
+      this.current = { ...this.current, phase: 'index', file: '' };
+      await this.kb.searcher();
+      const { added, changed, removed, failed, chunksWritten } = report;
+      this.current = { ...this.current, state: 'done', finishedAt: this.now().toISOString(), report: { added, changed, removed, failed, chunksWritten } };
+      this.logger.info({ trigger, added: added.length, changed: changed.length, removed: removed.length, failed: failed.length }, 'knowledge re-indexed from the console');
+      return report;
+    } catch (error) {
+      this.current = { ...this.current, state: 'failed', finishedAt: this.now().toISOString(), error: error instanceof Error ? error.message : String(error) };
+      this.logger.error({ err: error, trigger }, 'knowledge re-index failed');
+      throw error;
+    }
+  }
+}

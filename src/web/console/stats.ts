@@ -1,0 +1,122 @@
+import type { App } from '../../app.js';
+
+/** A period of whole days in Vietnam time (UTC+7), `from` and `to` inclusive, as `YYYY-MM-DD`. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export interface DashboardStats {
+  period: Period;
+  days: string[];
+  /** Questions per day, per channel (same order as `days`). */
+  perDay: Record<string, number[]>;
+  totalQuestions: number;
+  byStage: { stage: string; n: number }[];
+  openTickets: number;
+  overdueTickets: number;
+  ticketsCreated: number;
+  /** Answers given (retrieval or curated) in the period. */
+  answers: number;
+  /** Of those, answers some user marked unhelpful. */
+  unhelpfulAnswers: number;
+  helpfulAnswers: number;
+  topTopics: { label: string; n: number }[];
+  topCommunes: { label: string; n: number }[];
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+function vnDay(at: Date): string {
+  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC instant a Vietnamese day starts. */
+function dayStartUtc(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - VN_OFFSET_MS).toISOString();
+}
+
+function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+
+/** The period from the query: explicit `from`/`to` dates, else the last `days` days (default 30, at most 366). */
+export function periodFrom(query: { from?: string; to?: string; days?: string }, now: Date): Period {
+  const today = vnDay(now);
+  if (query.from && query.to && isDay(query.from) && isDay(query.to) && query.from <= query.to) {
+    const span = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS;
+    return span <= 366 ? { from: query.from, to: query.to } : { from: addDays(query.to, -366), to: query.to };
+  }
+  const days = Math.min(366, Math.max(1, Number.parseInt(query.days ?? '', 10) || 30));
+  return { from: addDays(today, -(days - 1)), to: today };
+}
+
+/** What the dashboard shows, computed in SQL over question_log, feedback and tickets. */
+export async function dashboardStats(app: App, period: Period): Promise<DashboardStats> {
+  const { db } = app;
+  const start = dayStartUtc(period.from);
+  const end = dayStartUtc(addDays(period.to, 1));
+  const range = [start, end];
+
+  const days: string[] = [];
+  for (let d = period.from; d <= period.to; d = addDays(d, 1)) days.push(d);
+  const index = new Map(days.map((d, i) => [d, i]));
+  const perDay: Record<string, number[]> = {};
+  const dayRows = await db.all<{ day: string; channel: string; n: number }>(
+    `SELECT date(created_at, '+7 hours') AS day, channel, COUNT(*) AS n FROM question_log
+     WHERE created_at >= ? AND created_at < ? GROUP BY day, channel ORDER BY day`,
+    range,
+  );
+  for (const row of dayRows) {
+    const i = index.get(row.day);
+    if (i === undefined) continue;
+    (perDay[row.channel] ??= days.map(() => 0))[i] = row.n;
+  }
+
+  const byStage = await db.all<{ stage: string; n: number }>(
+    'SELECT stage, COUNT(*) AS n FROM question_log WHERE created_at >= ? AND created_at < ? GROUP BY stage ORDER BY n DESC',
+    range,
+  );
+  const totalQuestions = byStage.reduce((sum, r) => sum + r.n, 0);
+  const open = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM tickets WHERE status IN ('open', 'assigned')");
+  const created = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ? AND created_at < ?', range);
+  const feedback = await db.get<{ answers: number; unhelpful: number; helpful: number }>(
+    `SELECT COUNT(*) AS answers,
+            SUM(EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = 'unhelpful')) AS unhelpful,
+            SUM(EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = 'helpful')) AS helpful
+     FROM question_log q WHERE q.stage IN ('retrieval', 'curated') AND q.created_at >= ? AND q.created_at < ?`,
+    range,
+  );
+  const topTopics = await db.all<{ label: string; n: number }>(
+    `SELECT COALESCE(q.topic, t.topic) AS label, COUNT(*) AS n FROM question_log q LEFT JOIN tickets t ON t.id = q.ticket_id
+     WHERE q.created_at >= ? AND q.created_at < ? AND COALESCE(q.topic, t.topic) IS NOT NULL
+     GROUP BY label ORDER BY n DESC, label LIMIT 10`,
+    range,
+  );
+  const topCommunes = await db.all<{ label: string; n: number }>(
+    `SELECT commune AS label, COUNT(*) AS n FROM question_log
+     WHERE created_at >= ? AND created_at < ? AND commune IS NOT NULL AND commune <> ''
+     GROUP BY commune ORDER BY n DESC, commune LIMIT 10`,
+    range,
+  );
+  return {
+    period,
+    days,
+    perDay,
+    totalQuestions,
+    byStage,
+    openTickets: open?.n ?? 0,
+    overdueTickets: (await app.escalation.listOverdue()).length,
+    ticketsCreated: created?.n ?? 0,
+    answers: feedback?.answers ?? 0,
+    unhelpfulAnswers: feedback?.unhelpful ?? 0,
+    helpfulAnswers: feedback?.helpful ?? 0,
+    topTopics,
+    topCommunes,
+  };
+}

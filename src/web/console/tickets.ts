@@ -1,0 +1,225 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { EscalationError } from '../../escalation/errors.js';
+import { duration } from '../../escalation/messages.js';
+import { TICKET_STATUSES, type Ticket, type TicketStatus, type User } from '../../escalation/types.js';
+import { flash, requireCsrf, requireRole } from './auth.js';
+import { accountOf, type ConsoleDeps, field, idParam, queryParam } from './context.js';
+import { formatDateTime, formatScore, html } from './html.js';
+import { CHANNEL_LABELS, detailText, EVENT_LABELS, label, reasonText, TICKET_STATUS_LABELS } from './labels.js';
+import { actionButton, csrfField, sendPage } from './layout.js';
+
+const WAITING: readonly TicketStatus[] = ['open', 'assigned'];
+const AGE_FILTERS: Record<string, { label: string; ms: number }> = {
+  '1h': { label: 'Chờ hơn 1 giờ', ms: 3_600_000 },
+  '4h': { label: 'Chờ hơn 4 giờ', ms: 4 * 3_600_000 },
+  '1d': { label: 'Chờ hơn 1 ngày', ms: 86_400_000 },
+  '3d': { label: 'Chờ hơn 3 ngày', ms: 3 * 86_400_000 },
+  '7d': { label: 'Chờ hơn 7 ngày', ms: 7 * 86_400_000 },
+};
+
+/** "Người hỏi: name · commune · channel" as one line. */
+export function askerText(ticket: Ticket): string {
+  return [ticket.asker.displayName ?? '(chưa rõ tên)', ticket.asker.commune, label(CHANNEL_LABELS, ticket.asker.channel)].filter(Boolean).join(' · ');
+}
+
+/**
+ * The expert inbox: tickets filtered by status, topic and age; a ticket page with the question, the asker,
+ * what retrieval found and why it escalated, its events; claim, answer and close (experts and admins);
+ * approve into a curated answer (admins).
+ */
+export function ticketsRouter(deps: ConsoleDeps): Router {
+  const router = express.Router();
+  const { app } = deps;
+
+  const userNames = async (): Promise<Map<number, User>> => new Map((await app.stores.users.list()).map((u) => [u.id, u]));
+
+  router.get('/', async (req, res) => {
+    const statusParam = queryParam(req, 'status') || 'waiting';
+    const topic = queryParam(req, 'topic');
+    const age = queryParam(req, 'age');
+    const statuses: readonly TicketStatus[] | undefined =
+      statusParam === 'waiting' ? WAITING : (TICKET_STATUSES as readonly string[]).includes(statusParam) ? [statusParam as TicketStatus] : undefined;
+    const now = deps.now().getTime();
+    let tickets = await app.escalation.listTickets({ ...(statuses && { status: statuses }), ...(topic && { topic }) });
+    const minAge = AGE_FILTERS[age]?.ms;
+    if (minAge) tickets = tickets.filter((t) => now - Date.parse(t.createdAt) >= minAge);
+    const topics = (await app.db.all<{ topic: string }>('SELECT DISTINCT topic FROM tickets WHERE topic IS NOT NULL ORDER BY topic')).map((r) => r.topic);
+    const users = await userNames();
+    const overdueMs = app.config.assistant.ticketReminderMs;
+    const isAdmin = accountOf(req).role === 'admin';
+    const option = (value: string, text: string, selected: string) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`;
+    await sendPage(req, res, {
+      title: 'Phiếu hỏi',
+      nav: 'tickets',
+      body: html`<form method="get" action="/console/tickets" class="row card filters">
+          <label>Trạng thái <select name="status">
+            ${option('waiting', 'Đang chờ trả lời', statusParam)}
+            ${option('all', 'Tất cả', statusParam)}
+            ${TICKET_STATUSES.map((s) => option(s, TICKET_STATUS_LABELS[s], statusParam))}
+          </select></label>
+          <label>Lĩnh vực <select name="topic">
+            ${option('', 'Tất cả', topic)}
+            ${topics.map((t) => option(t, t, topic))}
+          </select></label>
+          <label>Thời gian chờ <select name="age">
+            ${option('', 'Bất kỳ', age)}
+            ${Object.entries(AGE_FILTERS).map(([k, v]) => option(k, v.label, age))}
+          </select></label>
+          <button type="submit">Lọc</button>
+          ${isAdmin ? html`<a class="button secondary" href="/console/export/tickets.csv">Tải CSV</a>` : ''}
+        </form>
+        <p class="muted">${tickets.length} phiếu, cũ nhất trước.</p>
+        <div class="table-wrap"><table class="tickets responsive">
+          <thead><tr><th>Số</th><th>Câu hỏi</th><th>Người hỏi</th><th>Lĩnh vực</th><th>Lý do chuyển</th><th>Trạng thái</th><th>Thời gian chờ</th><th>Chuyên gia</th></tr></thead>
+          <tbody>${tickets.map((t) => {
+            const waited = (t.answeredAt ? Date.parse(t.answeredAt) : now) - Date.parse(t.createdAt);
+            const overdue = WAITING.includes(t.status) && waited >= overdueMs;
+            return html`<tr${overdue ? html` class="overdue"` : ''}>
+              <td data-label="Số phiếu"><a href="/console/tickets/${t.id}">#${t.id}</a></td>
+              <td data-label="Câu hỏi"><a href="/console/tickets/${t.id}">${clip(t.question, 140)}</a></td>
+              <td data-label="Người hỏi">${askerText(t)}</td>
+              <td data-label="Lĩnh vực">${t.topic ?? '—'}</td>
+              <td data-label="Lý do chuyển">${reasonText(t.reason)}</td>
+              <td data-label="Trạng thái"><span class="status status-${t.status}">${label(TICKET_STATUS_LABELS, t.status)}</span>${overdue ? html` <span class="badge warn">Quá hạn</span>` : ''}</td>
+              <td data-label="Thời gian chờ">${duration(waited)}</td>
+              <td data-label="Chuyên gia">${t.expertId !== undefined ? (users.get(t.expertId)?.displayName ?? `#${t.expertId}`) : ''}</td>
+            </tr>`;
+          })}</tbody>
+        </table></div>
+        ${tickets.length === 0 ? html`<p>Không có phiếu nào phù hợp.</p>` : ''}`,
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = idParam(req);
+    const ticket = id === undefined ? undefined : await app.escalation.getTicket(id);
+    if (!ticket) {
+      await sendPage(req, res, { title: 'Không tìm thấy phiếu', nav: 'tickets', body: html`<p><a href="/console/tickets">Về danh sách phiếu</a></p>` }, 404);
+      return;
+    }
+    const account = accountOf(req);
+    const users = await userNames();
+    const me = users.get(account.userId);
+    const curated = await app.stores.curated.getBySourceTicket(ticket.id);
+    const active = WAITING.includes(ticket.status);
+    const actorName = (actor: string) => {
+      const m = /^user:(\d+)$/.exec(actor);
+      if (m) return users.get(Number(m[1]))?.displayName ?? actor;
+      if (actor === 'system') return 'Hệ thống';
+      if (actor.startsWith('asker:')) return 'Người hỏi';
+      return actor;
+    };
+    await sendPage(req, res, {
+      title: `Phiếu hỏi #${ticket.id}`,
+      nav: 'tickets',
+      body: html`
+      <section class="card">
+        <div class="question">${ticket.question}</div>
+        <dl class="meta">
+          <dt>Người hỏi</dt><dd>${askerText(ticket)}</dd>
+          <dt>Trạng thái</dt><dd><span class="status status-${ticket.status}">${label(TICKET_STATUS_LABELS, ticket.status)}</span></dd>
+          <dt>Lĩnh vực</dt><dd>${ticket.topic ?? 'Chưa xác định'}</dd>
+          <dt>Lý do chuyển</dt><dd>${reasonText(ticket.reason)}${ticket.confidence !== undefined ? ` (độ tin cậy ${formatScore(ticket.confidence, 2)})` : ''}</dd>
+          <dt>Tạo lúc</dt><dd>${formatDateTime(ticket.createdAt)} — đã ${duration(deps.now().getTime() - Date.parse(ticket.createdAt))}</dd>
+          <dt>Chuyên gia</dt><dd>${ticket.expertId !== undefined ? (users.get(ticket.expertId)?.displayName ?? `#${ticket.expertId}`) : 'Chưa có'}</dd>
+        </dl>
+      </section>
+      <h2>Hệ thống đã tìm thấy</h2>
+      ${ticket.context.length
+        ? html`<div class="table-wrap"><table>
+            <thead><tr><th>Đoạn văn</th><th>Điểm tổng hợp</th><th>BM25F</th><th>Cosin</th></tr></thead>
+            <tbody>${ticket.context.map(
+              (c) => html`<tr><td>${c.citation}</td><td class="num">${formatScore(c.score)}</td><td class="num">${formatScore(c.lexicalScore, 2)}</td><td class="num">${formatScore(c.vectorSimilarity)}</td></tr>`,
+            )}</tbody></table></div>`
+        : html`<p class="muted">Không có đoạn văn nào.</p>`}
+      ${ticket.answer
+        ? html`<h2>Câu trả lời của chuyên gia</h2><div class="card answer">${ticket.answer}</div>
+          <p class="muted">Trả lời lúc ${formatDateTime(ticket.answeredAt)}${ticket.relayedAt ? `, đã gửi người hỏi lúc ${formatDateTime(ticket.relayedAt)}` : ''}.</p>`
+        : ''}
+      ${active
+        ? html`<section class="card">
+            <h2>Xử lý</h2>
+            ${ticket.status === 'open' || ticket.expertId !== account.userId ? actionButton(req, `/console/tickets/${ticket.id}/claim`, 'Nhận xử lý phiếu này') : html`<p class="muted">Bạn đang xử lý phiếu này.</p>`}
+            <form method="post" action="/console/tickets/${ticket.id}/answer">
+              ${csrfField(req)}
+              <label>Câu trả lời gửi người hỏi (ghi rõ căn cứ: văn bản, điều, khoản)
+                <textarea name="answer" rows="8" required></textarea></label>
+              <button type="submit">Gửi câu trả lời</button>
+            </form>
+          </section>`
+        : ''}
+      ${ticket.status !== 'closed'
+        ? html`<form method="post" action="/console/tickets/${ticket.id}/close" class="row spaced">
+            ${csrfField(req)}
+            <input name="note" placeholder="Ghi chú khi đóng (không bắt buộc)" aria-label="Ghi chú khi đóng">
+            <button type="submit" class="secondary">Đóng phiếu</button>
+          </form>`
+        : ''}
+      ${account.role === 'admin' && ticket.answer
+        ? html`<section class="card">
+            <h2>${curated ? 'Cập nhật câu trả lời mẫu' : 'Duyệt làm câu trả lời mẫu'}</h2>
+            <p class="muted">Câu hỏi giống câu này về sau sẽ được trả lời ngay bằng nội dung đã duyệt.${curated ? html` Đang dùng: <a href="/console/curated#c${curated.id}">câu trả lời mẫu #${curated.id}</a> (${curated.hits} lượt dùng).` : ''}</p>
+            <form method="post" action="/console/tickets/${ticket.id}/approve">
+              ${csrfField(req)}
+              <label>Nội dung được duyệt <textarea name="answer" rows="8" required>${curated?.answer ?? ticket.answer}</textarea></label>
+              <button type="submit">Duyệt</button>
+            </form>
+          </section>`
+        : ''}
+      <h2>Diễn biến</h2>
+      <ol class="events">${ticket.events.map(
+        (e) => html`<li><time>${formatDateTime(e.at)}</time> <strong>${label(EVENT_LABELS, e.action)}</strong> — ${actorName(e.actor)}
+          ${Object.keys(e.detail).length ? html`<small class="muted">(${detailText(e.detail)})</small>` : ''}</li>`,
+      )}</ol>
+      ${me ? '' : html`<p class="flash flash-error">Tài khoản web của bạn chưa gắn với người dùng chuyên gia nào; hãy nhờ quản trị viên kiểm tra.</p>`}`,
+    });
+  });
+
+  const act = (name: string, work: (req: Request, ticketId: number) => Promise<string>) =>
+    async (req: Request, res: Response) => {
+      const id = idParam(req);
+      if (id === undefined) {
+        res.redirect(303, '/console/tickets');
+        return;
+      }
+      const account = accountOf(req);
+      try {
+        const message = await work(req, id);
+        await deps.audit.record({ accountId: account.id, actor: account.email, action: `ticket.${name}`, target: `ticket:${id}` });
+        await flash(deps, req, { kind: 'ok', text: message });
+      } catch (error) {
+        if (!(error instanceof EscalationError)) throw error;
+        await flash(deps, req, { kind: 'error', text: error.message });
+      }
+      res.redirect(303, `/console/tickets/${id}`);
+    };
+
+  router.post('/:id/claim', requireCsrf, act('claim', async (req, id) => {
+    await app.escalation.claim(id, accountOf(req).userId);
+    return `Bạn đã nhận xử lý phiếu #${id}.`;
+  }));
+
+  router.post('/:id/answer', requireCsrf, act('answer', async (req, id) => {
+    await app.escalation.answer(id, accountOf(req).userId, field(req, 'answer'));
+    return `Đã ghi câu trả lời cho phiếu #${id}; câu trả lời đang được gửi tới người hỏi.`;
+  }));
+
+  router.post('/:id/close', requireCsrf, act('close', async (req, id) => {
+    await app.escalation.close(id, accountOf(req).userId, field(req, 'note') || undefined);
+    return `Đã đóng phiếu #${id}.`;
+  }));
+
+  router.post('/:id/approve', requireRole('admin'), requireCsrf, act('approve', async (req, id) => {
+    const ticket = await app.escalation.getTicket(id);
+    const edited = field(req, 'answer');
+    const curated = await app.escalation.approve(id, accountOf(req).userId, edited && edited !== ticket?.answer ? edited : undefined);
+    return `Đã duyệt câu trả lời của phiếu #${id} thành câu trả lời mẫu #${curated.id}.`;
+  }));
+
+  return router;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,129 @@
+import { cp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import type { App } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { BotServer } from '../../src/server/bot-server.js';
+import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit } from '../../src/web/console/index.js';
+import { ROOT } from '../helpers/app-fixture.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+export const ADMIN = { email: 'quantri@sonv.gov.vn', password: 'mat-khau-quan-tri-2026' };
+export const EXPERT = { email: 'chuyengia@sonv.gov.vn', password: 'mat-khau-chuyen-gia-2026', name: 'Trần Thị Hoa' };
+
+export interface WebServer {
+  app: App;
+  server: BotServer;
+  url: string;
+  dataDir: string;
+  knowledgeDir: string;
+  expertUserId: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server (BotServer with the web chat adapter and the console mounted) on 127.0.0.1, over a
+ * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert.
+ */
+export async function startWebServer(options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number } = {}): Promise<WebServer> {
+  const dataDir = await makeTempDir('trolyxa-web-');
+  const knowledgeDir = path.join(dataDir, 'knowledge');
+  await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
+  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent' }, ROOT);
+  const logger = pino({ level: 'silent' });
+  const app = await createApp(config, { logger });
+  await bootstrapAdmin(app, ADMIN.email, ADMIN.password);
+  const now = new Date().toISOString();
+  const expert = await app.stores.users.add(
+    { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: ['mai-tang'] },
+    now,
+  );
+  await new WebAccountStore(app.db).create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);
+  const server = await BotServer.start({
+    app,
+    logger,
+    host: '127.0.0.1',
+    port: 0,
+    adapters: () => [createWebChatAdapter(app)],
+    mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit }),
+    outboxIntervalMs: options.outboxIntervalMs ?? 200,
+  });
+  return {
+    app,
+    server,
+    url: server.url,
+    dataDir,
+    knowledgeDir,
+    expertUserId: expert.id,
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Page {
+  status: number;
+  headers: Headers;
+  text: string;
+  location?: string;
+}
+
+/** A small HTTP client with a cookie jar (redirects are not followed, so tests see them). */
+export class WebClient {
+  readonly cookies = new Map<string, string>();
+  /** The CSRF token of the last page that had one. */
+  csrf = '';
+
+  constructor(readonly base: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private async request(method: string, url: string, init: { body?: RequestInit['body']; headers?: Record<string, string> } = {}): Promise<Page> {
+    const res = await fetch(new URL(url, this.base), {
+      method,
+      redirect: 'manual',
+      headers: { ...(this.cookies.size && { cookie: this.cookieHeader() }), ...init.headers },
+      body: init.body,
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? /name="csrf-token" content="([^"]+)"/.exec(text)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') ?? undefined };
+  }
+
+  get(url: string, headers?: Record<string, string>): Promise<Page> {
+    return this.request('GET', url, { headers });
+  }
+
+  /** A urlencoded form post; `_csrf` is added from the last page unless `csrf` says otherwise (null: none). */
+  post(url: string, form: Record<string, string>, csrf: string | null = this.csrf): Promise<Page> {
+    const body = new URLSearchParams(form);
+    if (csrf !== null) body.set('_csrf', csrf);
+    return this.request('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  postMultipart(url: string, form: FormData): Promise<Page> {
+    return this.request('POST', url, { body: form });
+  }
+
+  postJson(url: string, data: unknown, headers: Record<string, string> = {}): Promise<Page> {
+    return this.request('POST', url, { body: JSON.stringify(data), headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } });
+  }
+
+  async login(email: string, password: string): Promise<Page> {
+    await this.get('/console/login');
+    return this.post('/console/login', { email, password });
+  }
+}
