@@ -12,13 +12,14 @@ import { createEmbeddingsSetup } from '../src/retrieval/embeddings.js';
 import { RETRIEVAL_SETTINGS } from '../src/retrieval/settings.js';
 import { AbbreviationDictionary } from '../src/text/abbreviations.js';
 import { benchAssistant } from './assistant.js';
+import { webhookLoad, type LoadResult } from './webhook-load.js';
 import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
 import { benchDataset, benchLarge, type Row } from './retrieval.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const DATASETS = ['alqac2024-train-verified', 'alqac2024-train-unverified', 'alqac2022', 'vlsp2023-train'];
-const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions,assistant').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions,assistant,load').split(','));
 
 const settings = RETRIEVAL_SETTINGS;
 const dictionary = AbbreviationDictionary.load(path.join(ROOT, 'knowledge', 'abbreviations.tsv'));
@@ -131,4 +132,26 @@ if (only.has('assistant')) {
     );
   }
   console.log(`answer latency over ${result.latency.questions} questions: p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms`);
+}
+
+if (only.has('load')) {
+  console.log('\n## Webhook load: Telegram webhook on 127.0.0.1, emulated Bot API, real app (offline answers unless noted)');
+  const questions = [
+    'Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?',
+    'benh binh 71% huong bao nhieu',
+    'trợ cấp thờ cúng liệt sĩ bao nhiêu',
+    'kl 195 yeu cau xa hoan thanh bo tri can bo truoc ngay nao',
+    'Thân nhân của 2 liệt sĩ được trợ cấp tuất bao nhiêu một tháng?',
+    'thủ tục cấp lại bằng tổ quốc ghi công',
+    'điều dưỡng phục hồi sức khỏe tại nhà được bao nhiêu',
+    'Thời tiết Quảng Ngãi ngày mai thế nào?',
+  ];
+  const row = (label: string, r: LoadResult) =>
+    console.log(
+      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB`,
+    );
+  row('1 chat × 100 questions', await webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
+  row('50 chats × 20 questions', await webhookLoad({ chats: 50, questionsPerChat: 20, questions }));
+  row('500 chats × 4 questions', await webhookLoad({ chats: 500, questionsPerChat: 4, questions }));
+  row('50 chats × 4, fake LLM taking 1 s', await webhookLoad({ chats: 50, questionsPerChat: 4, questions, slowLlmMs: 1000 }));
 }

@@ -73,6 +73,8 @@ type Waiter = () => void;
 export class TelegramEmulator {
   readonly calls: RecordedCall[] = [];
   readonly messages: SentMessage[] = [];
+  /** Called for every message the bot sends (load benchmarks time replies with it). */
+  readonly sendListeners: ((message: SentMessage) => void)[] = [];
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
   /** getUpdates waits at most this long for an update (real Telegram: the `timeout` asked for). */
   longPollMs = 300;
@@ -274,7 +276,7 @@ export class TelegramEmulator {
       text: plain,
       ...(markup && markup.inline_keyboard.length > 0 && { reply_markup: markup }),
     } as Message;
-    this.messages.push({
+    const sent: SentMessage = {
       message_id: message.message_id,
       chat_id: String(chatId),
       text: p.text,
@@ -283,7 +285,9 @@ export class TelegramEmulator {
       reply_markup: markup,
       reply_parameters: p.reply_parameters as { message_id: number } | undefined,
       message,
-    });
+    };
+    this.messages.push(sent);
+    for (const listener of this.sendListeners) listener(sent);
     return { ok: message };
   }
 
