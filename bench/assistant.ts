@@ -28,7 +28,7 @@ async function readJsonl(file: string): Promise<Question[]> {
 /** Offline answer latency over 200 questions, and the share answered vs escalated on the project's set. */
 export async function benchAssistant(root: string, shared: string) {
   const dir = await mkdtemp(path.join(tmpdir(), 'trolyxa-bench-'));
-  const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), LOG_LEVEL: 'silent', LLM_PROVIDER: 'none' }, root));
+  const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), LOG_LEVEL: 'silent', LLM_PROVIDER: 'none', QUESTIONS_PER_MINUTE: '0' }, root));
   try {
     const own: Question[] = [];
     for (const f of (await readdir(path.join(root, 'test', 'questions'))).filter((f) => f.endsWith('.jsonl'))) {

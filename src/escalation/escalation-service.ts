@@ -308,7 +308,11 @@ export class EscalationService {
    * The asker wrote again, so their chat is reachable: every failed or back-off-delayed relay to that chat
    * becomes due now. Call it on each incoming message, then let the outbox worker run.
    */
-  deliverPendingFor(channel: string, chatId: string): Promise<number> {
+  async deliverPendingFor(channel: string, chatId: string): Promise<number> {
+    // Called for every incoming message: a plain read first, and a write transaction only when a relay waits.
+    const now = this.iso();
+    const relays = await this.stores.outbox.list({ channel, chatId, kind: 'relay' });
+    if (!relays.some((r) => r.status === 'failed' || (r.status === 'pending' && r.nextAttemptAt > now))) return 0;
     return this.stores.transaction(async () => {
       const records = await this.stores.outbox.requeue({ channel, chatId, kind: 'relay' }, this.iso());
       for (const record of records) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDocx } from '../fixtures/knowledge/build-files.js';
 import { collectErrors, DESKTOP, hasChromium, launchBrowser, PHONE, screenshot } from '../helpers/browser.js';
+import { person, postUpdate, privateChat, TelegramEmulator, TEST_SECRET, textUpdate } from '../helpers/telegram-emulator.js';
 import { ADMIN, EXPERT, startWebServer, type WebServer } from './web-fixture.js';
 
 /*
@@ -25,6 +26,7 @@ const LY_SON_QUESTION = 'Mức hỗ trợ tiền thuê nhà cho người có cô
 const EXPERT_QUESTION = 'Hỏi chuyên gia: người có công chuyển hộ khẩu sang tỉnh khác thì hồ sơ trợ cấp chuyển thế nào?';
 
 let s: WebServer;
+let telegram: TelegramEmulator;
 let browser: Browser;
 let adminContext: BrowserContext;
 let admin: Page;
@@ -49,7 +51,8 @@ async function chatAsk(page: Page, text: string): Promise<string> {
 
 describe.skipIf(!hasChromium)('web console and web chat in Chromium', () => {
   beforeAll(async () => {
-    s = await startWebServer();
+    telegram = await TelegramEmulator.start();
+    s = await startWebServer({ telegram });
     browser = await launchBrowser();
     adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
     admin = await adminContext.newPage();
@@ -59,6 +62,34 @@ describe.skipIf(!hasChromium)('web console and web chat in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await s?.stop();
+    await telegram?.close();
+  });
+
+  it('answers in the console a question asked on Telegram, and the relay reaches the emulated Telegram API', async () => {
+    const lan = person(8101, 'Lan', { last_name: 'Phạm' });
+    const question = 'người có công ở xã đảo muốn nhận trợ cấp qua bưu điện thì làm thế nào';
+    const delivered = await postUpdate(s.url, textUpdate({ chat: privateChat(lan), from: lan, text: `/chuyengia ${question}` }), { secret: TEST_SECRET });
+    expect(delivered.status).toBe(200);
+    const ack = await telegram.waitFor(() => telegram.messagesTo(8101).find((m) => /#\d+/.test(m.plain)));
+    const ticket = Number(/#(\d+)/.exec(ack.plain)![1]);
+
+    const expertContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
+    const expert = await expertContext.newPage();
+    errors.push(...collectErrors(expert));
+    await signIn(expert, EXPERT.email, EXPERT.password);
+    await expert.goto(`${s.url}/console/tickets/${ticket}`);
+    await expect(expert.locator('dl.meta').textContent()).resolves.toContain('Telegram');
+    await expert.click('text=Nhận xử lý phiếu này');
+    const answer = 'Xã lập danh sách người nhận qua bưu điện và gửi Sở Nội vụ; bưu điện chi trả tại nhà hằng tháng.';
+    await expert.fill('textarea[name=answer]', answer);
+    await expert.click('text=Gửi câu trả lời');
+    await expect(expert.locator('.flash-ok').textContent()).resolves.toContain('đang được gửi tới người hỏi');
+
+    // The outbox worker relays it through the Telegram adapter to the asker's Telegram chat.
+    const relay = await telegram.waitFor(() => telegram.messagesTo(8101).find((m) => m.plain.includes(answer)), 15_000);
+    expect(relay.plain).toContain(`#${ticket}`);
+    expect(relay.parse_mode).toBe('HTML');
+    await expertContext.close();
   });
 
   it('signs in and shows the dashboard with its charts', async () => {

@@ -6,7 +6,9 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BotServer } from '../../src/server/bot-server.js';
 import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit } from '../../src/web/console/index.js';
+import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
 import { ROOT } from '../helpers/app-fixture.js';
+import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 export const ADMIN = { email: 'quantri@sonv.gov.vn', password: 'mat-khau-quan-tri-2026' };
@@ -26,7 +28,9 @@ export interface WebServer {
  * The real server (BotServer with the web chat adapter and the console mounted) on 127.0.0.1, over a
  * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert.
  */
-export async function startWebServer(options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number } = {}): Promise<WebServer> {
+export async function startWebServer(
+  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator } = {},
+): Promise<WebServer> {
   const dataDir = await makeTempDir('trolyxa-web-');
   const knowledgeDir = path.join(dataDir, 'knowledge');
   await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
@@ -45,7 +49,23 @@ export async function startWebServer(options: { loginLimit?: LoginLimit; chatPub
     logger,
     host: '127.0.0.1',
     port: 0,
-    adapters: () => [createWebChatAdapter(app)],
+    adapters: (deps) => [
+      createWebChatAdapter(app),
+      ...(options.telegram
+        ? [
+            createTelegramAdapter(
+              {
+                token: options.telegram.token,
+                mode: 'webhook' as const,
+                webhookUrl: 'https://trolyxa.example.vn/webhooks/telegram',
+                webhookSecret: TEST_SECRET,
+                apiRoot: options.telegram.apiRoot,
+              },
+              deps,
+            ),
+          ]
+        : []),
+    ],
     mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit }),
     outboxIntervalMs: options.outboxIntervalMs ?? 200,
   });
