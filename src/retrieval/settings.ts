@@ -22,8 +22,8 @@ export const RETRIEVAL_SETTINGS: RetrievalSettings = {
   bm25: DEFAULT_BM25,
   query: DEFAULT_QUERY_ANALYSIS,
   vectorWeight: 0.2,
-  candidates: 100,
+  candidates: 50,
   chunkMaxChars: 700,
   hashing: { dimensions: 512, trigramWeight: 0.35, bigramWeight: 1 },
-  hnsw: { m: 16, efConstruction: 100, efSearch: 100 },
+  hnsw: { m: 16, efConstruction: 64, efSearch: 64 },
 };
