@@ -12,8 +12,10 @@ export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>
  * foreign keys on, and an ordered list of migrations applied at open.
  */
 export class Database {
-  /** Statements and transactions of this connection, one after another. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Transactions of this connection, one after another. */
+  private transactions: Promise<unknown> = Promise.resolve();
+  /** Settles when the transaction in progress ends. */
+  private openTransaction: Promise<void> | undefined;
   private readonly insideTransaction = new AsyncLocalStorage<true>();
 
   private constructor(
@@ -68,34 +70,44 @@ export class Database {
 
   /**
    * Runs `work` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error. Re-entrant: a transaction
-   * started inside `work` joins this one. A statement issued from outside waits until the transaction
-   * ends, so it can never slip into another caller's transaction (and be rolled back with it).
+   * started inside `work` joins this one. Transactions run one after another; a statement issued from
+   * outside while one is open waits until it ends, so it can never slip into another caller's
+   * transaction (and be rolled back with it).
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.insideTransaction.getStore()) return work();
-    return this.enqueue(() =>
+    const next = this.transactions.then(() =>
       this.insideTransaction.run(true, async () => {
-        await this.rawExec('BEGIN IMMEDIATE');
+        let release!: () => void;
+        this.openTransaction = new Promise<void>((resolve) => (release = resolve));
         try {
-          const result = await work();
-          await this.rawExec('COMMIT');
-          return result;
-        } catch (error) {
-          await this.rawExec('ROLLBACK').catch(() => undefined);
-          throw error;
+          await this.rawExec('BEGIN IMMEDIATE');
+          try {
+            const result = await work();
+            await this.rawExec('COMMIT');
+            return result;
+          } catch (error) {
+            await this.rawExec('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        } finally {
+          this.openTransaction = undefined;
+          release();
         }
       }),
     );
-  }
-
-  private serialized<T>(op: () => Promise<T>): Promise<T> {
-    return this.insideTransaction.getStore() ? op() : this.enqueue(op);
-  }
-
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op);
-    this.queue = next.catch(() => undefined);
+    this.transactions = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Outside a transaction, statements go straight to the connection (sqlite3 runs them in the order they
+   * were issued); only while a transaction is open do they wait for it to end.
+   */
+  private async serialized<T>(op: () => Promise<T>): Promise<T> {
+    if (this.insideTransaction.getStore()) return op();
+    while (this.openTransaction) await this.openTransaction;
+    return op();
   }
 
   private rawRun(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
@@ -125,9 +137,11 @@ export class Database {
     });
   }
 
-  /** Closes the connection once everything queued has run. */
-  close(): Promise<void> {
-    return this.enqueue(() => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))));
+  /** Closes the connection once the queued transactions have run. */
+  async close(): Promise<void> {
+    await this.transactions;
+    while (this.openTransaction) await this.openTransaction;
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 
   private async migrate(): Promise<void> {

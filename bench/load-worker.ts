@@ -1,0 +1,126 @@
+/**
+ * The client side of the webhook load test, in its own thread so that the server under test keeps the
+ * main thread to itself: the emulated Telegram Bot API (what the bot calls) and the load generator (what
+ * Telegram would send). Talks to the main thread with messages; all traffic stays on 127.0.0.1.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Agent, request } from 'undici';
+import { person, privateChat, TelegramEmulator, TEST_SECRET, textUpdate } from '../test/helpers/telegram-emulator.js';
+
+export interface LoadPlan {
+  chats: number;
+  /** Closed loop: each chat waits for the answer before its next question. */
+  questionsPerChat?: number;
+  /** Open loop: updates a second, spread round-robin over the chats, for `seconds`. */
+  rate?: number;
+  seconds?: number;
+  questions: string[];
+}
+
+export interface LoadSamples {
+  sent: number;
+  acks: number[];
+  replies: number[];
+  errors: number;
+  perChat: Record<string, { asked: number; answered: number }>;
+  seconds: number;
+}
+
+const port = parentPort!;
+const { token } = workerData as { token?: string };
+const emulator = await TelegramEmulator.start(token ? { token } : {});
+port.postMessage({ type: 'ready', apiRoot: emulator.apiRoot, token: emulator.token });
+
+port.on('message', (message: { type: 'run'; url: string; plan: LoadPlan } | { type: 'stop' }) => {
+  if (message.type === 'stop') {
+    void emulator.close().then(() => process.exit(0));
+    return;
+  }
+  void run(message.url, message.plan).then((samples) => port.postMessage({ type: 'done', samples }));
+});
+
+async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
+  const dispatcher = new Agent({ connections: Math.min(plan.chats, 256), keepAliveTimeout: 10_000 });
+  const pending = new Map<string, number[]>(); // chat → send times of unanswered questions, in order
+  const replies: number[] = [];
+  const perChat: LoadSamples['perChat'] = {};
+  const waiters = new Map<string, () => void>();
+  emulator.sendListeners.push((m) => {
+    const times = pending.get(m.chat_id);
+    const stat = (perChat[m.chat_id] ??= { asked: 0, answered: 0 });
+    stat.answered += 1;
+    const t0 = times?.shift();
+    if (t0 !== undefined) replies.push(performance.now() - t0);
+    waiters.get(m.chat_id)?.();
+  });
+  const acks: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const users = Array.from({ length: plan.chats }, (_, c) => person(100_000 + c, `Cán bộ ${c}`));
+
+  const send = async (c: number, q: number): Promise<boolean> => {
+    const user = users[c]!;
+    const chatId = String(user.id);
+    const text = plan.questions[(c + q) % plan.questions.length]!;
+    const t0 = performance.now();
+    (pending.get(chatId) ?? pending.set(chatId, []).get(chatId)!).push(t0);
+    (perChat[chatId] ??= { asked: 0, answered: 0 }).asked += 1;
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET },
+        body: JSON.stringify(textUpdate({ chat: privateChat(user), from: user, text })),
+      });
+      await response.body.dump();
+      acks.push(performance.now() - t0);
+      if (response.statusCode !== 200) {
+        errors += 1;
+        return false;
+      }
+      sent += 1;
+      return true;
+    } catch {
+      errors += 1;
+      return false;
+    }
+  };
+
+  const started = performance.now();
+  if (plan.rate && plan.seconds) {
+    const total = Math.round(plan.rate * plan.seconds);
+    const inFlight: Promise<boolean>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / plan.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send(i % plan.chats, Math.floor(i / plan.chats)));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(
+      users.map(async (user, c) => {
+        const chatId = String(user.id);
+        for (let q = 0; q < (plan.questionsPerChat ?? 1); q++) {
+          const answered = new Promise<void>((resolve) => {
+            const target = (perChat[chatId]?.answered ?? 0) + 1;
+            const check = () => {
+              if ((perChat[chatId]?.answered ?? 0) >= target) {
+                waiters.delete(chatId);
+                resolve();
+              }
+            };
+            waiters.set(chatId, check);
+          });
+          if (await send(c, q)) await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+        }
+      }),
+    );
+  }
+  // Let the last answers arrive.
+  const until = performance.now() + 15_000;
+  while (performance.now() < until && [...pending.values()].some((t) => t.length > 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+  const seconds = (performance.now() - started) / 1000;
+  await dispatcher.close();
+  return { sent, acks, replies, errors, perChat, seconds };
+}
