@@ -153,5 +153,7 @@ if (only.has('load')) {
   row('1 chat × 100 questions', await webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
   row('50 chats × 20 questions', await webhookLoad({ chats: 50, questionsPerChat: 20, questions }));
   row('500 chats × 4 questions', await webhookLoad({ chats: 500, questionsPerChat: 4, questions }));
+  row('50 chats, open loop 150/s for 10 s', await webhookLoad({ chats: 50, rate: 150, seconds: 10, questions }));
+  row('50 chats, open loop 300/s for 5 s', await webhookLoad({ chats: 50, rate: 300, seconds: 5, questions }));
   row('50 chats × 4, fake LLM taking 1 s', await webhookLoad({ chats: 50, questionsPerChat: 4, questions, slowLlmMs: 1000 }));
 }
