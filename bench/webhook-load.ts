@@ -7,10 +7,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { BackgroundWork } from '../src/channels/background.js';
-import { SqliteUpdateDeduplicator } from '../src/channels/dedup.js';
 import { createTelegramAdapter } from '../src/channels/telegram/adapter.js';
-import type { ChannelDeps } from '../src/channels/types.js';
 import { percentile } from '../src/eval/metrics.js';
 import { createLogger } from '../src/logger.js';
 import { createHttpApp } from '../src/web/http-app.js';
@@ -18,6 +15,7 @@ import { createTestApp } from '../test/helpers/app-fixture.js';
 import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
 import { TEST_SECRET } from '../test/helpers/telegram-emulator.js';
 import type { LoadPlan, LoadSamples } from './load-worker.js';
+import { createChannelDeps } from '../src/channels/deps.js';
 
 export interface LoadResult {
   chats: number;
@@ -43,14 +41,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     ...(llmUrl && { LLM_PROVIDER: 'openai', LLM_MODEL: 'fake', OPENAI_BASE_URL: llmUrl, LLM_TIMEOUT_MS: String(plan.slowLlmMs! * 3) }),
   });
   const logger = createLogger('silent');
-  const deps: ChannelDeps = {
-    assistant: app.assistant,
-    escalation: app.escalation,
-    users: app.stores.users,
-    logger,
-    dedup: new SqliteUpdateDeduplicator(app.db),
-    background: new BackgroundWork(logger),
-  };
+  const deps = createChannelDeps(app, logger);
   // Real Telegram allows about 30 messages a second per bot; the throttler that enforces it is off here
   // so the benchmark measures this server, not Telegram's quota.
   const adapter = createTelegramAdapter(

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { App } from '../app.js';
-import { BackgroundWork } from '../channels/background.js';
+import { createChannelDeps } from '../channels/deps.js';
 import { SqliteUpdateDeduplicator } from '../channels/dedup.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
@@ -42,14 +42,7 @@ export class BotServer {
 
   static async start(options: BotServerOptions): Promise<BotServer> {
     const { app, logger } = options;
-    const deps: ChannelDeps = {
-      assistant: app.assistant,
-      escalation: app.escalation,
-      users: app.stores.users,
-      logger,
-      dedup: new SqliteUpdateDeduplicator(app.db),
-      background: new BackgroundWork(logger),
-    };
+    const deps = createChannelDeps(app, logger);
     const adapters = await options.adapters(deps);
     const router = new ChannelRouter();
     for (const adapter of adapters) router.register(adapter.name, adapter.port);

@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 import { pino } from 'pino';
 import type { App } from '../../src/app.js';
-import { BackgroundWork } from '../../src/channels/background.js';
-import { SqliteUpdateDeduplicator } from '../../src/channels/dedup.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../src/channels/telegram/index.js';
 import type { ChannelDeps } from '../../src/channels/types.js';
 import { ChannelRouter } from '../../src/escalation/outbound-port.js';
 import { createHttpApp } from '../../src/web/http-app.js';
 import { createTestApp } from './app-fixture.js';
+import { createChannelDeps } from '../../src/channels/deps.js';
 
 /*
  * A loopback stand-in for the Telegram Bot API (https://core.telegram.org/bots/api), strict where our
@@ -488,14 +487,7 @@ export async function startTelegramHarness(
   const emulator = await TelegramEmulator.start();
   const { app, cleanup } = await createTestApp();
   const logger = pino({ level: 'silent' });
-  const deps: ChannelDeps = {
-    assistant: app.assistant,
-    escalation: app.escalation,
-    users: app.stores.users,
-    logger,
-    dedup: new SqliteUpdateDeduplicator(app.db),
-    background: new BackgroundWork(logger),
-  };
+  const deps: ChannelDeps = createChannelDeps(app, logger);
   const adapter = createTelegramAdapter(
     {
       token: emulator.token,

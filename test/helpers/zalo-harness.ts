@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../../src/app.js';
-import { BackgroundWork } from '../../src/channels/background.js';
-import { SqliteUpdateDeduplicator } from '../../src/channels/dedup.js';
+import { createChannelDeps } from '../../src/channels/deps.js';
 import type { ChannelAdapter, ChannelDeps } from '../../src/channels/types.js';
 import { EscalationService } from '../../src/escalation/escalation-service.js';
 import { ChannelRouter } from '../../src/escalation/outbound-port.js';
@@ -35,15 +34,8 @@ export async function startChannelHarness(
 ): Promise<ChannelHarness> {
   const { app, cleanup } = await createTestApp();
   const logger = createLogger('silent');
-  const background = new BackgroundWork(logger);
-  const deps: ChannelDeps = {
-    assistant: app.assistant,
-    escalation: app.escalation,
-    users: app.stores.users,
-    logger,
-    dedup: new SqliteUpdateDeduplicator(app.db),
-    background,
-  };
+  const deps = createChannelDeps(app, logger);
+  const { background } = deps;
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
