@@ -620,6 +620,25 @@ export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
     return (await this.db.all<CuratedRow>('SELECT * FROM curated_answers WHERE active = 1 ORDER BY id')).map(toCurated);
   }
 
+  async listAll(): Promise<CuratedAnswer[]> {
+    return (await this.db.all<CuratedRow>('SELECT * FROM curated_answers ORDER BY active DESC, hits DESC, id')).map(toCurated);
+  }
+
+  edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
+    return this.uow.run(
+      async () =>
+        (
+          await this.db.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
+            patch.question,
+            patch.answer,
+            normalizeTopic(patch.topic) ?? null,
+            now,
+            id,
+          ])
+        ).changes === 1,
+    );
+  }
+
   recordHit(id: number): Promise<void> {
     return this.uow.run(async () => {
       await this.db.run('UPDATE curated_answers SET hits = hits + 1 WHERE id = ?', [id]);

@@ -149,6 +149,10 @@ export interface CuratedAnswerStore {
   get(id: number): Promise<CuratedAnswer | undefined>;
   getBySourceTicket(ticketId: number): Promise<CuratedAnswer | undefined>;
   listActive(): Promise<CuratedAnswer[]>;
+  /** Every curated answer, retired ones too: active first, most used first. */
+  listAll(): Promise<CuratedAnswer[]>;
+  /** Changes the question, answer and topic of one (an admin's edit). */
+  edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean>;
   /** Counts one use of a curated answer (`updated_at` tracks edits, not use). */
   recordHit(id: number): Promise<void>;
   setActive(id: number, active: boolean, now: string): Promise<boolean>;

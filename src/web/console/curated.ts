@@ -1,68 +1,13 @@
 import express, { type Router } from 'express';
-import { normalizeTopic } from '../../escalation/topics.js';
-import type { CuratedAnswer } from '../../escalation/types.js';
-import type { Database } from '../../storage/database.js';
 import { flash, requireCsrf } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
 import { formatDateTime, html } from './html.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
 
-interface Row {
-  id: number;
-  question: string;
-  answer: string;
-  source_ticket_id: number | null;
-  expert_id: number | null;
-  answered_at: string | null;
-  approved_by: number | null;
-  approved_at: string;
-  topic: string | null;
-  hits: number;
-  active: number;
-  updated_at: string;
-}
-
-/**
- * What the console needs of curated answers beyond `CuratedAnswerStore`: every answer (retired ones too)
- * and editing the question, answer and topic of one.
- */
-export class CuratedAdmin {
-  constructor(private readonly db: Database) {}
-
-  async listAll(): Promise<CuratedAnswer[]> {
-    const rows = await this.db.all<Row>('SELECT * FROM curated_answers ORDER BY active DESC, hits DESC, id');
-    return rows.map((r) => ({
-      id: r.id,
-      question: r.question,
-      answer: r.answer,
-      ...(r.source_ticket_id !== null && { sourceTicketId: r.source_ticket_id }),
-      ...(r.expert_id !== null && { expertId: r.expert_id }),
-      ...(r.answered_at !== null && { answeredAt: r.answered_at }),
-      ...(r.approved_by !== null && { approvedBy: r.approved_by }),
-      approvedAt: r.approved_at,
-      ...(r.topic !== null && { topic: r.topic }),
-      hits: r.hits,
-      active: r.active === 1,
-      updatedAt: r.updated_at,
-    }));
-  }
-
-  async edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
-    const { changes } = await this.db.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
-      patch.question,
-      patch.answer,
-      normalizeTopic(patch.topic) ?? null,
-      now,
-      id,
-    ]);
-    return changes === 1;
-  }
-}
-
 /** Curated answers (admins only): list with hit counts, edit, retire and reactivate. */
 export function curatedRouter(deps: ConsoleDeps): Router {
   const router = express.Router();
-  const admin = new CuratedAdmin(deps.app.db);
+  const admin = deps.app.stores.curated;
 
   router.get('/', async (req, res) => {
     const answers = await admin.listAll();
