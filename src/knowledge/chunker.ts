@@ -2,7 +2,7 @@
  * Splits a loaded document into retrievable chunks along its structure: Markdown headings and the
  * units of Vietnamese legal texts (Phần, Phụ lục, Chương, Mục, Điều, Khoản, Điểm).
  *
- * Rules (see notes/knowledge-format.md):
+ * Rules (see knowledge/README.md):
  * - Legal texts: one chunk per Điều when it fits `maxChars`; a longer Điều is split at its Khoản, a longer
  *   Khoản at its Điểm, anything still too long at numbered items, paragraphs, lines, sentences, then
  *   words (never inside a word). Phần / Chương / Mục only group Điều: they appear in `path`, not in citations.
