@@ -132,16 +132,8 @@ export interface OutboxStore {
   requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]>;
 }
 
-export interface NewCuratedAnswer {
-  question: string;
-  answer: string;
-  sourceTicketId?: number;
-  expertId?: number;
-  answeredAt?: string;
-  approvedBy?: number;
-  approvedAt: string;
-  topic?: string;
-}
+/** A curated answer as an approval creates it (the store assigns id, hits, active and updatedAt). */
+export type NewCuratedAnswer = Omit<CuratedAnswer, 'id' | 'hits' | 'active' | 'updatedAt'>;
 
 export interface CuratedAnswerStore {
   /** Inserts, or — for a ticket already curated — replaces the answer and approval and reactivates it. */

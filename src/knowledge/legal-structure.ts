@@ -6,6 +6,8 @@
  * Pure functions over strings; used by the chunker and the loaders.
  */
 
+import { fold } from '../text/normalize.js';
+
 /** Units that head a block of a legal text, from the outermost. */
 export type StructuralKind = 'phan' | 'phuluc' | 'chuong' | 'muc' | 'dieu';
 
@@ -166,26 +168,12 @@ export function isDecorativeLine(line: string): boolean {
 }
 
 /**
- * Folds Vietnamese to ASCII: strips diacritics and maps đ/Đ to d/D.
- *
- * @example foldVietnamese('Nghị định') // 'Nghi dinh'
- */
-export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/đ/gu, 'd')
-    .replace(/Đ/gu, 'D')
-    .normalize('NFC');
-}
-
-/**
  * Lower-case ASCII slug: diacritics folded, đ → d, every run of other characters → '-'.
  *
  * @example slugify('Nghị định 131/2021') // 'nghi-dinh-131-2021'
  */
 export function slugify(text: string): string {
-  return foldVietnamese(text)
+  return fold(text)
     .toLowerCase()
     .replace(/[^a-z0-9]+/gu, '-')
     .replace(/^-+|-+$/gu, '');
