@@ -15,6 +15,8 @@ export interface LoadPlan {
   rate?: number;
   seconds?: number;
   questions: string[];
+  /** First chat id is 100 000 + this (a warm-up run uses other chats than the measured one). */
+  chatOffset?: number;
 }
 
 export interface LoadSamples {
@@ -45,18 +47,19 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
   const replies: number[] = [];
   const perChat: LoadSamples['perChat'] = {};
   const waiters = new Map<string, () => void>();
-  emulator.sendListeners.push((m) => {
+  const listener = (m: { chat_id: string }) => {
     const times = pending.get(m.chat_id);
     const stat = (perChat[m.chat_id] ??= { asked: 0, answered: 0 });
     stat.answered += 1;
     const t0 = times?.shift();
     if (t0 !== undefined) replies.push(performance.now() - t0);
     waiters.get(m.chat_id)?.();
-  });
+  };
+  emulator.sendListeners.push(listener);
   const acks: number[] = [];
   let errors = 0;
   let sent = 0;
-  const users = Array.from({ length: plan.chats }, (_, c) => person(100_000 + c, `Cán bộ ${c}`));
+  const users = Array.from({ length: plan.chats }, (_, c) => person(100_000 + (plan.chatOffset ?? 0) + c, `Cán bộ ${c}`));
 
   const send = async (c: number, q: number): Promise<boolean> => {
     const user = users[c]!;
@@ -122,5 +125,6 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
   while (performance.now() < until && [...pending.values()].some((t) => t.length > 0)) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
   await dispatcher.close();
+  emulator.sendListeners.splice(emulator.sendListeners.indexOf(listener), 1);
   return { sent, acks, replies, errors, perChat, seconds };
 }

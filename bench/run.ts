@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's figures. Reads the shared datasets beside the project
- * (../shared/) and skips, with a note, what is absent. Set BENCH_ONLY=retrieval,large,questions to run a part.
+ * (../shared/) and skips, with a note, what is absent. Set BENCH_ONLY=retrieval,large,ingest50k,questions to run a part.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { createEmbeddingsSetup } from '../src/retrieval/embeddings.js';
 import { RETRIEVAL_SETTINGS } from '../src/retrieval/settings.js';
 import { AbbreviationDictionary } from '../src/text/abbreviations.js';
 import { benchAssistant } from './assistant.js';
+import { benchIngestLarge } from './ingest-large.js';
 import { webhookLoad, type LoadResult } from './webhook-load.js';
 import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
 import { benchDataset, benchLarge, type Row } from './retrieval.js';
@@ -19,7 +20,7 @@ import { benchDataset, benchLarge, type Row } from './retrieval.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const DATASETS = ['alqac2024-train-verified', 'alqac2024-train-unverified', 'alqac2022', 'vlsp2023-train'];
-const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,questions,assistant,load').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,ingest50k,questions,assistant,load').split(','));
 
 const settings = RETRIEVAL_SETTINGS;
 const dictionary = AbbreviationDictionary.load(path.join(ROOT, 'knowledge', 'abbreviations.tsv'));
@@ -89,6 +90,25 @@ if (only.has('large')) {
   }
 }
 
+if (only.has('ingest50k')) {
+  console.log('## Scale through the real ingest path: synthetic decrees (Markdown + front matter) → KnowledgeBase.ingest() → kb.searcher()');
+  const r = await benchIngestLarge(ROOT);
+  const s1 = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+  const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  console.log(`corpus: ${r.documents} files, ${r.articles} Điều, ${r.sourceMb.toFixed(1)} MB of Markdown (generated in ${s1(r.generateMs)}) → ${r.chunks} chunks (target ≥ 50000: ${verdict(r.chunks >= 50_000)})`);
+  console.log(`ingest (files → SQLite chunks): ${s1(r.ingestMs)} = ${(r.chunks / (r.ingestMs / 1000)).toFixed(0)} chunks/s, ${r.ingestFailed} failed; index build (kb.searcher(): BM25F + embeddings + HNSW): ${s1(r.indexMs)}`);
+  console.log(`on disk: SQLite ${r.sqliteMb.toFixed(1)} MB + WAL ${r.walMb.toFixed(1)} MB; vectors ${r.vectorsMb.toFixed(1)} MB`);
+  console.log(
+    `search(q, 10), ${r.questions / 2} questions as written: p50 ${ms(r.withDiacritics.p50)} ms (target ≤ 20 ms: ${verdict(r.withDiacritics.p50 <= 20)}), p99 ${ms(r.withDiacritics.p99)} ms; ` +
+      `the same without diacritics: p50 ${ms(r.withoutDiacritics.p50)} ms (target ≤ 20 ms: ${verdict(r.withoutDiacritics.p50 <= 20)}), p99 ${ms(r.withoutDiacritics.p99)} ms`,
+  );
+  console.log(
+    `re-ingest, nothing changed: ${s1(r.unchangedIngestMs)} (searcher ${r.unchangedRebuilt ? 'REBUILT' : 'kept'}); ${r.changedFiles} files (1%) changed: ingest ${s1(r.changedIngestMs)} (${r.changedChunksWritten} chunks rewritten), then searcher rebuild ${s1(r.rebuildAfterChangeMs)}`,
+  );
+  console.log(`restart on the same DATA_DIR (vectors loaded from disk): searcher ready in ${s1(r.reopenIndexMs)}`);
+  console.log(`resident memory after the index build: RSS ${r.rssMb.toFixed(0)} MiB (JS heap ${r.heapMb.toFixed(0)} MiB); section total ${s1(r.totalMs)}\n`);
+}
+
 if (only.has('questions')) {
   console.log("## The project's knowledge base");
   const work = await mkdtemp(path.join(tmpdir(), 'trolyxa-bench-'));
@@ -148,7 +168,7 @@ if (only.has('load')) {
   ];
   const row = (label: string, r: LoadResult) =>
     console.log(
-      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB`,
+      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update`,
     );
   row('1 chat × 100 questions', await webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
   row('50 chats × 20 questions', await webhookLoad({ chats: 50, questionsPerChat: 20, questions }));

@@ -28,6 +28,10 @@ export interface LoadResult {
   answeredTwice: number;
   lost: number;
   rssMb: number;
+  /** Time the server's event loop was busy, per update (its capacity is about 1000 / this updates/s). */
+  mainThreadMsPerUpdate: number;
+  /** CPU of the whole process (server, sqlite threads, and the load worker), per update. */
+  processCpuMsPerUpdate: number;
 }
 
 export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Promise<LoadResult> {
@@ -57,9 +61,18 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   await app.kb.searcher();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram`;
 
+  // Warm-up on other chats (JIT, caches, connection pools), not measured.
+  worker.postMessage({ type: 'run', url, plan: { chats: 20, questionsPerChat: 15, questions: plan.questions, chatOffset: 50_000 } });
+  await nextMessage(worker, 'done');
+  await deps.background.idle();
+
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   worker.postMessage({ type: 'run', url, plan: { chats: plan.chats, questionsPerChat: plan.questionsPerChat, rate: plan.rate, seconds: plan.seconds, questions: plan.questions } });
   const { samples } = await nextMessage<{ samples: LoadSamples }>(worker, 'done');
   await deps.background.idle();
+  const busy = performance.eventLoopUtilization(elu);
+  const cpuUsed = process.cpuUsage(cpu);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
 
   let answeredTwice = 0;
@@ -89,6 +102,8 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     answeredTwice,
     lost,
     rssMb,
+    mainThreadMsPerUpdate: busy.active / Math.max(1, samples.sent),
+    processCpuMsPerUpdate: (cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, samples.sent),
   };
 }
 

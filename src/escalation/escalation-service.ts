@@ -132,23 +132,20 @@ export class EscalationService {
       throw new EscalationError('forbidden', 'Tài khoản của bạn chưa được đăng ký sử dụng Trợ lý Xã.');
     }
     const at = this.iso();
+    // Read before the transaction: every statement inside it holds up all other writes meanwhile.
+    const topic = normalizeTopic(input.topic);
+    const { experts, matched } = await this.expertsFor(topic);
     return this.stores.transaction(async () => {
       const ticket = await this.stores.tickets.insert({
         asker,
         question,
-        topic: normalizeTopic(input.topic),
+        topic,
         reason: input.reason,
         context: input.context ?? [],
         confidence: input.confidence,
         status: 'open',
         createdAt: at,
       });
-      await this.event(ticket.id, askerActor(asker), 'created', {
-        reason: ticket.reason,
-        topic: ticket.topic ?? null,
-        confidence: ticket.confidence ?? null,
-      });
-      const { experts, matched } = await this.expertsFor(ticket.topic);
       const text = notifyText(ticket);
       for (const expert of experts) {
         await this.stores.outbox.enqueue({
@@ -161,7 +158,16 @@ export class EscalationService {
           createdAt: at,
         });
       }
-      await this.event(ticket.id, SYSTEM, 'notified', { experts: experts.map((e) => e.id), topicMatched: matched });
+      await this.stores.tickets.appendEvents([
+        {
+          ticketId: ticket.id,
+          actor: askerActor(asker),
+          action: 'created',
+          detail: { reason: ticket.reason, topic: ticket.topic ?? null, confidence: ticket.confidence ?? null },
+          at,
+        },
+        { ticketId: ticket.id, actor: SYSTEM, action: 'notified', detail: { experts: experts.map((e) => e.id), topicMatched: matched }, at },
+      ]);
       if (experts.length === 0) this.logger?.warn({ ticket: ticket.id }, 'no active expert to notify about a new ticket');
       return ticket;
     });

@@ -116,10 +116,11 @@ export class SqliteTicketStore implements TicketStore {
 
   insert(ticket: NewTicket): Promise<Ticket> {
     return this.uow.run(async () => {
-      const { lastID } = await this.db.run(
+      const row = await this.db.get<TicketRow>(
         `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic,
            reason, context_json, confidence, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING *`,
         [
           ticket.asker.channel,
           ticket.asker.chatId,
@@ -136,9 +137,8 @@ export class SqliteTicketStore implements TicketStore {
           ticket.createdAt,
         ],
       );
-      const created = await this.get(lastID);
-      if (!created) throw new Error(`ticket ${lastID} vanished after insert`);
-      return created;
+      if (!row) throw new Error('inserting a ticket returned no row');
+      return toTicket(row);
     });
   }
 
@@ -202,13 +202,20 @@ export class SqliteTicketStore implements TicketStore {
     });
   }
 
-  appendEvent(event: Omit<TicketEvent, 'id'>): Promise<TicketEvent> {
+  async appendEvent(event: Omit<TicketEvent, 'id'>): Promise<TicketEvent> {
+    const [appended] = await this.appendEvents([event]);
+    return appended!;
+  }
+
+  appendEvents(events: readonly Omit<TicketEvent, 'id'>[]): Promise<TicketEvent[]> {
+    if (events.length === 0) return Promise.resolve([]);
     return this.uow.run(async () => {
-      const { lastID } = await this.db.run(
-        'INSERT INTO ticket_events (ticket_id, actor, action, detail_json, at) VALUES (?, ?, ?, ?, ?)',
-        [event.ticketId, event.actor, event.action, JSON.stringify(event.detail), event.at],
+      const rows = await this.db.all<{ id: number }>(
+        `INSERT INTO ticket_events (ticket_id, actor, action, detail_json, at) VALUES ${events.map(() => '(?, ?, ?, ?, ?)').join(', ')} RETURNING id`,
+        events.flatMap((e) => [e.ticketId, e.actor, e.action, JSON.stringify(e.detail), e.at]),
       );
-      return { id: lastID, ...event };
+      const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+      return events.map((e, i) => ({ id: ids[i]!, ...e }));
     });
   }
 

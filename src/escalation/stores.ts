@@ -61,6 +61,8 @@ export interface TicketStore {
    */
   update(id: number, from: readonly TicketStatus[], patch: TicketPatch): Promise<boolean>;
   appendEvent(event: Omit<TicketEvent, 'id'>): Promise<TicketEvent>;
+  /** Several events in one statement, in the given order. */
+  appendEvents(events: readonly Omit<TicketEvent, 'id'>[]): Promise<TicketEvent[]>;
   events(ticketId: number): Promise<TicketEvent[]>;
 }
 

@@ -4,9 +4,10 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import type { AbbreviationDictionary } from '../text/abbreviations.js';
 import { analyzeQuery } from '../text/query.js';
 import type { EmbeddingsSetup } from './embeddings.js';
-import { LexicalIndex, topK } from './lexical-index.js';
+import { LexicalIndex } from './lexical-index.js';
+import { topK } from './top-k.js';
 import type { RetrievalSettings } from './settings.js';
-import { VectorIndex } from './vector-index.js';
+import { toQueryVector, VectorIndex } from './vector-index.js';
 
 /** One retrieved passage with every score that led to its rank. */
 export interface ScoredPassage {
@@ -124,7 +125,7 @@ export class HybridSearcher {
 
     const similarity = new Map<number, number>();
     if (this.vector && this.embeddings && vectorWeight > 0 && this.vector.size > 0) {
-      const queryVector = await this.embeddings.embedQuery(analysis.expanded || query);
+      const queryVector = toQueryVector(await this.embeddings.embedQuery(analysis.expanded || query));
       for (const hit of this.vector.search(queryVector, candidates, this.settings.hnsw.efSearch)) {
         similarity.set(hit.index, hit.similarity);
       }

@@ -1,5 +1,6 @@
 import { tokenize } from '../text/tokenize.js';
 import type { QueryTerm } from '../text/query.js';
+import { topK } from './top-k.js';
 
 /** A passage as the lexical index sees it: a title field (document title and heading path) and a body. */
 export interface IndexablePassage {
@@ -246,25 +247,3 @@ function average(values: Float64Array): number {
   return values.length ? sum / values.length : 0;
 }
 
-/** Indices of the `k` largest positive scores, best first (ties by lower index). */
-export function topK(scores: ArrayLike<number>, k: number): LexicalHit[] {
-  const hits: LexicalHit[] = [];
-  let floor = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const score = scores[i]!;
-    if (score <= 0 || (hits.length >= k && score <= floor)) continue;
-    hits.push({ index: i, score });
-    if (hits.length > k * 4) {
-      hits.sort(byScore);
-      hits.length = k;
-      floor = hits[k - 1]!.score;
-    }
-  }
-  hits.sort(byScore);
-  if (hits.length > k) hits.length = k;
-  return hits;
-}
-
-function byScore(a: LexicalHit, b: LexicalHit): number {
-  return b.score - a.score || a.index - b.index;
-}

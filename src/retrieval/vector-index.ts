@@ -4,12 +4,40 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { SynchronousInMemoryDocstore } from '@langchain/community/stores/doc/in_memory';
+import { topK } from './top-k.js';
 
 export interface VectorPassage {
   id: string;
   /** The text that is embedded (heading and body). */
   text: string;
 }
+
+/** A query vector with its non-zero dimensions listed (hashing embeddings of a question are sparse). */
+export interface QueryVector {
+  dense: number[];
+  indices: Int32Array;
+  values: Float64Array;
+  norm: number;
+}
+
+export function toQueryVector(dense: number[]): QueryVector {
+  let count = 0;
+  for (const v of dense) if (v !== 0) count += 1;
+  const indices = new Int32Array(count);
+  const values = new Float64Array(count);
+  let norm = 0;
+  let j = 0;
+  dense.forEach((v, d) => {
+    if (v === 0) return;
+    indices[j] = d;
+    values[j++] = v;
+    norm += v * v;
+  });
+  return { dense, indices, values, norm: Math.sqrt(norm) };
+}
+
+/** Above this many multiply-adds (passages × non-zero query dimensions) a query goes through HNSW. */
+const EXACT_SCAN_BUDGET = 500_000;
 
 export interface VectorHit {
   /** Position of the passage in the array the index was built from. */
@@ -122,29 +150,73 @@ export class VectorIndex {
     }
   }
 
-  /** Nearest passages by cosine similarity. */
-  search(queryVector: number[], k: number, ef = 100): VectorHit[] {
+  /** Nearest passages by cosine similarity: exact when that is cheap (small index, sparse query), else HNSW. */
+  search(query: QueryVector, k: number, ef = 100): VectorHit[] {
     if (this.size === 0) return [];
+    if (this.size * query.indices.length <= EXACT_SCAN_BUDGET) return this.exactSearch(query, k);
     const index = this.store.index;
     index.setEf(Math.max(ef, k));
-    const result = index.searchKnn(queryVector, Math.min(k, this.size));
+    const result = index.searchKnn(query.dense, Math.min(k, this.size));
     return result.neighbors.map((label, i) => ({ index: label, similarity: 1 - result.distances[i]! }));
   }
 
   /** Cosine similarity between a query vector and one stored passage. */
-  similarity(queryVector: readonly number[], passageIndex: number): number {
+  similarity(query: QueryVector, passageIndex: number): number {
+    const norm = this.norms()[passageIndex]!;
+    if (query.norm === 0 || norm === 0) return 0;
     const offset = passageIndex * this.dimensions;
     let dot = 0;
-    let qq = 0;
-    let pp = 0;
-    for (let i = 0; i < this.dimensions; i++) {
-      const q = queryVector[i]!;
-      const p = this.matrix[offset + i]!;
-      dot += q * p;
-      qq += q * q;
-      pp += p * p;
+    for (let j = 0; j < query.indices.length; j++) dot += query.values[j]! * this.matrix[offset + query.indices[j]!]!;
+    return dot / (query.norm * norm);
+  }
+
+  /**
+   * Every passage scored over the query's non-zero dimensions only, read from a dimension-major copy of
+   * the vectors: for the bundled knowledge base this is several times faster than an HNSW lookup, and exact.
+   */
+  private exactSearch(query: QueryVector, k: number): VectorHit[] {
+    if (query.norm === 0) return [];
+    const columns = this.columns();
+    const norms = this.norms();
+    const n = this.size;
+    const scores = new Float64Array(n);
+    for (let j = 0; j < query.indices.length; j++) {
+      const weight = query.values[j]!;
+      const start = query.indices[j]! * n;
+      for (let i = 0; i < n; i++) scores[i] = scores[i]! + weight * columns[start + i]!;
     }
-    return qq && pp ? dot / Math.sqrt(qq * pp) : 0;
+    const inverse = 1 / query.norm;
+    for (let i = 0; i < n; i++) scores[i] = norms[i]! > 0 ? (scores[i]! * inverse) / norms[i]! : 0;
+    return topK(scores, k).map((hit) => ({ index: hit.index, similarity: hit.score }));
+  }
+
+  private columnMajor: Float32Array | undefined;
+  private columns(): Float32Array {
+    if (!this.columnMajor) {
+      const n = this.size;
+      const columns = new Float32Array(n * this.dimensions);
+      for (let i = 0; i < n; i++) {
+        const offset = i * this.dimensions;
+        for (let d = 0; d < this.dimensions; d++) columns[d * n + i] = this.matrix[offset + d]!;
+      }
+      this.columnMajor = columns;
+    }
+    return this.columnMajor;
+  }
+
+  private passageNorms: Float64Array | undefined;
+  private norms(): Float64Array {
+    if (!this.passageNorms) {
+      const norms = new Float64Array(this.size);
+      for (let i = 0; i < this.size; i++) {
+        let sum = 0;
+        const offset = i * this.dimensions;
+        for (let d = 0; d < this.dimensions; d++) sum += this.matrix[offset + d]! ** 2;
+        norms[i] = Math.sqrt(sum);
+      }
+      this.passageNorms = norms;
+    }
+    return this.passageNorms;
   }
 }
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
+const STATEMENT_CACHE_SIZE = 200;
+
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
 
@@ -17,6 +19,9 @@ export class Database {
   /** Settles when the transaction in progress ends. */
   private openTransaction: Promise<void> | undefined;
   private readonly insideTransaction = new AsyncLocalStorage<true>();
+  /** Prepared statements by SQL text, oldest first: preparing a statement per call cost more than running it. */
+  private readonly statements = new Map<string, sqlite3.Statement | null>();
+  private readonly preparing = new Set<Promise<void>>();
 
   private constructor(
     private readonly db: sqlite3.Database,
@@ -110,24 +115,57 @@ export class Database {
     return op();
   }
 
+  /**
+   * The cached prepared statement for `sql`, or undefined on first use: that call runs uncached (so it
+   * reports a bad statement's error as usual) while the statement is prepared for the next ones. Returned
+   * synchronously, so a statement is handed to the connection in the same tick as its caller checked
+   * for an open transaction.
+   */
+  private cached(sql: string): sqlite3.Statement | undefined {
+    const entry = this.statements.get(sql);
+    if (entry !== undefined) return entry ?? undefined;
+    this.statements.set(sql, null);
+    let done!: () => void;
+    const preparing = new Promise<void>((resolve) => (done = resolve));
+    this.preparing.add(preparing);
+    const statement: sqlite3.Statement = this.db.prepare(sql, (err) => {
+      if (err) this.statements.delete(sql);
+      else if (this.statements.get(sql) === null) this.statements.set(sql, statement);
+      else statement.finalize();
+      this.preparing.delete(preparing);
+      done();
+    });
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      const [oldest, evicted] = this.statements.entries().next().value as [string, sqlite3.Statement | null];
+      this.statements.delete(oldest);
+      evicted?.finalize();
+    }
+    return undefined;
+  }
+
   private rawRun(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
     return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function onRun(err) {
+      function onRun(this: sqlite3.RunResult, err: Error | null) {
         if (err) reject(wrapError(err, sql));
         else resolve({ changes: this.changes, lastID: this.lastID });
-      });
+      }
+      const statement = this.cached(sql);
+      if (statement) statement.run(params, onRun);
+      else this.db.run(sql, params, onRun);
     });
   }
 
-  private rawGet<T>(sql: string, params: SqlParams): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      this.db.get(sql, params, (err, row) => (err ? reject(wrapError(err, sql)) : resolve(row as T | undefined)));
-    });
+  /** Through `all` (which steps to the end): a statement left on a row would hold a read transaction open. */
+  private async rawGet<T>(sql: string, params: SqlParams): Promise<T | undefined> {
+    return (await this.rawAll<T>(sql, params))[0];
   }
 
   private rawAll<T>(sql: string, params: SqlParams): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.db.all(sql, params, (err, rows) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[])));
+      const onRows = (err: Error | null, rows: unknown[]) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[]));
+      const statement = this.cached(sql);
+      if (statement) statement.all(params, onRows);
+      else this.db.all(sql, params, onRows);
     });
   }
 
@@ -141,6 +179,12 @@ export class Database {
   async close(): Promise<void> {
     await this.transactions;
     while (this.openTransaction) await this.openTransaction;
+    await Promise.all(this.preparing);
+    const statements = [...this.statements.values()];
+    this.statements.clear();
+    for (const statement of statements) {
+      if (statement) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
+    }
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 

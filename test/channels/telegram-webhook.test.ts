@@ -67,6 +67,14 @@ describe('webhook mode', () => {
     expect(confirmation!.reply_parameters).toMatchObject({ message_id: answer!.message_id });
   });
 
+  it('shows "typing…" only when the answer takes longer than typingAfterMs', async () => {
+    await h.close();
+    h = await startTelegramHarness({ adapter: { typingAfterMs: 60_000 } });
+    await h.deliverAndSettle(textUpdate({ chat: privateChat(lan), from: lan, text: QUESTION }));
+    expect(h.emulator.messagesTo(lan.id)).toHaveLength(1);
+    expect(h.emulator.callsOf('sendChatAction')).toEqual([]);
+  });
+
   it('refuses a wrong or missing secret with 401 and processes nothing', async () => {
     const update = textUpdate({ chat: privateChat(lan), from: lan, text: QUESTION });
     const missing = await postUpdate(h.url, update);

@@ -497,7 +497,8 @@ export async function startTelegramHarness(
       apiRoot: emulator.apiRoot,
     },
     deps,
-    { pollingTimeoutSeconds: 1, ...options.adapter },
+    // "typing…" at once, so tests can see it without waiting.
+    { pollingTimeoutSeconds: 1, typingAfterMs: 0, ...options.adapter },
   );
   const http = createHttpApp({ adapters: [adapter], logger });
   const server = await new Promise<Server>((resolve, reject) => {

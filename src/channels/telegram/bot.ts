@@ -4,6 +4,7 @@ import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-th
 import { Bot, BotError, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { BotContext, BotDeps } from './context.js';
+import { createPooledFetch } from '../pooled-fetch.js';
 import { expertFeature } from './features/expert.js';
 import { feedbackFeature } from './features/feedback.js';
 import { questionsFeature } from './features/questions.js';
@@ -26,6 +27,8 @@ export interface BotOptions {
   throttle?: APIThrottlerOptions | false;
   /** Timeout of one API call. Default 60 s (long polling asks for 30 s at most). */
   timeoutSeconds?: number;
+  /** "typing…" is shown only when an answer takes longer than this. Default 400 ms. */
+  typingAfterMs?: number;
 }
 
 export const DEFAULT_AUTO_RETRY: AutoRetryOptions = {
@@ -35,6 +38,8 @@ export const DEFAULT_AUTO_RETRY: AutoRetryOptions = {
   // auto-retry retries network errors forever unless told otherwise.
   rethrowHttpErrors: true,
 };
+
+const DEFAULT_TYPING_AFTER_MS = 400;
 
 /** Methods that are not messages and skip the per-chat throttle (a typing indicator must not delay the answer). */
 const UNTHROTTLED = new Set(['sendChatAction', 'answerCallbackQuery', 'getUpdates', 'getMe', 'setWebhook', 'deleteWebhook']);
@@ -54,6 +59,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
     ...(options.botInfo && { botInfo: options.botInfo }),
     client: {
       ...(options.apiRoot && { apiRoot: options.apiRoot }),
+      fetch: createPooledFetch().fetch as unknown as typeof fetch,
       timeoutSeconds: options.timeoutSeconds ?? 60,
     },
   });
@@ -63,6 +69,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
 
   bot.use((ctx, next) => {
     ctx.deps = deps;
+    ctx.typingAfterMs = options.typingAfterMs ?? DEFAULT_TYPING_AFTER_MS;
     return next();
   });
   // Updates of one chat run one after another (webhooks and the runner both handle updates concurrently).

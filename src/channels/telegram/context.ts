@@ -5,7 +5,11 @@ import type { ChannelDeps } from '../types.js';
 export type BotDeps = Pick<ChannelDeps, 'assistant' | 'escalation' | 'users' | 'logger'>;
 
 /** The grammY context of this bot: the core's services are on `ctx.deps` (put there by the first middleware). */
-export type BotContext = Context & { deps: BotDeps };
+export type BotContext = Context & {
+  deps: BotDeps;
+  /** How long an answer may take before the chat sees "typing…" (most offline answers take a few ms). */
+  typingAfterMs: number;
+};
 
 /** The channel name stored on tickets and users. */
 export const TELEGRAM_CHANNEL = 'telegram';

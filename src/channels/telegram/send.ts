@@ -63,19 +63,30 @@ export async function sendPlain(ctx: BotContext, text: string, options: SendOpti
 const TYPING_EVERY_MS = 4_500;
 
 /**
- * Shows "typing…" while `work` runs (Telegram clears the indicator after ~5 s, so it is repeated).
- * Best effort: a failed chat action never fails the answer.
+ * Shows "typing…" while `work` runs, once it has taken `ctx.typingAfterMs` (a quick answer needs no
+ * indicator, and skipping it halves the API calls per question); Telegram clears the indicator after
+ * ~5 s, so it is repeated. Best effort: a failed chat action never fails the answer.
  */
 export async function withTyping<T>(ctx: BotContext, work: () => Promise<T>): Promise<T> {
   const ping = () => {
     ctx.replyWithChatAction('typing').catch((error: unknown) => ctx.deps.logger.debug({ err: error }, 'typing indicator failed'));
   };
-  ping();
-  const timer = setInterval(ping, TYPING_EVERY_MS);
-  timer.unref();
+  let repeat: NodeJS.Timeout | undefined;
+  const start = () => {
+    ping();
+    repeat = setInterval(ping, TYPING_EVERY_MS);
+    repeat.unref();
+  };
+  let first: NodeJS.Timeout | undefined;
+  if (ctx.typingAfterMs <= 0) start();
+  else {
+    first = setTimeout(start, ctx.typingAfterMs);
+    first.unref();
+  }
   try {
     return await work();
   } finally {
-    clearInterval(timer);
+    clearTimeout(first);
+    clearInterval(repeat);
   }
 }
