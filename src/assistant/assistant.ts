@@ -12,7 +12,7 @@ import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
 import { ChatMemory } from './memory.js';
 import { QuestionRateLimiter } from './rate-limit.js';
-import type { FeedbackValue, QuestionLogStore } from './question-log.js';
+import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question-log.js';
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
 
@@ -79,6 +79,11 @@ export class Assistant {
     if (!(await this.deps.escalation.access.mayAsk(asker))) {
       return plainReply('refused', 'Tài khoản của bạn chưa được duyệt để hỏi Trợ lý Xã. Vui lòng liên hệ quản trị viên của tỉnh để được cấp quyền.');
     }
+    if (message.resumed && message.sourceKey) {
+      const earlier = await this.deps.log.findBySource(message.sourceKey);
+      if (earlier?.replyText !== undefined) return replayedReply(earlier, earlier.replyText);
+    }
+    const { sourceKey } = message;
     const wait = this.limiter.take(`${asker.channel}:${asker.userId}`);
     if (wait > 0) {
       return plainReply('refused', `Bạn đang gửi câu hỏi nhanh quá. Vui lòng đợi khoảng ${wait} giây rồi hỏi tiếp.`);
@@ -111,7 +116,7 @@ export class Assistant {
       if (!question) {
         return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
       }
-      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings });
+      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey });
     }
 
     const query = previous && isFollowUp(text) ? `${previous.query} ${text}` : text;
@@ -132,7 +137,7 @@ export class Assistant {
       };
       return this.finish({
         stage: 'curated', asker, question: text, query, body, citations: [citation], warnings,
-        confidence: round3(curated.similarity), started, curatedId: curated.answer.id,
+        confidence: round3(curated.similarity), started, curatedId: curated.answer.id, sourceKey,
       });
     }
 
@@ -143,7 +148,7 @@ export class Assistant {
     const hits = intent ? rerankForIntent(raw, intent) : raw;
     const gate = assessRetrieval(hits, this.settings.gate);
     if (!gate.answer) {
-      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings });
+      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey });
     }
 
     const top = hits[0]!;
@@ -160,7 +165,7 @@ export class Assistant {
         if (used.some((p) => !p.meta.verified)) answerWarnings.push(UNVERIFIED_WARNING);
         if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
-        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings });
+        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey });
       } else {
         this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
       }
@@ -173,7 +178,7 @@ export class Assistant {
     }
     return this.finish({
       stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
-      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top),
+      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey,
     });
   }
 
@@ -214,6 +219,7 @@ export class Assistant {
     started: number;
     warnings: string[];
     log?: boolean;
+    sourceKey?: string;
   }): Promise<AssistantReply> {
     const context: RetrievedContextItem[] = input.hits.slice(0, 5).map((h) => ({
       id: h.passage.id,
@@ -229,6 +235,7 @@ export class Assistant {
       reason: input.reason,
       context,
       confidence: input.confidence,
+      ...(input.sourceKey && { sourceKey: input.sourceKey }),
     });
     const lead: Record<EscalationReason, string> = {
       out_of_domain: 'Câu hỏi này nằm ngoài phạm vi tài liệu tôi đang có (thủ tục, chế độ người có công; Kết luận 192, 195 về chính quyền hai cấp), nên tôi không tự trả lời để tránh sai sót.',
@@ -241,7 +248,7 @@ export class Assistant {
     return this.finish({
       stage: 'escalated', asker: input.asker, question: input.question, query: input.query, body, citations: [],
       warnings: input.warnings, confidence: input.confidence, started: input.started, ticketId: ticket.id,
-      reason: input.reason, log: input.log,
+      reason: input.reason, log: input.log, sourceKey: input.sourceKey,
     });
   }
 
@@ -261,6 +268,7 @@ export class Assistant {
     topic?: string;
     reason?: string;
     log?: boolean;
+    sourceKey?: string;
   }): Promise<AssistantReply> {
     const sources = input.stage === 'retrieval' ? formatSources(input.citations) : '';
     const text = [input.body, sources, ...input.warnings].filter(Boolean).join('\n\n');
@@ -280,6 +288,8 @@ export class Assistant {
         citations: input.citations,
         latencyMs: Math.round((performance.now() - input.started) * 100) / 100,
         createdAt: this.now().toISOString(),
+        ...(input.sourceKey && { sourceKey: input.sourceKey }),
+        replyText: text,
       });
       this.memory.remember(`${input.asker.channel}:${input.asker.chatId}`, {
         question: input.question,
@@ -303,6 +313,23 @@ export class Assistant {
     if (input.reason) reply.escalationReason = input.reason;
     return reply;
   }
+}
+
+/** The reply given the first time to an update handled again after a crash. */
+function replayedReply(entry: LoggedQuestion, text: string): AssistantReply {
+  const reply: AssistantReply = {
+    stage: entry.stage,
+    text,
+    body: text,
+    citations: entry.citations,
+    warnings: [],
+    confidence: entry.confidence,
+    offerFeedback: entry.stage === 'retrieval' || entry.stage === 'curated',
+    answerId: entry.id,
+  };
+  if (entry.ticketId !== undefined) reply.ticket = entry.ticketId;
+  if (entry.reason) reply.escalationReason = entry.reason;
+  return reply;
 }
 
 function plainReply(stage: AnswerStage, text: string): AssistantReply {

@@ -18,12 +18,18 @@ export interface LoggedQuestion {
   citations: AnswerCitation[];
   latencyMs: number;
   createdAt: string;
+  /** The platform update the question came in (`<channel>:<update id>`), unique. */
+  sourceKey?: string;
+  /** The text sent back. */
+  replyText?: string;
 }
 
 /** Every question and its outcome, and the feedback on answers: what the dashboard and audits read. */
 export interface QuestionLogStore {
   add(entry: Omit<LoggedQuestion, 'id'>): Promise<number>;
   get(id: number): Promise<LoggedQuestion | undefined>;
+  /** The entry written for a platform update, if it was handled before (see IncomingMessage.sourceKey). */
+  findBySource(sourceKey: string): Promise<LoggedQuestion | undefined>;
   attachTicket(id: number, ticketId: number): Promise<void>;
   /** Records a user's feedback; a second vote by the same user replaces the first. */
   addFeedback(questionId: number, value: FeedbackValue, asker: Pick<Asker, 'channel' | 'userId'>, at: string): Promise<void>;
@@ -49,6 +55,8 @@ interface Row {
   citations_json: string;
   latency_ms: number;
   created_at: string;
+  source_key: string | null;
+  reply_text: string | null;
 }
 
 export class SqliteQuestionLog implements QuestionLogStore {
@@ -57,8 +65,8 @@ export class SqliteQuestionLog implements QuestionLogStore {
   async add(e: Omit<LoggedQuestion, 'id'>): Promise<number> {
     const { lastID } = await this.db.run(
       `INSERT INTO question_log (channel, chat_id, user_id, display_name, commune, question, query, stage, confidence,
-         reason, ticket_id, curated_id, doc_id, topic, citations_json, latency_ms, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         reason, ticket_id, curated_id, doc_id, topic, citations_json, latency_ms, created_at, source_key, reply_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.asker.channel,
         e.asker.chatId,
@@ -77,33 +85,19 @@ export class SqliteQuestionLog implements QuestionLogStore {
         JSON.stringify(e.citations),
         e.latencyMs,
         e.createdAt,
+        e.sourceKey ?? null,
+        e.replyText ?? null,
       ],
     );
     return lastID;
   }
 
   async get(id: number): Promise<LoggedQuestion | undefined> {
-    const r = await this.db.get<Row>('SELECT * FROM question_log WHERE id = ?', [id]);
-    if (!r) return undefined;
-    const entry: LoggedQuestion = {
-      id: r.id,
-      asker: { channel: r.channel, chatId: r.chat_id, userId: r.user_id },
-      question: r.question,
-      query: r.query,
-      stage: r.stage,
-      confidence: r.confidence,
-      citations: JSON.parse(r.citations_json) as AnswerCitation[],
-      latencyMs: r.latency_ms,
-      createdAt: r.created_at,
-    };
-    if (r.display_name) entry.asker.displayName = r.display_name;
-    if (r.commune) entry.asker.commune = r.commune;
-    if (r.reason) entry.reason = r.reason;
-    if (r.ticket_id !== null) entry.ticketId = r.ticket_id;
-    if (r.curated_id !== null) entry.curatedId = r.curated_id;
-    if (r.doc_id) entry.docId = r.doc_id;
-    if (r.topic) entry.topic = r.topic;
-    return entry;
+    return toEntry(await this.db.get<Row>('SELECT * FROM question_log WHERE id = ?', [id]));
+  }
+
+  async findBySource(sourceKey: string): Promise<LoggedQuestion | undefined> {
+    return toEntry(await this.db.get<Row>('SELECT * FROM question_log WHERE source_key = ?', [sourceKey]));
   }
 
   async attachTicket(id: number, ticketId: number): Promise<void> {
@@ -125,4 +119,29 @@ export class SqliteQuestionLog implements QuestionLogStore {
     );
     return rows.map((r) => ({ value: r.value, userId: r.user_id }));
   }
+}
+
+function toEntry(r: Row | undefined): LoggedQuestion | undefined {
+  if (!r) return undefined;
+  const entry: LoggedQuestion = {
+    id: r.id,
+    asker: { channel: r.channel, chatId: r.chat_id, userId: r.user_id },
+    question: r.question,
+    query: r.query,
+    stage: r.stage,
+    confidence: r.confidence,
+    citations: JSON.parse(r.citations_json) as AnswerCitation[],
+    latencyMs: r.latency_ms,
+    createdAt: r.created_at,
+  };
+  if (r.display_name) entry.asker.displayName = r.display_name;
+  if (r.commune) entry.asker.commune = r.commune;
+  if (r.reason) entry.reason = r.reason;
+  if (r.ticket_id !== null) entry.ticketId = r.ticket_id;
+  if (r.curated_id !== null) entry.curatedId = r.curated_id;
+  if (r.doc_id) entry.docId = r.doc_id;
+  if (r.topic) entry.topic = r.topic;
+  if (r.source_key) entry.sourceKey = r.source_key;
+  if (r.reply_text !== null) entry.replyText = r.reply_text;
+  return entry;
 }

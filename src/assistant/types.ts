@@ -24,6 +24,13 @@ export interface AnswerCitation {
 export interface IncomingMessage {
   asker: Asker;
   text: string;
+  /**
+   * The platform update it came in (`<channel>:<update id>`): logged with the question and its ticket,
+   * so handling the same update again after a crash neither logs nor escalates it twice.
+   */
+  sourceKey?: string;
+  /** Handled again after a crash: if the question was already answered, that answer is returned as it was. */
+  resumed?: boolean;
 }
 
 /** What the core answers; channels render it (plain text, Telegram HTML, Zalo text…). */

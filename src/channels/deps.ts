@@ -1,7 +1,7 @@
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { BackgroundWork } from './background.js';
-import { SqliteUpdateDeduplicator } from './dedup.js';
+import { SqliteUpdateInbox } from './inbox.js';
 import type { ChannelDeps } from './types.js';
 
 /** What every channel adapter is given, built from the app. */
@@ -11,7 +11,7 @@ export function createChannelDeps(app: App, logger: Logger): ChannelDeps {
     escalation: app.escalation,
     users: app.stores.users,
     logger,
-    dedup: new SqliteUpdateDeduplicator(app.db),
+    inbox: new SqliteUpdateInbox(app.db),
     background: new BackgroundWork(logger),
   };
 }

@@ -4,7 +4,7 @@ import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OutboundPort } from '../escalation/outbound-port.js';
 import type { UserStore } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
-import type { UpdateDeduplicator } from './dedup.js';
+import type { UpdateInbox } from './inbox.js';
 import type { BackgroundWork } from './background.js';
 
 /**
@@ -16,8 +16,8 @@ export interface ChannelDeps {
   escalation: EscalationService;
   users: UserStore;
   logger: Logger;
-  /** Remembers processed update ids (persisted), so a re-delivered update is answered once. */
-  dedup: UpdateDeduplicator;
+  /** Stores updates before they are acknowledged (replayed after a crash; a re-delivery is answered once). */
+  inbox: UpdateInbox;
   /** Runs work after the webhook has been acknowledged, and lets shutdown wait for it. */
   background: BackgroundWork;
 }

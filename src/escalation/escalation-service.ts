@@ -42,6 +42,8 @@ export interface CreateTicketInput {
   /** What the assistant retrieved before giving up (shown to the expert). */
   context?: readonly RetrievedContextItem[];
   confidence?: number;
+  /** The platform update the question came in: a second call for the same update returns the first ticket. */
+  sourceKey?: string;
 }
 
 /** What one `processOutbox` run did. */
@@ -131,6 +133,10 @@ export class EscalationService {
     if (!(await this.access.mayAsk(asker))) {
       throw new EscalationError('forbidden', 'Tài khoản của bạn chưa được đăng ký sử dụng Trợ lý Xã.');
     }
+    if (input.sourceKey) {
+      const existing = await this.stores.tickets.findBySource(input.sourceKey);
+      if (existing) return existing;
+    }
     const at = this.iso();
     // Read before the transaction: every statement inside it holds up all other writes meanwhile.
     const topic = normalizeTopic(input.topic);
@@ -145,6 +151,7 @@ export class EscalationService {
         confidence: input.confidence,
         status: 'open',
         createdAt: at,
+        ...(input.sourceKey && { sourceKey: input.sourceKey }),
       });
       const text = notifyText(ticket);
       for (const expert of experts) {

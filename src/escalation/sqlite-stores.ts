@@ -118,8 +118,8 @@ export class SqliteTicketStore implements TicketStore {
     return this.uow.run(async () => {
       const row = await this.db.get<TicketRow>(
         `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic,
-           reason, context_json, confidence, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           reason, context_json, confidence, status, created_at, updated_at, source_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING *`,
         [
           ticket.asker.channel,
@@ -135,6 +135,7 @@ export class SqliteTicketStore implements TicketStore {
           ticket.status,
           ticket.createdAt,
           ticket.createdAt,
+          ticket.sourceKey ?? null,
         ],
       );
       if (!row) throw new Error('inserting a ticket returned no row');
@@ -144,6 +145,11 @@ export class SqliteTicketStore implements TicketStore {
 
   async get(id: number): Promise<Ticket | undefined> {
     const row = await this.db.get<TicketRow>('SELECT * FROM tickets WHERE id = ?', [id]);
+    return row && toTicket(row);
+  }
+
+  async findBySource(sourceKey: string): Promise<Ticket | undefined> {
+    const row = await this.db.get<TicketRow>('SELECT * FROM tickets WHERE source_key = ?', [sourceKey]);
     return row && toTicket(row);
   }
 

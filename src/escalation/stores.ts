@@ -27,6 +27,8 @@ export interface NewTicket {
   confidence?: number;
   status: TicketStatus;
   createdAt: string;
+  /** The platform update the question came in; unique (a ticket per update at most). */
+  sourceKey?: string;
 }
 
 /** Fields a transition may set; `null` clears a field, `undefined` leaves it. */
@@ -53,6 +55,8 @@ export interface TicketFilter {
 export interface TicketStore {
   insert(ticket: NewTicket): Promise<Ticket>;
   get(id: number): Promise<Ticket | undefined>;
+  /** The ticket opened for a platform update (see NewTicket.sourceKey). */
+  findBySource(sourceKey: string): Promise<Ticket | undefined>;
   /** Oldest first. */
   list(filter?: TicketFilter): Promise<Ticket[]>;
   /**

@@ -5,6 +5,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { createInflateRaw } from 'node:zlib';
 import matter from 'gray-matter';
 import mammoth from 'mammoth';
 import { PDFParse } from 'pdf-parse';
@@ -295,11 +296,20 @@ async function metaForPlainDocument(absPath: string, body: string, fail: Fail): 
 // ---------------------------------------------------------------------------------------------
 // .docx
 
+/** A zip central directory entry: where its data is and the sizes it declares. */
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
 /**
  * Reads the zip central directory (without inflating anything) to refuse archives that are not a Word
- * document or that declare an excessive uncompressed size.
+ * document or that declare an excessive uncompressed size. Returns the entries.
  */
-function checkDocxArchive(buffer: Buffer, fail: Fail): void {
+function checkDocxArchive(buffer: Buffer, fail: Fail): ZipEntry[] {
   const EOCD = 0x06054b50;
   const CEN = 0x02014b50;
   let eocd = -1;
@@ -316,6 +326,7 @@ function checkDocxArchive(buffer: Buffer, fail: Fail): void {
   let total = 0;
   let hasDocument = false;
   let p = dirOffset;
+  const list: ZipEntry[] = [];
   for (let n = 0; n < entries; n++) {
     if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== CEN) fail('unreadable .docx: the zip directory is damaged');
     const size = buffer.readUInt32LE(p + 24);
@@ -323,12 +334,48 @@ function checkDocxArchive(buffer: Buffer, fail: Fail): void {
     const name = buffer.toString('utf8', p + 46, p + 46 + nameLength);
     if (name === 'word/document.xml') hasDocument = true;
     total += size;
+    list.push({ name, method: buffer.readUInt16LE(p + 10), compressedSize: buffer.readUInt32LE(p + 20), size, localOffset: buffer.readUInt32LE(p + 42) });
     p += 46 + nameLength + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
   }
   if (total > MAX_DOCX_UNCOMPRESSED_BYTES) {
     fail(`refused .docx: it would expand to ${(total / 1024 / 1024).toFixed(0)} MB (limit ${MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024} MB; zip bomb?)`);
   }
   if (!hasDocument) fail('unreadable .docx: no word/document.xml in the archive (not a Word document)');
+  return list;
+}
+
+/**
+ * The declared sizes are the archive's own claim: a zip bomb can declare a few KB and inflate to GBs,
+ * which the zip reader would only notice after inflating it all in memory. Each deflated entry is
+ * inflated here as a stream, keeping nothing, and stopped as soon as it outgrows its declared size.
+ */
+async function checkInflatedSizes(buffer: Buffer, entries: readonly ZipEntry[], fail: Fail): Promise<void> {
+  for (const entry of entries) {
+    const at = entry.localOffset;
+    if (at + 30 > buffer.length || buffer.readUInt32LE(at) !== 0x04034b50) fail('unreadable .docx: the zip directory is damaged');
+    const start = at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
+    const data = buffer.subarray(start, start + entry.compressedSize);
+    const grows = entry.method === 8 ? (await inflatedLength(data, entry.size + 1)) > entry.size : entry.method === 0 && data.length > entry.size;
+    if (grows) fail(`refused .docx: ${entry.name} expands beyond the ${entry.size} bytes it declares (zip bomb?)`);
+  }
+}
+
+/** Bytes a raw deflate stream inflates to, counting no further than `stopAt` (a damaged stream counts what it gave). */
+function inflatedLength(data: Buffer, stopAt: number): Promise<number> {
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw();
+    let total = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total >= stopAt) {
+        inflate.destroy();
+        resolve(total);
+      }
+    });
+    inflate.on('end', () => resolve(total));
+    inflate.on('error', () => resolve(total));
+    inflate.end(data);
+  });
 }
 
 function checkExtractedSize(text: string, kind: string, fail: Fail): void {
@@ -339,7 +386,7 @@ function checkExtractedSize(text: string, kind: string, fail: Fail): void {
 }
 
 async function extractDocx(buffer: Buffer, fail: Fail): Promise<{ body: string; format: LoadedDocument['format'] }> {
-  checkDocxArchive(buffer, fail);
+  await checkInflatedSizes(buffer, checkDocxArchive(buffer, fail), fail);
   let html: string;
   try {
     const result = await mammoth.convertToHtml(

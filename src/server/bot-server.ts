@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { App } from '../app.js';
 import { createChannelDeps } from '../channels/deps.js';
-import { SqliteUpdateDeduplicator } from '../channels/dedup.js';
+import { SqliteUpdateInbox } from '../channels/inbox.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
 import type { Logger } from '../logger.js';
@@ -65,7 +65,7 @@ export class BotServer {
     );
     bot.timers.push(
       setInterval(() => {
-        new SqliteUpdateDeduplicator(app.db).prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
+        new SqliteUpdateInbox(app.db).prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
       }, 3_600_000),
     );
     for (const timer of bot.timers) timer.unref();

@@ -258,4 +258,22 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX web_chat_messages_chat ON web_chat_messages(chat_id, id);
     `,
   },
+  {
+    // A durable inbox: an update is stored (with its payload) before the webhook acknowledges it and
+    // marked done once handled, so updates a crash interrupted are handled at the next start. The
+    // question log and tickets remember the update they came from, so a replay never writes them twice
+    // (the log keeps the reply text to send it again).
+    version: 6,
+    sql: `
+      ALTER TABLE processed_updates ADD COLUMN payload_json TEXT;
+      ALTER TABLE processed_updates ADD COLUMN done_at TEXT;
+      UPDATE processed_updates SET done_at = received_at;
+      CREATE INDEX processed_updates_unfinished ON processed_updates(channel, received_at) WHERE done_at IS NULL;
+      ALTER TABLE question_log ADD COLUMN source_key TEXT;
+      ALTER TABLE question_log ADD COLUMN reply_text TEXT;
+      CREATE UNIQUE INDEX question_log_source ON question_log(source_key) WHERE source_key IS NOT NULL;
+      ALTER TABLE tickets ADD COLUMN source_key TEXT;
+      CREATE UNIQUE INDEX tickets_source ON tickets(source_key) WHERE source_key IS NOT NULL;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 import { pino } from 'pino';
 import type { App } from '../../src/app.js';
+import type { Logger } from '../../src/logger.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../src/channels/telegram/index.js';
 import type { ChannelDeps } from '../../src/channels/types.js';
 import { ChannelRouter } from '../../src/escalation/outbound-port.js';
@@ -482,11 +483,11 @@ export interface TelegramHarness {
 }
 
 export async function startTelegramHarness(
-  options: { mode?: 'webhook' | 'polling'; adapter?: TelegramAdapterOptions } = {},
+  options: { mode?: 'webhook' | 'polling'; adapter?: TelegramAdapterOptions; logger?: Logger } = {},
 ): Promise<TelegramHarness> {
   const emulator = await TelegramEmulator.start();
   const { app, cleanup } = await createTestApp();
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const deps: ChannelDeps = createChannelDeps(app, logger);
   const adapter = createTelegramAdapter(
     {

@@ -2,12 +2,14 @@ import type { RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { AppConfig } from '../../config.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
-import { createBot, type BotOptions } from './bot.js';
-import { TELEGRAM_CHANNEL, type BotContext } from './context.js';
+import type { Update } from 'grammy/types';
+import { UpdateIntake } from '../intake.js';
+import { createBot, handleUpdateSafely, type BotOptions } from './bot.js';
+import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from './context.js';
 import { createTelegramPort } from './outbound-port.js';
 import { ALLOWED_UPDATES, startPolling } from './polling.js';
 import { BOT_COMMANDS } from './texts.js';
-import { createWebhookRouter } from './webhook.js';
+import { createWebhookRouter, isUpdate } from './webhook.js';
 
 export type TelegramConfig = NonNullable<AppConfig['telegram']>;
 
@@ -36,6 +38,10 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
   const { pollingTimeoutSeconds, ...botOptions } = options;
   const bot = createBot(config.token, deps, { ...botOptions, ...(config.apiRoot && { apiRoot: config.apiRoot }) });
   const port = createTelegramPort(bot.api, deps.logger);
+  const intake = new UpdateIntake<Update>(TELEGRAM_CHANNEL, deps, (update, _id, resumed) => {
+    if (resumed) RESUMED_UPDATES.add(update);
+    return handleUpdateSafely(bot, update);
+  });
   let accepting = true;
   let runner: RunnerHandle | undefined;
 
@@ -43,7 +49,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
   const webhook = config.mode === 'webhook' ? { url: config.webhookUrl, secret: config.webhookSecret } : undefined;
   if (webhook) {
     if (!webhook.url || !webhook.secret) throw new Error('Telegram webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET');
-    router = createWebhookRouter(bot, deps, { secretToken: webhook.secret, accepting: () => accepting });
+    router = createWebhookRouter(intake, deps, { secretToken: webhook.secret, accepting: () => accepting });
   }
 
   return {
@@ -54,6 +60,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
     async start() {
       accepting = true;
       await bot.init();
+      await intake.replayUnfinished((payload) => (isUpdate(payload) ? payload : undefined));
       await bot.api
         .setMyCommands([...BOT_COMMANDS])
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'telegram: could not set the command menu'));
@@ -63,7 +70,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
       } else {
         // Polling and a webhook exclude each other.
         await bot.api.deleteWebhook();
-        if (!runner?.isRunning()) runner = startPolling(bot, deps, { timeoutSeconds: pollingTimeoutSeconds });
+        if (!runner?.isRunning()) runner = startPolling(bot, deps, intake, { timeoutSeconds: pollingTimeoutSeconds });
         deps.logger.info({ username: bot.botInfo.username, mode: 'polling' }, 'telegram: polling');
       }
     },

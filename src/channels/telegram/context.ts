@@ -1,4 +1,5 @@
 import type { Context } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { ChannelDeps } from '../types.js';
 
 /** What the bot's handlers use from the core (the webhook/polling plumbing stays outside the bot). */
@@ -13,3 +14,6 @@ export type BotContext = Context & {
 
 /** The channel name stored on tickets and users. */
 export const TELEGRAM_CHANNEL = 'telegram';
+
+/** Updates handled again after a crash (grammY hands handlers the same object as `ctx.update`). */
+export const RESUMED_UPDATES = new WeakSet<Update>();

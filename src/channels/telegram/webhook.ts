@@ -1,11 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
+import type { UpdateIntake } from '../intake.js';
 import type { ChannelDeps } from '../types.js';
-import { handleUpdateSafely } from './bot.js';
-import type { BotContext } from './context.js';
-import { TELEGRAM_CHANNEL } from './context.js';
 
 export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
 
@@ -19,10 +16,12 @@ export interface WebhookOptions {
 /**
  * The webhook route (mounted by the server at /webhooks/telegram; expects the JSON body parser in front).
  * Checks the secret header in constant time (401 `secret token is wrong`, nothing processed), refuses a
- * body that is not an Update (400), de-duplicates by `update_id`, acknowledges with 200 at once and
- * handles the update in the background — Telegram re-delivers when a webhook takes too long.
+ * body that is not an Update (400), stores it in the durable inbox (de-duplicated by `update_id`),
+ * acknowledges with 200 and handles the update in the background — Telegram re-delivers when a webhook
+ * takes too long. When the update cannot be stored (disk full, database locked) the answer is 500, so
+ * Telegram delivers it again later.
  */
-export function createWebhookRouter(bot: Bot<BotContext>, deps: ChannelDeps, options: WebhookOptions): Router {
+export function createWebhookRouter(intake: UpdateIntake<Update>, deps: Pick<ChannelDeps, 'logger'>, options: WebhookOptions): Router {
   const expected = digest(options.secretToken);
   const router = Router();
   router.post('/', async (req, res) => {
@@ -42,32 +41,23 @@ export function createWebhookRouter(bot: Bot<BotContext>, deps: ChannelDeps, opt
       res.status(503).json({ error: 'shutting down' });
       return;
     }
-    // Reserve the background slot before recording the update id: if shutdown has begun the update is
-    // refused (503) while still unrecorded, so Telegram's re-delivery is not mistaken for a duplicate.
-    let release!: (handle: boolean) => void;
-    const gate = new Promise<boolean>((resolve) => (release = resolve));
-    const started = deps.background.run(`telegram update ${update.update_id}`, async () => {
-      if (await gate) await handleUpdateSafely(bot, update);
-    });
-    if (!started) {
+    let outcome;
+    try {
+      outcome = await intake.take(String(update.update_id), update);
+    } catch {
+      res.status(500).json({ error: 'could not store the update; deliver it again later' });
+      return;
+    }
+    if (outcome === 'closed') {
       res.status(503).json({ error: 'shutting down' });
       return;
     }
-    let first: boolean;
-    try {
-      first = await deps.dedup.firstTime(TELEGRAM_CHANNEL, String(update.update_id));
-    } catch (error) {
-      release(false);
-      throw error; // 500: Telegram will deliver it again
-    }
-    release(first);
-    if (!first) deps.logger.info({ updateId: update.update_id }, 'telegram webhook: duplicate update ignored');
     res.status(200).end();
   });
   return router;
 }
 
-function isUpdate(body: unknown): body is Update {
+export function isUpdate(body: unknown): body is Update {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
   const id = (body as { update_id?: unknown }).update_id;
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;

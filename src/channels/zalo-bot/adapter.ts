@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
+import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZaloBotApi, ZaloBotApiError, type ZaloBotUpdate } from './api.js';
@@ -67,30 +69,34 @@ export function createZaloBotAdapter(
     }
   }
 
-  async function handleUpdate(update: ZaloBotUpdate): Promise<void> {
+  async function handleUpdate(update: ZaloBotUpdate, updateId: string, resumed: boolean): Promise<void> {
     const inbound = classifyUpdate(update, ZALO_BOT_CHANNEL);
     if (inbound.kind === 'ignore') {
       logger.debug({ why: inbound.why }, 'update ignored');
       return;
     }
-    if (inbound.messageId && !(await deps.dedup.firstTime(ZALO_BOT_CHANNEL, inbound.messageId))) {
-      logger.info({ messageId: inbound.messageId }, 'duplicate update ignored');
-      return;
-    }
-    const text = inbound.kind === 'text' ? await conversation.reply(inbound.asker, inbound.text) : await conversation.nonText(inbound.asker);
+    const text =
+      inbound.kind === 'text'
+        ? await conversation.reply(inbound.asker, inbound.text, { sourceKey: `${ZALO_BOT_CHANNEL}:${updateId}`, resumed })
+        : await conversation.nonText(inbound.asker);
     const result = await sender.reply(inbound.asker.chatId, text);
     if (!result.ok) logger.error({ chatId: inbound.asker.chatId, error: result.error }, 'could not send the answer');
   }
 
-  /** Hands the update to background work; false once shutdown has begun. */
-  function accept(update: ZaloBotUpdate): boolean {
-    return deps.background.run('zalo-bot update', () => handleUpdate(update));
+  const intake = new UpdateIntake<ZaloBotUpdate>(ZALO_BOT_CHANNEL, { ...deps, logger }, handleUpdate);
+
+  /** Stores the update and hands it to background work (see UpdateIntake); throws when it cannot be stored. */
+  function accept(update: ZaloBotUpdate): Promise<IntakeOutcome> {
+    const inbound = classifyUpdate(update, ZALO_BOT_CHANNEL);
+    // Events without a message id cannot be recognised when re-delivered; they still get an inbox entry.
+    const updateId = (inbound.kind !== 'ignore' && inbound.messageId) || `noid:${randomUUID()}`;
+    return intake.take(updateId, update);
   }
 
   let router: Router | undefined;
   if (config.mode === 'webhook') {
     router = Router();
-    router.post('/', (req, res) => {
+    router.post('/', async (req, res) => {
       if (!constantTimeEqual(req.get('x-bot-api-secret-token'), webhookSecret!)) {
         logger.warn({ ip: req.ip }, 'webhook refused: wrong or missing secret token');
         res.status(401).json({ error: 'unauthorized' });
@@ -101,7 +107,14 @@ export function createZaloBotAdapter(
         res.status(400).json({ error: 'expected a JSON object' });
         return;
       }
-      if (!accept(update)) {
+      let outcome: IntakeOutcome;
+      try {
+        outcome = await accept(update);
+      } catch {
+        res.status(500).json({ error: 'could not store the update; deliver it again later' });
+        return;
+      }
+      if (outcome === 'closed') {
         res.status(503).json({ error: 'shutting down' });
         return;
       }
@@ -119,7 +132,7 @@ export function createZaloBotAdapter(
         failures = 0;
         for (const update of Array.isArray(result) ? result : [result]) {
           const body = unwrapUpdate(update);
-          if (body && !accept(body)) return;
+          if (body && (await accept(body)) === 'closed') return;
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -140,6 +153,7 @@ export function createZaloBotAdapter(
     async start() {
       const me = await api.getMe();
       logger.info({ bot: me.account_name ?? me.id, mode: config.mode }, 'Zalo Bot connected');
+      await intake.replayUnfinished(unwrapUpdate);
       if (config.mode === 'webhook') {
         if (!config.webhookUrl) throw new Error('Zalo Bot webhook mode needs a webhook URL (ZALO_BOT_WEBHOOK_URL)');
         await api.setWebhook(config.webhookUrl, webhookSecret!);

@@ -65,18 +65,19 @@ export class ZaloConversation {
 
   /**
    * The plain text to send back for a text message (not yet split to the platform limit). Never throws:
-   * a failure is logged and the user is asked to try again.
+   * a failure is logged and the user is asked to try again. `source` names the platform update (see
+   * IncomingMessage), so that handling it again after a crash does not log or escalate it twice.
    */
-  async reply(asker: Asker, text: string): Promise<string> {
+  async reply(asker: Asker, text: string, source: { sourceKey?: string; resumed?: boolean } = {}): Promise<string> {
     try {
-      return await this.answer(asker, text);
+      return await this.answer(asker, text, source);
     } catch (error) {
       this.deps.logger?.error({ err: error, channel: asker.channel }, 'could not answer a message');
       return FAILURE_REPLY;
     }
   }
 
-  private async answer(asker: Asker, text: string): Promise<string> {
+  private async answer(asker: Asker, text: string, source: { sourceKey?: string; resumed?: boolean }): Promise<string> {
     const command = parseExpertCommand(text);
     if (command) {
       await this.userWrote(asker);
@@ -90,7 +91,7 @@ export class ZaloConversation {
       return renderReply(await this.deps.assistant.feedback(pending, FEEDBACK_DIGITS[digit]!, asker), false);
     }
     // The assistant re-enables pending relays to this chat itself.
-    const reply = await this.deps.assistant.handle({ asker, text });
+    const reply = await this.deps.assistant.handle({ asker, text, ...source });
     const offer = reply.offerFeedback && reply.answerId !== undefined;
     if (offer) this.rememberAnswer(asker.chatId, reply.answerId!);
     else this.lastAnswer.delete(asker.chatId);

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
 import { rawBodyOf } from '../../web/http-app.js';
 import type { ChannelStateStore } from '../channel-state.js';
+import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZALO_TEXT_LIMIT, ZaloConversation } from '../zalo-bot/conversation.js';
@@ -79,18 +81,29 @@ export function createZaloOaAdapter(
     }
   }
 
-  async function answerText(asker: Asker, msgId: string | undefined, text: string): Promise<void> {
-    if (msgId && !(await deps.dedup.firstTime(ZALO_OA_CHANNEL, msgId))) {
-      logger.info({ msgId }, 'duplicate event ignored');
-      return;
-    }
-    const reply = await conversation.reply(asker, text);
+  async function answerText(asker: Asker, text: string, eventId: string, resumed: boolean): Promise<void> {
+    const reply = await conversation.reply(asker, text, { sourceKey: `${ZALO_OA_CHANNEL}:${eventId}`, resumed });
     const result = await sender.reply(asker.chatId, reply);
     if (!result.ok) logger.error({ userId: asker.chatId, error: result.error }, 'could not send the answer');
   }
 
+  /** What an accepted event leads to (also run again for events a crash interrupted). */
+  async function handleEvent(body: OaEvent, eventId: string, resumed: boolean): Promise<void> {
+    const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
+    const eventName = String(body.event_name ?? '');
+    if (!userId) return;
+    if (eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
+      await answerText({ channel: ZALO_OA_CHANNEL, chatId: userId, userId }, body.message.text, eventId, resumed);
+    } else if (eventName.startsWith('user_send_')) {
+      // A sticker, image…: not answered (each OA message spends quota), but the user is reachable again.
+      await conversation.userWrote({ channel: ZALO_OA_CHANNEL, chatId: userId });
+    }
+  }
+
+  const intake = new UpdateIntake<OaEvent>(ZALO_OA_CHANNEL, { ...deps, logger }, handleEvent);
+
   const router = Router();
-  router.post('/', (req, res) => {
+  router.post('/', async (req, res) => {
     const raw = rawBodyOf(req);
     const event = req.body as unknown;
     if (!raw || typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -105,21 +118,20 @@ export function createZaloOaAdapter(
     }
     const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
     const eventName = String(body.event_name ?? '');
-    let accepted = true;
-    if (userId && eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
-      const asker: Asker = { channel: ZALO_OA_CHANNEL, chatId: userId, userId };
-      const msgId = typeof body.message.msg_id === 'string' && body.message.msg_id ? body.message.msg_id : undefined;
-      const text = body.message.text;
-      accepted = deps.background.run('zalo-oa event', () => answerText(asker, msgId, text));
-    } else if (userId && eventName.startsWith('user_send_')) {
-      // A sticker, image…: not answered (each OA message spends quota), but the user is reachable again.
-      accepted = deps.background.run('zalo-oa event', async () => {
-        await conversation.userWrote({ channel: ZALO_OA_CHANNEL, chatId: userId });
-      });
-    } else {
+    if (!userId || !eventName.startsWith('user_send_')) {
       logger.debug({ event: eventName }, 'event ignored');
+      res.status(200).json({ ok: true });
+      return;
     }
-    if (!accepted) {
+    const msgId = typeof body.message?.msg_id === 'string' && body.message.msg_id ? body.message.msg_id : undefined;
+    let outcome: IntakeOutcome;
+    try {
+      outcome = await intake.take(msgId ?? `noid:${randomUUID()}`, body);
+    } catch {
+      res.status(500).json({ error: 'could not store the event; deliver it again later' });
+      return;
+    }
+    if (outcome === 'closed') {
       res.status(503).json({ error: 'shutting down' });
       return;
     }
@@ -133,6 +145,7 @@ export function createZaloOaAdapter(
     async start() {
       const stored = await tokens.read();
       if (!stored.accessToken && !stored.refreshToken) throw new Error('Zalo OA has no access or refresh token (ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN)');
+      await intake.replayUnfinished((payload) => (typeof payload === 'object' && payload !== null ? (payload as OaEvent) : undefined));
       logger.info({ refreshable: Boolean(stored.refreshToken && config.appSecret) }, 'Zalo OA ready');
     },
     async stop() {},

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import type { BotContext } from '../context.js';
+import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from '../context.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
 import { sendPlain, sendReply, withTyping } from '../send.js';
@@ -43,7 +43,13 @@ export function questionsFeature(): Composer<BotContext> {
 async function ask(ctx: BotContext, text: string): Promise<void> {
   const asker = askerFrom(ctx.chat, ctx.from);
   if (!asker) return;
-  const reply = await withTyping(ctx, () => ctx.deps.assistant.handle({ asker, text }));
+  const message = {
+    asker,
+    text,
+    sourceKey: `${TELEGRAM_CHANNEL}:${ctx.update.update_id}`,
+    resumed: RESUMED_UPDATES.has(ctx.update),
+  };
+  const reply = await withTyping(ctx, () => ctx.deps.assistant.handle(message));
   await sendReply(ctx, reply, { replyTo: groupReplyTarget(ctx) });
 }
 

@@ -1,0 +1,72 @@
+import type { Logger } from '../logger.js';
+import type { BackgroundWork } from './background.js';
+import type { UpdateInbox } from './inbox.js';
+
+export type IntakeOutcome = 'accepted' | 'duplicate' | 'closed';
+
+/** Updates older than this are not replayed after a crash (the asker has long moved on); they are logged and dropped. */
+const REPLAY_MAX_AGE_MS = 24 * 3_600_000;
+
+/**
+ * How every channel takes an update: stored in the durable inbox first (so the platform is only told
+ * "received" once it is safe), handled in the background, marked done when handled; what a crash
+ * interrupted is handled again by `replayUnfinished` at the next start.
+ */
+export class UpdateIntake<T> {
+  constructor(
+    private readonly channel: string,
+    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger },
+    /** Handles one update; `resumed` when it is handled again after a crash. */
+    private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
+  ) {}
+
+  /**
+   * Stores `update` and starts handling it. 'closed' when shutdown has begun (nothing stored: answer
+   * 503 so the platform re-delivers); throws when the inbox cannot store it (answer 5xx likewise).
+   */
+  async take(updateId: string, update: T): Promise<IntakeOutcome> {
+    // Reserve the background slot before storing: once shutdown has begun the update is refused while
+    // still unrecorded, so the platform's re-delivery is not mistaken for a duplicate.
+    let release!: (handle: boolean) => void;
+    const gate = new Promise<boolean>((resolve) => (release = resolve));
+    const started = this.deps.background.run(`${this.channel} update ${updateId}`, async () => {
+      if (await gate) await this.handleAndFinish(updateId, update, false);
+    });
+    if (!started) return 'closed';
+    let first: boolean;
+    try {
+      first = await this.deps.inbox.accept(this.channel, updateId, update);
+    } catch (error) {
+      release(false);
+      this.deps.logger.error({ err: error, channel: this.channel, updateId }, 'cannot store an incoming update; the platform will deliver it again');
+      throw error;
+    }
+    release(first);
+    if (!first) this.deps.logger.info({ channel: this.channel, updateId }, 'duplicate update ignored');
+    return first ? 'accepted' : 'duplicate';
+  }
+
+  /** Handles again the updates a crash interrupted (call once at start). Returns how many were resumed. */
+  async replayUnfinished(parse: (payload: unknown) => T | undefined): Promise<number> {
+    const unfinished = await this.deps.inbox.unfinished(this.channel);
+    let resumed = 0;
+    for (const { updateId, payload, receivedAt } of unfinished) {
+      const update = parse(payload);
+      if (!update || Date.now() - Date.parse(receivedAt) > REPLAY_MAX_AGE_MS) {
+        this.deps.logger.warn({ channel: this.channel, updateId, receivedAt }, 'unfinished update not replayed (unreadable or too old)');
+        await this.deps.inbox.done(this.channel, updateId);
+        continue;
+      }
+      if (!this.deps.background.run(`${this.channel} replay ${updateId}`, () => this.handleAndFinish(updateId, update, true))) break;
+      resumed += 1;
+    }
+    if (resumed) this.deps.logger.warn({ channel: this.channel, resumed }, 'resumed updates interrupted by a crash');
+    return resumed;
+  }
+
+  private async handleAndFinish(updateId: string, update: T, resumed: boolean): Promise<void> {
+    // A failure leaves the update unfinished: it is tried again at the next start.
+    await this.handle(update, updateId, resumed);
+    await this.deps.inbox.done(this.channel, updateId);
+  }
+}
