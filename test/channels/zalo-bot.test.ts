@@ -90,6 +90,40 @@ describe('Zalo Bot webhook', () => {
     expect(await harness!.questionCount()).toBe(1);
   });
 
+  it('after a crash, handles at start the updates stored but unfinished; one already answered is re-sent as it was, not logged again', async () => {
+    // What a process killed mid-work leaves behind, written before this adapter starts.
+    harness = await startChannelHarness(({ baseUrl, deps }) => {
+      webhookUrl = `${baseUrl}/webhooks/zalo-bot`;
+      adapter = createZaloBotAdapter(
+        { token: emulator.token, apiRoot: emulator.apiRoot, mode: 'webhook', webhookUrl, webhookSecret: SECRET },
+        deps,
+        { replyRetryDelaysMs: [10, 10] },
+      );
+      return [adapter];
+    });
+    const { inbox, assistant } = harness.deps;
+    const pending = zaloTextUpdate('chat-r1', QUESTION, { messageId: 'crash000000000000001' });
+    const answered = zaloTextUpdate('chat-r2', QUESTION, { messageId: 'crash000000000000002' });
+    expect(await inbox.accept('zalo-bot', 'crash000000000000001', pending)).toBe(true);
+    expect(await inbox.accept('zalo-bot', 'crash000000000000002', answered)).toBe(true);
+    // The second one had been answered (and logged) when the process died, before it was marked done.
+    const first = await assistant.handle({ asker: { channel: 'zalo-bot', chatId: 'chat-r2', userId: 'chat-r2' }, text: QUESTION, sourceKey: 'zalo-bot:crash000000000000002' });
+    expect(await harness.questionCount()).toBe(1);
+
+    await adapter.start();
+    await harness.idle();
+    await settle();
+    expect(emulator.sentTo('chat-r1')).toHaveLength(1);
+    expect(emulator.sentTo('chat-r1')[0]!.text).toContain('Mẫu số 12');
+    expect(emulator.sentTo('chat-r2').map((m) => m.text).join('')).toContain(first.body.slice(0, 40));
+    expect(await harness.questionCount()).toBe(2);
+    expect(await inbox.unfinished('zalo-bot')).toEqual([]);
+    // A re-delivery of either is recognised.
+    expect((await post(pending)).status).toBe(200);
+    await harness.idle();
+    expect(emulator.sentTo('chat-r1')).toHaveLength(1);
+  });
+
   it('accepts both the flat update and the {ok,result}-wrapped one', async () => {
     await startWebhook();
     expect((await post(zaloTextUpdate('chat-flat', QUESTION))).status).toBe(200);
