@@ -180,6 +180,21 @@ export class EscalationService {
     });
   }
 
+  /**
+   * Hands an answer that could not be sent at once (the platform unreachable, a 5xx, a long 429) to the
+   * outbox, which retries it with backoff. `key` names the update it answers: queued once per update.
+   */
+  async queueAnswer(input: { channel: string; chatId: string; text: string; key: string }): Promise<void> {
+    await this.stores.outbox.enqueue({
+      channel: input.channel,
+      chatId: input.chatId,
+      kind: 'answer',
+      text: input.text,
+      dedupKey: `answer:${input.key}`,
+      createdAt: this.iso(),
+    });
+  }
+
   /** An expert (or admin) takes the ticket: open → assigned. Claiming one's own ticket again changes nothing. */
   claim(ticketId: number, expertId: number): Promise<Ticket> {
     return this.stores.transaction(async () => {

@@ -123,7 +123,8 @@ export interface CuratedAnswer {
   updatedAt: string;
 }
 
-export type OutboundKind = 'relay' | 'notify' | 'reminder';
+/** `answer`: the assistant's own answer, when sending it at once failed. */
+export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer';
 
 /** A message the outbound port must deliver. `id` is stable across retries: adapters may use it to de-duplicate. */
 export interface OutboundMessage {

@@ -276,4 +276,33 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE UNIQUE INDEX tickets_source ON tickets(source_key) WHERE source_key IS NOT NULL;
     `,
   },
+  {
+    // Answers that could not be sent at once (the platform down, a connection reset) go through the
+    // outbox too: the CHECK on outbox.kind gains 'answer', which SQLite can only do by rebuilding the table.
+    version: 7,
+    sql: `
+      CREATE TABLE outbox_v7 (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER REFERENCES tickets(id),
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('relay', 'notify', 'reminder', 'answer')),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        dedup_key TEXT UNIQUE
+      );
+      INSERT INTO outbox_v7 (id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key)
+        SELECT id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v7 RENAME TO outbox;
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_chat ON outbox(channel, chat_id, status);
+      CREATE INDEX outbox_ticket ON outbox(ticket_id);
+    `,
+  },
 ];

@@ -82,6 +82,7 @@ export class TelegramEmulator {
   readonly delays = new Map<string, number>();
 
   private readonly failures = new Map<string, Failure[]>();
+  private readonly chatFailures = new Map<string, Failure[]>();
   private readonly queue: Update[] = [];
   private readonly waiters = new Set<Waiter>();
   private nextMessageId = 5000;
@@ -110,6 +111,11 @@ export class TelegramEmulator {
   }
 
   /** The next calls of `method` fail as scripted, in order. */
+  /** The next sendMessage calls to `chatId` fail like this, one per call (other chats are served normally). */
+  failChat(chatId: number | string, ...failures: Failure[]): void {
+    this.chatFailures.set(String(chatId), [...(this.chatFailures.get(String(chatId)) ?? []), ...failures]);
+  }
+
   failNext(method: string, ...failures: Failure[]): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
@@ -169,7 +175,10 @@ export class TelegramEmulator {
 
     const delay = this.delays.get(method);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-    const scripted = this.failures.get(method)?.shift();
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    const scripted =
+      (method === 'sendMessage' && chatId !== undefined ? this.chatFailures.get(String(chatId))?.shift() : undefined) ??
+      this.failures.get(method)?.shift();
     const failure = scripted === 'pass' ? undefined : scripted;
     if (failure === 'network') {
       req.socket.destroy();

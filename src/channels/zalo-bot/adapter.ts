@@ -80,7 +80,14 @@ export function createZaloBotAdapter(
         ? await conversation.reply(inbound.asker, inbound.text, { sourceKey: `${ZALO_BOT_CHANNEL}:${updateId}`, resumed })
         : await conversation.nonText(inbound.asker);
     const result = await sender.reply(inbound.asker.chatId, text);
-    if (!result.ok) logger.error({ chatId: inbound.asker.chatId, error: result.error }, 'could not send the answer');
+    if (result.ok) return;
+    if (!result.retryable) {
+      logger.error({ chatId: inbound.asker.chatId, error: result.error }, 'could not send the answer');
+      return;
+    }
+    // Zalo unreachable for now: the outbox keeps the answer and retries it with backoff.
+    logger.warn({ chatId: inbound.asker.chatId, error: result.error }, 'answer not sent; queued in the outbox');
+    await deps.escalation.queueAnswer({ channel: ZALO_BOT_CHANNEL, chatId: inbound.asker.chatId, text, key: `${ZALO_BOT_CHANNEL}:${updateId}` });
   }
 
   const intake = new UpdateIntake<ZaloBotUpdate>(ZALO_BOT_CHANNEL, { ...deps, logger }, handleUpdate);

@@ -84,7 +84,13 @@ export function createZaloOaAdapter(
   async function answerText(asker: Asker, text: string, eventId: string, resumed: boolean): Promise<void> {
     const reply = await conversation.reply(asker, text, { sourceKey: `${ZALO_OA_CHANNEL}:${eventId}`, resumed });
     const result = await sender.reply(asker.chatId, reply);
-    if (!result.ok) logger.error({ userId: asker.chatId, error: result.error }, 'could not send the answer');
+    if (result.ok) return;
+    if (!result.retryable) {
+      logger.error({ userId: asker.chatId, error: result.error }, 'could not send the answer');
+      return;
+    }
+    logger.warn({ userId: asker.chatId, error: result.error }, 'answer not sent; queued in the outbox');
+    await deps.escalation.queueAnswer({ channel: ZALO_OA_CHANNEL, chatId: asker.chatId, text: reply, key: `${ZALO_OA_CHANNEL}:${eventId}` });
   }
 
   /** What an accepted event leads to (also run again for events a crash interrupted). */

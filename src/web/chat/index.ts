@@ -39,7 +39,7 @@ export function createWebChatPort(app: App): OutboundPort {
       if (message.channel !== WEB_CHAT_CHANNEL) return { ok: false, retryable: false, error: `not a web chat message (channel ${message.channel})` };
       await store.add(
         message.chatId,
-        message.kind === 'relay' ? 'expert' : 'system',
+        message.kind === 'relay' ? 'expert' : message.kind === 'answer' ? 'assistant' : 'system',
         message.text,
         { kind: message.kind, ...(message.ticketId !== undefined && { ticket: message.ticketId }) },
         message.id,

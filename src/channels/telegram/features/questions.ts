@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from '../context.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
+import { toSendResult } from '../outbound-port.js';
 import { sendPlain, sendReply, withTyping } from '../send.js';
 import { ASK_USAGE } from '../texts.js';
 
@@ -50,7 +51,15 @@ async function ask(ctx: BotContext, text: string): Promise<void> {
     resumed: RESUMED_UPDATES.has(ctx.update),
   };
   const reply = await withTyping(ctx, () => ctx.deps.assistant.handle(message));
-  await sendReply(ctx, reply, { replyTo: groupReplyTarget(ctx) });
+  try {
+    await sendReply(ctx, reply, { replyTo: groupReplyTarget(ctx) });
+  } catch (error) {
+    // Telegram down or refusing for now: the outbox keeps the answer and retries it with backoff.
+    const failure = toSendResult(error);
+    if (!failure.retryable || ctx.chat === undefined) throw error;
+    ctx.deps.logger.warn({ chatId: ctx.chat.id, error: failure.error }, 'telegram: answer not sent; queued in the outbox');
+    await ctx.deps.escalation.queueAnswer({ channel: TELEGRAM_CHANNEL, chatId: String(ctx.chat.id), text: reply.text, key: message.sourceKey });
+  }
 }
 
 /** In a group the answer quotes the question it answers; in a private chat that is just noise. */
