@@ -185,7 +185,10 @@ export class Assistant {
   /** Stores feedback on an answer; "not helpful" and "ask an expert" hand the question to an expert. */
   async feedback(answerId: number, value: FeedbackValue, asker: Asker): Promise<AssistantReply> {
     const entry = await this.deps.log.get(answerId);
-    if (!entry) return plainReply('smalltalk', 'Không tìm thấy câu trả lời này để ghi nhận góp ý.');
+    // Only the chat that received the answer may rate it (and so escalate it in the asker's name).
+    if (!entry || entry.asker.channel !== asker.channel || entry.asker.chatId !== asker.chatId) {
+      return plainReply('smalltalk', 'Không tìm thấy câu trả lời này để ghi nhận góp ý.');
+    }
     await this.deps.log.addFeedback(answerId, value, asker, this.now().toISOString());
     if (value === 'helpful') return plainReply('smalltalk', 'Cảm ơn bạn đã phản hồi!');
     if (entry.ticketId !== undefined) {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInflateRaw } from 'node:zlib';
 import matter from 'gray-matter';
 import mammoth from 'mammoth';
-import { PDFParse } from 'pdf-parse';
+import type { PDFParse } from 'pdf-parse';
 import type { ZodError } from 'zod';
 import { isDecorativeLine, parseLegalHeader, slugify } from './legal-structure.js';
 import { documentMetaSchema, type DocumentMeta, type LoadedDocument } from './types.js';
@@ -490,16 +490,38 @@ function htmlToText(html: string): { text: string; headings: number } {
 // ---------------------------------------------------------------------------------------------
 // .pdf
 
+let pdfParse: Promise<typeof import('pdf-parse')> | undefined;
+const NATIVE_PUSH = Array.prototype.push;
+const NATIVE_JSON_PARSE = JSON.parse;
+
+/**
+ * pdfjs-dist (legacy build, under pdf-parse) installs core-js versions of `Array.prototype.push` and
+ * `JSON.parse` over the native ones, when it loads and again when its worker code loads: several times
+ * slower, and on the hot path of every webhook (body parsing, indexing). They are put back after each use.
+ */
+function restoreNatives(): void {
+  if (Array.prototype.push !== NATIVE_PUSH) Array.prototype.push = NATIVE_PUSH;
+  if (JSON.parse !== NATIVE_JSON_PARSE) JSON.parse = NATIVE_JSON_PARSE;
+}
+
+/** pdf-parse, loaded at the first PDF rather than at start-up. */
+function loadPdfParse(): Promise<typeof import('pdf-parse')> {
+  pdfParse ??= import('pdf-parse').finally(restoreNatives);
+  return pdfParse;
+}
+
 async function extractPdf(buffer: Buffer, fail: Fail): Promise<string> {
   let parser: PDFParse | undefined;
   let text: string;
   try {
+    const { PDFParse } = await loadPdfParse();
     parser = new PDFParse({ data: new Uint8Array(buffer), verbosity: 0 });
     text = (await parser.getText({ pageJoiner: '' })).text;
   } catch (error) {
     return fail(`unreadable .pdf: ${error instanceof Error ? error.message : String(error)}`, error);
   } finally {
     await parser?.destroy().catch(() => undefined);
+    restoreNatives();
   }
   checkExtractedSize(text, '.pdf', fail);
   const body = tidy(text.replace(/\t/gu, ' ')).replace(/\n{3,}/gu, '\n\n').trim();

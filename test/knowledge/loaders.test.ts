@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkDocument } from '../../src/knowledge/chunker.js';
 import { DocumentLoadError, listKnowledgeFiles, loadDocumentFile } from '../../src/knowledge/loaders.js';
@@ -14,6 +16,8 @@ import {
 } from '../fixtures/knowledge/build-files.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/knowledge');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const run = promisify(execFile);
 
 const GOOD_FRONT_MATTER = `---
 id: nd-131-2021
@@ -338,6 +342,14 @@ describe('loadDocumentFile — .pdf', () => {
       citation: 'Nghị định 77/2099/NĐ-CP',
     });
   });
+
+  it('leaves the native Array.prototype.push and JSON.parse in place after reading a PDF (pdfjs-dist replaces them)', async () => {
+    // In a process of its own: under vitest pdf-parse resolves to a build that does not patch the globals.
+    const { stdout } = await run(process.execPath, [path.join(ROOT, 'bin', 'run-ts.js'), path.join(ROOT, 'test', 'fixtures', 'pdf-natives.ts')], {
+      cwd: ROOT,
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ read: true, push: true, parse: true });
+  }, 60_000);
 
   it('reports a PDF without text as needing OCR', async () => {
     await put('scan.pdf', buildImageOnlyPdf());

@@ -96,7 +96,7 @@ export function createZaloOaAdapter(
   /** What an accepted event leads to (also run again for events a crash interrupted). */
   async function handleEvent(body: OaEvent, eventId: string, resumed: boolean): Promise<void> {
     const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
-    const eventName = String(body.event_name ?? '');
+    const eventName = typeof body.event_name === 'string' ? body.event_name : '';
     if (!userId) return;
     if (eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
       await answerText({ channel: ZALO_OA_CHANNEL, chatId: userId, userId }, body.message.text, eventId, resumed);
@@ -123,7 +123,7 @@ export function createZaloOaAdapter(
       return;
     }
     const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
-    const eventName = String(body.event_name ?? '');
+    const eventName = typeof body.event_name === 'string' ? body.event_name : '';
     if (!userId || !eventName.startsWith('user_send_')) {
       logger.debug({ event: eventName }, 'event ignored');
       res.status(200).json({ ok: true });
