@@ -4,7 +4,17 @@ import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
+/** Distinct SQL texts kept prepared (least recently used dropped first). */
 const STATEMENT_CACHE_SIZE = 200;
+/** Prepared copies of one SQL text, for callers running it at the same time. */
+const POOL_PER_STATEMENT = 8;
+
+interface StatementPool {
+  idle: sqlite3.Statement[];
+  /** Prepared or being prepared. */
+  size: number;
+  evicted: boolean;
+}
 
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = readonly SqlValue[] | Readonly<Record<string, SqlValue>>;
@@ -19,9 +29,11 @@ export class Database {
   /** Settles when the transaction in progress ends. */
   private openTransaction: Promise<void> | undefined;
   private readonly insideTransaction = new AsyncLocalStorage<true>();
-  /** Prepared statements by SQL text, oldest first: preparing a statement per call cost more than running it. */
-  private readonly statements = new Map<string, sqlite3.Statement | null>();
+  /** Prepared statements by SQL text, least recently used first: preparing a statement per call cost more than running it. */
+  private readonly pools = new Map<string, StatementPool>();
   private readonly preparing = new Set<Promise<void>>();
+  /** Pooled statements running now. */
+  private busy = 0;
 
   private constructor(
     private readonly db: sqlite3.Database,
@@ -116,40 +128,68 @@ export class Database {
   }
 
   /**
-   * The cached prepared statement for `sql`, or undefined on first use: that call runs uncached (so it
-   * reports a bad statement's error as usual) while the statement is prepared for the next ones. Returned
-   * synchronously, so a statement is handed to the connection in the same tick as its caller checked
-   * for an open transaction.
+   * An idle prepared statement for `sql`, marked busy until released; or undefined, and the caller runs
+   * the SQL uncached (which also reports a bad statement's error as usual) while another statement is
+   * prepared for later calls. A sqlite3 statement runs one call at a time, so concurrent callers of the
+   * same SQL each get their own (up to POOL_PER_STATEMENT). Returned synchronously, so the statement is
+   * handed to the connection in the same tick as its caller checked for an open transaction.
    */
-  private cached(sql: string): sqlite3.Statement | undefined {
-    const entry = this.statements.get(sql);
-    if (entry !== undefined) return entry ?? undefined;
-    this.statements.set(sql, null);
+  private acquire(sql: string): { pool: StatementPool; statement: sqlite3.Statement | undefined } {
+    let pool = this.pools.get(sql);
+    if (pool) {
+      this.pools.delete(sql); // most recently used last
+      this.pools.set(sql, pool);
+    } else {
+      pool = { idle: [], size: 0, evicted: false };
+      this.pools.set(sql, pool);
+      if (this.pools.size > STATEMENT_CACHE_SIZE) this.evict(this.pools.keys().next().value as string);
+    }
+    const statement = pool.idle.pop();
+    if (statement) {
+      this.busy += 1;
+      return { pool, statement };
+    }
+    if (pool.size < POOL_PER_STATEMENT) this.prepareInto(sql, pool);
+    return { pool, statement: undefined };
+  }
+
+  private release(pool: StatementPool, statement: sqlite3.Statement): void {
+    this.busy -= 1;
+    if (pool.evicted) statement.finalize();
+    else pool.idle.push(statement);
+  }
+
+  private prepareInto(sql: string, pool: StatementPool): void {
+    pool.size += 1;
     let done!: () => void;
     const preparing = new Promise<void>((resolve) => (done = resolve));
     this.preparing.add(preparing);
     const statement: sqlite3.Statement = this.db.prepare(sql, (err) => {
-      if (err) this.statements.delete(sql);
-      else if (this.statements.get(sql) === null) this.statements.set(sql, statement);
-      else statement.finalize();
+      if (err) pool.size -= 1;
+      else if (pool.evicted) statement.finalize();
+      else pool.idle.push(statement);
       this.preparing.delete(preparing);
       done();
     });
-    if (this.statements.size > STATEMENT_CACHE_SIZE) {
-      const [oldest, evicted] = this.statements.entries().next().value as [string, sqlite3.Statement | null];
-      this.statements.delete(oldest);
-      evicted?.finalize();
-    }
-    return undefined;
+  }
+
+  private evict(sql: string): void {
+    const pool = this.pools.get(sql);
+    if (!pool) return;
+    this.pools.delete(sql);
+    pool.evicted = true;
+    for (const statement of pool.idle.splice(0)) statement.finalize();
   }
 
   private rawRun(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
     return new Promise((resolve, reject) => {
+      const { pool, statement } = this.acquire(sql);
+      const release = () => statement && this.release(pool, statement);
       function onRun(this: sqlite3.RunResult, err: Error | null) {
+        release();
         if (err) reject(wrapError(err, sql));
         else resolve({ changes: this.changes, lastID: this.lastID });
       }
-      const statement = this.cached(sql);
       if (statement) statement.run(params, onRun);
       else this.db.run(sql, params, onRun);
     });
@@ -162,8 +202,12 @@ export class Database {
 
   private rawAll<T>(sql: string, params: SqlParams): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      const onRows = (err: Error | null, rows: unknown[]) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[]));
-      const statement = this.cached(sql);
+      const { pool, statement } = this.acquire(sql);
+      const onRows = (err: Error | null, rows: unknown[]) => {
+        if (statement) this.release(pool, statement);
+        if (err) reject(wrapError(err, sql));
+        else resolve(rows as T[]);
+      };
       if (statement) statement.all(params, onRows);
       else this.db.all(sql, params, onRows);
     });
@@ -179,12 +223,13 @@ export class Database {
   async close(): Promise<void> {
     await this.transactions;
     while (this.openTransaction) await this.openTransaction;
-    await Promise.all(this.preparing);
-    const statements = [...this.statements.values()];
-    this.statements.clear();
-    for (const statement of statements) {
-      if (statement) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
+    while (this.busy > 0 || this.preparing.size > 0) {
+      await Promise.all(this.preparing);
+      if (this.busy > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
+    const statements = [...this.pools.values()].flatMap((pool) => pool.idle);
+    this.pools.clear();
+    for (const statement of statements) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 
