@@ -37,7 +37,7 @@ export function toQueryVector(dense: number[]): QueryVector {
 }
 
 /** Above this many multiply-adds (passages × non-zero query dimensions) a query goes through HNSW. */
-const EXACT_SCAN_BUDGET = 500_000;
+const EXACT_SCAN_BUDGET = 150_000;
 
 export interface VectorHit {
   /** Position of the passage in the array the index was built from. */
