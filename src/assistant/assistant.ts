@@ -84,6 +84,7 @@ export class Assistant {
       if (earlier?.replyText !== undefined) return replayedReply(earlier, earlier.replyText);
     }
     const { sourceKey } = message;
+    const resumed = message.resumed === true;
     const wait = this.limiter.take(`${asker.channel}:${asker.userId}`);
     if (wait > 0) {
       return plainReply('refused', `Bạn đang gửi câu hỏi nhanh quá. Vui lòng đợi khoảng ${wait} giây rồi hỏi tiếp.`);
@@ -116,7 +117,7 @@ export class Assistant {
       if (!question) {
         return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
       }
-      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey });
+      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey, resumed });
     }
 
     const query = previous && isFollowUp(text) ? `${previous.query} ${text}` : text;
@@ -148,7 +149,7 @@ export class Assistant {
     const hits = intent ? rerankForIntent(raw, intent) : raw;
     const gate = assessRetrieval(hits, this.settings.gate);
     if (!gate.answer) {
-      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey });
+      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey, resumed });
     }
 
     const top = hits[0]!;
@@ -165,7 +166,7 @@ export class Assistant {
         if (used.some((p) => !p.meta.verified)) answerWarnings.push(UNVERIFIED_WARNING);
         if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
-        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey });
+        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey, resumed });
       } else {
         this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
       }
@@ -223,6 +224,7 @@ export class Assistant {
     warnings: string[];
     log?: boolean;
     sourceKey?: string;
+    resumed?: boolean;
   }): Promise<AssistantReply> {
     const context: RetrievedContextItem[] = input.hits.slice(0, 5).map((h) => ({
       id: h.passage.id,
@@ -239,6 +241,7 @@ export class Assistant {
       context,
       confidence: input.confidence,
       ...(input.sourceKey && { sourceKey: input.sourceKey }),
+      ...(input.resumed && { resumed: true }),
     });
     const lead: Record<EscalationReason, string> = {
       out_of_domain: 'Câu hỏi này nằm ngoài phạm vi tài liệu tôi đang có (thủ tục, chế độ người có công; Kết luận 192, 195 về chính quyền hai cấp), nên tôi không tự trả lời để tránh sai sót.',

@@ -13,8 +13,12 @@ export interface CuratedMatch {
  * (Dify's annotation reply). Questions are compared with the retrieval's own vectors (abbreviations
  * expanded, same embedding); only a close match, above a strict threshold, counts.
  */
+/** How long the list of approved answers is reused when this process did not change it (another process may have). */
+const LIST_TTL_MS = 2_000;
+
 export class CuratedMatcher {
   private readonly vectors = new Map<number, { key: string; vector: number[] }>();
+  private list: { revision: number; at: number; answers: CuratedAnswer[] } | undefined;
 
   constructor(
     private readonly store: CuratedAnswerStore,
@@ -22,7 +26,7 @@ export class CuratedMatcher {
   ) {}
 
   async match(question: string, searcher: HybridSearcher): Promise<CuratedMatch | undefined> {
-    const active = await this.store.listActive();
+    const active = await this.activeAnswers();
     if (active.length === 0) return undefined;
     const query = await searcher.embedQuestion(question);
     if (!query) return undefined;
@@ -33,6 +37,16 @@ export class CuratedMatcher {
       if (!best || similarity > best.similarity) best = { answer, similarity };
     }
     return best && best.similarity >= this.minSimilarity ? best : undefined;
+  }
+
+  /** The approved answers, read again when this process changed them or after LIST_TTL_MS. */
+  private async activeAnswers(): Promise<CuratedAnswer[]> {
+    const now = Date.now();
+    const { revision } = this.store;
+    if (this.list && this.list.revision === revision && now - this.list.at < LIST_TTL_MS) return this.list.answers;
+    const answers = await this.store.listActive();
+    this.list = { revision, at: now, answers };
+    return answers;
   }
 
   private async vectorOf(answer: CuratedAnswer, searcher: HybridSearcher): Promise<number[]> {

@@ -42,8 +42,10 @@ export interface CreateTicketInput {
   /** What the assistant retrieved before giving up (shown to the expert). */
   context?: readonly RetrievedContextItem[];
   confidence?: number;
-  /** The platform update the question came in: a second call for the same update returns the first ticket. */
+  /** The platform update the question came in (unique per ticket). */
   sourceKey?: string;
+  /** The update is handled again after a crash: if it already has a ticket, that one is returned. */
+  resumed?: boolean;
 }
 
 /** What one `processOutbox` run did. */
@@ -133,7 +135,7 @@ export class EscalationService {
     if (!(await this.access.mayAsk(asker))) {
       throw new EscalationError('forbidden', 'Tài khoản của bạn chưa được đăng ký sử dụng Trợ lý Xã.');
     }
-    if (input.sourceKey) {
+    if (input.sourceKey && input.resumed) {
       const existing = await this.stores.tickets.findBySource(input.sourceKey);
       if (existing) return existing;
     }

@@ -578,13 +578,20 @@ interface CuratedRow {
 }
 
 export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
+  revision = 0;
+
   constructor(
     private readonly db: Database,
     private readonly uow: SqliteUnitOfWork,
   ) {}
 
+  /** Runs a write and moves `revision` on (after it, so a reader that saw the old revision reloads). */
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return this.uow.run(work).finally(() => (this.revision += 1));
+  }
+
   upsert(answer: NewCuratedAnswer): Promise<CuratedAnswer> {
-    return this.uow.run(async () => {
+    return this.write(async () => {
       const existing = answer.sourceTicketId === undefined ? undefined : await this.getBySourceTicket(answer.sourceTicketId);
       const values: SqlValue[] = [
         answer.question,
@@ -638,7 +645,7 @@ export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
   }
 
   edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
-    return this.uow.run(
+    return this.write(
       async () =>
         (
           await this.db.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
@@ -659,7 +666,7 @@ export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
   }
 
   setActive(id: number, active: boolean, now: string): Promise<boolean> {
-    return this.uow.run(
+    return this.write(
       async () =>
         (await this.db.run('UPDATE curated_answers SET active = ?, updated_at = ? WHERE id = ?', [active ? 1 : 0, now, id]))
           .changes === 1,

@@ -142,6 +142,8 @@ export interface OutboxStore {
 export type NewCuratedAnswer = Omit<CuratedAnswer, 'id' | 'hits' | 'active' | 'updatedAt'>;
 
 export interface CuratedAnswerStore {
+  /** Changes whenever this store instance writes (not when another process does): lets readers cache. */
+  readonly revision: number;
   /** Inserts, or — for a ticket already curated — replaces the answer and approval and reactivates it. */
   upsert(answer: NewCuratedAnswer): Promise<CuratedAnswer>;
   get(id: number): Promise<CuratedAnswer | undefined>;
