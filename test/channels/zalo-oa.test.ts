@@ -21,15 +21,7 @@ let webhookUrl: string;
 
 beforeEach(async () => {
   oa = await new ZaloOaEmulator().start();
-  config = {
-    appId: oa.appId,
-    secretKey: OA_SECRET,
-    appSecret: oa.appSecret,
-    accessToken: oa.accessToken,
-    refreshToken: oa.refreshToken,
-    apiRoot: oa.root,
-    oauthRoot: oa.root,
-  };
+  config = oa.adapterConfig(OA_SECRET);
   harness = await startChannelHarness(({ baseUrl, deps, app }) => {
     webhookUrl = `${baseUrl}/webhooks/zalo-oa`;
     state = new SqliteChannelStateStore(app.db);

@@ -63,6 +63,19 @@ export class ZaloOaEmulator {
     this.refreshToken = options.refreshToken ?? 'oa-refresh-0';
   }
 
+  /** The adapter configuration that points at this emulator (`secretKey`: the OA secret key that signs events). */
+  adapterConfig(secretKey: string) {
+    return {
+      appId: this.appId,
+      secretKey,
+      appSecret: this.appSecret,
+      accessToken: this.accessToken,
+      refreshToken: this.refreshToken,
+      apiRoot: this.root,
+      oauthRoot: this.root,
+    };
+  }
+
   async start(): Promise<this> {
     const app = express();
     app.post('/v3.0/oa/message/cs', express.json({ type: () => true }), (req, res) => this.cs(req, res));

@@ -575,15 +575,7 @@ describe('Zalo OA webhook with a valid signature', () => {
     oa = await new ZaloOaEmulator().start();
     harness = await startChannelHarness(({ baseUrl, deps, app }) => {
       webhook = `${baseUrl}/webhooks/zalo-oa`;
-      const config = {
-        appId: oa.appId,
-        secretKey: OA_SECRET,
-        appSecret: oa.appSecret,
-        accessToken: oa.accessToken,
-        refreshToken: oa.refreshToken,
-        apiRoot: oa.root,
-        oauthRoot: oa.root,
-      };
+      const config = oa.adapterConfig(OA_SECRET);
       adapter = createZaloOaAdapter(config, { ...deps, state: new SqliteChannelStateStore(app.db) }, { replyRetryDelaysMs: [5] });
       return [adapter];
     });
