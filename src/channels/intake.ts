@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import type { UpdateInbox } from './inbox.js';
@@ -69,4 +70,22 @@ export class UpdateIntake<T> {
     await this.handle(update, updateId, resumed);
     await this.deps.inbox.done(this.channel, updateId);
   }
+}
+
+/**
+ * Answers a webhook delivery once the intake has taken it: 200 when stored (or already seen), 503 while
+ * shutting down, 500 when it could not be stored — in both failures the platform delivers it again.
+ * `okBody`: the JSON the platform expects with the 200 (none: an empty body).
+ */
+export async function acknowledge(res: Response, taking: Promise<IntakeOutcome>, okBody?: unknown): Promise<void> {
+  let outcome: IntakeOutcome;
+  try {
+    outcome = await taking;
+  } catch {
+    res.status(500).json({ error: 'could not store the update; deliver it again later' });
+    return;
+  }
+  if (outcome === 'closed') res.status(503).json({ error: 'shutting down' });
+  else if (okBody === undefined) res.status(200).end();
+  else res.status(200).json(okBody);
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Update } from 'grammy/types';
-import type { UpdateIntake } from '../intake.js';
+import { acknowledge, type UpdateIntake } from '../intake.js';
 import type { ChannelDeps } from '../types.js';
 
 export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
@@ -41,18 +41,7 @@ export function createWebhookRouter(intake: UpdateIntake<Update>, deps: Pick<Cha
       res.status(503).json({ error: 'shutting down' });
       return;
     }
-    let outcome;
-    try {
-      outcome = await intake.take(String(update.update_id), update);
-    } catch {
-      res.status(500).json({ error: 'could not store the update; deliver it again later' });
-      return;
-    }
-    if (outcome === 'closed') {
-      res.status(503).json({ error: 'shutting down' });
-      return;
-    }
-    res.status(200).end();
+    await acknowledge(res, intake.take(String(update.update_id), update));
   });
   return router;
 }

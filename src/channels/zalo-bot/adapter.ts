@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
-import { UpdateIntake, type IntakeOutcome } from '../intake.js';
+import { acknowledge, UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZaloBotApi, ZaloBotApiError, type ZaloBotUpdate } from './api.js';
@@ -114,18 +114,7 @@ export function createZaloBotAdapter(
         res.status(400).json({ error: 'expected a JSON object' });
         return;
       }
-      let outcome: IntakeOutcome;
-      try {
-        outcome = await accept(update);
-      } catch {
-        res.status(500).json({ error: 'could not store the update; deliver it again later' });
-        return;
-      }
-      if (outcome === 'closed') {
-        res.status(503).json({ error: 'shutting down' });
-        return;
-      }
-      res.status(200).json({ ok: true });
+      await acknowledge(res, accept(update), { ok: true });
     });
   }
 

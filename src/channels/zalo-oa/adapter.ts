@@ -5,7 +5,7 @@ import type { SendResult } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
 import { rawBodyOf } from '../../web/http-app.js';
 import type { ChannelStateStore } from '../channel-state.js';
-import { UpdateIntake, type IntakeOutcome } from '../intake.js';
+import { acknowledge, UpdateIntake } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZALO_TEXT_LIMIT, ZaloConversation } from '../zalo-bot/conversation.js';
@@ -95,8 +95,7 @@ export function createZaloOaAdapter(
 
   /** What an accepted event leads to (also run again for events a crash interrupted). */
   async function handleEvent(body: OaEvent, eventId: string, resumed: boolean): Promise<void> {
-    const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
-    const eventName = typeof body.event_name === 'string' ? body.event_name : '';
+    const { userId, eventName } = senderAndEvent(body);
     if (!userId) return;
     if (eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
       await answerText({ channel: ZALO_OA_CHANNEL, chatId: userId, userId }, body.message.text, eventId, resumed);
@@ -122,26 +121,14 @@ export function createZaloOaAdapter(
       res.status(401).json({ error: 'invalid signature' });
       return;
     }
-    const userId = typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined;
-    const eventName = typeof body.event_name === 'string' ? body.event_name : '';
+    const { userId, eventName } = senderAndEvent(body);
     if (!userId || !eventName.startsWith('user_send_')) {
       logger.debug({ event: eventName }, 'event ignored');
       res.status(200).json({ ok: true });
       return;
     }
     const msgId = typeof body.message?.msg_id === 'string' && body.message.msg_id ? body.message.msg_id : undefined;
-    let outcome: IntakeOutcome;
-    try {
-      outcome = await intake.take(msgId ?? `noid:${randomUUID()}`, body);
-    } catch {
-      res.status(500).json({ error: 'could not store the event; deliver it again later' });
-      return;
-    }
-    if (outcome === 'closed') {
-      res.status(503).json({ error: 'shutting down' });
-      return;
-    }
-    res.status(200).json({ ok: true });
+    await acknowledge(res, intake.take(msgId ?? `noid:${randomUUID()}`, body), { ok: true });
   });
 
   return {
@@ -171,4 +158,12 @@ interface OaEvent {
 function toSendResult(result: OaCallResult<unknown>): SendResult {
   if (result.ok) return { ok: true };
   return { ok: false, retryable: result.retryable, error: result.message, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
+}
+
+/** Who sent an event and what it is, from an untrusted body ('' and undefined when absent or of the wrong type). */
+function senderAndEvent(body: OaEvent): { userId: string | undefined; eventName: string } {
+  return {
+    userId: typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined,
+    eventName: typeof body.event_name === 'string' ? body.event_name : '',
+  };
 }
