@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Agent, request } from 'undici';
+import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
 import { person, privateChat, TelegramEmulator, TEST_SECRET, textUpdate } from '../test/helpers/telegram-emulator.js';
 
 export interface LoadPlan {
@@ -29,13 +30,17 @@ export interface LoadSamples {
 }
 
 const port = parentPort!;
-const { token } = workerData as { token?: string };
+const { token, slowLlmMs } = workerData as { token?: string; slowLlmMs?: number };
 const emulator = await TelegramEmulator.start(token ? { token } : {});
-port.postMessage({ type: 'ready', apiRoot: emulator.apiRoot, token: emulator.token });
+// The fake LLM is a remote service too: it answers from this thread, not the server's.
+const llm = slowLlmMs ? new FakeOpenAiServer() : undefined;
+const llmUrl = await llm?.start();
+if (llm) llm.reply = () => ({ content: 'Theo tài liệu [1].', delayMs: slowLlmMs });
+port.postMessage({ type: 'ready', apiRoot: emulator.apiRoot, token: emulator.token, llmUrl });
 
 port.on('message', (message: { type: 'run'; url: string; plan: LoadPlan } | { type: 'stop' }) => {
   if (message.type === 'stop') {
-    void emulator.close().then(() => process.exit(0));
+    void Promise.all([emulator.close(), llm?.stop()]).then(() => process.exit(0));
     return;
   }
   void run(message.url, message.plan).then((samples) => port.postMessage({ type: 'done', samples }));

@@ -1,8 +1,8 @@
 /**
  * Load on the real server: the Telegram webhook route of the express app on 127.0.0.1, the real app
  * (SQLite file, real knowledge base), the grammY adapter. The emulated Bot API and the load generator run
- * in a worker thread (bench/load-worker.ts), so the server keeps the main thread, as it would in
- * production. Bounded in count and time; traffic stays on 127.0.0.1.
+ * in a worker thread (bench/load-worker.ts), as does the fake LLM server, so the server keeps the main
+ * thread, as it would in production. Bounded in count and time; traffic stays on 127.0.0.1.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,6 @@ import { percentile } from '../src/eval/metrics.js';
 import { createLogger } from '../src/logger.js';
 import { createHttpApp } from '../src/web/http-app.js';
 import { createTestApp } from '../test/helpers/app-fixture.js';
-import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
 import { TEST_SECRET } from '../test/helpers/telegram-emulator.js';
 import type { LoadPlan, LoadSamples } from './load-worker.js';
 import { createChannelDeps } from '../src/channels/deps.js';
@@ -35,11 +34,8 @@ export interface LoadResult {
 }
 
 export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Promise<LoadResult> {
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: {} });
-  const ready = await nextMessage<{ apiRoot: string; token: string }>(worker, 'ready');
-  const llm = plan.slowLlmMs ? new FakeOpenAiServer() : undefined;
-  const llmUrl = llm ? await llm.start() : undefined;
-  if (llm) llm.reply = () => ({ content: 'Theo tài liệu [1].', delayMs: plan.slowLlmMs });
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { slowLlmMs: plan.slowLlmMs } });
+  const { apiRoot, token, llmUrl } = await nextMessage<{ apiRoot: string; token: string; llmUrl?: string }>(worker, 'ready');
   const { app, cleanup } = await createTestApp({
     QUESTIONS_PER_MINUTE: '0',
     ...(llmUrl && { LLM_PROVIDER: 'openai', LLM_MODEL: 'fake', OPENAI_BASE_URL: llmUrl, LLM_TIMEOUT_MS: String(plan.slowLlmMs! * 3) }),
@@ -49,7 +45,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   // Real Telegram allows about 30 messages a second per bot; the throttler that enforces it is off here
   // so the benchmark measures this server, not Telegram's quota.
   const adapter = createTelegramAdapter(
-    { token: ready.token, mode: 'webhook', webhookUrl: 'https://trolyxa.example.vn/webhooks/telegram', webhookSecret: TEST_SECRET, apiRoot: ready.apiRoot },
+    { token, mode: 'webhook', webhookUrl: 'https://trolyxa.example.vn/webhooks/telegram', webhookSecret: TEST_SECRET, apiRoot },
     deps,
     { throttle: false },
   );
@@ -67,6 +63,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   await nextMessage(worker, 'done');
   await deps.background.idle();
 
+  const profiler = process.env['BENCH_PROFILE_DIR'] ? await startProfile() : undefined;
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   worker.postMessage({ type: 'run', url, plan: { chats: plan.chats, questionsPerChat: plan.questionsPerChat, rate: plan.rate, seconds: plan.seconds, questions: plan.questions } });
@@ -75,6 +72,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   const busy = performance.eventLoopUtilization(elu);
   const cpuUsed = process.cpuUsage(cpu);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
+  await profiler?.(`${plan.slowLlmMs ? 'llm-' : ''}${plan.chats}-chats-${plan.rate ?? 'closed'}`);
 
   let answeredTwice = 0;
   let lost = 0;
@@ -90,7 +88,6 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   await deps.background.drain();
   worker.postMessage({ type: 'stop' });
   await new Promise((resolve) => worker.once('exit', resolve));
-  await llm?.stop();
   await cleanup();
   return {
     chats: plan.chats,
@@ -105,6 +102,23 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     rssMb,
     mainThreadMsPerUpdate: busy.active / Math.max(1, samples.sent),
     processCpuMsPerUpdate: (cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, samples.sent),
+  };
+}
+
+/** BENCH_PROFILE_DIR=dir: a CPU profile of the server thread over the measured run (not the warm-up). */
+async function startProfile(): Promise<(name: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    const dir = process.env['BENCH_PROFILE_DIR']!;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AppConfig } from './config.js';
 import { Assistant } from './assistant/assistant.js';
-import { createChatModel, LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
+import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
+import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import { SqliteQuestionLog } from './assistant/question-log.js';
 import { AccessPolicy } from './escalation/access-policy.js';
 import { EscalationService } from './escalation/escalation-service.js';
@@ -41,14 +42,18 @@ export async function createApp(
       logger: options.logger,
     });
     const log = new SqliteQuestionLog(db);
-    const model = await createChatModel(config.llm);
+    // The model runs in its own thread; a bad LLM configuration fails here, at start-up.
+    const llm =
+      config.llm.provider !== 'none' && config.llm.model
+        ? new LlmAnswerer(await ThreadedChatCompleter.start(config.llm), loadPromptTemplates(), config.llm.timeoutMs)
+        : undefined;
     const assistant = new Assistant({
       kb,
       escalation,
       curated: stores.curated,
       users: stores.users,
       log,
-      llm: model ? new LlmAnswerer(model, loadPromptTemplates(), config.llm.timeoutMs) : undefined,
+      llm,
       now: options.now,
       logger: options.logger,
       settings: {
@@ -63,7 +68,11 @@ export async function createApp(
         },
       },
     });
-    return { config, db, kb, stores, escalation, log, assistant, close: () => db.close() };
+    const close = async () => {
+      await llm?.close();
+      await db.close();
+    };
+    return { config, db, kb, stores, escalation, log, assistant, close };
   } catch (error) {
     await db.close();
     throw error;

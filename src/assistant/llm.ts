@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { AppConfig } from '../config.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
+import type { ChatCompleter, ChatPrompt } from './chat-completer.js';
 
 const PROMPTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prompts');
 export const NOT_COVERED = 'KHÔNG_ĐỦ_CĂN_CỨ';
@@ -34,26 +34,27 @@ export type LlmOutcome =
  */
 export class LlmAnswerer {
   constructor(
-    private readonly model: BaseChatModel,
+    private readonly model: ChatCompleter,
     private readonly templates: PromptTemplates,
     private readonly timeoutMs: number,
   ) {}
 
-  buildMessages(question: string, passages: readonly StoredPassage[]): [SystemMessage, HumanMessage] {
+  buildPrompt(question: string, passages: readonly StoredPassage[]): ChatPrompt {
     const context = passages
       .map((p, i) => `<tai_lieu so="${i + 1}" can_cu="${escapeAttribute(p.citation)}">\n${fence(p.text)}\n</tai_lieu>`)
       .join('\n\n');
     const user = this.templates.user.replace('{{context}}', context).replace('{{question}}', fence(question));
-    return [new SystemMessage(this.templates.system), new HumanMessage(user)];
+    return { system: this.templates.system, user };
+  }
+
+  close(): Promise<void> {
+    return this.model.close();
   }
 
   async answer(question: string, passages: readonly StoredPassage[]): Promise<LlmOutcome> {
     let raw: string;
     try {
-      const reply = await this.model.invoke(this.buildMessages(question, passages), {
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      raw = typeof reply.content === 'string' ? reply.content : reply.content.map((c) => ('text' in c ? c.text : '')).join('');
+      raw = await this.model.complete(this.buildPrompt(question, passages), AbortSignal.timeout(this.timeoutMs));
     } catch (error) {
       return { kind: 'rejected', why: `LLM error: ${error instanceof Error ? error.message : String(error)}` };
     }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, SqlValue } from '../storage/database.js';
 import { EscalationError } from './errors.js';
 import type {
@@ -32,18 +31,15 @@ import type {
 } from './types.js';
 
 /**
- * Runs work in one SQLite transaction, re-entrantly: `Database.transaction` queues transactions, so a
- * nested call would wait for itself; here a call made inside a transaction simply joins it. Every write
- * of these stores goes through it, so a write can never slip into another caller's open transaction.
+ * Runs work in one SQLite transaction; a call made inside a transaction joins it (`Database.transaction`
+ * is re-entrant). Every write of these stores goes through it, so a write can never slip into another
+ * caller's open transaction.
  */
 export class SqliteUnitOfWork {
-  private readonly inside = new AsyncLocalStorage<true>();
-
   constructor(readonly db: Database) {}
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inside.getStore()) return work();
-    return this.db.transaction(() => this.inside.run(true, work));
+    return this.db.transaction(work);
   }
 }
 

@@ -14,6 +14,8 @@ export interface FakeReply {
 export class FakeOpenAiServer {
   readonly requests: { messages: { role: string; content: string }[]; model: string }[] = [];
   reply: (body: unknown) => FakeReply = () => ({ content: 'Trả lời [1].' });
+  /** Requests whose client hung up before the answer was sent. */
+  abandoned = 0;
   private server: Server | undefined;
   private pending = new Set<NodeJS.Timeout>();
 
@@ -45,6 +47,9 @@ export class FakeOpenAiServer {
           );
         };
         if (delayMs > 0) {
+          res.once('close', () => {
+            if (!res.writableEnded) this.abandoned += 1;
+          });
           const timer = setTimeout(() => {
             this.pending.delete(timer);
             send();

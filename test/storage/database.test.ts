@@ -38,6 +38,34 @@ describe('Database', () => {
     expect(await db.all<{ v: string }>('SELECT v FROM t')).toEqual([{ v: 'outside' }]);
   });
 
+  it('keeps outside writes apart in every round, also with transactions queued behind each other', async () => {
+    // Transaction tracking is switched off between rounds and on again with the next transaction.
+    for (let round = 0; round < 3; round++) {
+      await db.transaction(async () => db.run('INSERT INTO t VALUES (?)', [`kept ${round}`]));
+      let release!: () => void;
+      const paused = new Promise<void>((resolve) => (release = resolve));
+      const failing = db.transaction(async () => {
+        await db.run('INSERT INTO t VALUES (?)', [`rolled back ${round}`]);
+        await paused;
+        throw new Error('boom');
+      });
+      const queued = db.transaction(async () => {
+        await db.run('INSERT INTO t VALUES (?)', [`queued ${round}`]);
+        await db.transaction(async () => db.run('INSERT INTO t VALUES (?)', [`nested ${round}`]));
+      });
+      const outside = db.run('INSERT INTO t VALUES (?)', [`outside ${round}`]);
+      release();
+      await expect(failing).rejects.toThrow('boom');
+      await Promise.all([queued, outside]);
+    }
+    const values = (await db.all<{ v: string }>('SELECT v FROM t')).map((r) => r.v);
+    expect(values.filter((v) => v.startsWith('rolled back'))).toEqual([]);
+    for (let round = 0; round < 3; round++) {
+      expect(values).toEqual(expect.arrayContaining([`kept ${round}`, `queued ${round}`, `nested ${round}`, `outside ${round}`]));
+    }
+    expect(values).toHaveLength(12);
+  });
+
   it('lets a transaction started inside another join it', async () => {
     await db.transaction(async () => {
       await db.run("INSERT INTO t VALUES ('a')");
