@@ -3,6 +3,7 @@
  * main thread to itself: the emulated Telegram Bot API (what the bot calls) and the load generator (what
  * Telegram would send). Talks to the main thread with messages; all traffic stays on 127.0.0.1.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
@@ -27,6 +28,8 @@ export interface LoadSamples {
   errors: number;
   perChat: Record<string, { asked: number; answered: number }>;
   seconds: number;
+  /** How late this thread's own event loop ran (p99, ms): the acks and replies it measures include it. */
+  clientLagP99Ms: number;
 }
 
 const port = parentPort!;
@@ -94,6 +97,8 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
     }
   };
 
+  const lag = monitorEventLoopDelay({ resolution: 2 });
+  lag.enable();
   const started = performance.now();
   if (plan.rate && plan.seconds) {
     const total = Math.round(plan.rate * plan.seconds);
@@ -131,5 +136,6 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
   const seconds = (performance.now() - started) / 1000;
   await dispatcher.close();
   emulator.sendListeners.splice(emulator.sendListeners.indexOf(listener), 1);
-  return { sent, acks, replies, errors, perChat, seconds };
+  lag.disable();
+  return { sent, acks, replies, errors, perChat, seconds, clientLagP99Ms: lag.percentile(99) / 1e6 };
 }

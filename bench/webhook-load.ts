@@ -31,6 +31,8 @@ export interface LoadResult {
   mainThreadMsPerUpdate: number;
   /** CPU of the whole process (server, sqlite threads, and the load worker), per update. */
   processCpuMsPerUpdate: number;
+  /** p99 lateness of the load generator's own thread: part of every latency it measures. */
+  clientLagP99Ms: number;
 }
 
 export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Promise<LoadResult> {
@@ -102,6 +104,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     rssMb,
     mainThreadMsPerUpdate: busy.active / Math.max(1, samples.sent),
     processCpuMsPerUpdate: (cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, samples.sent),
+    clientLagP99Ms: samples.clientLagP99Ms,
   };
 }
 

@@ -10,6 +10,7 @@ import { CuratedMatcher } from './curated.js';
 import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, UNVERIFIED_WARNING, vietnameseDate } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
+import { answerTurns } from './turns.js';
 import { ChatMemory } from './memory.js';
 import { QuestionRateLimiter } from './rate-limit.js';
 import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question-log.js';
@@ -122,6 +123,8 @@ export class Assistant {
 
     const query = previous && isFollowUp(text) ? `${previous.query} ${text}` : text;
     const searcher = await this.deps.kb.searcher();
+    // The CPU-heavy part starts in a turn of its own, so other webhooks are acknowledged meanwhile.
+    await answerTurns.next();
 
     const curated = await this.curatedMatcher.match(query, searcher);
     if (curated) {

@@ -88,10 +88,11 @@ export async function createChatModel(llm: AppConfig['llm']): Promise<BaseChatMo
   if (llm.provider === 'none' || !llm.model) return undefined;
   if (llm.provider === 'openai') {
     const { ChatOpenAI } = await import('@langchain/openai');
+    const { createLlmFetch } = await import('./llm-fetch.js');
     return new ChatOpenAI({
       model: llm.model,
       apiKey: llm.apiKey ?? 'not-needed',
-      configuration: llm.baseUrl ? { baseURL: llm.baseUrl } : undefined,
+      configuration: { ...(llm.baseUrl && { baseURL: llm.baseUrl }), fetch: createLlmFetch().fetch },
       temperature: 0,
       maxRetries: 0,
       timeout: llm.timeoutMs,

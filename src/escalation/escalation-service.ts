@@ -119,7 +119,7 @@ export class EscalationService {
   // ── tickets ─────────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Opens a ticket and, in the same transaction, enqueues a notification to every active expert whose
+   * Opens a ticket and, in the same statement, enqueues a notification to every active expert whose
    * topics include the ticket's topic (to all active experts when none does, or when there is no topic).
    */
   async createTicket(input: CreateTicketInput): Promise<Ticket> {
@@ -143,8 +143,8 @@ export class EscalationService {
     // Read before the transaction: every statement inside it holds up all other writes meanwhile.
     const topic = normalizeTopic(input.topic);
     const { experts, matched } = await this.expertsFor(topic);
-    return this.stores.transaction(async () => {
-      const ticket = await this.stores.tickets.insert({
+    const ticket = await this.stores.tickets.open(
+      {
         asker,
         question,
         topic,
@@ -154,32 +154,32 @@ export class EscalationService {
         status: 'open',
         createdAt: at,
         ...(input.sourceKey && { sourceKey: input.sourceKey }),
-      });
-      const text = notifyText(ticket);
-      for (const expert of experts) {
-        await this.stores.outbox.enqueue({
-          ticketId: ticket.id,
-          channel: expert.channel,
-          chatId: expert.chatId,
-          kind: 'notify',
-          text,
-          dedupKey: `notify:${ticket.id}:${expert.id}`,
-          createdAt: at,
-        });
-      }
-      await this.stores.tickets.appendEvents([
-        {
-          ticketId: ticket.id,
-          actor: askerActor(asker),
-          action: 'created',
-          detail: { reason: ticket.reason, topic: ticket.topic ?? null, confidence: ticket.confidence ?? null },
-          at,
-        },
-        { ticketId: ticket.id, actor: SYSTEM, action: 'notified', detail: { experts: experts.map((e) => e.id), topicMatched: matched }, at },
-      ]);
-      if (experts.length === 0) this.logger?.warn({ ticket: ticket.id }, 'no active expert to notify about a new ticket');
-      return ticket;
-    });
+      },
+      (opened) => {
+        const text = notifyText(opened);
+        return {
+          notifications: experts.map((expert) => ({
+            channel: expert.channel,
+            chatId: expert.chatId,
+            kind: 'notify' as const,
+            text,
+            dedupKey: `notify:${opened.id}:${expert.id}`,
+            createdAt: at,
+          })),
+          events: [
+            {
+              actor: askerActor(asker),
+              action: 'created',
+              detail: { reason: opened.reason, topic: opened.topic ?? null, confidence: opened.confidence ?? null },
+              at,
+            },
+            { actor: SYSTEM, action: 'notified', detail: { experts: experts.map((e) => e.id), topicMatched: matched }, at },
+          ],
+        };
+      },
+    );
+    if (experts.length === 0) this.logger?.warn({ ticket: ticket.id }, 'no active expert to notify about a new ticket');
+    return ticket;
   }
 
   /**

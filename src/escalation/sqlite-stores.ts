@@ -8,6 +8,7 @@ import type {
   NewTicket,
   NewUser,
   OutboxFilter,
+  TicketOpeningEffects,
   OutboxStore,
   TicketFilter,
   TicketPatch,
@@ -137,6 +138,58 @@ export class SqliteTicketStore implements TicketStore {
       if (!row) throw new Error('inserting a ticket returned no row');
       return toTicket(row);
     });
+  }
+
+  /**
+   * One statement (migration 8's trigger does the writing), so no transaction holds up the server's
+   * other statements. The ticket's number is only known inside that statement: the effects are built
+   * with a placeholder number, random and 15 digits long so that no text can contain it by chance, which
+   * SQLite replaces with the number.
+   */
+  async open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket> {
+    const placeholder = -Math.floor(1e14 + Math.random() * 8e14);
+    const topic = normalizeTopic(ticket.topic);
+    const provisional: Ticket = {
+      id: placeholder,
+      asker: ticket.asker,
+      question: ticket.question,
+      ...(topic !== undefined && { topic }),
+      reason: ticket.reason,
+      context: [...ticket.context],
+      ...(ticket.confidence !== undefined && { confidence: ticket.confidence }),
+      status: ticket.status,
+      createdAt: ticket.createdAt,
+      updatedAt: ticket.createdAt,
+    };
+    const { notifications, events } = effects(provisional);
+    const payload = JSON.stringify({
+      ticket: {
+        asker_channel: ticket.asker.channel,
+        asker_chat_id: ticket.asker.chatId,
+        asker_user_id: ticket.asker.userId,
+        asker_name: ticket.asker.displayName ?? null,
+        asker_commune: ticket.asker.commune ?? null,
+        question: ticket.question,
+        topic: topic ?? null,
+        reason: ticket.reason,
+        context_json: JSON.stringify(ticket.context),
+        confidence: ticket.confidence ?? null,
+        status: ticket.status,
+        created_at: ticket.createdAt,
+        source_key: ticket.sourceKey ?? null,
+      },
+      notifications: notifications.map((n) => ({ ...n, dedupKey: n.dedupKey ?? null })),
+      events,
+    });
+    const row = await this.db.get<{ ticket_id: number }>(
+      `INSERT INTO ticket_openings (ticket_id, payload_json)
+       SELECT next_id, replace(?, ?, next_id) FROM (SELECT coalesce(max(id), 0) + 1 AS next_id FROM tickets)
+       RETURNING ticket_id`,
+      [payload, String(placeholder)],
+    );
+    const opened = row && (await this.get(row.ticket_id));
+    if (!opened) throw new Error('opening a ticket returned no row');
+    return opened;
   }
 
   async get(id: number): Promise<Ticket | undefined> {

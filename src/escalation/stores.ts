@@ -52,8 +52,19 @@ export interface TicketFilter {
   limit?: number;
 }
 
+/** What is written together with a new ticket, all or nothing. */
+export interface TicketOpeningEffects {
+  notifications: readonly Omit<NewOutboxMessage, 'ticketId' | 'nextAttemptAt'>[];
+  events: readonly Omit<TicketEvent, 'id' | 'ticketId'>[];
+}
+
 export interface TicketStore {
   insert(ticket: NewTicket): Promise<Ticket>;
+  /**
+   * Opens a ticket with its notifications and first events, atomically. `effects` is given the ticket
+   * as it will be saved (its number included) and returns them; it must not have side effects.
+   */
+  open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket>;
   get(id: number): Promise<Ticket | undefined>;
   /** The ticket opened for a platform update (see NewTicket.sourceKey). */
   findBySource(sourceKey: string): Promise<Ticket | undefined>;

@@ -83,3 +83,39 @@ describe('notifying the experts of a new ticket', () => {
     expect(await env.db.all('SELECT * FROM ticket_events')).toEqual([]);
   });
 });
+
+describe('opening tickets at the same time', () => {
+  it('gives each its own number, named in its own notifications and events, and leaves no staging row', async () => {
+    const questions = Array.from({ length: 30 }, (_, n) => `Câu hỏi số ${n} về mai táng phí?`);
+    const tickets = await Promise.all(
+      questions.map((question, n) =>
+        env.service.createTicket({ asker: { ...ASKER, userId: `u-${n}` }, question, topic: 'mai-tang', reason: 'low_confidence', sourceKey: `test:${n}` }),
+      ),
+    );
+    expect(new Set(tickets.map((t) => t.id)).size).toBe(30);
+    for (const [n, ticket] of tickets.entries()) {
+      expect(ticket).toMatchObject({ question: questions[n], status: 'open', topic: 'mai-tang', asker: { userId: `u-${n}` } });
+      const messages = await env.stores.outbox.list({ ticketId: ticket.id, kind: 'notify' });
+      expect(messages.map((m) => m.chatId).sort()).toEqual(['chat-2', 'chat-4']);
+      for (const message of messages) {
+        expect(message.text).toContain(`Câu hỏi mới #${ticket.id} cần chuyên gia`);
+        expect(message.text).toContain(questions[n]);
+        expect(message.text).not.toMatch(/-\d{15}/);
+      }
+      const events = (await env.service.getTicket(ticket.id))!.events;
+      expect(events.map((e) => [e.ticketId, e.action])).toEqual([
+        [ticket.id, 'created'],
+        [ticket.id, 'notified'],
+      ]);
+      expect(events[0]!.detail).toEqual({ reason: 'low_confidence', topic: 'mai-tang', confidence: null });
+    }
+    expect(await env.db.all('SELECT * FROM ticket_openings')).toEqual([]);
+  });
+
+  it('refuses a second ticket for the same update, and writes nothing for it', async () => {
+    const first = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', reason: 'user_request', sourceKey: 'telegram:7' });
+    await expect(env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', reason: 'user_request', sourceKey: 'telegram:7' })).rejects.toThrow(/UNIQUE/);
+    expect((await env.stores.tickets.list()).map((t) => t.id)).toEqual([first.id]);
+    expect(await env.db.all('SELECT DISTINCT ticket_id FROM outbox')).toEqual([{ ticket_id: first.id }]);
+  });
+});
