@@ -38,10 +38,15 @@ export interface LoadResult {
 export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Promise<LoadResult> {
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { slowLlmMs: plan.slowLlmMs } });
   const { apiRoot, token, llmUrl } = await nextMessage<{ apiRoot: string; token: string; llmUrl?: string }>(worker, 'ready');
-  const { app, cleanup } = await createTestApp({
-    QUESTIONS_PER_MINUTE: '0',
-    ...(llmUrl && { LLM_PROVIDER: 'openai', LLM_MODEL: 'fake', OPENAI_BASE_URL: llmUrl, LLM_TIMEOUT_MS: String(plan.slowLlmMs! * 3) }),
-  });
+  const { app, cleanup } = await createTestApp(
+    {
+      QUESTIONS_PER_MINUTE: '0',
+      ...(llmUrl && { LLM_PROVIDER: 'openai', LLM_MODEL: 'fake', OPENAI_BASE_URL: llmUrl, LLM_TIMEOUT_MS: String(plan.slowLlmMs! * 3) }),
+    },
+    undefined,
+    // As `trolyxa serve` runs by default (SEARCH_THREAD=true); BENCH_SEARCH_THREAD=false to compare.
+    { searchThread: process.env['BENCH_SEARCH_THREAD'] !== 'false' },
+  );
   const logger = createLogger('silent');
   const deps = createChannelDeps(app, logger);
   // Real Telegram allows about 30 messages a second per bot; the throttler that enforces it is off here
@@ -57,6 +62,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   });
   await adapter.start();
   await app.kb.searcher();
+  await app.kb.searchThreadReady();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram`;
 
   // Warm-up on other chats, not measured: a server that has run a while (JIT-compiled hot paths, grown heap,

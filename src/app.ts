@@ -25,11 +25,12 @@ export interface App {
 
 export async function createApp(
   config: AppConfig,
-  options: { logger?: Logger; now?: () => Date; autoIngest?: boolean } = {},
+  options: { logger?: Logger; now?: () => Date; autoIngest?: boolean; searchThread?: boolean } = {},
 ): Promise<App> {
   const db = await Database.open(config.databaseFile);
+  let kb: KnowledgeBase | undefined;
   try {
-    const kb = await KnowledgeBase.open(config, { logger: options.logger, db });
+    kb = await KnowledgeBase.open(config, { logger: options.logger, db, searchThread: options.searchThread });
     if (options.autoIngest !== false && (await kb.store.listDocuments()).length === 0) {
       const report = await kb.ingest();
       options.logger?.info({ added: report.added.length, failed: report.failed.length }, 'knowledge base was empty: ingested the knowledge folder');
@@ -70,10 +71,12 @@ export async function createApp(
     });
     const close = async () => {
       await llm?.close();
+      await kb?.stopSearchThread();
       await db.close();
     };
     return { config, db, kb, stores, escalation, log, assistant, close };
   } catch (error) {
+    await kb?.stopSearchThread();
     await db.close();
     throw error;
   }

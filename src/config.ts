@@ -44,6 +44,7 @@ const envSchema = z.object({
   ADMIN_EMAIL: optionalText.pipe(z.string().email().optional()),
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'at least 10 characters').max(72, 'at most 72 characters').optional()),
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
+  SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 
@@ -92,6 +93,8 @@ export interface AppConfig {
     apiKey?: string;
   };
   http: { host: string; port: number };
+  /** The server searches in a worker thread with its own copy of the index. */
+  searchThread: boolean;
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     embeddings: { provider: e.EMBEDDINGS_PROVIDER, model: e.EMBEDDINGS_MODEL, ...remote(e.EMBEDDINGS_PROVIDER) },
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
     http: { host: e.HOST, port: e.PORT },
+    searchThread: e.SEARCH_THREAD === 'true',
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

@@ -12,7 +12,7 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const context = createCliContext();
       const { config, logger } = context;
-      const app = await createApp(config, { logger });
+      const app = await createApp(config, { logger, searchThread: config.searchThread });
       await app.kb.searcher();
       if (config.web.adminEmail && config.web.adminPassword) await bootstrapAdmin(app, config.web.adminEmail, config.web.adminPassword);
       let off: string[] = [];

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createEmbeddingsSetup, type EmbeddingsSetup } from '../retrieval/embeddings.js';
 import { HybridSearcher } from '../retrieval/hybrid-search.js';
+import { SearchThread } from '../retrieval/search-thread-client.js';
 import { RETRIEVAL_SETTINGS, type RetrievalSettings } from '../retrieval/settings.js';
 import { Database } from '../storage/database.js';
 import { SqliteKnowledgeStore, type KnowledgeStore } from '../storage/knowledge-store.js';
@@ -15,19 +16,22 @@ import { ingestKnowledge, type IngestReport } from './ingest.js';
  */
 export class KnowledgeBase {
   private searcherPromise: Promise<HybridSearcher> | undefined;
+  private generation = 0;
 
   private constructor(
     readonly db: Database,
     readonly store: KnowledgeStore,
-    private readonly config: Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile'>,
+    private readonly config: Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'>,
     private readonly embeddings: EmbeddingsSetup,
     readonly settings: RetrievalSettings,
     private readonly logger?: Logger,
+    private readonly thread?: SearchThread,
   ) {}
 
+  /** `searchThread`: searches run in a worker thread holding a copy of the index (the server's choice). */
   static async open(
     config: Pick<AppConfig, 'databaseFile' | 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'>,
-    options: { logger?: Logger; settings?: RetrievalSettings; db?: Database } = {},
+    options: { logger?: Logger; settings?: RetrievalSettings; db?: Database; searchThread?: boolean } = {},
   ): Promise<KnowledgeBase> {
     const settings = options.settings ?? RETRIEVAL_SETTINGS;
     const db = options.db ?? (await Database.open(config.databaseFile));
@@ -38,6 +42,7 @@ export class KnowledgeBase {
       createEmbeddingsSetup(config.embeddings, settings),
       settings,
       options.logger,
+      options.searchThread ? new SearchThread(options.logger) : undefined,
     );
   }
 
@@ -85,10 +90,41 @@ export class KnowledgeBase {
       onRebuild: () => this.logger?.info({ passages: passages.length }, 'rebuilding the vector index'),
     });
     this.logger?.debug({ passages: passages.length, ms: Math.round(performance.now() - started) }, 'searcher ready');
+    if (this.thread) {
+      // After this thread's build, so the vector index is on disk and the copy only loads it.
+      const generation = ++this.generation;
+      const file = this.config.abbreviationsFile;
+      this.thread.load({
+        generation,
+        passages,
+        abbreviationsFile: existsSync(file) ? file : undefined,
+        settings: this.settings,
+        embeddings: this.config.embeddings,
+        vectorRoot: this.config.vectorDir,
+      });
+      searcher.useThread(this.thread, generation);
+    }
     return searcher;
   }
 
+  /** Resolves once the search thread answers for the current searcher: true, or false without one. */
+  async searchThreadReady(): Promise<boolean> {
+    await this.searcher();
+    return this.thread ? this.thread.ready(this.generation) : false;
+  }
+
+  /** Searches the search thread has answered so far (0 without one). */
+  get threadSearches(): number {
+    return this.thread?.answered ?? 0;
+  }
+
+  /** Stops the search thread, if there is one (the database is the caller's). */
+  async stopSearchThread(): Promise<void> {
+    await this.thread?.close();
+  }
+
   async close(): Promise<void> {
+    await this.stopSearchThread();
     await this.db.close();
   }
 }

@@ -8,6 +8,7 @@ import { LexicalIndex } from './lexical-index.js';
 import { topK } from './top-k.js';
 import type { RetrievalSettings } from './settings.js';
 import { toQueryVector, VectorIndex } from './vector-index.js';
+import type { SearchThread } from './search-thread-client.js';
 
 /** One retrieved passage with every score that led to its rank. */
 export interface ScoredPassage {
@@ -31,6 +32,13 @@ export interface SearchResult {
   typedWithDiacritics: boolean;
 }
 
+/** A hit by the passage's position in the searcher's list (cheap to send between threads). */
+export type RankedHit = Omit<ScoredPassage, 'passage'> & { index: number };
+
+export interface RankedResult extends Omit<SearchResult, 'hits'> {
+  hits: RankedHit[];
+}
+
 /** The text each passage is indexed and embedded under. */
 export function passageTitle(p: StoredPassage): string {
   return p.heading || p.meta.title;
@@ -44,6 +52,8 @@ export function passageEmbeddingText(p: StoredPassage): string {
  * index, fused on scores (unlike langchain's EnsembleRetriever, which keeps only ranks).
  */
 export class HybridSearcher {
+  private thread: { client: SearchThread; generation: number } | undefined;
+
   private constructor(
     readonly passages: readonly StoredPassage[],
     private readonly lexical: LexicalIndex,
@@ -112,10 +122,27 @@ export class HybridSearcher {
   }
 
   /**
+   * Lets a search thread holding a copy of this searcher (same passages, in the same order) answer
+   * plain searches; until it has loaded that copy, or if it fails, this searcher answers itself.
+   */
+  useThread(client: SearchThread, generation: number): void {
+    this.thread = { client, generation };
+  }
+
+  /**
    * The `k` best passages. `candidates` (default from the settings) is how many each leg contributes;
    * `vectorWeight` overrides the fusion weight (0 = lexical leg alone, 1 = vector leg alone), for evaluation.
    */
   async search(query: string, k: number, options: { candidates?: number; vectorWeight?: number } = {}): Promise<SearchResult> {
+    const remote = this.thread && options.candidates === undefined && options.vectorWeight === undefined
+      ? await this.thread.client.search(this.thread.generation, query, k)
+      : undefined;
+    const { hits, ...rest } = remote ?? (await this.rank(query, k, options));
+    return { hits: hits.map(({ index, ...scores }) => ({ passage: this.passages[index]!, ...scores })), ...rest };
+  }
+
+  /** `search`, with passages given by their position in `passages` (what a search thread sends back). */
+  async rank(query: string, k: number, options: { candidates?: number; vectorWeight?: number } = {}): Promise<RankedResult> {
     const analysis = analyzeQuery(query, this.dictionary, this.settings.query);
     const vectorWeight = options.vectorWeight ?? this.settings.vectorWeight;
     const candidates = Math.max(k, options.candidates ?? this.settings.candidates);
@@ -135,7 +162,7 @@ export class HybridSearcher {
     }
 
     const pool = new Set<number>(vectorWeight < 1 ? [...lexicalTop, ...similarity.keys()] : similarity.keys());
-    const hits: (ScoredPassage & { index: number })[] = [];
+    const hits: RankedHit[] = [];
     for (const index of pool) {
       const lexicalScore = lexicalScores[index]!;
       const lexicalNormalized = best > 0 ? lexicalScore / best : 0;
@@ -144,7 +171,6 @@ export class HybridSearcher {
       if (score <= 0) continue;
       hits.push({
         index,
-        passage: this.passages[index]!,
         score,
         lexicalScore,
         lexicalNormalized,
@@ -152,11 +178,8 @@ export class HybridSearcher {
         vectorSimilarity,
       });
     }
-    hits.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
-    const top = hits.slice(0, k).map(({ index, ...hit }) => ({
-      ...hit,
-      lexicalCoverage: this.lexical.coverage(analysis.terms, index),
-    }));
+    hits.sort((a, b) => b.score - a.score || this.passages[a.index]!.id.localeCompare(this.passages[b.index]!.id));
+    const top = hits.slice(0, k).map((hit) => ({ ...hit, lexicalCoverage: this.lexical.coverage(analysis.terms, hit.index) }));
     return { hits: top, expandedQuery: analysis.expanded, typedWithDiacritics: analysis.typedWithDiacritics };
   }
 }

@@ -7,7 +7,7 @@ import { MIGRATIONS } from './migrations.js';
 /** Distinct SQL texts kept prepared (least recently used dropped first). */
 const STATEMENT_CACHE_SIZE = 200;
 /** Prepared copies of one SQL text, for callers running it at the same time. */
-const POOL_PER_STATEMENT = 8;
+const POOL_PER_STATEMENT = 64;
 
 interface StatementPool {
   idle: sqlite3.Statement[];

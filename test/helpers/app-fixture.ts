@@ -10,10 +10,14 @@ import { makeTempDir } from './temp-dir.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** An app over the real knowledge folder with its data in a fresh temporary folder. */
-export async function createTestApp(env: Record<string, string> = {}, dataDir?: string): Promise<{ app: App; dataDir: string; cleanup(): Promise<void> }> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  options: { searchThread?: boolean } = {},
+): Promise<{ app: App; dataDir: string; cleanup(): Promise<void> }> {
   const dir = dataDir ?? (await makeTempDir());
   const config = loadConfig({ DATA_DIR: dir, KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), LOG_LEVEL: 'silent', ...env }, ROOT);
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   return {
     app,
     dataDir: dir,
