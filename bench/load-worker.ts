@@ -1,10 +1,13 @@
 /**
- * The client side of the webhook load test, in its own thread so that the server under test keeps the
- * main thread to itself: the emulated Telegram Bot API (what the bot calls) and the load generator (what
- * Telegram would send). Talks to the main thread with messages; all traffic stays on 127.0.0.1.
+ * The client side of the webhook load test, off the main thread so that the server under test keeps it
+ * to itself. Two threads run this file: the "platform" (the emulated Telegram Bot API the bot calls, and
+ * the fake LLM) and the "generator" (what Telegram would send; it measures acks and replies). Apart,
+ * serving the bot's calls never delays sending a webhook or reading its acknowledgement: together, a
+ * burst of 50 webhooks left the thread over 80 ms. The platform tells the generator of each answer over
+ * a MessagePort, with its time on the clock both share. All traffic stays on 127.0.0.1.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
 import { person, privateChat, TelegramEmulator, TEST_SECRET, textUpdate } from '../test/helpers/telegram-emulator.js';
@@ -33,37 +36,54 @@ export interface LoadSamples {
 }
 
 const port = parentPort!;
-const { token, slowLlmMs } = workerData as { token?: string; slowLlmMs?: number };
-const emulator = await TelegramEmulator.start(token ? { token } : {});
-// The fake LLM is a remote service too: it answers from this thread, not the server's.
-const llm = slowLlmMs ? new FakeOpenAiServer() : undefined;
-const llmUrl = await llm?.start();
-if (llm) llm.reply = () => ({ content: 'Theo tài liệu [1].', delayMs: slowLlmMs });
-port.postMessage({ type: 'ready', apiRoot: emulator.apiRoot, token: emulator.token, llmUrl });
+const { role, token, slowLlmMs, peer } = workerData as { role: 'platform' | 'generator'; token?: string; slowLlmMs?: number; peer: MessagePort };
+/** Milliseconds on a clock both threads share. */
+const now = () => performance.timeOrigin + performance.now();
+type AnswerListener = (chatId: string, at: number) => void;
 
-port.on('message', (message: { type: 'run'; url: string; plan: LoadPlan } | { type: 'stop' }) => {
-  if (message.type === 'stop') {
-    void Promise.all([emulator.close(), llm?.stop()]).then(() => process.exit(0));
-    return;
-  }
-  void run(message.url, message.plan).then((samples) => port.postMessage({ type: 'done', samples }));
-});
+if (role === 'platform') {
+  const emulator = await TelegramEmulator.start(token ? { token } : {});
+  // The fake LLM is a remote service too: it answers from this thread, not the server's.
+  const llm = slowLlmMs ? new FakeOpenAiServer() : undefined;
+  const llmUrl = await llm?.start();
+  if (llm) llm.reply = () => ({ content: 'Theo tài liệu [1].', delayMs: slowLlmMs });
+  emulator.sendListeners.push((m: { chat_id: string }) => peer.postMessage({ chatId: String(m.chat_id), at: now() }));
+  port.on('message', (message: { type: 'stop' }) => {
+    if (message.type === 'stop') void Promise.all([emulator.close(), llm?.stop()]).then(() => process.exit(0));
+  });
+  port.postMessage({ type: 'ready', apiRoot: emulator.apiRoot, token: emulator.token, llmUrl });
+} else {
+  const listeners: AnswerListener[] = [];
+  peer.on('message', ({ chatId, at }: { chatId: string; at: number }) => listeners.forEach((listener) => listener(chatId, at)));
+  port.on('message', (message: { type: 'run'; url: string; plan: LoadPlan } | { type: 'stop' }) => {
+    if (message.type === 'stop') {
+      void pool?.close().then(() => process.exit(0));
+      return;
+    }
+    void run(message.url, message.plan, listeners).then((samples) => port.postMessage({ type: 'done', samples }));
+  });
+  port.postMessage({ type: 'ready' });
+}
 
-async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
-  const dispatcher = new Agent({ connections: Math.min(plan.chats, 256), keepAliveTimeout: 10_000 });
+let pool: Agent | undefined;
+
+
+async function run(url: string, plan: LoadPlan, listeners: AnswerListener[]): Promise<LoadSamples> {
+  // Kept from the warm-up, as Telegram keeps its connections to a webhook open between deliveries.
+  const dispatcher = (pool ??= new Agent({ connections: 256, keepAliveTimeout: 60_000 }));
   const pending = new Map<string, number[]>(); // chat → send times of unanswered questions, in order
   const replies: number[] = [];
   const perChat: LoadSamples['perChat'] = {};
   const waiters = new Map<string, () => void>();
-  const listener = (m: { chat_id: string }) => {
-    const times = pending.get(m.chat_id);
-    const stat = (perChat[m.chat_id] ??= { asked: 0, answered: 0 });
+  const listener: AnswerListener = (chatId, at) => {
+    const times = pending.get(chatId);
+    const stat = (perChat[chatId] ??= { asked: 0, answered: 0 });
     stat.answered += 1;
     const t0 = times?.shift();
-    if (t0 !== undefined) replies.push(performance.now() - t0);
-    waiters.get(m.chat_id)?.();
+    if (t0 !== undefined) replies.push(at - t0);
+    waiters.get(chatId)?.();
   };
-  emulator.sendListeners.push(listener);
+  listeners.push(listener);
   const acks: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -73,7 +93,7 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
     const user = users[c]!;
     const chatId = String(user.id);
     const text = plan.questions[(c + q) % plan.questions.length]!;
-    const t0 = performance.now();
+    const t0 = now();
     (pending.get(chatId) ?? pending.set(chatId, []).get(chatId)!).push(t0);
     (perChat[chatId] ??= { asked: 0, answered: 0 }).asked += 1;
     try {
@@ -84,7 +104,7 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
         body: JSON.stringify(textUpdate({ chat: privateChat(user), from: user, text })),
       });
       await response.body.dump();
-      acks.push(performance.now() - t0);
+      acks.push(now() - t0);
       if (response.statusCode !== 200) {
         errors += 1;
         return false;
@@ -134,8 +154,7 @@ async function run(url: string, plan: LoadPlan): Promise<LoadSamples> {
   const until = performance.now() + 15_000;
   while (performance.now() < until && [...pending.values()].some((t) => t.length > 0)) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
-  await dispatcher.close();
-  emulator.sendListeners.splice(emulator.sendListeners.indexOf(listener), 1);
+  listeners.splice(listeners.indexOf(listener), 1);
   lag.disable();
   return { sent, acks, replies, errors, perChat, seconds, clientLagP99Ms: lag.percentile(99) / 1e6 };
 }

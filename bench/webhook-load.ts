@@ -1,12 +1,12 @@
 /**
  * Load on the real server: the Telegram webhook route of the express app on 127.0.0.1, the real app
- * (SQLite file, real knowledge base), the grammY adapter. The emulated Bot API and the load generator run
- * in a worker thread (bench/load-worker.ts), as does the fake LLM server, so the server keeps the main
+ * (SQLite file, real knowledge base), the grammY adapter. The emulated Bot API with the fake LLM server,
+ * and the load generator, run in two worker threads (bench/load-worker.ts), so the server keeps the main
  * thread, as it would in production. Bounded in count and time; traffic stays on 127.0.0.1.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { createTelegramAdapter } from '../src/channels/telegram/adapter.js';
 import { percentile } from '../src/eval/metrics.js';
 import { createLogger } from '../src/logger.js';
@@ -36,8 +36,14 @@ export interface LoadResult {
 }
 
 export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Promise<LoadResult> {
-  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData: { slowLlmMs: plan.slowLlmMs } });
-  const { apiRoot, token, llmUrl } = await nextMessage<{ apiRoot: string; token: string; llmUrl?: string }>(worker, 'ready');
+  const { port1, port2 } = new MessageChannel();
+  const entry = new URL('./load-worker.mjs', import.meta.url);
+  const platform = new Worker(entry, { workerData: { role: 'platform', slowLlmMs: plan.slowLlmMs, peer: port1 }, transferList: [port1] });
+  const worker = new Worker(entry, { workerData: { role: 'generator', peer: port2 }, transferList: [port2] });
+  const [{ apiRoot, token, llmUrl }] = await Promise.all([
+    nextMessage<{ apiRoot: string; token: string; llmUrl?: string }>(platform, 'ready'),
+    nextMessage(worker, 'ready'),
+  ]);
   const { app, cleanup } = await createTestApp(
     {
       QUESTIONS_PER_MINUTE: '0',
@@ -76,6 +82,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   const cpu = process.cpuUsage();
   worker.postMessage({ type: 'run', url, plan: { chats: plan.chats, questionsPerChat: plan.questionsPerChat, rate: plan.rate, seconds: plan.seconds, questions: plan.questions } });
   const { samples } = await nextMessage<{ samples: LoadSamples }>(worker, 'done');
+  if (process.env['BENCH_DEBUG']) console.log('slowest acks (index: ms)', samples.acks.map((v, i) => [i, Math.round(v)]).sort((a, b) => b[1]! - a[1]!).slice(0, 8).map(([i, v]) => `${i}: ${v}`).join(', '));
   await deps.background.idle();
   const busy = performance.eventLoopUtilization(elu);
   const cpuUsed = process.cpuUsage(cpu);
@@ -94,8 +101,10 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     server.closeAllConnections();
   });
   await deps.background.drain();
-  worker.postMessage({ type: 'stop' });
-  await new Promise((resolve) => worker.once('exit', resolve));
+  for (const thread of [worker, platform]) {
+    thread.postMessage({ type: 'stop' });
+    await new Promise((resolve) => thread.once('exit', resolve));
+  }
   await cleanup();
   return {
     chats: plan.chats,

@@ -2,6 +2,7 @@
  * The LLM thread: owns the langchain chat model, so that building requests, parsing responses and the
  * SDK's own work happen off the thread that acknowledges webhooks. See ThreadedChatCompleter.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AppConfig } from '../config.js';
 import { ModelChatCompleter, type ChatPrompt } from './chat-completer.js';
@@ -16,6 +17,18 @@ export type FromLlmThread =
 
 const port = parentPort!;
 const post = (message: FromLlmThread) => port.postMessage(message);
+
+// Below the main thread, which acknowledges webhooks: when fifty answers come back at once, parsing
+// them must not take the CPU from the acknowledgements. A reply that waits a few milliseconds more
+// is still a reply that took a second. Linux only: there the nice value is per thread (elsewhere it
+// would lower the whole process).
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // Not allowed here: the thread runs at the normal priority.
+  }
+}
 
 try {
   const model = await createChatModel((workerData as { llm: AppConfig['llm'] }).llm);

@@ -1,8 +1,8 @@
 /**
- * Hands out event-loop turns, one at a time, to the CPU-heavy step of answering (matching and
- * retrieval). Between two such steps the loop polls for I/O, so webhooks that arrive in a burst are
- * acknowledged within a step's time instead of after every answer queued before them. Throughput is
- * unchanged: the steps still run back to back while any are waiting.
+ * Hands out event-loop turns, one at a time, to the steps of answering (starting to handle a stored
+ * update; matching and retrieval). Between two such steps the loop polls for I/O, so webhooks that
+ * arrive in a burst are read, stored and acknowledged within a step's time instead of after every
+ * answer queued before them. Throughput is unchanged: the steps still run back to back while any wait.
  */
 export class TurnTaker {
   private readonly waiting: (() => void)[] = [];

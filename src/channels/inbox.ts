@@ -24,27 +24,84 @@ export interface UpdateInbox {
   unfinished(channel: string): Promise<UnfinishedUpdate[]>;
 }
 
+/** Rows per statement at most (a burst beyond it takes several). */
+const MAX_BATCH = 200;
+
+interface Pending<T> {
+  row: { c: string; u: string; p?: string | null };
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Rows written in the same event-loop turn go to SQLite in one statement (the batch as one JSON
+ * parameter). In a burst of webhooks, one statement per update made each acknowledgement wait for
+ * its own round trip behind the answering work of the updates before it; now they are stored, and
+ * acknowledged, together.
+ */
+class Batcher<T> {
+  private queue: Pending<T>[] = [];
+  private scheduled = false;
+
+  constructor(private readonly write: (batch: Pending<T>[]) => Promise<void>) {}
+
+  add(row: Pending<T>['row']): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        const queue = this.queue;
+        this.queue = [];
+        for (let i = 0; i < queue.length; i += MAX_BATCH) {
+          const batch = queue.slice(i, i + MAX_BATCH);
+          this.write(batch).catch((error: unknown) => batch.forEach((p) => p.reject(error)));
+        }
+      });
+    });
+  }
+}
+
+const keyOf = (channel: string, updateId: string) => `${channel}\u0000${updateId}`;
+
 export class SqliteUpdateInbox implements UpdateInbox {
+  private readonly accepts = new Batcher<boolean>((batch) => this.acceptBatch(batch));
+  private readonly dones = new Batcher<void>((batch) => this.doneBatch(batch));
+
   constructor(
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async accept(channel: string, updateId: string, payload: unknown): Promise<boolean> {
-    const { changes } = await this.db.run(
-      'INSERT OR IGNORE INTO processed_updates (channel, update_id, received_at, payload_json) VALUES (?, ?, ?, ?)',
-      [channel, updateId, this.now().toISOString(), JSON.stringify(payload) ?? null],
-    );
-    return changes === 1;
+  accept(channel: string, updateId: string, payload: unknown): Promise<boolean> {
+    return this.accepts.add({ c: channel, u: updateId, p: JSON.stringify(payload) ?? null });
   }
 
-  async done(channel: string, updateId: string): Promise<void> {
-    // The payload is only needed until then.
-    await this.db.run('UPDATE processed_updates SET done_at = ?, payload_json = NULL WHERE channel = ? AND update_id = ?', [
-      this.now().toISOString(),
-      channel,
-      updateId,
-    ]);
+  /** The payload is only needed until then. */
+  done(channel: string, updateId: string): Promise<void> {
+    return this.dones.add({ c: channel, u: updateId });
+  }
+
+  private async acceptBatch(batch: Pending<boolean>[]): Promise<void> {
+    const rows = await this.db.all<{ channel: string; update_id: string }>(
+      `INSERT OR IGNORE INTO processed_updates (channel, update_id, received_at, payload_json)
+       SELECT value ->> 'c', value ->> 'u', ?, value ->> 'p' FROM json_each(?) ORDER BY key
+       RETURNING channel, update_id`,
+      [this.now().toISOString(), JSON.stringify(batch.map((p) => p.row))],
+    );
+    const inserted = new Set(rows.map((r) => keyOf(r.channel, r.update_id)));
+    // The same update twice in one batch: only the first is new.
+    for (const pending of batch) pending.resolve(inserted.delete(keyOf(pending.row.c, pending.row.u)));
+  }
+
+  private async doneBatch(batch: Pending<void>[]): Promise<void> {
+    await this.db.run(
+      `UPDATE processed_updates SET done_at = ?, payload_json = NULL
+       WHERE (channel, update_id) IN (SELECT value ->> 'c', value ->> 'u' FROM json_each(?))`,
+      [this.now().toISOString(), JSON.stringify(batch.map((p) => p.row))],
+    );
+    for (const pending of batch) pending.resolve();
   }
 
   async unfinished(channel: string): Promise<UnfinishedUpdate[]> {

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { answerTurns } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import type { UpdateInbox } from './inbox.js';
@@ -66,6 +67,9 @@ export class UpdateIntake<T> {
   }
 
   private async handleAndFinish(updateId: string, update: T, resumed: boolean): Promise<void> {
+    // In a turn of its own, after the acknowledgement is written: in a burst, the webhooks still
+    // waiting to be read and stored come before the answering of those already stored.
+    await answerTurns.next();
     // A failure leaves the update unfinished: it is tried again at the next start.
     await this.handle(update, updateId, resumed);
     await this.deps.inbox.done(this.channel, updateId);

@@ -1,0 +1,54 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteUpdateInbox } from '../../src/channels/inbox.js';
+import { Database } from '../../src/storage/database.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+let dir: string;
+let db: Database;
+let inbox: SqliteUpdateInbox;
+
+beforeEach(async () => {
+  dir = await makeTempDir();
+  db = await Database.open(path.join(dir, 'db.sqlite'));
+  inbox = new SqliteUpdateInbox(db);
+});
+afterEach(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the durable inbox, written in batches', () => {
+  it('stores a burst once per update: repeats in the same burst and in later ones are duplicates', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => String(i));
+    // 250 new updates plus every tenth one twice, all in the same turn (more than one statement's worth).
+    const burst = [...ids.map((id) => ['telegram', id]), ...ids.filter((_, i) => i % 10 === 0).map((id) => ['telegram', id]), ['zalo-bot', '7']];
+    const firsts = await Promise.all(burst.map(([channel, id]) => inbox.accept(channel!, id!, { text: `câu hỏi ${id}` })));
+    // Exactly one delivery of each update is new (which one, when two statements race, does not matter).
+    const newPerKey = new Map<string, number>();
+    burst.forEach(([channel, id], i) => newPerKey.set(`${channel}/${id}`, (newPerKey.get(`${channel}/${id}`) ?? 0) + (firsts[i] ? 1 : 0)));
+    expect(newPerKey.size).toBe(251);
+    expect([...newPerKey.values()].every((n) => n === 1)).toBe(true);
+    expect(await inbox.accept('telegram', '3', {})).toBe(false);
+    expect(await inbox.accept('zalo-oa', '3', {})).toBe(true);
+
+    const unfinished = await inbox.unfinished('telegram');
+    expect(unfinished).toHaveLength(250);
+    expect(unfinished.find((u) => u.updateId === '42')!.payload).toEqual({ text: 'câu hỏi 42' });
+
+    await Promise.all(ids.slice(0, 200).map((id) => inbox.done('telegram', id)));
+    expect((await inbox.unfinished('telegram')).map((u) => u.updateId).sort()).toEqual(ids.slice(200).sort());
+    expect(await db.get('SELECT count(*) AS n FROM processed_updates WHERE payload_json IS NOT NULL AND done_at IS NOT NULL')).toEqual({ n: 0 });
+  });
+
+  it('fails every update of a batch that cannot be stored, and stores none of them', async () => {
+    await db.exec("CREATE TEMP TRIGGER full BEFORE INSERT ON processed_updates WHEN NEW.update_id = 'b' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    const results = await Promise.allSettled(['a', 'b', 'c'].map((id) => inbox.accept('telegram', id, {})));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/disk is full/);
+    expect(await inbox.unfinished('telegram')).toEqual([]);
+    await db.exec('DROP TRIGGER temp.full');
+    expect(await Promise.all(['a', 'c'].map((id) => inbox.accept('telegram', id, {})))).toEqual([true, true]);
+  });
+});
