@@ -2,6 +2,7 @@
  * The search thread: holds its own copy of the searcher and answers `search` calls, so that scoring
  * (the heaviest step of an answer) runs beside the thread that serves webhooks. See SearchThread.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { AbbreviationDictionary } from '../text/abbreviations.js';
@@ -27,6 +28,16 @@ export type FromSearchThread =
   /** The thread holds another snapshot (or none): the caller searches itself. */
   | { type: 'stale'; id: number }
   | { type: 'error'; id: number; message: string };
+
+// A little below the main thread, which acknowledges webhooks: under contention for the cores, the
+// acknowledgements come first. Linux only: there the nice value is per thread.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 3);
+  } catch {
+    // Not allowed here: the thread runs at the normal priority.
+  }
+}
 
 const port = parentPort!;
 const post = (message: FromSearchThread) => port.postMessage(message);
