@@ -111,35 +111,6 @@ export class SqliteTicketStore implements TicketStore {
     private readonly uow: SqliteUnitOfWork,
   ) {}
 
-  insert(ticket: NewTicket): Promise<Ticket> {
-    return this.uow.run(async () => {
-      const row = await this.db.get<TicketRow>(
-        `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic,
-           reason, context_json, confidence, status, created_at, updated_at, source_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING *`,
-        [
-          ticket.asker.channel,
-          ticket.asker.chatId,
-          ticket.asker.userId,
-          ticket.asker.displayName ?? null,
-          ticket.asker.commune ?? null,
-          ticket.question,
-          normalizeTopic(ticket.topic) ?? null,
-          ticket.reason,
-          JSON.stringify(ticket.context),
-          ticket.confidence ?? null,
-          ticket.status,
-          ticket.createdAt,
-          ticket.createdAt,
-          ticket.sourceKey ?? null,
-        ],
-      );
-      if (!row) throw new Error('inserting a ticket returned no row');
-      return toTicket(row);
-    });
-  }
-
   /**
    * One statement (migration 8's trigger does the writing), so no transaction holds up the server's
    * other statements. The ticket's number is only known inside that statement: the effects are built

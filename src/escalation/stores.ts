@@ -59,7 +59,6 @@ export interface TicketOpeningEffects {
 }
 
 export interface TicketStore {
-  insert(ticket: NewTicket): Promise<Ticket>;
   /**
    * Opens a ticket with its notifications and first events, atomically. `effects` is given the ticket
    * as it will be saved (its number included) and returns them; it must not have side effects.
