@@ -57,7 +57,7 @@ const datasetsDir = path.join(SHARED, 'datasets');
 // Load first, in a fresh process: the scale sections leave gigabytes of heap behind, which slows a server down.
 if (only.has('load')) {
   console.log('\n## Webhook load: Telegram webhook on 127.0.0.1, emulated Bot API, real app (offline answers unless noted)');
-  console.log(`search thread: ${process.env['BENCH_SEARCH_THREAD'] === 'false' ? 'off (BENCH_SEARCH_THREAD=false)' : 'on, as in `trolyxa serve`'}; the generator, and the emulated API with the fake LLM, each have a thread of their own`);
+  console.log(`search thread: ${process.env['BENCH_SEARCH_THREAD'] === 'false' ? 'off (BENCH_SEARCH_THREAD=false)' : 'on, as in `trolyxa serve`'}; the generator, and the emulated API with the fake LLM, each have a thread of their own (the emulated services at nice +10 on Linux: on a real deployment they are other machines); acks count from the request on the wire`);
   const questions = [
     'Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?',
     'benh binh 71% huong bao nhieu',
@@ -70,7 +70,7 @@ if (only.has('load')) {
   ];
   const row = (label: string, r: LoadResult) =>
     console.log(
-      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
+      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms (${ms(r.ackMs.p99FromCall)} from the generator's call; ${r.ackMs.over50} over 50 ms) · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
     );
   row('1 chat × 100 questions', await webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
   row('50 chats × 20 questions', await webhookLoad({ chats: 50, questionsPerChat: 20, questions }));

@@ -21,7 +21,8 @@ export interface LoadResult {
   updates: number;
   seconds: number;
   updatesPerSecond: number;
-  ackMs: { p50: number; p99: number };
+  /** From the request on the wire to the response; `p99FromCall` also counts the generator building it. */
+  ackMs: { p50: number; p95: number; p99: number; p99FromCall: number; over50: number };
   replyMs: { p50: number; p95: number; p99: number };
   errors: number;
   answeredTwice: number;
@@ -111,7 +112,13 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
     updates: samples.sent,
     seconds: samples.seconds,
     updatesPerSecond: samples.sent / samples.seconds,
-    ackMs: { p50: percentile(samples.acks, 50), p99: percentile(samples.acks, 99) },
+    ackMs: {
+      p50: percentile(samples.acks, 50),
+      p95: percentile(samples.acks, 95),
+      p99: percentile(samples.acks, 99),
+      p99FromCall: percentile(samples.acksFromCall, 99),
+      over50: samples.acks.filter((ms) => ms > 50).length,
+    },
     replyMs: { p50: percentile(samples.replies, 50), p95: percentile(samples.replies, 95), p99: percentile(samples.replies, 99) },
     errors: samples.errors,
     answeredTwice,

@@ -146,6 +146,8 @@ export class Assistant {
     }
 
     const { hits: found } = await searcher.search(query, this.settings.retrievalDepth);
+    // Results of searches run in another thread arrive together; each is taken up in a turn of its own.
+    await answerTurns.next();
     // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
     const raw = isDefinitional(text) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(text);
@@ -162,6 +164,8 @@ export class Assistant {
     if (this.deps.llm) {
       const context = hits.slice(0, 5).map((h) => h.passage);
       const outcome = await this.deps.llm.answer(text === query ? text : `${query}`, context);
+      // Likewise the model's answers: many can arrive in one message drain of the LLM thread.
+      await answerTurns.next();
       if (outcome.kind === 'answer') {
         const used = outcome.cited.map((n) => context[n - 1]!);
         body = outcome.text;

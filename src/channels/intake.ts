@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { answerTurns } from '../assistant/turns.js';
+import { answerTurns, type TurnTaker } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import type { UpdateInbox } from './inbox.js';
@@ -17,7 +17,7 @@ const REPLAY_MAX_AGE_MS = 24 * 3_600_000;
 export class UpdateIntake<T> {
   constructor(
     private readonly channel: string,
-    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger },
+    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnTaker },
     /** Handles one update; `resumed` when it is handled again after a crash. */
     private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
   ) {}
@@ -35,6 +35,8 @@ export class UpdateIntake<T> {
       if (await gate) await this.handleAndFinish(updateId, update, false);
     });
     if (!started) return 'closed';
+    // Answering waits while deliveries are being stored, so a burst is acknowledged first (see TurnTaker).
+    const resume = (this.deps.turns ?? answerTurns).hold();
     let first: boolean;
     try {
       first = await this.deps.inbox.accept(this.channel, updateId, update);
@@ -42,6 +44,8 @@ export class UpdateIntake<T> {
       release(false);
       this.deps.logger.error({ err: error, channel: this.channel, updateId }, 'cannot store an incoming update; the platform will deliver it again');
       throw error;
+    } finally {
+      resume();
     }
     release(first);
     if (!first) this.deps.logger.info({ channel: this.channel, updateId }, 'duplicate update ignored');
@@ -69,7 +73,7 @@ export class UpdateIntake<T> {
   private async handleAndFinish(updateId: string, update: T, resumed: boolean): Promise<void> {
     // In a turn of its own, after the acknowledgement is written: in a burst, the webhooks still
     // waiting to be read and stored come before the answering of those already stored.
-    await answerTurns.next();
+    await (this.deps.turns ?? answerTurns).next();
     // A failure leaves the update unfinished: it is tried again at the next start.
     await this.handle(update, updateId, resumed);
     await this.deps.inbox.done(this.channel, updateId);
