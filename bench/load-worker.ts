@@ -7,10 +7,10 @@
  * a MessagePort, with its time on the clock both share. All traffic stays on 127.0.0.1.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Agent, request } from 'undici';
+import { lowerThreadPriority } from '../src/thread-priority.js';
 import { FakeOpenAiServer } from '../test/helpers/fake-openai.js';
 import { person, privateChat, TelegramEmulator, TEST_SECRET, textUpdate } from '../test/helpers/telegram-emulator.js';
 
@@ -49,7 +49,7 @@ type AnswerListener = (chatId: string, at: number) => void;
 if (role === 'platform') {
   // The emulated Bot API and the fake LLM stand for remote services, which on a real deployment run on
   // other machines: at nice +10 (Linux: per thread) they give way to the server's threads on these 2 cores.
-  if (process.platform === 'linux') setPriority(0, 10);
+  lowerThreadPriority(10);
   const emulator = await TelegramEmulator.start(token ? { token } : {});
   // The fake LLM is a remote service too: it answers from this thread, not the server's.
   const llm = slowLlmMs ? new FakeOpenAiServer() : undefined;

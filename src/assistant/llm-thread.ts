@@ -2,9 +2,9 @@
  * The LLM thread: owns the langchain chat model, so that building requests, parsing responses and the
  * SDK's own work happen off the thread that acknowledges webhooks. See ThreadedChatCompleter.
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AppConfig } from '../config.js';
+import { lowerThreadPriority } from '../thread-priority.js';
 import { ModelChatCompleter, type ChatPrompt } from './chat-completer.js';
 import { createChatModel } from './llm.js';
 
@@ -20,15 +20,8 @@ const post = (message: FromLlmThread) => port.postMessage(message);
 
 // Below the main thread, which acknowledges webhooks: when fifty answers come back at once, parsing
 // them must not take the CPU from the acknowledgements. A reply that waits a few milliseconds more
-// is still a reply that took a second. Linux only: there the nice value is per thread (elsewhere it
-// would lower the whole process).
-if (process.platform === 'linux') {
-  try {
-    setPriority(0, 10);
-  } catch {
-    // Not allowed here: the thread runs at the normal priority.
-  }
-}
+// is still a reply that took a second.
+lowerThreadPriority(10);
 
 try {
   const model = await createChatModel((workerData as { llm: AppConfig['llm'] }).llm);

@@ -15,12 +15,16 @@ const REPLAY_MAX_AGE_MS = 24 * 3_600_000;
  * interrupted is handled again by `replayUnfinished` at the next start.
  */
 export class UpdateIntake<T> {
+  private readonly turns: TurnTaker;
+
   constructor(
     private readonly channel: string,
     private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnTaker },
     /** Handles one update; `resumed` when it is handled again after a crash. */
     private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
-  ) {}
+  ) {
+    this.turns = deps.turns ?? answerTurns;
+  }
 
   /**
    * Stores `update` and starts handling it. 'closed' when shutdown has begun (nothing stored: answer
@@ -36,7 +40,7 @@ export class UpdateIntake<T> {
     });
     if (!started) return 'closed';
     // Answering waits while deliveries are being stored, so a burst is acknowledged first (see TurnTaker).
-    const resume = (this.deps.turns ?? answerTurns).hold();
+    const resume = this.turns.hold();
     let first: boolean;
     try {
       first = await this.deps.inbox.accept(this.channel, updateId, update);
@@ -73,7 +77,7 @@ export class UpdateIntake<T> {
   private async handleAndFinish(updateId: string, update: T, resumed: boolean): Promise<void> {
     // In a turn of its own, after the acknowledgement is written: in a burst, the webhooks still
     // waiting to be read and stored come before the answering of those already stored.
-    await (this.deps.turns ?? answerTurns).next();
+    await this.turns.next();
     // A failure leaves the update unfinished: it is tried again at the next start.
     await this.handle(update, updateId, resumed);
     await this.deps.inbox.done(this.channel, updateId);

@@ -2,9 +2,9 @@
  * The search thread: holds its own copy of the searcher and answers `search` calls, so that scoring
  * (the heaviest step of an answer) runs beside the thread that serves webhooks. See SearchThread.
  */
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { StoredPassage } from '../storage/knowledge-store.js';
+import { lowerThreadPriority } from '../thread-priority.js';
 import { AbbreviationDictionary } from '../text/abbreviations.js';
 import { createEmbeddingsSetup, type EmbeddingsConfig } from './embeddings.js';
 import { HybridSearcher, type RankedResult } from './hybrid-search.js';
@@ -30,14 +30,8 @@ export type FromSearchThread =
   | { type: 'error'; id: number; message: string };
 
 // A little below the main thread, which acknowledges webhooks: under contention for the cores, the
-// acknowledgements come first. Linux only: there the nice value is per thread.
-if (process.platform === 'linux') {
-  try {
-    setPriority(0, 3);
-  } catch {
-    // Not allowed here: the thread runs at the normal priority.
-  }
-}
+// acknowledgements come first.
+lowerThreadPriority(3);
 
 const port = parentPort!;
 const post = (message: FromSearchThread) => port.postMessage(message);
