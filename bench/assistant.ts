@@ -9,9 +9,31 @@ import { percentile } from '../src/eval/metrics.js';
 import { fold } from '../src/text/normalize.js';
 
 interface Question {
+  id?: string;
   q: string;
   kind?: string;
   must?: string[][];
+}
+
+/** How the assistant did on one question set. */
+export interface SetOutcome {
+  name: string;
+  questions: number;
+  inDomain: number;
+  /** In-domain questions answered (knowledge base or curated). */
+  answered: number;
+  /** In-domain questions escalated: false escalations. */
+  falseEscalations: number;
+  outOfDomain: number;
+  outOfDomainEscalated: number;
+  /** Out-of-domain questions answered anyway. */
+  missedOutOfDomain: number;
+  /** In-domain questions whose reply holds every fact of `must`, anywhere / in its first 400 characters. */
+  withFacts: number;
+  withFactsFirst400: number;
+  p50: number;
+  p99: number;
+  failing: string[];
 }
 
 const comparable = (text: string) => fold(text.toLowerCase()).replace(/\s+/g, ' ');
@@ -25,53 +47,70 @@ async function readJsonl(file: string): Promise<Question[]> {
     .map((l) => JSON.parse(l) as Question);
 }
 
-/** Offline answer latency over 200 questions, and the share answered vs escalated on the project's set. */
-export async function benchAssistant(root: string, shared: string) {
+async function readSets(dir: string, pick: (file: string) => boolean): Promise<Question[]> {
+  if (!existsSync(dir)) return [];
+  const out: Question[] = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.jsonl') && pick(f)).sort()) out.push(...(await readJsonl(path.join(dir, f))));
+  return out;
+}
+
+/**
+ * The offline assistant over the project's own question set, the frozen held-out set and the shared
+ * sets: answered / escalated / false escalations / missed out-of-domain, the asked facts anywhere and in
+ * the first 400 characters, and answer latency.
+ */
+export async function benchAssistant(root: string, shared: string, options: { heldOut: boolean }) {
   const dir = await mkdtemp(path.join(tmpdir(), 'trolyxa-bench-'));
   const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), LOG_LEVEL: 'silent', LLM_PROVIDER: 'none', QUESTIONS_PER_MINUTE: '0' }, root));
   try {
-    const own: Question[] = [];
-    for (const f of (await readdir(path.join(root, 'test', 'questions'))).filter((f) => f.endsWith('.jsonl'))) {
-      own.push(...(await readJsonl(path.join(root, 'test', 'questions', f))));
-    }
-    const devFile = path.join(shared, 'eval', 'dev-questions.jsonl');
-    const dev = existsSync(devFile) ? await readJsonl(devFile) : [];
-
-    const stages = new Map<string, number>();
-    let ownCorrect = 0;
-    for (const [i, q] of own.entries()) {
-      const reply = await app.assistant.handle({ asker: { channel: 'bench', chatId: `own-${i}`, userId: 'b' }, text: q.q });
-      stages.set(reply.stage, (stages.get(reply.stage) ?? 0) + 1);
-      if (reply.stage === 'retrieval' && hasFacts(reply.text, q.must)) ownCorrect += 1;
-    }
-    const devOutcome = { inDomainAnswered: 0, inDomainWithFacts: 0, inDomain: 0, outOfDomainEscalated: 0, outOfDomain: 0 };
-    for (const [i, q] of dev.entries()) {
-      const reply = await app.assistant.handle({ asker: { channel: 'bench', chatId: `dev-${i}`, userId: 'b' }, text: q.q });
-      if (q.kind === 'out-of-domain') {
-        devOutcome.outOfDomain += 1;
-        if (reply.stage === 'escalated') devOutcome.outOfDomainEscalated += 1;
-      } else {
-        devOutcome.inDomain += 1;
-        if (reply.stage === 'retrieval' || reply.stage === 'curated') {
-          devOutcome.inDomainAnswered += 1;
-          if (hasFacts(reply.text, q.must)) devOutcome.inDomainWithFacts += 1;
-        }
+    const questionsDir = path.join(root, 'test', 'questions');
+    const sets: { name: string; questions: Question[] }[] = [
+      { name: 'own set (test/questions)', questions: await readSets(questionsDir, (f) => !f.startsWith('heldout-')) },
+    ];
+    if (options.heldOut) sets.push({ name: 'held-out set (test/questions/heldout-*)', questions: await readSets(questionsDir, (f) => f.startsWith('heldout-')) });
+    const evalDir = path.join(shared, 'eval');
+    if (existsSync(evalDir)) {
+      for (const f of (await readdir(evalDir)).filter((f) => f.endsWith('.jsonl')).sort()) {
+        sets.push({ name: `shared ${f}`, questions: await readJsonl(path.join(evalDir, f)) });
       }
     }
-
-    const pool = [...own, ...dev].map((q) => q.q);
-    const latencies: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const text = pool[i % pool.length]!;
-      const started = performance.now();
-      await app.assistant.handle({ asker: { channel: 'bench', chatId: `lat-${i}`, userId: 'b' }, text });
-      latencies.push(performance.now() - started);
+    const outcomes: SetOutcome[] = [];
+    for (const set of sets) {
+      const outcome: SetOutcome = {
+        name: set.name, questions: set.questions.length, inDomain: 0, answered: 0, falseEscalations: 0, outOfDomain: 0,
+        outOfDomainEscalated: 0, missedOutOfDomain: 0, withFacts: 0, withFactsFirst400: 0, p50: 0, p99: 0, failing: [],
+      };
+      const latencies: number[] = [];
+      for (const [i, q] of set.questions.entries()) {
+        const started = performance.now();
+        const reply = await app.assistant.handle({ asker: { channel: 'bench', chatId: `${set.name}-${i}`, userId: 'b' }, text: q.q, rateLimited: false });
+        latencies.push(performance.now() - started);
+        const answered = reply.stage === 'retrieval' || reply.stage === 'curated';
+        if (q.kind === 'out-of-domain') {
+          outcome.outOfDomain += 1;
+          if (reply.stage === 'escalated') outcome.outOfDomainEscalated += 1;
+          else {
+            outcome.missedOutOfDomain += 1;
+            outcome.failing.push(`${q.id ?? i}: out-of-domain answered`);
+          }
+          continue;
+        }
+        outcome.inDomain += 1;
+        if (!answered) {
+          outcome.falseEscalations += 1;
+          outcome.failing.push(`${q.id ?? i}: escalated (${reply.escalationReason ?? reply.stage})`);
+          continue;
+        }
+        outcome.answered += 1;
+        if (hasFacts(reply.text, q.must)) outcome.withFacts += 1;
+        else outcome.failing.push(`${q.id ?? i}: facts missing`);
+        if (hasFacts(reply.text.slice(0, 400), q.must)) outcome.withFactsFirst400 += 1;
+      }
+      outcome.p50 = percentile(latencies, 50);
+      outcome.p99 = percentile(latencies, 99);
+      outcomes.push(outcome);
     }
-    return {
-      own: { questions: own.length, stages: Object.fromEntries(stages), answeredWithFacts: ownCorrect },
-      dev: devOutcome,
-      latency: { questions: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
-    };
+    return outcomes;
   } finally {
     await app.close();
     await rm(dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ async function readJsonl<T>(file: string): Promise<T[]> {
 /** Top-1/3/5 document hit rates on the project's own question set. */
 export async function ownQuestionHitRates(searcher: HybridSearcher, dir: string) {
   const questions: OwnQuestion[] = [];
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.jsonl'))) questions.push(...(await readJsonl<OwnQuestion>(path.join(dir, file))));
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('heldout-'))) questions.push(...(await readJsonl<OwnQuestion>(path.join(dir, file))));
   const ranks: number[] = [];
   for (const q of questions) {
     const { hits } = await searcher.search(q.q, 15);

@@ -65,6 +65,7 @@ export async function createApp(
         gate: {
           minConfidence: config.assistant.minConfidence,
           outOfDomainBelow: config.assistant.outOfDomainBelow,
+          inDomainMinConfidence: config.assistant.inDomainMinConfidence,
           ambiguityMargin: config.assistant.ambiguityMargin,
         },
       },

@@ -33,6 +33,7 @@ const envSchema = z.object({
   ACCESS_POLICY: z.enum(['open', 'registered']).default('open'),
   ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   OUT_OF_DOMAIN_BELOW: z.coerce.number().min(0).max(1).default(0.3),
+  IN_DOMAIN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.2),
   AMBIGUITY_MARGIN: z.coerce.number().min(0).max(1).default(0.01),
   CURATED_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),
@@ -132,6 +133,7 @@ export interface AppConfig {
     accessPolicy: 'open' | 'registered';
     minConfidence: number;
     outOfDomainBelow: number;
+    inDomainMinConfidence: number;
     ambiguityMargin: number;
     curatedMinSimilarity: number;
     maxQuestionChars: number;
@@ -245,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       accessPolicy: e.ACCESS_POLICY,
       minConfidence: e.ANSWER_MIN_CONFIDENCE,
       outOfDomainBelow: e.OUT_OF_DOMAIN_BELOW,
+      inDomainMinConfidence: e.IN_DOMAIN_MIN_CONFIDENCE,
       ambiguityMargin: e.AMBIGUITY_MARGIN,
       curatedMinSimilarity: e.CURATED_MIN_SIMILARITY,
       maxQuestionChars: e.MAX_QUESTION_CHARS,

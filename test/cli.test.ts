@@ -101,4 +101,16 @@ describe('the trolyxa command', () => {
     const help = await trolyxa(['eval', '--help']);
     expect(help.stdout).toContain('--beir <dir>');
   });
+  it('answers every line of ask --batch, never rate-limited and never read as a follow-up of the line before', async () => {
+    const batch = path.join(dataDir, 'questions-55.txt');
+    const lines = Array.from({ length: 55 }, (_, i) => (i % 2 ? 'trợ cấp thờ cúng liệt sĩ bao nhiêu' : 'hs mai tang ncc gom gi'));
+    await writeFile(batch, `${lines.join('\n')}\n`);
+    const result = await trolyxa(['ask', '--batch', batch]);
+    expect(result.code, result.stderr).toBe(0);
+    const replies = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stage: string; answer: string });
+    expect(replies).toHaveLength(55);
+    expect(replies.filter((r) => r.answer.includes('nhanh quá'))).toEqual([]);
+    expect(new Set(replies.map((r) => r.stage))).toEqual(new Set(['retrieval']));
+    expect(replies[54]!.answer).toEqual(replies[0]!.answer);
+  });
 });

@@ -4,10 +4,11 @@ import type { EscalationReason, RetrievedContextItem } from '../escalation/types
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
+import type { StoredPassage } from '../storage/knowledge-store.js';
 import { fold, nfc } from '../text/normalize.js';
 import { assessRetrieval, DEFAULT_GATE, type GateSettings } from './confidence.js';
 import { CuratedMatcher } from './curated.js';
-import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, UNVERIFIED_WARNING, vietnameseDate } from './extractive.js';
+import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, unverifiedWarning, vietnameseDate } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
 import { answerTurns } from './turns.js';
@@ -15,11 +16,16 @@ import { ChatMemory } from './memory.js';
 import { QuestionRateLimiter } from './rate-limit.js';
 import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question-log.js';
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
+import { AmountRegistry } from './amounts.js';
+import { judgeDomain } from './domain.js';
+import { readQuestion, type ReadQuestion } from './reading.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
 
 export interface AssistantSettings {
-  /** Longer questions are cut to this many characters (and the user is told). */
+  /** What is stored of a question: longer ones keep their opening and their question part within this. */
   maxQuestionChars: number;
+  /** How much of a message is read for its question (a story may put the question at the very end). */
+  maxReadChars: number;
   /** How long a chat's previous question is remembered for follow-ups. */
   memoryTtlMs: number;
   /** Cosine similarity from which an approved expert answer is reused verbatim. */
@@ -33,6 +39,7 @@ export interface AssistantSettings {
 
 export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
   maxQuestionChars: 1000,
+  maxReadChars: 4000,
   memoryTtlMs: 15 * 60_000,
   curatedMinSimilarity: 0.85,
   gate: DEFAULT_GATE,
@@ -65,6 +72,7 @@ export class Assistant {
   private readonly curatedMatcher: CuratedMatcher;
   private readonly now: () => Date;
   private readonly limiter: QuestionRateLimiter;
+  private registry: { passages: readonly StoredPassage[]; amounts: AmountRegistry } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {
     this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
@@ -86,18 +94,20 @@ export class Assistant {
     }
     const { sourceKey } = message;
     const resumed = message.resumed === true;
-    const wait = this.limiter.take(`${asker.channel}:${asker.userId}`);
+    const wait = message.rateLimited === false ? 0 : this.limiter.take(`${asker.channel}:${asker.userId}`);
     if (wait > 0) {
       return plainReply('refused', `Bạn đang gửi câu hỏi nhanh quá. Vui lòng đợi khoảng ${wait} giây rồi hỏi tiếp.`);
     }
     // A relay that could not be delivered earlier (e.g. outside a messaging window) goes out now.
     await this.deps.escalation.deliverPendingFor(asker.channel, asker.chatId);
 
-    let text = nfc(message.text).trim();
+    // A long story ends with its question: the whole message is read (within a bound), what is stored is capped.
+    const whole = nfc(message.text).trim();
+    const read = readQuestion(whole.slice(0, this.settings.maxReadChars));
+    const text = storedQuestion(read, this.settings.maxQuestionChars);
     const warnings: string[] = [];
-    if (text.length > this.settings.maxQuestionChars) {
-      text = text.slice(0, this.settings.maxQuestionChars);
-      warnings.push(`✂️ Câu hỏi dài hơn ${this.settings.maxQuestionChars} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
+    if (whole.length > this.settings.maxReadChars) {
+      warnings.push(`✂️ Tin nhắn dài hơn ${this.settings.maxReadChars} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
     }
     const chatKey = `${asker.channel}:${asker.chatId}`;
     const smallTalk = classifySmallTalk(text);
@@ -121,12 +131,15 @@ export class Assistant {
       return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey, resumed });
     }
 
-    const query = previous && isFollowUp(text) ? `${previous.query} ${text}` : text;
+    const followUp = previous !== undefined && isFollowUp(read.question);
+    const query = followUp ? `${previous.query} ${read.query}` : read.query;
+    const asked: ReadQuestion = followUp ? { ...read, query, asks: read.asks ?? previous.asks, story: `${previous.story ?? ''} ${read.story}`.trim() } : read;
+    const domain = judgeDomain(followUp ? `${previous.question} ${read.question}` : read.question, asked.story);
     const searcher = await this.deps.kb.searcher();
     // The CPU-heavy part starts in a turn of its own, so other webhooks are acknowledged meanwhile.
     await answerTurns.next();
 
-    const curated = await this.curatedMatcher.match(query, searcher);
+    const curated = await this.curatedMatcher.match(followUp ? query : read.question, searcher);
     if (curated) {
       await this.deps.curated.recordHit(curated.answer.id);
       const expert = curated.answer.expertId === undefined ? undefined : await this.deps.users.get(curated.answer.expertId);
@@ -149,12 +162,12 @@ export class Assistant {
     // Results of searches run in another thread arrive together; each is taken up in a turn of its own.
     await answerTurns.next();
     // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
-    const raw = isDefinitional(text) ? found : withoutGlossary(found);
-    const intent = detectSectionIntent(text);
+    const raw = isDefinitional(read.question) ? found : withoutGlossary(found);
+    const intent = detectSectionIntent(read.question);
     const hits = intent ? rerankForIntent(raw, intent) : raw;
-    const gate = assessRetrieval(hits, this.settings.gate);
+    const gate = assessRetrieval(hits, this.settings.gate, domain);
     if (!gate.answer) {
-      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey, resumed });
+      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey, resumed, read: asked });
     }
 
     const top = hits[0]!;
@@ -163,31 +176,46 @@ export class Assistant {
     const answerWarnings = [...warnings];
     if (this.deps.llm) {
       const context = hits.slice(0, 5).map((h) => h.passage);
-      const outcome = await this.deps.llm.answer(text === query ? text : `${query}`, context);
+      const outcome = await this.deps.llm.answer(followUp ? query : read.text, context);
       // Likewise the model's answers: many can arrive in one message drain of the LLM thread.
       await answerTurns.next();
       if (outcome.kind === 'answer') {
         const used = outcome.cited.map((n) => context[n - 1]!);
         body = outcome.text;
         citations = used.map(toCitation);
-        if (used.some((p) => !p.meta.verified)) answerWarnings.push(UNVERIFIED_WARNING);
+        if (used.some((p) => !p.meta.verified)) answerWarnings.push(unverifiedWarning(used));
         if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
-        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey, resumed });
+        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey, resumed, read: asked });
       } else {
         this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
       }
     }
     if (!body) {
-      const composed = composeExtractiveAnswer(query, hits, searcher.passagesOf(top.passage.docId), intent);
+      const composed = composeExtractiveAnswer({
+        read: asked,
+        hits,
+        allPassages: searcher.passagesOf(top.passage.docId),
+        intent,
+        registry: this.registryOf(searcher),
+        today: this.now().toISOString().slice(0, 10),
+      });
       body = composed.body;
       citations = composed.citations;
       answerWarnings.push(...composed.warnings);
     }
     return this.finish({
       stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
-      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey,
+      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey, read: asked,
     });
+  }
+
+  /** The amounts of the searcher's knowledge base, built once per index snapshot. */
+  private registryOf(searcher: { passages: readonly StoredPassage[] }): AmountRegistry {
+    if (this.registry?.passages !== searcher.passages) {
+      this.registry = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages) };
+    }
+    return this.registry.amounts;
   }
 
   /** Stores feedback on an answer; "not helpful" and "ask an expert" hand the question to an expert. */
@@ -232,6 +260,7 @@ export class Assistant {
     log?: boolean;
     sourceKey?: string;
     resumed?: boolean;
+    read?: ReadQuestion;
   }): Promise<AssistantReply> {
     const context: RetrievedContextItem[] = input.hits.slice(0, 5).map((h) => ({
       id: h.passage.id,
@@ -261,7 +290,7 @@ export class Assistant {
     return this.finish({
       stage: 'escalated', asker: input.asker, question: input.question, query: input.query, body, citations: [],
       warnings: input.warnings, confidence: input.confidence, started: input.started, ticketId: ticket.id,
-      reason: input.reason, log: input.log, sourceKey: input.sourceKey,
+      reason: input.reason, log: input.log, sourceKey: input.sourceKey, read: input.read,
     });
   }
 
@@ -282,6 +311,7 @@ export class Assistant {
     reason?: string;
     log?: boolean;
     sourceKey?: string;
+    read?: ReadQuestion;
   }): Promise<AssistantReply> {
     const sources = input.stage === 'retrieval' ? formatSources(input.citations) : '';
     const text = [input.body, sources, ...input.warnings].filter(Boolean).join('\n\n');
@@ -307,6 +337,7 @@ export class Assistant {
       this.memory.remember(`${input.asker.channel}:${input.asker.chatId}`, {
         question: input.question,
         query: input.query,
+        ...(input.read && { asks: input.read.asks, story: input.read.story }),
         docId: input.docId,
         answerId,
       });
@@ -326,6 +357,17 @@ export class Assistant {
     if (input.reason) reply.escalationReason = input.reason;
     return reply;
   }
+}
+
+/**
+ * The question as logged, within the cap: the message itself, or, for a longer story, its opening and
+ * the question part (which a plain cut would lose).
+ */
+function storedQuestion(read: ReadQuestion, max: number): string {
+  if (read.text.length <= max) return read.text;
+  const tail = read.question.length > max * 0.6 ? `${read.question.slice(0, Math.floor(max * 0.6) - 1)}…` : read.question;
+  const head = read.text.slice(0, Math.max(0, max - tail.length - 3)).trimEnd();
+  return `${head} … ${tail}`.slice(0, max);
 }
 
 /** The reply given the first time to an update handled again after a crash. */

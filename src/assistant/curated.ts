@@ -1,3 +1,4 @@
+import { fold } from '../text/normalize.js';
 import type { CuratedAnswerStore } from '../escalation/stores.js';
 import type { CuratedAnswer } from '../escalation/types.js';
 import type { HybridSearcher } from '../retrieval/hybrid-search.js';
@@ -28,7 +29,10 @@ export class CuratedMatcher {
   async match(question: string, searcher: HybridSearcher): Promise<CuratedMatch | undefined> {
     const active = await this.activeAnswers();
     if (active.length === 0) return undefined;
-    const query = await searcher.embedQuestion(question);
+    const typed = comparableQuestion(question);
+    const same = active.find((a) => comparableQuestion(a.question) === typed);
+    if (same) return { answer: same, similarity: 1 };
+    const query = await searcher.embedQuestion(fold(question));
     if (!query) return undefined;
     let best: CuratedMatch | undefined;
     for (const answer of active) {
@@ -54,7 +58,7 @@ export class CuratedMatcher {
     const key = `${answer.question}\u0000${searcherId(searcher)}`;
     const cached = this.vectors.get(answer.id);
     if (cached?.key === key) return cached.vector;
-    const vector = (await searcher.embedQuestion(answer.question)) ?? [];
+    const vector = (await searcher.embedQuestion(fold(answer.question))) ?? [];
     this.vectors.set(answer.id, { key, vector });
     return vector;
   }
@@ -69,6 +73,15 @@ function searcherId(searcher: object): number {
     ids.set(searcher, id);
   }
   return id;
+}
+
+/**
+ * Questions compared as typed matters not: without diacritics, case and punctuation. (Both sides are also
+ * embedded folded, so "ho so mai tang" meets an approved "Hồ sơ mai táng…"; abbreviations are expanded by
+ * the searcher's own analysis.)
+ */
+function comparableQuestion(question: string): string {
+  return fold(question.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 export function cosine(a: readonly number[], b: readonly number[]): number {

@@ -1,11 +1,16 @@
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { tokenize } from '../text/tokenize.js';
+import type { AmountRegistry } from './amounts.js';
+import { directAnswer, figureNotes, kindName } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
+import type { ReadQuestion } from './reading.js';
 import type { AnswerCitation } from './types.js';
 
 export interface ComposedAnswer {
   body: string;
+  /** The first lines: the asked fact (or that the knowledge base lacks it) and notes on replaced figures. */
+  lead: string[];
   citations: AnswerCitation[];
   warnings: string[];
 }
@@ -13,35 +18,66 @@ export interface ComposedAnswer {
 const MAX_PASSAGE_CHARS = 900;
 const MAX_PASSAGES = 2;
 
+export const UNVERIFIED_PARTY_WARNING =
+  '⚠️ Nguồn này có nội dung chưa được đối chiếu với toàn văn; đề nghị xem toàn văn qua cấp ủy (Văn phòng Tỉnh ủy, Văn phòng Đảng ủy xã).';
+
 export const UNVERIFIED_WARNING =
   '⚠️ Nguồn này có nội dung chưa được đối chiếu với văn bản gốc; đề nghị đối chiếu với hướng dẫn của Sở Nội vụ tỉnh trước khi áp dụng.';
 
 /**
- * The offline answer: the passages that answer the question, trimmed to the lines that matter, from
- * the best document (plus the section the question asks about), each followed by its legal basis.
+ * The offline answer: first the line(s) that state what was asked (verbatim, with the period of any
+ * amount), then the passages they come from, trimmed to the lines that matter, from the best document
+ * (plus the section the question asks about), each followed by its legal basis.
  */
-export function composeExtractiveAnswer(
-  question: string,
-  hits: readonly ScoredPassage[],
-  allPassages: readonly StoredPassage[],
-  intent: SectionIntent | undefined,
-): ComposedAnswer {
+export function composeExtractiveAnswer(input: {
+  read: ReadQuestion;
+  hits: readonly ScoredPassage[];
+  allPassages: readonly StoredPassage[];
+  intent: SectionIntent | undefined;
+  registry: AmountRegistry;
+  today: string;
+}): ComposedAnswer {
+  const { read, hits, allPassages, intent, registry, today } = input;
   const primary = hits[0]!.passage;
+  const sectionPassage = intent ? allPassages.find((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)) : undefined;
+  const candidates = uniquePassages([
+    ...(sectionPassage ? [sectionPassage] : []),
+    ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
+    ...hits.slice(0, 3).map((h) => h.passage),
+  ]);
+  const direct = directAnswer({ read, candidates, registry, today });
+
   const chosen: StoredPassage[] = [];
   const add = (p: StoredPassage | undefined) => {
     if (p && chosen.length < MAX_PASSAGES && !chosen.some((c) => c.id === p.id)) chosen.push(p);
   };
-  if (intent) add(allPassages.find((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)));
+  for (const p of direct.passages) add(p);
+  add(sectionPassage);
   add(primary);
   const runnerUp = hits
     .slice(1)
     .find((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.85 && h.passage.text.length >= 150);
   add(runnerUp?.passage);
-  chosen.sort((a, b) => a.ordinal - b.ordinal);
+  chosen.sort((a, b) => (a.docId === b.docId ? a.ordinal - b.ordinal : a.docId === primary.docId ? -1 : 1));
 
-  const words = questionWords(question);
-  const parts: string[] = [`📌 ${primary.meta.title}`];
-  for (const passage of chosen) parts.push(trimPassage(passage.text, words));
+  const lead: string[] = figureNotes(read, direct, registry, today);
+  if (direct.found && direct.lines.length > 0) {
+    lead.push(...direct.lines.map((line) => `👉 ${line}`));
+  } else if (!direct.found && read.asks) {
+    lead.push(
+      `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
+    );
+  }
+
+  const words = questionWords(read.query);
+  const parts: string[] = [];
+  if (lead.length) parts.push(lead.join('\n'));
+  const titles = new Set<string>();
+  for (const passage of chosen) {
+    if (!titles.has(passage.meta.title)) parts.push(`📌 ${passage.meta.title}`);
+    titles.add(passage.meta.title);
+    parts.push(trimPassage(passage.text, words));
+  }
 
   const citations = chosen.map(toCitation);
   const warnings: string[] = [];
@@ -51,11 +87,21 @@ export function composeExtractiveAnswer(
   } else if (chosen.some((p) => p.meta.status === 'partly_superseded')) {
     warnings.push('⚠️ Văn bản này đã được sửa đổi một phần; kiểm tra mức, thời hạn đang áp dụng.');
   }
-  if (chosen.some((p) => !p.meta.verified)) warnings.push(UNVERIFIED_WARNING);
+  if (chosen.some((p) => !p.meta.verified)) warnings.push(unverifiedWarning(chosen));
 
-  const other = hits.find((h) => h.passage.docId !== primary.docId && h.score >= hits[0]!.score * 0.8);
+  const other = hits.find((h) => !chosen.some((c) => c.docId === h.passage.docId) && h.score >= hits[0]!.score * 0.8);
   if (other) parts.push(`Xem thêm: ${other.passage.citation}`);
-  return { body: parts.join('\n\n'), citations, warnings };
+  return { body: parts.join('\n\n'), lead, citations, warnings };
+}
+
+function uniquePassages(list: readonly StoredPassage[]): StoredPassage[] {
+  const seen = new Set<string>();
+  return list.filter((p) => (seen.has(p.id) ? false : (seen.add(p.id), true)));
+}
+
+/** Party documents are checked with the Party committee, State procedures with the Sở Nội vụ. */
+export function unverifiedWarning(passages: readonly StoredPassage[]): string {
+  return passages.some((p) => !p.meta.verified && p.meta.doc_type === 'ket-luan') ? UNVERIFIED_PARTY_WARNING : UNVERIFIED_WARNING;
 }
 
 /** The section headings of a passage inside its document (not the document title). */
@@ -106,14 +152,21 @@ function questionWords(question: string): Set<string> {
   return new Set(tokenize(question).filter((t) => t.folded.length > 1 || t.numeric).map((t) => t.folded));
 }
 
+const LIST_LINE = /^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+|[a-zđ][)]\s+)/u;
+/** A list is never cut silently: it is kept whole up to this size, beyond it the missing items are counted. */
+const MAX_LIST_CHARS = 1500;
+
 /**
  * A passage cut to what answers the question: short passages whole; longer ones keep their first line
  * (it names the subject) and the lines sharing most words with the question, in their original order.
+ * A numbered or bulleted list that any kept line belongs to is kept whole, with its lead-in; a list too
+ * long for that says how many items are left out.
  */
 export function trimPassage(text: string, questionWords: ReadonlySet<string>): string {
   const clean = text.trim();
   if (clean.length <= MAX_PASSAGE_CHARS) return clean;
   const lines = clean.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
+  const blockOf = listBlocks(lines);
   const scored = lines.map((line, index) => {
     const words = tokenize(line).map((t) => t.folded);
     const hits = words.filter((w) => questionWords.has(w)).length;
@@ -122,19 +175,56 @@ export function trimPassage(text: string, questionWords: ReadonlySet<string>): s
   const keep = new Set<number>();
   let length = 0;
   for (const { index, line } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
-    if (length + line.length > MAX_PASSAGE_CHARS && keep.size > 0) continue;
-    keep.add(index);
-    length += line.length + 1;
+    if (keep.has(index)) continue;
+    const block = blockOf[index];
+    const members = block ? block : [index];
+    const size = members.reduce((n, i) => n + lines[i]!.length + 1, 0);
+    if (length + (block ? Math.min(size, MAX_LIST_CHARS) : line.length) > MAX_PASSAGE_CHARS && keep.size > 0) continue;
+    for (const i of members) keep.add(i);
+    length += size;
   }
   const out: string[] = [];
   let previous = -1;
-  for (const index of [...keep].sort((a, b) => a - b)) {
+  const ordered = [...keep].sort((a, b) => a - b);
+  let listChars = 0;
+  let listLeft = 0;
+  for (const [n, index] of ordered.entries()) {
+    const block = blockOf[index];
+    if (block) {
+      if (index === block[0]) listChars = 0;
+      listChars += lines[index]!.length + 1;
+      if (listChars > MAX_LIST_CHARS && LIST_LINE.test(lines[index]!)) {
+        listLeft += 1;
+        const last = ordered[n + 1] === undefined || blockOf[ordered[n + 1]!] !== block;
+        if (last) {
+          out.push(`(… còn ${listLeft} mục nữa của danh sách này chưa hiển thị; gõ /chitiet để xem đủ)`);
+          listLeft = 0;
+        }
+        previous = index;
+        continue;
+      }
+    }
     if (previous >= 0 && index > previous + 1) out.push('…');
     out.push(lines[index]!.length > MAX_PASSAGE_CHARS ? cutAtWord(lines[index]!, MAX_PASSAGE_CHARS) : lines[index]!);
     previous = index;
   }
   if (previous < lines.length - 1) out.push('…');
   return out.join('\n');
+}
+
+/** For each line of a list (and the lead-in line before it), the indices of that whole list. */
+function listBlocks(lines: readonly string[]): (number[] | undefined)[] {
+  const blocks: (number[] | undefined)[] = new Array(lines.length).fill(undefined);
+  for (let i = 0; i < lines.length; i++) {
+    if (!LIST_LINE.test(lines[i]!)) continue;
+    const start = i > 0 && /:\s*$/.test(lines[i - 1]!) && !LIST_LINE.test(lines[i - 1]!) ? i - 1 : i;
+    let end = i;
+    while (end + 1 < lines.length && LIST_LINE.test(lines[end + 1]!)) end++;
+    const block = Array.from({ length: end - start + 1 }, (_, k) => start + k);
+    for (const k of block) blocks[k] = block;
+    i = end;
+  }
+  return blocks;
 }
 
 function cutAtWord(text: string, max: number): string {

@@ -1,3 +1,5 @@
+import type { AskedKind } from './reading.js';
+
 /** What the assistant remembers of one chat. */
 export interface ChatTurn {
   question: string;
@@ -5,6 +7,9 @@ export interface ChatTurn {
   query: string;
   docId?: string;
   answerId?: number;
+  /** What the question asked for, and the story of the case: a follow-up inherits both. */
+  asks?: AskedKind;
+  story?: string;
   at: number;
 }
 

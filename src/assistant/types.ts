@@ -31,6 +31,8 @@ export interface IncomingMessage {
   sourceKey?: string;
   /** Handled again after a crash: if the question was already answered, that answer is returned as it was. */
   resumed?: boolean;
+  /** False for batch runs (`ask --batch`, evaluation): the per-user rate limit is for chat users only. */
+  rateLimited?: boolean;
 }
 
 /** What the core answers; channels render it (plain text, Telegram HTML, Zalo text…). */

@@ -45,8 +45,11 @@ export function registerAskCommand(program: Command): void {
           ? (await readFile(options.batch, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
           : [question!];
         const asker = terminalAsker();
-        for (const q of questions) {
-          const reply = await app.assistant.handle({ asker, text: q });
+        for (const [n, q] of questions.entries()) {
+          // Each line of a batch is a question of its own: no rate limit, and no follow-up of the line before.
+          const reply = options.batch
+            ? await app.assistant.handle({ asker: { ...asker, chatId: `batch-${n + 1}` }, text: q, rateLimited: false })
+            : await app.assistant.handle({ asker, text: q });
           if (options.json || options.batch) console.log(JSON.stringify(replyJson(q, reply)));
           else console.log(reply.text);
         }

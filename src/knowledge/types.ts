@@ -18,6 +18,32 @@ const stringList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .transform((v) => (Array.isArray(v) ? v : [v]));
 
+/** Money written the way the documents write it: "2.789.000 đồng", "23.400.000 đ". */
+export const MONEY_PATTERN = /(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:\s?(?:đồng|đ))(?![\p{L}\p{N}])/gu;
+
+/** The canonical key of an amount: its digits ("2.789.000 đồng" → "2789000"). */
+export function amountKey(text: string): string {
+  return text.replace(/\D/g, '').replace(/^0+/, '');
+}
+
+/**
+ * One amount a document states, with the period it applies to and its legal basis, so that an answer
+ * can say from when it applies and what it replaced. Amounts of one `series` (e.g. "muc-chuan") form a
+ * timeline across the knowledge base.
+ */
+export const amountSchema = z
+  .object({
+    value: z.string().min(1).refine((v) => amountKey(v).length > 0, 'value must contain digits, e.g. "2.789.000 đồng"'),
+    what: z.string().min(3),
+    from: isoDate,
+    to: isoDate.optional(),
+    basis: z.string().min(3),
+    series: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'series must be lower-case letters, digits and dashes').optional(),
+  })
+  .strict();
+
+export type AmountFact = z.output<typeof amountSchema>;
+
 export const DOCUMENT_STATUSES = ['in_force', 'superseded', 'partly_superseded', 'draft', 'unknown'] as const;
 
 /**
@@ -40,7 +66,14 @@ export const documentMetaSchema = z
     status: z.enum(DOCUMENT_STATUSES).default('in_force'),
     superseded_by: z.string().optional(),
     topic: stringList.optional(),
+    /** Official sources first: the gazette, government and ministry portals, consolidated texts, the press. */
     source_url: stringList.optional(),
+    /** Third-party copies (GitHub, law-library mirrors): shown to admins, never given to users as "Nguồn". */
+    secondary_sources: stringList.optional(),
+    /** Notes for authors and admins: kept out of the index and out of every answer. */
+    notes: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Every amount of money the body states, with its period and legal basis. */
+    amounts: z.array(amountSchema).optional(),
     verified: z.boolean().default(false),
     reviewed: isoDate.optional(),
   })

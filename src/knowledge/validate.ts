@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chunkDocument, citationLabel } from './chunker.js';
 import { listKnowledgeFiles, loadDocumentFile } from './loaders.js';
+import { amountsWithoutPeriod, isLoneLeadIn, isThirdPartySource, staffInstruction } from './content-rules.js';
 import type { LoadedDocument } from './types.js';
 
 export interface KnowledgeProblem {
@@ -45,6 +46,12 @@ export async function validateKnowledgeFolder(
     if (owner) report(`duplicate id "${meta.id}" (also used by ${owner})`);
     else owners.set(meta.id, file);
     if (!meta.source_url?.length) report('source_url: missing');
+    for (const url of meta.source_url ?? []) {
+      if (isThirdPartySource(url)) report(`source_url: ${url} is a third-party copy; put it under secondary_sources and give the official source`);
+    }
+    for (const amount of amountsWithoutPeriod(doc.body, meta)) {
+      report(`amount ${amount} has no period: list it under amounts (value, what, from, basis)`);
+    }
     if (!meta.reviewed) report('reviewed: missing (the date a person last checked the content)');
     if (!meta.topic?.length) report('topic: missing');
     if (!meta.doc_type) report('doc_type: missing');
@@ -55,6 +62,9 @@ export async function validateKnowledgeFolder(
       if (!chunk.citation.startsWith(label) || chunk.citation.trim() === '') {
         report(`chunk ${chunk.ordinal}: citation "${chunk.citation}" does not start with "${label}"`);
       }
+      const instruction = staffInstruction(chunk.text);
+      if (instruction) report(`chunk ${chunk.ordinal} (${chunk.citation}): text addressed to the assistant or admins is shown to users: "${instruction}" (move it to notes:)`);
+      if (isLoneLeadIn(chunk.text)) report(`chunk ${chunk.ordinal} (${chunk.citation}): a lead-in or heading alone: "${chunk.text.trim()}"`);
     }
   }
   return { documents, problems };

@@ -5,6 +5,7 @@ import type { AbbreviationDictionary } from '../text/abbreviations.js';
 import { analyzeQuery } from '../text/query.js';
 import type { EmbeddingsSetup } from './embeddings.js';
 import { LexicalIndex } from './lexical-index.js';
+import { parseReferences, referenceScore } from './references.js';
 import { topK } from './top-k.js';
 import type { RetrievalSettings } from './settings.js';
 import { toQueryVector, VectorIndex } from './vector-index.js';
@@ -177,6 +178,17 @@ export class HybridSearcher {
         lexicalCoverage: 0,
         vectorSimilarity,
       });
+    }
+    // An explicit reference ("Điều 121 Nghị định 131", "Mẫu số 12", "NĐ 77/2024") puts what it names first.
+    const refs = parseReferences(query);
+    if (refs.length > 0) {
+      for (const [i, passage] of this.passages.entries()) {
+        const boost = referenceScore(passage, refs);
+        if (boost <= 0) continue;
+        const hit = hits.find((h) => h.index === i);
+        if (hit) hit.score += boost;
+        else hits.push({ index: i, score: boost, lexicalScore: lexicalScores[i]!, lexicalNormalized: best > 0 ? lexicalScores[i]! / best : 0, lexicalCoverage: 0, vectorSimilarity: 0 });
+      }
     }
     hits.sort((a, b) => b.score - a.score || this.passages[a.index]!.id.localeCompare(this.passages[b.index]!.id));
     const top = hits.slice(0, k).map((hit) => ({ ...hit, lexicalCoverage: this.lexical.coverage(analysis.terms, hit.index) }));

@@ -16,7 +16,7 @@ export interface QueryAnalysisOptions {
   unigramWeight: number;
   /** Weight of an adjacent-syllable term. */
   bigramWeight: number;
-  /** Weight of the abbreviation itself when it was expanded ("ncc" stays a term of its own, so "ncc là gì" finds the glossary). */
+  /** Weight of the abbreviation itself when it was replaced or is ambiguous ("ncc" stays a term of its own, so "ncc là gì" finds the glossary). */
   abbreviationWeight: number;
   /** Weight of the folded form added beside an unmarked syllable of an accented query (a forgotten mark). */
   foldedFallbackWeight: number;
@@ -36,6 +36,8 @@ interface QueryToken {
   token: Token;
   /** 'accented' terms match the exact marks; 'folded' terms match any marks. */
   mode: 'accented' | 'folded';
+  /** An ambiguous abbreviation kept as typed ("tb"): scored, but not part of what the question must cover. */
+  weak?: boolean;
 }
 
 export interface AnalyzedQuery {
@@ -48,18 +50,34 @@ export interface AnalyzedQuery {
 /**
  * Turns a question into weighted index terms. Syllables typed with marks match exactly; a query typed
  * without marks matches on the folded form; in a query typed with marks an unmarked syllable is taken
- * as written (ma ≠ má), with a weak folded fallback. Abbreviations are expanded in place so that the
- * expansion forms bigrams with its neighbours.
+ * as written (ma ≠ má), with a weak folded fallback. A replaced abbreviation is expanded in place, so that
+ * the expansion forms bigrams with its neighbours ("hs mai tang" → hồ sơ mai tang); a synonym ("chết" ~
+ * từ trần) is searched beside the typed words, which still count; an ambiguous abbreviation ("tb": thương
+ * binh or thông báo) is kept as a weak term, with its readings searched beside it.
  */
 export function analyzeQuery(
   query: string,
   dictionary: AbbreviationDictionary,
   options: QueryAnalysisOptions = DEFAULT_QUERY_ANALYSIS,
 ): AnalyzedQuery {
-  const raw = tokenize(query);
+  // Tokenized word by word (the same tokens as tokenize(query)) to see which letters are glued to a number.
+  const raw: Token[] = [];
+  const inDocumentNumber: boolean[] = [];
+  for (const word of query.normalize('NFC').split(/\s+/)) {
+    let afterNumber = false;
+    for (const token of tokenize(word)) {
+      raw.push(token);
+      // Letters joined to a number before them belong to a document number ("131/2021/NĐ-CP", "195-KL/TW"):
+      // they are not abbreviations. After a space they are ("2 ls", "81% chết").
+      inDocumentNumber.push(afterNumber && !token.numeric);
+      if (token.numeric) afterNumber = true;
+    }
+  }
   const letters = raw.filter((t) => !t.numeric);
   const marked = letters.filter((t) => t.marked).length;
   const typedWithDiacritics = letters.length > 0 && marked / letters.length >= options.accentedQueryRatio;
+  const modeOf = (token: Token): QueryToken['mode'] =>
+    token.numeric || token.marked || typedWithDiacritics ? 'accented' : 'folded';
 
   const sequence: QueryToken[] = [];
   const weights = new Map<string, QueryTerm>();
@@ -79,29 +97,34 @@ export function analyzeQuery(
   const addAlternative = (term: string, weight: number): void => add(term, weight, undefined, true);
 
   for (let i = 0; i < raw.length; ) {
-    // Letters right after a number belong to a document number ("183-KL/TW", "131/2021/NĐ-CP"): not abbreviations.
-    const hit = raw[i - 1]?.numeric ? undefined : dictionary.match(raw, i);
-    if (hit?.kind === 'synonym') {
-      // A phrase key is a synonym: keep what was typed and add the synonyms beside it.
-      for (const alternative of hit.expansions) addPhrase(alternative, options, addAlternative);
-    } else if (hit) {
-      const original = raw.slice(i, i + hit.length);
-      addAlternative('f:' + original.map((t) => t.folded).join(' '), options.abbreviationWeight);
+    const hit = inDocumentNumber[i] ? undefined : dictionary.match(raw, i);
+    if (!hit) {
+      sequence.push({ token: raw[i]!, mode: modeOf(raw[i]!) });
+      i += 1;
+      continue;
+    }
+    const typed = raw.slice(i, i + hit.length);
+    if (hit.mode === 'replace') {
+      addAlternative('f:' + typed.map((t) => t.folded).join(' '), options.abbreviationWeight);
       const [first, ...others] = hit.expansions;
       for (const token of first!) sequence.push({ token, mode: 'accented' });
       for (const alternative of others) addPhrase(alternative, options, addAlternative);
-      i += hit.length;
-      continue;
+    } else {
+      // A synonym ('add') keeps what was typed as part of the question; an ambiguous abbreviation
+      // ('maybe') keeps it as a weak term. Either way the expansions are searched beside it.
+      const kept = typed.map((token) => ({ token, mode: modeOf(token), weak: hit.mode === 'maybe' }));
+      sequence.push(...kept);
+      const already = typedTerms(kept);
+      for (const alternative of hit.expansions) addPhrase(alternative, options, addAlternative, already);
     }
-    const token = raw[i]!;
-    const mode = token.numeric || token.marked || typedWithDiacritics ? 'accented' : 'folded';
-    sequence.push({ token, mode });
-    i += 1;
+    i += hit.length;
   }
 
   for (let i = 0; i < sequence.length; i++) {
-    const { token, mode } = sequence[i]!;
-    if (!isStopWord(token, mode)) {
+    const { token, mode, weak } = sequence[i]!;
+    if (weak) {
+      addAlternative('f:' + token.folded, options.abbreviationWeight);
+    } else if (!isStopWord(token, mode)) {
       if (mode === 'accented') {
         add('a:' + token.accented, options.unigramWeight, token.numeric ? undefined : 'f:' + token.folded);
         if (!token.marked && !token.numeric) addAlternative('f:' + token.folded, options.foldedFallbackWeight);
@@ -113,7 +136,8 @@ export function analyzeQuery(
     if (!next || (isStopWord(token, mode) && isStopWord(next.token, next.mode))) continue;
     const folded = 'f:' + token.folded + ' ' + next.token.folded;
     // A pair with a question word in it ("sĩ bao") carries word order, not content: scored, not required.
-    const glue = isStopWord(token, mode) || isStopWord(next.token, next.mode);
+    // So does a pair with an ambiguous abbreviation in it ("tb cho").
+    const glue = isStopWord(token, mode) || isStopWord(next.token, next.mode) || weak === true || next.weak === true;
     if (mode === 'accented' && next.mode === 'accented') {
       add('a:' + token.accented + ' ' + next.token.accented, options.bigramWeight, folded, glue);
     } else {
@@ -128,10 +152,40 @@ export function analyzeQuery(
   };
 }
 
-function addPhrase(tokens: Token[], options: QueryAnalysisOptions, add: (term: string, weight: number) => void): void {
+/** The terms the typed words of a key produce on their own (unigrams and adjacent pairs). */
+function typedTerms(kept: readonly QueryToken[]): Set<string> {
+  const terms = new Set<string>();
+  kept.forEach(({ token, mode }, i) => {
+    terms.add(mode === 'accented' ? 'a:' + token.accented : 'f:' + token.folded);
+    const next = kept[i + 1];
+    if (next) {
+      if (mode === 'accented' && next.mode === 'accented') terms.add('a:' + token.accented + ' ' + next.token.accented);
+      else terms.add('f:' + token.folded + ' ' + next.token.folded);
+    }
+  });
+  return terms;
+}
+
+/**
+ * Adds an expansion at half weight: its syllables (question and function words left out) and adjacent
+ * pairs. A term the typed words already give (the "liệt" of "liệt sỹ" after "liệt sĩ") is not added twice;
+ * and when the expansion shares a syllable with the typed words, it is another wording of the same phrase
+ * ("hàng tháng" / "hằng tháng", "bố đẻ" / "cha đẻ"): only its pairs are added, since its other syllables
+ * alone ("sỹ", "hằng", "cha") say little.
+ */
+function addPhrase(
+  tokens: Token[],
+  options: QueryAnalysisOptions,
+  add: (term: string, weight: number) => void,
+  already: ReadonlySet<string> = new Set(),
+): void {
+  const given = (accented: string, folded: string): boolean => already.has('a:' + accented) || already.has('f:' + folded);
+  const variant = tokens.length > 1 && tokens.some((t) => given(t.accented, t.folded));
   tokens.forEach((token, i) => {
-    add('a:' + token.accented, options.unigramWeight * 0.5);
+    if (!variant && !isStopWord(token, 'accented') && !given(token.accented, token.folded)) add('a:' + token.accented, options.unigramWeight * 0.5);
     const next = tokens[i + 1];
-    if (next) add('a:' + token.accented + ' ' + next.accented, options.bigramWeight * 0.5);
+    if (next && !given(token.accented + ' ' + next.accented, token.folded + ' ' + next.folded)) {
+      add('a:' + token.accented + ' ' + next.accented, options.bigramWeight * 0.5);
+    }
   });
 }

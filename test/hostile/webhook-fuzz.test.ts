@@ -444,17 +444,19 @@ describe('Telegram webhook with the right secret', () => {
     expect(await h.questionCount()).toBe(before + 1);
   });
 
-  it('cuts a question longer than the limit, says so politely, and answers', async () => {
+  it('cuts a message longer than the reading limit, says so politely, answers, and stores at most the question cap', async () => {
     const max = h.app.assistant.settings.maxQuestionChars;
-    const long = `${QUESTION} ${'Xin cho biết thêm chi tiết về hồ sơ, thời hạn và nơi nộp. '.repeat(Math.ceil((max * 3) / 58))}`;
-    expect(long.length).toBeGreaterThan(max);
+    const readMax = h.app.assistant.settings.maxReadChars;
+    const long = `${QUESTION} ${'Xin cho biết thêm chi tiết về hồ sơ, thời hạn và nơi nộp. '.repeat(Math.ceil((readMax * 1.5) / 58))}`;
+    expect(long.length).toBeGreaterThan(readMax);
     const ha = person(4_242_002, 'Hà');
     await h.deliverAndSettle(textUpdate({ chat: privateChat(ha), from: ha, text: long }));
     const [reply, ...more] = h.emulator.messagesTo(ha.id);
     expect(more).toEqual([]);
-    expect(reply!.plain).toContain(`✂️ Câu hỏi dài hơn ${max} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
+    expect(reply!.plain).toContain(`✂️ Tin nhắn dài hơn ${readMax} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
     const logged = await h.app.db.get<{ question: string }>('SELECT question FROM question_log WHERE user_id = ?', [String(ha.id)]);
-    expect(logged!.question.length).toBe(max);
+    expect(logged!.question.length).toBeLessThanOrEqual(max);
+    expect(logged!.question.length).toBeGreaterThan(max * 0.9);
   });
 
   it('refuses a gzip bomb in Content-Encoding without inflating it all', async () => {
@@ -527,12 +529,12 @@ describe('Zalo Bot webhook with the right secret', () => {
     const [answer] = emulator.sentTo('chat-hostile-ok');
     expect(answer!.text).toContain('Mẫu số 12');
 
-    const max = harness.app.assistant.settings.maxQuestionChars;
+    const max = harness.app.assistant.settings.maxReadChars;
     const long = `${QUESTION} ${'nộp ở đâu, thời hạn bao lâu? '.repeat(Math.ceil((max * 2) / 29))}`;
     expect((await send(JSON.stringify(zaloTextUpdate('chat-hostile-long', long)))).status).toBe(200);
     await harness.idle();
     const joined = emulator.sentTo('chat-hostile-long').map((m) => m.text).join('\n');
-    expect(joined).toContain(`✂️ Câu hỏi dài hơn ${max} ký tự nên tôi chỉ đọc phần đầu.`);
+    expect(joined).toContain(`✂️ Tin nhắn dài hơn ${max} ký tự nên tôi chỉ đọc phần đầu.`);
   });
 
   it('refuses a gzip bomb in Content-Encoding', async () => {
@@ -626,13 +628,13 @@ describe('Zalo OA webhook with a valid signature', () => {
     const [answer] = oa.sentTo(user);
     expect(answer!.text).toContain('Mẫu số 12');
 
-    const max = harness.app.assistant.settings.maxQuestionChars;
+    const max = harness.app.assistant.settings.maxReadChars;
     const longUser = '6300000000000000778';
     const long = `${QUESTION} ${'nộp ở đâu, thời hạn bao lâu? '.repeat(Math.ceil((max * 2) / 29))}`;
     expect((await postOaEvent(webhook, oaTextEvent(oa.appId, longUser, long), { secretKey: OA_SECRET })).status).toBe(200);
     await harness.idle();
     const joined = oa.sentTo(longUser).map((m) => m.text).join('\n');
-    expect(joined).toContain(`✂️ Câu hỏi dài hơn ${max} ký tự nên tôi chỉ đọc phần đầu.`);
+    expect(joined).toContain(`✂️ Tin nhắn dài hơn ${max} ký tự nên tôi chỉ đọc phần đầu.`);
   });
 
   it('refuses a gzip bomb in Content-Encoding', async () => {

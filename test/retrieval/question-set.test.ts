@@ -20,7 +20,7 @@ interface Question {
 }
 
 const questions: Question[] = [];
-for (const file of (await readdir(QUESTIONS_DIR)).filter((f) => f.endsWith('.jsonl')).sort()) {
+for (const file of (await readdir(QUESTIONS_DIR)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('heldout-')).sort()) {
   const lines = (await readFile(path.join(QUESTIONS_DIR, file), 'utf8')).split('\n').filter((l) => l.trim());
   questions.push(...lines.map((l) => JSON.parse(l) as Question));
 }

@@ -533,7 +533,8 @@ describe('the web chat', () => {
     const { chat, reply } = await askInChat('Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?');
     expect(reply.meta.stage).toBe('retrieval');
     const page = await chat.get('/chat');
-    expect(page.text).toContain('<div class="text">📌');
+    expect(page.text).toMatch(/<div class="text">👉 Hồ sơ/);
+    expect(page.text).toContain('📌');
     expect(page.text).toContain('Căn cứ: ');
     expect(page.text).toContain('Hữu ích');
     const stranger = new WebClient(s.url);

@@ -1,0 +1,296 @@
+import type { StoredPassage } from '../storage/knowledge-store.js';
+import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
+import { isStopWord, tokenize } from '../text/tokenize.js';
+import type { AmountRegistry, RegisteredAmount } from './amounts.js';
+import type { AskedKind, ReadQuestion } from './reading.js';
+
+/** One line a passage can answer with: a sentence, a list item with its lead-in, or a table row. */
+export interface AnswerUnit {
+  text: string;
+  passage: StoredPassage;
+  /** For a list: the lead-in and every item, whole. */
+  list?: { leadIn: string; items: string[] };
+  /** For one item of a list: its lead-in, the item, and all the list's items. */
+  item?: { leadIn: string; text: string; all: string[] };
+}
+
+export interface DirectAnswer {
+  /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
+  lines: string[];
+  /** The passages those lines come from. */
+  passages: StoredPassage[];
+  /** False when the passages do not hold the kind of fact asked (no amount for an amount question…). */
+  found: boolean;
+}
+
+/** What a line must contain to answer each kind of question (absent: any line may answer). */
+const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
+  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)\b|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
+  form: /\bMẫu (?:số )?\d+/u,
+  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)\b.{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)\b.{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
+  deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
+};
+
+const KIND_NAMES: Record<AskedKind, string> = {
+  amount: 'mức tiền',
+  form: 'mẫu giấy tờ',
+  where: 'nơi nộp, cơ quan giải quyết',
+  deadline: 'thời hạn',
+  eligibility: 'điều kiện',
+  documents: 'thành phần hồ sơ',
+  steps: 'các bước thực hiện',
+  document: 'nội dung văn bản',
+  definition: 'nghĩa của từ',
+};
+
+export function kindName(kind: AskedKind): string {
+  return KIND_NAMES[kind];
+}
+
+/** A list up to this length is quoted whole in the first lines. */
+const SHORT_LIST_CHARS = 700;
+
+const LIST_ITEM = /^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+|[a-zđ][)]\s+)/u;
+const TABLE_ROW = /^\s*\|.*\|\s*$/;
+const TABLE_RULE = /^\s*\|?\s*:?-{2,}/;
+
+/** Splits a passage into the units an answer can quote. */
+export function unitsOf(passage: StoredPassage): AnswerUnit[] {
+  const units: AnswerUnit[] = [];
+  // Blank lines separate paragraphs, but Markdown lists and their lead-ins often have them in between.
+  const lines = passage.text.split('\n').filter((l) => l.trim() !== '');
+  let header: string[] | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (TABLE_ROW.test(line)) {
+      if (TABLE_RULE.test(lines[i + 1]?.trim() ?? '')) {
+        header = cells(line);
+        continue;
+      }
+      if (TABLE_RULE.test(line)) continue;
+      const row = cells(line);
+      const text = header && header.length === row.length ? row.map((c, j) => `${header![j]}: ${c}`).join('; ') : row.join('; ');
+      units.push({ text, passage });
+      continue;
+    }
+    header = undefined;
+    if (LIST_ITEM.test(line)) continue; // items are taken with their lead-in below
+    const items: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && (LIST_ITEM.test(lines[j]!) || (items.length > 0 && /^\s{2,}\S/.test(lines[j]!)))) {
+      if (LIST_ITEM.test(lines[j]!)) items.push(lines[j]!.trim());
+      else items[items.length - 1] += ` ${lines[j]!.trim()}`;
+      j++;
+    }
+    if (items.length > 0 && /:\s*$/.test(line)) {
+      units.push({ text: line, passage, list: { leadIn: line, items } });
+      for (const item of items) units.push({ text: `${line} ${item}`, passage, item: { leadIn: line, text: item, all: items } });
+      i = j - 1;
+      continue;
+    }
+    for (const sentence of sentencesOf(line)) units.push({ text: sentence, passage });
+  }
+  // List items with no lead-in line (a passage that starts with a list).
+  const leading = lines.filter((l) => LIST_ITEM.test(l));
+  if (leading.length > 0 && !units.some((u) => u.list)) {
+    for (const item of leading) if (!units.some((u) => u.text.endsWith(item.trim()))) units.push({ text: item.trim(), passage });
+  }
+  return units;
+}
+
+function cells(row: string): string[] {
+  return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+}
+
+function sentencesOf(paragraph: string): string[] {
+  return paragraph
+    .split(/(?<=[.;!?])\s+(?=[\p{Lu}(“"])/u)
+    .map((s) => s.trim().replace(/^#+\s*/, ''))
+    .filter((s) => s.length > 3);
+}
+
+function contentWords(text: string): Set<string> {
+  const words = new Set<string>();
+  const tokens = tokenize(text).filter((t) => !isStopWord(t, 'folded') && (t.folded.length > 1 || t.numeric));
+  for (const t of tokens) words.add(t.folded);
+  for (let i = 1; i < tokens.length; i++) words.add(`${tokens[i - 1]!.folded} ${tokens[i]!.folded}`);
+  return words;
+}
+
+function overlap(unit: Set<string>, question: Set<string>, weight: (word: string) => number = () => 1): number {
+  let score = 0;
+  for (const w of question) if (unit.has(w)) score += (w.includes(' ') ? 2 : 1) * weight(w);
+  return score;
+}
+
+/**
+ * Weights of the question's words by how rare they are among the candidate lines: "mầm non" tells which
+ * line answers more than "trợ cấp" does.
+ */
+function rarityWeights(units: readonly Set<string>[], question: ReadonlySet<string>): (word: string) => number {
+  const df = new Map<string, number>();
+  for (const words of units) for (const w of question) if (words.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = Math.max(1, units.length);
+  return (word) => Math.min(2.5, Math.log(1 + n / (1 + (df.get(word) ?? 0))) / Math.log(1 + n / 2) || 1);
+}
+
+/**
+ * Chooses the one to three units that state what the question asks (the amount, the form, the office,
+ * the deadline, the condition…) from the best passages, and adds to each amount the period it applies to.
+ */
+export function directAnswer(input: {
+  read: ReadQuestion;
+  candidates: readonly StoredPassage[];
+  registry: AmountRegistry;
+  today: string;
+}): DirectAnswer {
+  const { read, candidates, registry, today } = input;
+  const kind = read.asks;
+  const questionWords = contentWords(read.query);
+  const required = kind ? REQUIRED[kind] : undefined;
+  const scored: { unit: AnswerUnit; score: number }[] = [];
+  const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
+  const weight = rarityWeights(pool.map((p) => p.words), questionWords);
+  for (const { unit, rank, words } of pool) {
+    {
+      if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
+      if ((kind === 'documents' || kind === 'steps') && !unit.list && rank > 0) continue;
+      let score = overlap(words, questionWords, weight) - rank * 1.5;
+      if ((kind === 'documents' || kind === 'steps') && unit.list) score += 4;
+      if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
+      if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
+      scored.push({ unit, score });
+    }
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best || (required === undefined && best.score <= 0)) {
+    return { lines: [], passages: [], found: kind === undefined || required === undefined };
+  }
+  // Further lines only for what the first leaves unanswered ("số mấy, hiệu lực từ khi nào?"), or, for an
+  // amount, the other amounts of the same benefit.
+  const chosen: AnswerUnit[] = [best.unit];
+  const covered = new Set([...contentWords(best.unit.text)].filter((w) => questionWords.has(w)));
+  const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : 2;
+  while (chosen.length < limit) {
+    let next: { unit: AnswerUnit; gain: number } | undefined;
+    for (const { unit, score } of scored) {
+      if (unit.list || chosen.includes(unit) || score <= 0 || score < best.score * 0.5) continue;
+      if (chosen.some((c) => c.text.includes(unit.text) || unit.text.includes(c.text))) continue;
+      const words = [...contentWords(unit.text)].filter((w) => questionWords.has(w) && !covered.has(w));
+      const gain = words.reduce((n, w) => n + (w.includes(' ') ? 2 : 1), 0) + (kind === 'amount' && score >= best.score * 0.8 ? 2 : 0);
+      if (!next || gain > next.gain) next = { unit, gain };
+    }
+    if (!next || next.gain < 2) break;
+    chosen.push(next.unit);
+    for (const w of contentWords(next.unit.text)) if (questionWords.has(w)) covered.add(w);
+  }
+  const lines = renderUnits(chosen, questionWords, kind);
+  const withPeriods = lines.map((line) => line + periodNote(line, registry, today));
+  return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
+}
+
+/** The chosen units as lines, items of one list under their lead-in once. */
+function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined): string[] {
+  const wholeLists = kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
+  const lines: string[] = [];
+  const leadIns = new Map<string, number>();
+  const whole = new Set<string>();
+  const shown = new Map<string, { index: number; list: string[]; count: number }>();
+  for (const unit of units) {
+    if (unit.list) lines.push(listLines(unit.list, questionWords));
+    else if (wholeLists && unit.item && unit.item.all.join('\n').length <= SHORT_LIST_CHARS && !leadIns.has(unit.item.leadIn)) {
+      // A short list is shown whole: an answer never drops items of the list it quotes.
+      leadIns.set(unit.item.leadIn, lines.length);
+      lines.push([unit.item.leadIn, ...unit.item.all].join('\n'));
+      whole.add(unit.item.leadIn);
+    } else if (unit.item) {
+      if (whole.has(unit.item.leadIn)) continue;
+      const at = leadIns.get(unit.item.leadIn);
+      if (at === undefined) {
+        leadIns.set(unit.item.leadIn, lines.length);
+        lines.push(`${unit.item.leadIn}\n${unit.item.text}`);
+      } else lines[at] += `\n${unit.item.text}`;
+      const entry = shown.get(unit.item.leadIn) ?? { index: leadIns.get(unit.item.leadIn)!, list: unit.item.all, count: 0 };
+      entry.count += 1;
+      shown.set(unit.item.leadIn, entry);
+    } else lines.push(unit.text);
+  }
+  for (const { index, list, count } of shown.values()) {
+    if (count < list.length) lines[index] += `\n(và ${list.length - count} mục khác của danh sách này, xem dưới đây)`;
+  }
+  return lines;
+}
+
+/**
+ * A list as an answer: whole, unless the question names one of its items (e.g. the paper needed for a
+ * child under 18): then the lead-in, that item, and how many items the whole list has.
+ */
+function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>): string {
+  const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w)));
+  const scored = list.items.map((item) => ({ item, score: overlap(contentWords(item), specific) }));
+  const best = [...scored].sort((a, b) => b.score - a.score)[0];
+  const runnerUp = [...scored].sort((a, b) => b.score - a.score)[1];
+  if (best && best.score >= 3 && (!runnerUp || best.score >= runnerUp.score * 2) && list.items.length > 2) {
+    return `${list.leadIn}\n${best.item}\n(danh sách đủ ${list.items.length} mục ở dưới)`;
+  }
+  return [list.leadIn, ...list.items].join('\n');
+}
+
+const GENERIC_LIST_WORDS = new Set(
+  ['ho so', 'ho', 'so', 'giay', 'to', 'giay to', 'gom', 'thu tuc', 'thu', 'tuc', 'can', 'nop', 'mau', 'ban', 'khai', 'de nghi', 'tro cap', 'tro', 'cap', 'huong', 'nguoi co', 'co cong', 'cong', 'nguoi'],
+);
+
+/** " (áp dụng từ 01/7/2024, theo Nghị định 77/2024/NĐ-CP)" for a line naming an amount that lacks its period. */
+function periodNote(line: string, registry: AmountRegistry, today: string): string {
+  const amounts = [...line.matchAll(MONEY_PATTERN)].map((m) => m[0]);
+  if (amounts.length === 0) return '';
+  if (/\btừ (ngày )?\d{1,2}\/\d{1,2}\/\d{4}\b|\bnăm 20\d\d\b|\báp dụng từ\b/u.test(line)) return '';
+  const entry = registry.lookup(amountKey(amounts[0]!), today)[0];
+  if (!entry) return '';
+  return ` (${periodText(entry)}, theo ${entry.basis})`;
+}
+
+export function periodText(entry: Pick<RegisteredAmount, 'from' | 'to'>): string {
+  return entry.to ? `áp dụng từ ${shortDate(entry.from)} đến ${shortDate(entry.to)}` : `áp dụng từ ${shortDate(entry.from)}`;
+}
+
+/** 2024-07-01 → 01/7/2024 (the way Vietnamese legal texts write dates). */
+export function shortDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${Number(m)}/${y}`;
+}
+
+/** Lines for amounts the question names that no longer apply, and for the rules of a past year it names. */
+export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: AmountRegistry, today: string): string[] {
+  const notes: string[] = [];
+  for (const key of read.amounts) {
+    const replaced = registry.replacementOf(key, today);
+    if (!replaced) continue;
+    const { old, current } = replaced;
+    notes.push(
+      `⚠️ Mức ${old.value} (${old.what}) chỉ ${periodText(old)}. Mức hiện hành là ${current.value} (thay cho ${old.value} từ ${shortDate(current.from)}, theo ${current.basis}).`,
+    );
+  }
+  const thisYear = Number(today.slice(0, 4));
+  const pastYears = read.years.filter((y) => y < thisYear - 0 && y >= 1990);
+  if (read.asks === 'amount' && pastYears.length > 0 && notes.length === 0) {
+    const series = new Set<string>();
+    for (const line of direct.lines) {
+      for (const m of line.matchAll(MONEY_PATTERN)) {
+        const entry = registry.lookup(amountKey(m[0]), today)[0];
+        if (entry?.series) series.add(entry.series);
+      }
+    }
+    for (const s of series) {
+      for (const year of pastYears) {
+        const then = registry.onDate(s, `${year}-12-31`) ?? registry.onDate(s, `${year}-01-01`);
+        const now = registry.onDate(s, today);
+        if (then && now && then.key !== now.key) {
+          notes.push(`Với mốc năm ${year}: mức khi đó là ${then.value} (${periodText(then)}, theo ${then.basis}); mức hiện hành là ${now.value} từ ${shortDate(now.from)}.`);
+        }
+      }
+    }
+  }
+  return notes;
+}

@@ -1,0 +1,69 @@
+import { fold } from '../text/normalize.js';
+
+/**
+ * Whether a message is about the assistant's field, judged on evidence: the domain's own concepts
+ * (người có công and its groups, its benefits and papers; the conclusions on the two-level local
+ * government) and, against them, the concepts of neighbouring fields that share its words (social
+ * insurance, unemployment, land, civil status…). Words the knowledge base has never seen — names,
+ * places — are evidence of nothing.
+ */
+export type DomainVerdict =
+  | { verdict: 'in'; because: string }
+  | { verdict: 'out'; because: string }
+  | { verdict: 'unknown' };
+
+/** Concepts that only this field has (folded, lower case). */
+const DOMAIN_CONCEPTS: readonly RegExp[] = [
+  /\bnguoi co cong\b|\bncc\b/,
+  /\bliet s[iy]\b|\bls\b|\btu si\b/,
+  /\bthuong binh\b|\btb\s?\d|\bhang \d\s?\/\s?4\b/,
+  /\bbenh binh\b|\bbb\s?\d/,
+  /\bchat doc (hoa hoc|da cam)\b|\bcdhh\b|\bda cam\b|\bdioxin\b/,
+  /\bme viet nam anh hung\b|\bbmvnah\b/,
+  /\banh hung (luc luong vu trang|lao dong)\b/,
+  /\bto quoc ghi cong\b|\btqgc\b/,
+  /\b(hoat dong|tham gia) (khang chien|cach mang)\b|\bhdkc\b|\bhdcm\b|\bkhang chien\b/,
+  /\bgiup do cach mang\b|\bbi dich bat\b|\btu day\b/,
+  /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
+  /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
+  /\btho cung\b/,
+  /\btro cap tuat\b|\btuat (hang thang|nuoi duong)\b|\btien tuat\b|\btu tuat\b/,
+  /\bdieu duong\b|\bdung cu chinh hinh\b/,
+  /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b/,
+  /\bket luan (so )?\d{3}\b|\bkl\s?-?\d{3}\b|\b\d{3}-kl\b/,
+  /\bchinh quyen (dia phuong )?(2|hai) cap\b|\b(2|hai) cap chinh quyen\b/,
+  /\bphan cap,? phan quyen\b|\bphan dinh tham quyen\b/,
+  /\bsap xep (bo may|don vi hanh chinh|to chuc)\b|\btinh gian bien che\b|\bbiet phai\b/,
+  /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\bkhong con cap huyen\b/,
+  /\bnghi dinh (131|75|77|55|129|128|150|178|67|154|170)\b|\bnd\s?(131|75|77|55|129|128|150|178|67|154|170)\b/,
+  /\bgia dinh chinh sach\b|\bcon thuong binh\b|\bcon liet si\b/,
+];
+
+/** Concepts of neighbouring fields that share words with this one. */
+const FOREIGN_CONCEPTS: readonly RegExp[] = [
+  /\bthat nghiep\b/,
+  /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
+  /\bluong huu\b|\bhuu tri\b|\bnghi huu\b/,
+  /\bthai san\b|\bom dau\b|\bsay thai\b|\bluu thai\b|\bsinh con\b/,
+  /\btai nan lao dong\b|\bbenh nghe nghiep\b/,
+  /\bso bhxh\b|\bso bao hiem\b|\bto roi\b|\bchot so\b|\bdong bao hiem\b|\bdong bhxh\b/,
+  /\bso do\b|\bso hong\b|\bquyen su dung dat\b|\bdat (o|nong nghiep|trong|tho cu|nghia trang gia dinh)\b|\bchuyen muc dich\b|\bdat dai\b|\bthua dat\b|\btranh chap dat\b/,
+  /\bkhai sinh\b|\bdang ky khai tu\b|\bkhai tu\b|\bket hon\b|\bly hon\b|\bho khau\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b/,
+  /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
+  /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b/,
+  /\bho ngheo\b|\bcan ngheo\b|\bnguoi cao tuoi\b|\bbao tro xa hoi\b|\btro cap xa hoi\b|\bnguoi khuyet tat\b/,
+  /\bgiay phep xay dung\b|\bxay nha\b|\bhop dong (lao dong|mua ban|thue)\b/,
+  /\bluong co so\b|\bnang luong\b|\bphu cap (chuc vu|cong vu|tham nien)\b/,
+  /\bhoc bong\b|\btuyen sinh\b|\bthi tot nghiep\b/,
+  /\bnghia vu quan su\b|\bkham tuyen\b/,
+];
+
+/** Reads the message (question and story) for concepts of the field and of its neighbours. */
+export function judgeDomain(question: string, story = ''): DomainVerdict {
+  const plain = fold(`${question} ${story}`.toLowerCase()).replace(/\s+/g, ' ');
+  const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
+  if (own) return { verdict: 'in', because: own.exec(plain)![0] };
+  const foreign = FOREIGN_CONCEPTS.find((c) => c.test(plain));
+  if (foreign) return { verdict: 'out', because: foreign.exec(plain)![0] };
+  return { verdict: 'unknown' };
+}

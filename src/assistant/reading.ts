@@ -1,0 +1,165 @@
+import { fold } from '../text/normalize.js';
+import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
+
+/** What a question asks for: decides which line of a passage answers it first. */
+export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition';
+
+/** A message read as a story (the facts of a case) plus the question. */
+export interface ReadQuestion {
+  /** The whole message (NFC, trimmed). */
+  text: string;
+  /** The question part: the message itself when it is short, else the sentences from the first question cue on. */
+  question: string;
+  /** The story part before the question ('' for a plain question). */
+  story: string;
+  /** What retrieval is given: the question and the case's domain words, without names, places, dates and ages. */
+  query: string;
+  asks: AskedKind | undefined;
+  /** Years the message mentions (e.g. the year of a death), for the rules that applied then. */
+  years: number[];
+  /** Amounts of money the message names, as digits ("2055000"). */
+  amounts: string[];
+}
+
+const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])\s+(?=\p{Lu})|\n+/u;
+
+/** Folded phrases that open or mark the question of a story. */
+const QUESTION_CUE =
+  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?|\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b)/;
+
+/** A story is worth splitting from its question only when it is long. */
+const STORY_MIN_WORDS = 28;
+
+/**
+ * Reads a message the way an official reads a citizen's letter: the question part, the case's domain
+ * words from the story, what is asked, and the years and amounts named. Personal names, places, dates and
+ * ages are left out of the retrieval query: they say nothing about which rule applies.
+ */
+export function readQuestion(raw: string): ReadQuestion {
+  const text = raw.trim();
+  const sentences = text.split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean);
+  const words = text.split(/\s+/).length;
+  let question = text;
+  let story = '';
+  if (words >= STORY_MIN_WORDS && sentences.length > 1) {
+    const first = sentences.findIndex((s) => QUESTION_CUE.test(fold(s.toLowerCase())));
+    if (first > 0) {
+      question = sentences.slice(first).join(' ');
+      story = sentences.slice(0, first).join(' ');
+    }
+  }
+  const cleanedQuestion = withoutCaseDetails(question);
+  const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
+  const query = [cleanedQuestion, caseWords].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim() || text;
+  return {
+    text,
+    question,
+    story,
+    query,
+    asks: askedKind(question),
+    years: yearsIn(text),
+    amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
+  };
+}
+
+/**
+ * The story's words that name who, what and when in the domain's own terms: syllable pairs from a list of
+ * the domain's concepts. Kept short so that the question still leads the retrieval.
+ */
+function domainWordsOf(story: string, question: string): string {
+  const plainStory = fold(story.toLowerCase());
+  const plainQuestion = fold(question.toLowerCase());
+  const found: string[] = [];
+  for (const [pattern, words] of CASE_CONCEPTS) {
+    if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
+  }
+  return found.slice(0, 6).join(' ');
+}
+
+/** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
+const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
+  [/\bliet s[iy]\b/, 'liệt sĩ'],
+  [/\bthuong binh\b|\bhang \d\/4\b|\bloai [ab]\b/, 'thương binh'],
+  [/\bbenh binh\b/, 'bệnh binh'],
+  [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
+  [/\bba me viet nam anh hung\b|\bme viet nam anh hung\b/, 'Bà mẹ Việt Nam anh hùng'],
+  [/\banh hung\b/, 'anh hùng'],
+  [/\b(tu day|bi dich bat|bi bat tu)\b/, 'bị địch bắt tù đày'],
+  [/\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/, 'hoạt động kháng chiến'],
+  [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
+  [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
+  [/\b(chet|mat|qua doi|tu tran|hy sinh|tu tran)\b/, 'từ trần'],
+  [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
+  [/\b(chuyen (ve|vao|ra|den)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
+  [/\b(mat bang|bang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
+  [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
+  [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
+  [/\btho cung\b/, 'thờ cúng'],
+  [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b/, 'giám định'],
+  [/\b(luong huu|nghi huu)\b/, 'lương hưu'],
+  [/\b(vo|chong)( cua)? (liet si|thuong binh|benh binh)\b/, 'vợ chồng'],
+  [/\b(con de|con ruot|con nuoi)\b/, 'con'],
+  [/\b(cha de|me de|bo de)\b/, 'cha đẻ mẹ đẻ'],
+  [/\b(khuyet tat)\b/, 'khuyết tật'],
+  [/\b(di hoc|hoc phi|sinh vien|hoc sinh)\b/, 'ưu đãi giáo dục'],
+  [/\bbao hiem y te|\bbhyt\b/, 'bảo hiểm y tế'],
+  [/\b(nghi viec|tinh gian|nghi huu truoc tuoi|sap xep bo may)\b/, 'nghỉ việc sắp xếp'],
+  [/\b(cap huyen|cap xa|chinh quyen (dia phuong )?2 cap|hai cap)\b/, 'chính quyền hai cấp'],
+];
+
+const TITLES = ['ông', 'bà', 'anh', 'chị', 'em', 'cụ', 'bác', 'chú', 'cô', 'dì', 'cháu', 'tên là', 'họ tên', 'tỉnh', 'huyện', 'xã', 'phường', 'thôn', 'xóm', 'ấp', 'bản', 'quận', 'thị xã', 'thành phố', 'sinh viên', 'học sinh'];
+/** A title ("ông", "Bà", "tỉnh") followed by a capitalised name. */
+const NAME_TITLES = new RegExp(
+  `(?<![\\p{L}])(${TITLES.map((t) => `[${t[0]!.toUpperCase()}${t[0]}]${t.slice(1)}`).join('|')})\\s+((?:\\p{Lu}[\\p{Ll}\\p{M}]*)(?:\\s+\\p{Lu}[\\p{Ll}\\p{M}]*)*)`,
+  'gu',
+);
+const PROPER_RUN = /(?<![.?!]\s|^)(?:\p{Lu}[\p{Ll}\p{M}]+\s+){1,4}\p{Lu}[\p{Ll}\p{M}]+/gu;
+
+/** Words that are capitalised in the domain's own names and must survive name removal. */
+const DOMAIN_CAPITALISED = /\b(Tổ quốc|Việt Nam|Nhà nước|Chính phủ|Bộ|Sở|Ủy ban|Nội vụ|Lao động|Thương binh|Xã hội|Chủ tịch|Quốc hội|Bộ Chính trị|Ban Bí thư|Đảng|Huân chương|Huy chương|Mẹ|Phòng|Hội đồng|Bà mẹ|Anh hùng|Quân đội|Công an|Kết luận|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định|Mẫu|Điều)\b/u;
+
+/**
+ * The message without what only identifies the case: personal names and place names (after a title such
+ * as "ông", "tỉnh", or in parentheses), dates, years, ages and house numbers. Percentages, form and article
+ * numbers and document numbers stay: they decide which rule applies.
+ */
+export function withoutCaseDetails(text: string): string {
+  return text
+    .replace(/\(([^()]{1,40})\)/g, (whole, inner: string) => (/\d|Mẫu|Điều|NĐ|TT/u.test(inner) ? whole : ' '))
+    .replace(NAME_TITLES, (whole, title: string, name: string) => (DOMAIN_CAPITALISED.test(name) ? whole : `${title} `))
+    .replace(PROPER_RUN, (run) => (DOMAIN_CAPITALISED.test(run) ? run : ' '))
+    .replace(/(?<![\p{L}])(ngày|tháng|năm)\s+\d{1,2}([/.-]\d{1,2})?([/.-]\d{2,4})?(?!\d)/giu, ' ')
+    .replace(/(?<![\p{L}])(năm|từ năm|đến năm)\s+(19|20)\d{2}(?!\d)/giu, ' ')
+    .replace(/\b\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2}\b/g, ' ')
+    .replace(/\b(?<![/-])(19|20)\d{2}\b(?![/-])/g, ' ')
+    .replace(/\b\d{1,3}\s*tuổi\b/giu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
+  ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi))\b/],
+  ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
+  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
+  ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
+  ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien)?(?! (ngay|lan|nam|nguoi|thang))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
+  ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi))\b/],
+  ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
+  ['document', /\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
+  ['eligibility', /\b(co (duoc|con|phai|bi)\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
+];
+
+/** What the question asks for, from its wording (the first kind whose cue matches). */
+export function askedKind(question: string): AskedKind | undefined {
+  const plain = fold(question.toLowerCase());
+  return ASKED_KINDS.find(([, cue]) => cue.test(plain))?.[0];
+}
+
+function yearsIn(text: string): number[] {
+  return [...new Set([...text.matchAll(/\b(19[4-9]\d|20[0-4]\d)\b/g)].map((m) => Number(m[1])))];
+}
+
+/** Amounts typed without "đồng" but with thousands dots and at least a million ("mức 2.055.000 có đúng"). */
+function bareAmounts(text: string): string[] {
+  return [...text.matchAll(/(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.,])/g)].map((m) => amountKey(m[0]));
+}

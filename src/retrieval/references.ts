@@ -1,0 +1,74 @@
+import { fold } from '../text/normalize.js';
+
+/** An explicit reference in a question: an article (and clause) of a document, a form, or a document. */
+export interface Reference {
+  kind: 'article' | 'form' | 'document';
+  /** Article or form number. */
+  number?: number;
+  clause?: number;
+  /** The document's number as typed ("131", "77/2024"), folded. */
+  doc?: string;
+}
+
+const DOC_WORDS = '(?:nghi dinh|nd|thong tu|tt|quyet dinh|qd|luat|phap lenh|pl|ket luan|kl|nghi quyet|nq|cong van|cv|van ban hop nhat|vbhn)';
+const DOC_NUMBER = `(?:so\\s*)?(\\d{1,4}(?:\\s*/\\s*\\d{4})?)`;
+
+/**
+ * Finds "Điều 121 Nghị định 131", "khoản 3 Điều 2 Luật An ninh mạng", "Mẫu số 12", "NĐ 77/2024",
+ * "131/2021/NĐ-CP" in a question (typed with or without marks).
+ */
+export function parseReferences(question: string): Reference[] {
+  const plain = fold(question.toLowerCase()).replace(/\s+/g, ' ');
+  const refs: Reference[] = [];
+  const docs = [...plain.matchAll(new RegExp(`\\b${DOC_WORDS}\\s*-?\\s*${DOC_NUMBER}\\b`, 'g'))].map((m) => m[1]!.replace(/\s+/g, ''));
+  for (const m of plain.matchAll(/\b(\d{1,4}\/\d{4})\/[a-z-]+\b/g)) docs.push(m[1]!);
+  for (const m of plain.matchAll(/\b(\d{3})-kl\/tw\b/g)) docs.push(m[1]!);
+  const doc = docs[0];
+  for (const m of plain.matchAll(/\b(?:khoan (\d{1,3}),? )?dieu (\d{1,3})\b/g)) {
+    const ref: Reference = { kind: 'article', number: Number(m[2]) };
+    if (m[1]) ref.clause = Number(m[1]);
+    if (doc) ref.doc = doc;
+    refs.push(ref);
+  }
+  for (const m of plain.matchAll(/\bmau (?:so )?(\d{1,3})\b/g)) refs.push({ kind: 'form', number: Number(m[1]) });
+  if (!refs.some((r) => r.kind === 'article')) for (const d of new Set(docs)) refs.push({ kind: 'document', doc: d });
+  return refs;
+}
+
+interface ReferencedPassage {
+  citation: string;
+  text: string;
+  meta: { doc_number?: string | undefined; citation?: string | undefined; title?: string | undefined };
+}
+
+/**
+ * How strongly a passage is the one a reference names (0 when it is not): the article (and clause) of
+ * the named document first, then the article in another document, a form's own line, the document.
+ */
+export function referenceScore(passage: ReferencedPassage, refs: readonly Reference[]): number {
+  let best = 0;
+  const citation = fold(passage.citation.toLowerCase());
+  const docLabel = fold(`${passage.meta.doc_number ?? ''} ${passage.meta.citation ?? ''} ${passage.meta.title ?? ''} ${passage.citation}`.toLowerCase());
+  for (const ref of refs) {
+    const docMatches = ref.doc !== undefined && new RegExp(`(^|[^\\d])${escape(ref.doc)}(?!\\d)`).test(docLabel);
+    if (ref.kind === 'article') {
+      const article = new RegExp(`\\bdieu ${ref.number}(?!\\d)`).test(citation);
+      if (!article) continue;
+      const clause = ref.clause === undefined || new RegExp(`\\bkhoan ${ref.clause}(?!\\d)`).test(citation);
+      best = Math.max(best, (ref.doc === undefined ? 0.6 : docMatches ? 1 : 0.3) + (clause && ref.clause !== undefined ? 0.2 : 0));
+    } else if (ref.kind === 'form') {
+      const text = fold(passage.text.toLowerCase());
+      const own = new RegExp(`(^|\\n)\\s*(?:[-*|]\\s*)?(?:\\*\\*)?mau so 0?${ref.number}(?!\\d)\\s*(?:\\*\\*)?\\s*[:|–-]`).test(text);
+      const named = new RegExp(`\\bmau (?:so )?0?${ref.number}(?!\\d)`).test(text);
+      if (own) best = Math.max(best, 0.8);
+      else if (named) best = Math.max(best, 0.3);
+    } else if (docMatches) {
+      best = Math.max(best, 0.4);
+    }
+  }
+  return best;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { Asker } from '../../src/escalation/types.js';
+import { createTestApp } from '../helpers/app-fixture.js';
+
+/** The assistant over the real knowledge folder, asked the way people write. */
+const official: Asker = { channel: 'test', chatId: 'chat-1', userId: 'u-1', displayName: 'Anh Tuấn', commune: 'Xã Hòa Bình' };
+
+let app: App;
+let cleanup: () => Promise<void>;
+let chats = 0;
+
+beforeAll(async () => {
+  ({ app, cleanup } = await createTestApp({ QUESTIONS_PER_MINUTE: '0' }));
+});
+afterAll(async () => {
+  await cleanup();
+});
+
+/** Each question in a chat of its own unless a chat is given (so earlier questions are no context). */
+const ask = (text: string, chatId = `chat-${++chats}`) => app.assistant.handle({ asker: { ...official, chatId }, text });
+const firstLine = (text: string) => text.split('\n')[0]!;
+
+describe('questions as people write them', () => {
+  it('answers a story full of names, places, years and ages instead of escalating it', async () => {
+    const reply = await ask(
+      'Ông nội tôi là cụ Lê Văn Thọ, quê ở thôn Đông Xá, xã Quỳnh Lâm (Nghệ An), là thương binh hạng 3/4 từ năm 1972. ' +
+        'Cụ sống cùng gia đình chú tôi là anh Lê Văn Bình ở Thanh Hóa và mới qua đời tháng 9/2026, thọ 86 tuổi. ' +
+        'Chú tôi là người đứng ra lo ma chay cho cụ. Xin hỏi chú tôi cần chuẩn bị hồ sơ gì để nhận trợ cấp mai táng?',
+    );
+    expect(reply.stage).toBe('retrieval');
+    expect(reply.citations[0]?.docId).toBe('tt-mai-tang-phi');
+    expect(firstLine(reply.text)).toMatch(/^👉 /);
+    expect(reply.text).toContain('Mẫu số 12');
+  });
+
+  it('escalates questions from neighbouring fields that share the domain’s words', async () => {
+    for (const question of [
+      'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
+      'ho so huong tro cap that nghiep gom nhung gi',
+      'Đất nghĩa trang gia đình có được cấp sổ đỏ không?',
+    ]) {
+      const reply = await ask(question);
+      expect(reply.stage, question).toBe('escalated');
+      expect(reply.escalationReason, question).toBe('out_of_domain');
+    }
+  });
+
+  it('starts an amount question with the amount and the date it applies from', async () => {
+    const reply = await ask('muc chuan tro cap nguoi co cong hien nay la bao nhieu');
+    expect(reply.stage).toBe('retrieval');
+    const first = firstLine(reply.text);
+    expect(first).toMatch(/^👉 .*2\.789\.000 đồng/);
+    expect(first).toMatch(/01\/7\/2024/);
+  });
+
+  it('gives the current figure for an outdated one, saying what it replaced and from when', async () => {
+    const reply = await ask('Mức chuẩn 2.055.000 đồng hiện nay còn áp dụng không?');
+    expect(reply.stage).toBe('retrieval');
+    expect(firstLine(reply.text)).toContain('Mức hiện hành là 2.789.000 đồng (thay cho 2.055.000 đồng từ 01/7/2024');
+  });
+
+  it('resolves an explicit article reference to that article first', async () => {
+    const reply = await ask('Điều 121 Nghị định 131 quy định gì?');
+    expect(reply.citations[0]?.citation).toBe('Nghị định 131/2021/NĐ-CP, Điều 121');
+  });
+
+  it('keeps the case of a story for a follow-up', async () => {
+    const chat = 'chat-follow-up';
+    const story = await ask(
+      'Bà ngoại tôi là vợ liệt sĩ, đang hưởng trợ cấp tuất hằng tháng ở xã Tân Phú (Đồng Nai). Năm nay bà 79 tuổi và vừa mất hôm 12/10/2026. Cho tôi hỏi gia đình được hưởng những chế độ gì?',
+      chat,
+    );
+    expect(story.stage).toBe('retrieval');
+    const followUp = await ask('còn hồ sơ thì sao?', chat);
+    expect(followUp.stage).toBe('retrieval');
+    expect(followUp.citations.map((c) => c.docId)).toContain(story.citations[0]!.docId);
+  });
+
+  it('shows users nothing addressed to the assistant or to admins, and answers on KL 192 and 195', async () => {
+    const kl192 = await ask('Kết luận 192 nói gì');
+    expect(kl192.stage).toBe('retrieval');
+    expect(kl192.citations[0]?.docId).toBe('kl-192-kl-tw');
+    const dated = await ask('kl 192 ngay nao ai ky');
+    expect(dated.text).toContain('19/9/2025');
+    expect(dated.text).toContain('Trần Cẩm Tú');
+    const kl195 = await ask('KL 195 do ai ban hành');
+    expect(kl195.text).toContain('Ban Bí thư');
+    for (const reply of [kl192, dated, kl195]) {
+      expect(reply.text).not.toMatch(/Trợ lý Xã (không được|phải)|người nghiên cứu|verified|source_url|front matter/i);
+      expect(reply.text).not.toMatch(/Sở Nội vụ/);
+    }
+  });
+});
+
+describe('curated answers as questions are typed', () => {
+  it('reuses an approved answer for the same question typed without diacritics', async () => {
+    const now = new Date().toISOString();
+    const expert = await app.stores.users.add({ channel: 'test', channelUserId: 'e-9', chatId: 'expert-9', displayName: 'Chị Hoa', role: 'expert' }, now);
+    const admin = await app.stores.users.add({ channel: 'test', channelUserId: 'a-9', chatId: 'admin-9', displayName: 'Quản trị', role: 'admin' }, now);
+    const question = 'Người có công mất ở nước ngoài thì thân nhân nhận mai táng phí ở đâu?';
+    const escalated = await ask(`hỏi chuyên gia: ${question}`);
+    await app.escalation.claim(escalated.ticket!, expert.id);
+    await app.escalation.answer(escalated.ticket!, expert.id, 'Thân nhân nộp bản khai Mẫu số 12 tại UBND xã nơi quản lý hồ sơ.');
+    await app.escalation.approve(escalated.ticket!, admin.id);
+    for (const typed of ['nguoi co cong mat o nuoc ngoai thi than nhan nhan mai tang phi o dau', 'NGƯỜI CÓ CÔNG MẤT Ở NƯỚC NGOÀI THÌ THÂN NHÂN NHẬN MAI TÁNG PHÍ Ở ĐÂU']) {
+      const reply = await ask(typed);
+      expect(reply.stage, typed).toBe('curated');
+    }
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { AmountRegistry } from '../../src/assistant/amounts.js';
+import { directAnswer, figureNotes } from '../../src/assistant/direct-answer.js';
+import { judgeDomain } from '../../src/assistant/domain.js';
+import { trimPassage } from '../../src/assistant/extractive.js';
+import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
+import type { DocumentMeta } from '../../src/knowledge/types.js';
+import { parseReferences, referenceScore } from '../../src/retrieval/references.js';
+import type { StoredPassage } from '../../src/storage/knowledge-store.js';
+
+function passage(id: string, text: string, meta: Partial<DocumentMeta> = {}): StoredPassage {
+  return {
+    id: `${id}#0`,
+    docId: id,
+    ordinal: 0,
+    citation: meta.citation ?? id,
+    path: [],
+    heading: '',
+    text,
+    meta: { id, title: id, status: 'in_force', verified: true, ...meta } as DocumentMeta,
+  };
+}
+
+const MUC_CHUAN: Partial<DocumentMeta> = {
+  amounts: [
+    { value: '1.624.000 đồng', what: 'Mức chuẩn trợ cấp ưu đãi', from: '2021-07-01', to: '2023-06-30', basis: 'Nghị định 75/2021/NĐ-CP', series: 'muc-chuan' },
+    { value: '2.055.000 đồng', what: 'Mức chuẩn trợ cấp ưu đãi', from: '2023-07-01', to: '2024-06-30', basis: 'Nghị định 55/2023/NĐ-CP', series: 'muc-chuan' },
+    { value: '2.789.000 đồng', what: 'Mức chuẩn trợ cấp ưu đãi', from: '2024-07-01', basis: 'Nghị định 77/2024/NĐ-CP', series: 'muc-chuan' },
+  ],
+};
+const TODAY = '2026-12-06';
+
+describe('reading the question out of a story', () => {
+  const story =
+    'Bố tôi là ông Nguyễn Văn Hải, quê ở xã Yên Lạc (tỉnh Nam Định), là thương binh hạng 2/4 tỷ lệ 61%. ' +
+    'Năm 2019 ông chuyển vào sống với tôi ở Bình Dương, đến tháng 3/2026 thì ông qua đời ở tuổi 82. ' +
+    'Gia đình tôi đã lo hậu sự chu đáo. Xin hỏi gia đình tôi cần làm hồ sơ gì để được nhận tiền mai táng?';
+
+  it('splits the story from the question and keeps the case in domain words, without names, places and years', () => {
+    const read = readQuestion(story);
+    expect(read.question).toBe('Xin hỏi gia đình tôi cần làm hồ sơ gì để được nhận tiền mai táng?');
+    expect(read.story).toContain('thương binh');
+    expect(read.query).toContain('thương binh');
+    expect(read.query).toContain('từ trần');
+    expect(read.query).not.toMatch(/Hải|Yên Lạc|Nam Định|Bình Dương|2019|82/);
+    expect(read.asks).toBe('documents');
+    expect(read.years).toEqual([2019, 2026]);
+  });
+
+  it('reads a short question whole', () => {
+    const read = readQuestion('hs mai tang ncc nop o dau');
+    expect(read.question).toBe('hs mai tang ncc nop o dau');
+    expect(read.story).toBe('');
+    expect(read.asks).toBe('where');
+  });
+
+  it('keeps the numbers that decide the rule: percentages, forms, articles, documents', () => {
+    expect(withoutCaseDetails('Ông Trần Văn Ba, thương binh 81%, hỏi về Mẫu số 12 (Điều 121 NĐ 131) năm 2020')).toBe(
+      'Ông , thương binh 81%, hỏi về Mẫu số 12 (Điều 121 NĐ 131)',
+    );
+  });
+
+  it('names what is asked', () => {
+    expect(readQuestion('mức chuẩn hiện nay là bao nhiêu').asks).toBe('amount');
+    expect(readQuestion('cap lai bang tqgc dung mau nao').asks).toBe('form');
+    expect(readQuestion('thời hạn giải quyết bao lâu').asks).toBe('deadline');
+    expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
+    expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
+  });
+
+  it('notes amounts typed in the question', () => {
+    expect(readQuestion('mức 2.055.000 còn đúng không').amounts).toEqual(['2055000']);
+    expect(readQuestion('trợ cấp 2.055.000 đồng/tháng năm 2023').amounts).toEqual(['2055000']);
+  });
+});
+
+describe('deciding the field on evidence', () => {
+  it('takes a story full of names as in the field when it names the field’s concepts', () => {
+    expect(judgeDomain('Xin hỏi mẹ tôi có được hưởng gì?', 'Ông Đinh Văn San (Thái Bình) là thương binh hạng 1/4').verdict).toBe('in');
+    expect(judgeDomain('kl 192 ngay nao ai ky').verdict).toBe('in');
+    expect(judgeDomain('gd tb 81% mat thi lam gi').verdict).toBe('in');
+  });
+
+  it('takes neighbouring fields that share words as out of it', () => {
+    expect(judgeDomain('Bảo hiểm xã hội tự nguyện đóng bao nhiêu một tháng?').verdict).toBe('out');
+    expect(judgeDomain('hồ sơ hưởng trợ cấp thất nghiệp gồm những gì').verdict).toBe('out');
+    expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
+  });
+
+  it('leaves the rest to the retrieval', () => {
+    expect(judgeDomain('hồ sơ mai táng phí gồm gì').verdict).toBe('unknown');
+  });
+});
+
+describe('a direct answer first', () => {
+  const registry = new AmountRegistry([{ docId: 'mh-muc-chuan', meta: MUC_CHUAN }]);
+  const doc = passage(
+    'mh-muc-chuan',
+    'Mức chuẩn là căn cứ tính các mức trợ cấp.\nMức chuẩn trợ cấp ưu đãi người có công hiện hành là 2.789.000 đồng/tháng.\nCác mức được làm tròn đến hàng nghìn đồng.',
+    MUC_CHUAN,
+  );
+
+  it('starts an amount question with the amount and the period it applies to', () => {
+    const read = readQuestion('muc chuan tro cap nguoi co cong hien nay bao nhieu');
+    const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines[0]).toBe(
+      'Mức chuẩn trợ cấp ưu đãi người có công hiện hành là 2.789.000 đồng/tháng. (áp dụng từ 01/7/2024, theo Nghị định 77/2024/NĐ-CP)',
+    );
+  });
+
+  it('corrects an outdated figure named in the question', () => {
+    const read = readQuestion('Mức chuẩn 2.055.000 đồng có còn áp dụng không?');
+    const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
+    const notes = figureNotes(read, direct, registry, TODAY);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('Mức hiện hành là 2.789.000 đồng (thay cho 2.055.000 đồng từ 01/7/2024, theo Nghị định 77/2024/NĐ-CP)');
+    expect(notes[0]).toContain('chỉ áp dụng từ 01/7/2023 đến 30/6/2024');
+  });
+
+  it('gives the rule of a past year named in the question', () => {
+    const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
+    const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
+    expect(figureNotes(read, direct, registry, TODAY).join('\n')).toContain('Với mốc năm 2022: mức khi đó là 1.624.000 đồng');
+  });
+
+  it('says the asked fact is missing instead of filling it with a neighbouring one', () => {
+    const read = readQuestion('hồ sơ thờ cúng dùng mẫu nào');
+    const other = passage('tt-x', 'Người thờ cúng liệt sĩ nộp đơn tại Ủy ban nhân dân cấp xã.');
+    const direct = directAnswer({ read, candidates: [other], registry, today: TODAY });
+    expect(direct.found).toBe(false);
+    expect(direct.lines).toEqual([]);
+  });
+
+  it('answers a papers question with the whole list and its lead-in', () => {
+    const list = passage('tt-y', 'Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.');
+    const direct = directAnswer({ read: readQuestion('hồ sơ thờ cúng liệt sĩ gồm những gì'), candidates: [list], registry, today: TODAY });
+    expect(direct.lines).toEqual(['Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.']);
+  });
+});
+
+describe('trimming a passage', () => {
+  it('never cuts a list silently', () => {
+    const items = Array.from({ length: 8 }, (_, i) => `${i + 1}. Giấy tờ số ${i + 1} về chế độ người có công cần nộp kèm theo hồ sơ, bản sao có chứng thực.`);
+    const text = ['Thủ tục hưởng trợ cấp tuất.', 'Một đoạn mở đầu dài '.repeat(30), 'Hồ sơ gồm:', ...items, 'Đoạn kết nói về thời hạn giải quyết.'].join('\n');
+    const out = trimPassage(text, new Set(['ho', 'so', 'giay']));
+    for (const item of items) expect(out).toContain(item);
+    expect(out).toContain('Hồ sơ gồm:');
+  });
+
+  it('says how many items a list too long to show leaves out', () => {
+    const items = Array.from({ length: 40 }, (_, i) => `${i + 1}. Giấy tờ số ${i + 1} về chế độ người có công cần nộp kèm theo hồ sơ.`);
+    const out = trimPassage(['Hồ sơ gồm:', ...items].join('\n'), new Set(['giay']));
+    const shown = items.filter((item) => out.includes(item)).length;
+    expect(shown).toBeLessThan(40);
+    expect(out).toContain(`còn ${40 - shown} mục nữa của danh sách này`);
+  });
+});
+
+describe('explicit references', () => {
+  it('reads articles, clauses, forms and documents as typed', () => {
+    expect(parseReferences('Điều 121 Nghị định 131 quy định gì')).toEqual([{ kind: 'article', number: 121, doc: '131' }]);
+    expect(parseReferences('khoan 3 dieu 2 luat an ninh mang')).toEqual([{ kind: 'article', number: 2, clause: 3 }]);
+    expect(parseReferences('Mẫu số 12 là mẫu gì')).toEqual([{ kind: 'form', number: 12 }]);
+    expect(parseReferences('NĐ 77/2024 tăng mức chuẩn')).toEqual([{ kind: 'document', doc: '77/2024' }]);
+  });
+
+  it('puts the named article of the named document first', () => {
+    const refs = parseReferences('Điều 121 Nghị định 131');
+    const exact = passage('nd-131', 'Điều 121. Hồ sơ, thủ tục…', { doc_number: '131/2021/NĐ-CP' });
+    exact.citation = 'Nghị định 131/2021/NĐ-CP, Điều 121';
+    const otherDoc = passage('nd-75', 'Điều 121…', { doc_number: '75/2021/NĐ-CP' });
+    otherDoc.citation = 'Nghị định 75/2021/NĐ-CP, Điều 121';
+    const otherArticle = passage('nd-131b', 'Điều 12…', { doc_number: '131/2021/NĐ-CP' });
+    otherArticle.citation = 'Nghị định 131/2021/NĐ-CP, Điều 12';
+    expect(referenceScore(exact, refs)).toBeGreaterThan(referenceScore(otherDoc, refs));
+    expect(referenceScore(otherArticle, refs)).toBe(0);
+  });
+
+  it('prefers the line that defines a form to a passage that mentions it', () => {
+    const refs = parseReferences('mau 16 la mau gi');
+    const list = passage('forms', '- Mẫu số 16: Bản khai cá nhân đề nghị…\n- Mẫu số 17: Đơn đề nghị…');
+    const mention = passage('tt', 'Nộp bản khai theo Mẫu số 16 tại UBND xã.');
+    expect(referenceScore(list, refs)).toBeGreaterThan(referenceScore(mention, refs));
+  });
+});
