@@ -59,6 +59,9 @@ export interface AssistantDeps {
   logger?: Logger;
 }
 
+/** "/chitiet", "chi tiết", "xem chi tiết": the whole of the last answer. */
+const DETAILS_REQUEST = /^\/?(xem )?chi ?tiet( hon)?[.!]?$/;
+
 const GENERIC_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap']);
 const INTENT_BOOST = 0.1;
 
@@ -122,6 +125,7 @@ export class Assistant {
     }
     if (smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
 
+    if (DETAILS_REQUEST.test(fold(text.toLowerCase()).trim())) return this.details(chatKey);
     const previous = this.memory.get(chatKey);
     if (smallTalk === 'expert_request') {
       const question = stripExpertRequest(text) || previous?.question;
@@ -171,9 +175,21 @@ export class Assistant {
     }
 
     const top = hits[0]!;
-    let body: string | undefined;
-    let citations: AnswerCitation[] = [];
+    // The extractive composition is cheap and gives the direct first lines in both modes: with an LLM, the
+    // verbatim asked fact (with its period) still leads, and the model's explanation follows.
+    const composed = composeExtractiveAnswer({
+      read: asked,
+      hits,
+      allPassages: searcher.passagesOf(top.passage.docId),
+      intent,
+      registry: this.registryOf(searcher),
+      today: this.now().toISOString().slice(0, 10),
+    });
+    let body = composed.body;
+    const { lead } = composed;
+    let citations = composed.citations;
     const answerWarnings = [...warnings];
+    let fromModel = false;
     if (this.deps.llm) {
       const context = hits.slice(0, 5).map((h) => h.passage);
       const outcome = await this.deps.llm.answer(followUp ? query : read.text, context);
@@ -181,8 +197,10 @@ export class Assistant {
       await answerTurns.next();
       if (outcome.kind === 'answer') {
         const used = outcome.cited.map((n) => context[n - 1]!);
-        body = outcome.text;
-        citations = used.map(toCitation);
+        fromModel = true;
+        body = lead.length ? `${lead.join('\n')}\n\n${outcome.text}` : outcome.text;
+        const direct = composed.citations.filter((c) => lead.length > 0 && !used.some((p) => p.id === c.id));
+        citations = [...used.map(toCitation), ...direct];
         if (used.some((p) => !p.meta.verified)) answerWarnings.push(unverifiedWarning(used));
         if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
@@ -191,19 +209,7 @@ export class Assistant {
         this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
       }
     }
-    if (!body) {
-      const composed = composeExtractiveAnswer({
-        read: asked,
-        hits,
-        allPassages: searcher.passagesOf(top.passage.docId),
-        intent,
-        registry: this.registryOf(searcher),
-        today: this.now().toISOString().slice(0, 10),
-      });
-      body = composed.body;
-      citations = composed.citations;
-      answerWarnings.push(...composed.warnings);
-    }
+    if (!fromModel) answerWarnings.push(...composed.warnings);
     return this.finish({
       stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
       confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey, read: asked,
@@ -355,8 +361,59 @@ export class Assistant {
     if (input.ticketId !== undefined) reply.ticket = input.ticketId;
     if (answerId !== undefined) reply.answerId = answerId;
     if (input.reason) reply.escalationReason = input.reason;
+    const brief = input.stage === 'retrieval' ? briefReply(text, input.citations) : undefined;
+    if (brief) reply.brief = brief;
     return reply;
   }
+
+  /** "/chitiet": the whole of the chat's last answer, when messengers were sent its short form. */
+  private async details(chatKey: string): Promise<AssistantReply> {
+    const answerId = this.memory.get(chatKey)?.answerId;
+    const entry = answerId === undefined ? undefined : await this.deps.log.get(answerId);
+    if (!entry?.replyText) return plainReply('smalltalk', 'Chưa có câu trả lời nào để xem chi tiết. Bạn hãy gõ câu hỏi trước nhé.');
+    return plainReply('smalltalk', entry.replyText);
+  }
+}
+
+/** Where a reply's direct lines end and its passages begin. */
+const PASSAGES_START = '\n\n📌 ';
+/** Roughly one phone screen. */
+const BRIEF_MAX_CHARS = 700;
+const DETAILS_HINT = 'Gõ /chitiet để xem đầy đủ đoạn văn bản và nguồn.';
+
+/**
+ * The first message on a messenger: the direct answer (the reply's lines before its first passage) and its
+ * basis within about one screen; the rest comes with /chitiet. Undefined when the whole reply already fits
+ * or has no direct lines. Derived from the reply's text alone, so an update handled again after a crash
+ * sends the same short form.
+ */
+function briefReply(full: string, citations: readonly AnswerCitation[]): string | undefined {
+  if (full.length <= BRIEF_MAX_CHARS + 150) return undefined;
+  const at = full.indexOf(PASSAGES_START);
+  if (at <= 0) return undefined;
+  const lead = full.slice(0, at).split('\n');
+  const warnings = full.slice(at).split('\n').filter((line) => line.startsWith('✂️') || line.startsWith('⚠️'));
+  const basis = [...new Set(citations.map((c) => c.citation))].slice(0, 2).map((c) => `Căn cứ: ${c}`);
+  // A cut message is always said; of the cautions on the sources, the first.
+  const caution = [...warnings.filter((w) => w.startsWith('✂️')), ...warnings.filter((w) => w.startsWith('⚠️')).slice(0, 1)];
+  const tail = [...basis, ...caution, DETAILS_HINT].join('\n');
+  const budget = Math.max(200, BRIEF_MAX_CHARS - tail.length - 2);
+  let head = '';
+  for (const line of lead) {
+    const next = head ? `${head}\n${line}` : line;
+    if (next.length <= budget) head = next;
+    else {
+      if (!head) head = cutAtWord(line, budget);
+      break;
+    }
+  }
+  return `${head}\n\n${tail}`;
+}
+
+function cutAtWord(text: string, max: number): string {
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
 /**
@@ -384,6 +441,8 @@ function replayedReply(entry: LoggedQuestion, text: string): AssistantReply {
   };
   if (entry.ticketId !== undefined) reply.ticket = entry.ticketId;
   if (entry.reason) reply.escalationReason = entry.reason;
+  const brief = entry.stage === 'retrieval' ? briefReply(text, entry.citations) : undefined;
+  if (brief) reply.brief = brief;
   return reply;
 }
 

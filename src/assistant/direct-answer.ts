@@ -3,6 +3,7 @@ import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { isStopWord, tokenize } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
+import { parseReferences } from '../retrieval/references.js';
 
 /** One line a passage can answer with: a sentence, a list item with its lead-in, or a table row. */
 export interface AnswerUnit {
@@ -149,6 +150,7 @@ export function directAnswer(input: {
   const questionWords = contentWords(read.query);
   const required = kind ? REQUIRED[kind] : undefined;
   const scored: { unit: AnswerUnit; score: number }[] = [];
+  const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   for (const { unit, rank, words } of pool) {
@@ -159,6 +161,8 @@ export function directAnswer(input: {
       if ((kind === 'documents' || kind === 'steps') && unit.list) score += 4;
       if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
+      // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
+      if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score });
     }
   }
@@ -190,6 +194,15 @@ export function directAnswer(input: {
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
 
+function formBonus(text: string, forms: readonly number[]): number {
+  let bonus = -2;
+  for (const n of forms) {
+    if (new RegExp(`^\\s*(?:[-*•]\\s*)?(?:\\*\\*)?Mẫu số 0?${n}(?!\\d)(?:\\*\\*)?\\s*[:–—-]`, 'u').test(text)) return 8;
+    if (new RegExp(`Mẫu (?:số )?0?${n}(?!\\d)`, 'u').test(text)) bonus = 1;
+  }
+  return bonus;
+}
+
 /** The chosen units as lines, items of one list under their lead-in once. */
 function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined): string[] {
   const wholeLists = kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
@@ -214,7 +227,7 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
       const entry = shown.get(unit.item.leadIn) ?? { index: leadIns.get(unit.item.leadIn)!, list: unit.item.all, count: 0 };
       entry.count += 1;
       shown.set(unit.item.leadIn, entry);
-    } else lines.push(unit.text);
+    } else lines.push(unit.text.replace(/^[-*+•]\s+/u, ''));
   }
   for (const { index, list, count } of shown.values()) {
     if (count < list.length) lines[index] += `\n(và ${list.length - count} mục khác của danh sách này, xem dưới đây)`;

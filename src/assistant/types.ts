@@ -40,6 +40,11 @@ export interface AssistantReply {
   stage: AnswerStage;
   /** Plain-text answer in Vietnamese, ready to send as is. */
   text: string;
+  /**
+   * For messengers: the direct answer, its basis and a "/chitiet" hint within about 700 characters, when
+   * `text` is longer. `text` stays the whole reply (the web chat folds it; "/chitiet" sends it).
+   */
+  brief?: string;
   /** The answer body without the source lines (for channels that format sources themselves). */
   body: string;
   citations: AnswerCitation[];

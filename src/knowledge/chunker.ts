@@ -321,6 +321,17 @@ const TEXT_BOUNDARIES: RegExp[] = [
   /(?<=\s)(?=\S)/u, // words
 ];
 
+/** A segment that ends on a lead-in ("Hồ sơ gồm:") is packed as one with the segment it introduces. */
+function glueLeadIns(segments: string[]): string[] {
+  const out: string[] = [];
+  for (const segment of segments) {
+    const last = out[out.length - 1];
+    if (last !== undefined && /:\s*$/u.test(last) && segment.trim() !== '') out[out.length - 1] = last + segment;
+    else out.push(segment);
+  }
+  return out;
+}
+
 /**
  * Splits text into pieces of at most `maxChars` at the first boundary level that has any boundary, packing
  * consecutive segments greedily. A last piece shorter than `minChars` takes segments from the piece before it.
@@ -329,7 +340,7 @@ function splitText(text: string, maxChars: number, minChars: number, level = 0):
   if (text.trim().length <= maxChars) return text.trim() ? [text.trim()] : [];
   const boundary = TEXT_BOUNDARIES[level];
   if (!boundary) return [text.trim()]; // a single word longer than maxChars
-  const segments = text.split(boundary);
+  const segments = glueLeadIns(text.split(boundary));
   if (segments.length < 2) return splitText(text, maxChars, minChars, level + 1);
 
   const size = (group: string[]): number => group.join('').trim().length;
@@ -351,6 +362,20 @@ function splitText(text: string, maxChars: number, minChars: number, level = 0):
     }
   }
   flush();
+
+  // A lead-in ("Hồ sơ gồm:") goes with the list it introduces, never alone at the end of a piece.
+  for (let i = 0; i < out.length - 1; i++) {
+    const group = out[i];
+    const next = out[i + 1]!;
+    if (!Array.isArray(group) || !/:\s*$/u.test(group[group.length - 1]!)) continue;
+    const leadIn = group[group.length - 1]!;
+    const joined = Array.isArray(next) ? size([leadIn, ...next]) : leadIn.trim().length + 1 + next.length;
+    if (joined > maxChars) continue; // the check (trolyxa check) reports it for the author to fix
+    group.pop();
+    if (Array.isArray(next)) next.unshift(leadIn);
+    else out[i + 1] = `${leadIn.trim()}\n${next}`;
+    if (group.length === 0 || size(group) === 0) out.splice(i--, 1);
+  }
 
   const last = out[out.length - 1];
   const prev = out[out.length - 2];
@@ -439,6 +464,18 @@ function splitUnit(node: Node, ctx: Context): Piece[] {
       slots.push({ kind: 'group', members: [{ text: whole, nestedText: render(child, true), child }] });
     } else {
       slots.push({ kind: 'fixed', pieces: chunkNode(child, ctx) });
+    }
+  }
+
+  // The unit's own text ending on a lead-in ("…, UBND cấp xã:") goes with the first item it introduces
+  // when they fit together (otherwise `trolyxa check` reports it for the author to fix).
+  for (let i = leads - 1; i >= 0 && i + 1 < slots.length; i--) {
+    const slot = slots[i]!;
+    const next = slots[i + 1]!;
+    if (slot.kind !== 'group' || !/:\s*$/u.test(groupText(slot.members))) continue;
+    if (next.kind === 'group' && groupText([...slot.members, ...next.members]).length <= maxChars) {
+      next.members = [...slot.members, ...next.members];
+      slots.splice(i, 1);
     }
   }
 

@@ -13,7 +13,7 @@ const ADDRESSED_TO_STAFF: readonly RegExp[] = [
   /\b(?:bot|chatbot|mô hình|LLM)\b.{0,40}\b(?:không được|phải|hãy)\b/iu,
   /\bfront[ -]?matter\b/iu,
   /\b(?:verified|source_url|secondary_sources|superseded_by|reviewed|doc_type|doc_number)\s*[:=]/iu,
-  /\b(?:đổi|sửa|chuyển|đặt)\s+(?:trường\s+)?[`"“]?(?:verified|status|source_url|superseded_by|reviewed)\b/iu,
+  /(?<![\p{L}])(?:đổi|sửa|chuyển|đặt)\s+(?:trường\s+)?[`"“]?(?:verified|status|source_url|superseded_by|reviewed)\b/iu,
   /\bquản trị viên (?:cần|phải|hãy) (?:sửa|đổi|cập nhật|chuyển)\b/iu,
 ];
 
@@ -26,10 +26,13 @@ export function staffInstruction(text: string): string | undefined {
   return undefined;
 }
 
-/** A passage that is only a lead-in ("Hồ sơ gồm:") or only a heading, cut off from what it introduces. */
+/**
+ * A passage that is only a lead-in ("Hồ sơ gồm:") or a heading, or that ends on a lead-in whose list went
+ * to the next passage: an answer would end on an empty promise.
+ */
 export function isLoneLeadIn(text: string): boolean {
   const body = text.trim();
-  return body.length < 60 && /:\s*$/u.test(body);
+  return /:\s*$/u.test(body);
 }
 
 /** Hosts of third-party copies of legal texts: never the "Nguồn" of an answer. */

@@ -151,7 +151,8 @@ export class AbbreviationDictionary {
           ? 'add'
           : 'maybe';
       // The replacing expansion goes first (it is the one put in place of the typed words).
-      const ordered = mode === 'replace' ? [...chosen.filter((r) => r.mode === 'replace'), ...chosen.filter((r) => r.mode !== 'replace')] : chosen;
+      const ordered =
+        mode === 'replace' ? [...chosen.filter((r) => r.mode === 'replace'), ...chosen.filter((r) => r.mode !== 'replace')] : chosen;
       const expansions: Token[][] = [];
       for (const r of ordered) if (!expansions.some((e) => spell(e) === spell(r.expansion))) expansions.push(r.expansion);
       return { length, mode, expansions };
@@ -200,28 +201,26 @@ function holds(condition: Condition, context: { prev: Token | undefined; next: T
 }
 
 function parseConditions(when: string): Condition[] {
-  const conditions: Condition[] = [];
-  for (const part of when.trim().split(/\s+/).filter(Boolean)) {
-    const match = /^(prev|next):(.+)$/.exec(part);
-    const alternatives = match?.[2]!.split('|') ?? [];
-    const condition: Condition = { side: match?.[1] === 'prev' ? 'prev' : 'next', number: false, words: [] };
-    for (const alternative of alternatives) {
-      if (alternative === 'number') {
-        condition.number = true;
-        continue;
+  return when
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => {
+      const bad = new Error(`bad condition "${part}": expected prev:… or next:… followed by single words or "number" separated by "|"`);
+      const match = /^(prev|next):(.+)$/.exec(part);
+      if (!match) throw bad;
+      const condition: Condition = { side: match[1] === 'prev' ? 'prev' : 'next', number: false, words: [] };
+      for (const alternative of match[2]!.split('|')) {
+        if (alternative === 'number') {
+          condition.number = true;
+          continue;
+        }
+        const tokens = tokenize(alternative);
+        if (tokens.length !== 1 || tokens[0]!.numeric) throw bad;
+        condition.words.push(tokens[0]!);
       }
-      const tokens = tokenize(alternative);
-      if (tokens.length !== 1 || tokens[0]!.numeric) {
-        throw new Error(`bad condition "${part}": expected prev:… or next:… followed by single words or "number" separated by "|"`);
-      }
-      condition.words.push(tokens[0]!);
-    }
-    if (!match || alternatives.length === 0) {
-      throw new Error(`bad condition "${part}": expected prev:… or next:… followed by single words or "number" separated by "|"`);
-    }
-    conditions.push(condition);
-  }
-  return conditions;
+      return condition;
+    });
 }
 
 function spell(tokens: readonly Token[]): string {

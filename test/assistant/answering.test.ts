@@ -74,7 +74,12 @@ describe('questions as people write them', () => {
     expect(story.stage).toBe('retrieval');
     const followUp = await ask('còn hồ sơ thì sao?', chat);
     expect(followUp.stage).toBe('retrieval');
-    expect(followUp.citations.map((c) => c.docId)).toContain(story.citations[0]!.docId);
+    const logged = await app.log.get(followUp.answerId!);
+    expect(logged!.query).toMatch(/liệt sĩ/);
+    expect(logged!.query).toMatch(/hồ sơ/);
+    // In a chat with no story, the same words carry no case.
+    const alone = await ask('còn hồ sơ thì sao?');
+    if (alone.answerId !== undefined) expect((await app.log.get(alone.answerId))!.query).not.toMatch(/liệt sĩ/);
   });
 
   it('shows users nothing addressed to the assistant or to admins, and answers on KL 192 and 195', async () => {
@@ -90,6 +95,22 @@ describe('questions as people write them', () => {
       expect(reply.text).not.toMatch(/Trợ lý Xã (không được|phải)|người nghiên cứu|verified|source_url|front matter/i);
       expect(reply.text).not.toMatch(/Sở Nội vụ/);
     }
+  });
+});
+
+describe('fits a phone', () => {
+  it('gives messengers the direct answer and its basis within one screen, and the rest on /chitiet', async () => {
+    const chat = 'chat-phone';
+    const reply = await ask('Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?', chat);
+    expect(reply.text.length).toBeGreaterThan(900);
+    expect(reply.brief).toBeDefined();
+    expect(reply.brief!.length).toBeLessThanOrEqual(760);
+    expect(reply.brief).toContain('Mẫu số 12');
+    expect(reply.brief).toMatch(/Căn cứ: /);
+    expect(reply.brief).toContain('/chitiet');
+    const details = await ask('/chitiet', chat);
+    expect(details.text).toBe(reply.text);
+    expect((await ask('xem chi tiết', 'chat-without-answer')).text).toContain('Chưa có câu trả lời nào');
   });
 });
 

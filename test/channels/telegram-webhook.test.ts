@@ -39,7 +39,9 @@ describe('webhook mode', () => {
     const [answer, ...more] = h.emulator.messagesTo(lan.id);
     expect(more).toEqual([]);
     expect(answer!.parse_mode).toBe('HTML');
-    expect(answer!.text).toMatch(/^<b>📌 [^<]+<\/b>\n/);
+    // The short form: the direct answer first, its basis, and /chitiet for the rest.
+    expect(answer!.plain).toMatch(/^👉 /);
+    expect(answer!.plain).toContain('/chitiet');
     expect(answer!.text).toMatch(/<i>Căn cứ: Thủ tục hưởng trợ cấp mai táng › Thành phần hồ sơ[^<]*<\/i>/);
     expect(answer!.plain).toContain('Mẫu số 12');
     expect(answer!.reply_parameters).toBeUndefined();

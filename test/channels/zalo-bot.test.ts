@@ -50,7 +50,8 @@ describe('Zalo Bot webhook', () => {
     const [answer] = await emulator.waitForSent('chat-a1');
     await harness!.idle();
 
-    expect(answer!.text.startsWith('📌 ')).toBe(true);
+    expect(answer!.text.startsWith('👉 ')).toBe(true); // the direct answer first (the rest comes with /chitiet)
+    expect(answer!.text).toContain('/chitiet');
     expect(answer!.text).toMatch(/^Căn cứ: .+$/mu);
     expect(answer!.text).toContain('Mẫu số 12');
     expect(answer!.text).not.toMatch(/<\/?[a-z]+>/u); // no HTML

@@ -49,7 +49,8 @@ describe('Zalo OA webhook', () => {
     expect((await send('6300000000000000003', QUESTION)).status).toBe(200);
     const [answer] = await oa.waitForSent('6300000000000000003');
     expect(answer!.accessToken).toBe('oa-access-0');
-    expect(answer!.text.startsWith('📌 ')).toBe(true);
+    expect(answer!.text.startsWith('👉 ')).toBe(true); // the direct answer first (the rest comes with /chitiet)
+    expect(answer!.text).toContain('/chitiet');
     expect(answer!.text).toMatch(/^Căn cứ: .+$/mu);
     expect(answer!.text.endsWith(FEEDBACK_HINT)).toBe(true);
     expect(answer!.text.length).toBeLessThanOrEqual(2000);

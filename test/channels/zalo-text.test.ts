@@ -90,10 +90,11 @@ describe('Zalo text', () => {
       asker: { channel: 'zalo-bot', chatId: 'unit', userId: 'unit' },
       text: 'Hồ sơ hưởng trợ cấp mai táng cho người có công gồm những gì?',
     });
-    const text = renderReply(reply, true);
+    // The whole reply, as /chitiet sends it.
+    const text = renderReply({ ...reply, brief: undefined }, true);
     const pieces = splitText(text, 400);
     expect(pieces.length).toBeGreaterThan(3);
-    expect(pieces[0]!.startsWith('📌 ')).toBe(true);
+    expect(pieces[0]!.startsWith('👉 ')).toBe(true);
     const sourceLines = text.split('\n').filter((line) => line.startsWith('Căn cứ:'));
     expect(sourceLines.length).toBeGreaterThan(0);
     for (const line of sourceLines) expect(pieces.some((p) => p.split('\n').includes(line))).toBe(true);

@@ -295,12 +295,83 @@ describe('analyzeQuery: alternative terms', () => {
     const q = analyzeQuery('định nghĩa ncc là gì', dictionary);
     const alternatives = q.terms.filter((t) => t.alternative).map((t) => t.term);
     expect(alternatives).toEqual(
-      expect.arrayContaining(['a:giải', 'a:giải thích', 'a:ngữ', 'a:thích', 'a:thích từ', 'a:từ', 'a:từ ngữ', 'f:ncc']),
+      expect.arrayContaining(['a:giải', 'a:giải thích', 'a:ngữ', 'a:thích', 'a:thích từ', 'a:từ ngữ', 'f:ncc']),
     );
+    // A function word of a synonym ("từ" as in "từ 01/7") is not searched on its own.
+    expect(alternatives).not.toContain('a:từ');
     // Pairs with a question or function word only carry word order.
     expect(alternatives).toEqual(expect.arrayContaining(['a:công là', 'a:có công']));
     const content = q.terms.filter((t) => !t.alternative).map((t) => t.term);
     expect(content).toEqual(expect.arrayContaining(['a:định nghĩa', 'a:định', 'a:nghĩa', 'a:công']));
     expect(content).not.toContain('f:ncc');
+  });
+});
+
+describe('analyzeQuery: synonyms, ambiguous abbreviations and context', () => {
+  const dict = AbbreviationDictionary.parse(
+    [
+      'tb\tthương binh\treplace\tnext:number',
+      'tb\tthương binh\tmaybe',
+      'tb\tthông báo\tmaybe',
+      'ls\tliệt sĩ\treplace\tprev:number',
+      'nđ\tnghị định',
+      'cp\tchính phủ',
+      'chết\ttừ trần\tadd',
+      'liệt sĩ\tliệt sỹ\tadd',
+      'hàng tháng\thằng tháng\tadd',
+    ].join('\n'),
+  );
+  const run = (query: string) => analyzeQuery(query, dict, OPTS);
+
+  it('an ambiguous ("maybe") key stays as typed, as a weak term; its readings are searched at half weight; none is required', () => {
+    const q = run('tb cho dân');
+    expect(q.expanded).toBe('tb cho dân');
+    const terms = byName(q);
+    expect(terms.get('f:tb')).toEqual({ term: 'f:tb', weight: 0.3 });
+    expect(terms.get('a:thương binh')).toEqual({ term: 'a:thương binh', weight: 0.5 });
+    expect(terms.get('a:thông báo')).toEqual({ term: 'a:thông báo', weight: 0.5 });
+    const required = q.terms.filter((t) => !t.alternative).map((t) => t.term);
+    expect(required).toEqual(['a:dân']);
+    // Pairs with the ambiguous key carry word order only.
+    expect(q.terms.find((t) => t.term === 'a:tb cho')?.alternative).toBe(true);
+  });
+
+  it('a context rule replaces the key in place, as any abbreviation', () => {
+    const q = run('tb 81%');
+    expect(q.expanded).toBe('thương binh 81');
+    expect(byName(q).get('a:binh 81')).toEqual({ term: 'a:binh 81', weight: 1, fallback: 'f:binh 81' });
+    expect(byName(q).has('a:thông báo')).toBe(false);
+  });
+
+  it('a one-word synonym ("add") keeps the typed word as content and searches the synonym beside it', () => {
+    const q = run('người có công chết');
+    expect(q.expanded).toBe('người có công chết');
+    const required = q.terms.filter((t) => !t.alternative).map((t) => t.term);
+    expect(required).toEqual(expect.arrayContaining(['a:chết', 'a:công chết']));
+    expect(byName(q).get('a:từ trần')).toEqual({ term: 'a:từ trần', weight: 0.5 });
+    expect(byName(q).get('a:trần')).toEqual({ term: 'a:trần', weight: 0.5 });
+    expect(byName(q).has('a:từ')).toBe(false); // a function word alone is not searched
+  });
+
+  it('another spelling of the typed phrase adds only its pairs, and nothing the typed words already give', () => {
+    const q = run('trợ cấp liệt sĩ');
+    const terms = byName(q);
+    expect(terms.get('a:liệt')).toEqual({ term: 'a:liệt', weight: 1, fallback: 'f:liet' }); // not 1.5
+    expect(terms.get('a:liệt sỹ')).toEqual({ term: 'a:liệt sỹ', weight: 0.5 });
+    expect(terms.has('a:sỹ')).toBe(false);
+    const accented = byName(run('tuất hàng tháng'));
+    expect(accented.get('a:hằng tháng')).toEqual({ term: 'a:hằng tháng', weight: 0.5 });
+    expect(accented.has('a:hằng')).toBe(false);
+    // Typed without marks, "hang thang" already matches "hằng tháng": nothing is added.
+    expect(termNames(run('tuat hang thang'))).toEqual(['f:hang', 'f:hang thang', 'f:thang', 'f:tuat', 'f:tuat hang'].sort());
+  });
+
+  it('letters joined to a number are part of a document number; after a space they are words again', () => {
+    expect(run('131/2021/NĐ-CP').expanded).toBe('131 2021 nđ cp'); // neither nđ nor cp expanded
+    expect(run('195-KL/TW, NĐ 131').expanded).toBe('195 kl tw nghị định 131');
+    expect(run('thân nhân 2 ls').expanded).toBe('thân nhân 2 liệt sĩ');
+    expect(termNames(run('tb 81% chết'))).toContain('a:từ trần');
+    expect(run('tb 81%chết').expanded).toBe('thương binh 81 chết'); // joined to the number: left as typed
+    expect(termNames(run('tb 81%chết'))).not.toContain('a:từ trần');
   });
 });

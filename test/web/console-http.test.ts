@@ -279,6 +279,16 @@ describe('knowledge uploads', () => {
     expect(existsSync(path.join(s.knowledgeDir, 'uploads', '_pending', 'ghi-chu.md'))).toBe(false);
   });
 
+  it('shows admins the official sources and the third-party copies apart, with each amount and its period', async () => {
+    const page = (await admin.get('/console/knowledge/doc/mh-muc-chuan')).text;
+    expect(page).toContain('<dt>Nguồn chính thức</dt>');
+    const copies = page.slice(page.indexOf('<dt>Bản sao tham khảo</dt>'));
+    expect(copies).toMatch(/^<dt>Bản sao tham khảo<\/dt><dd><a href="https:\/\/github\.com\/TuanHuu168\/CongBot"/);
+    expect(page.slice(page.indexOf('<dt>Nguồn chính thức</dt>'), page.indexOf('<dt>Bản sao tham khảo</dt>'))).not.toContain('github.com');
+    expect(page).toContain('2.789.000 đồng');
+    expect(page).toMatch(/từ 01\/07\/2024/);
+  });
+
   it('retires a document into "superseded" only with the document that replaces it', async () => {
     await admin.get('/console/knowledge/doc/tt-thu-nghiem-duong-dan');
     await admin.post('/console/knowledge/doc/tt-thu-nghiem-duong-dan/status', { status: 'superseded' });

@@ -45,12 +45,15 @@ export async function sendText(
   }
 }
 
-/** Sends the assistant's reply in the current chat, with the feedback buttons when the core offers them. */
+/**
+ * Sends the assistant's reply in the current chat (its short form when it has one: /chitiet sends the
+ * rest), with the feedback buttons when the core offers them.
+ */
 export async function sendReply(ctx: BotContext, reply: AssistantReply, options: { replyTo?: number } = {}): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
   const keyboard = reply.offerFeedback && reply.answerId !== undefined ? feedbackKeyboard(reply.answerId) : undefined;
-  await sendText(ctx.api, chatId, reply.text, { keyboard, replyTo: options.replyTo });
+  await sendText(ctx.api, chatId, reply.brief ?? reply.text, { keyboard, replyTo: options.replyTo });
 }
 
 /** Sends a short plain text (a command's result) in the current chat. */

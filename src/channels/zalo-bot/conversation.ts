@@ -122,9 +122,12 @@ export class ZaloConversation {
   }
 }
 
-/** An assistant reply as Zalo text: plain text, the feedback hint after a blank line when offered. */
+/**
+ * An assistant reply as Zalo text: plain text (the short form when the reply has one: the rest comes with
+ * "/chitiet"), the feedback hint after a blank line when offered.
+ */
 export function renderReply(reply: AssistantReply, offerFeedback: boolean): string {
-  const text = toZaloText(reply.text);
+  const text = toZaloText(reply.brief ?? reply.text);
   return offerFeedback ? `${text}\n\n${FEEDBACK_HINT}` : text;
 }
 

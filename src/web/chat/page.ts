@@ -15,13 +15,27 @@ function timeOf(iso: string): string {
   return new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
 
+/** Where an answer's direct lines end and its passages begin. */
+const PASSAGES_START = '\n\n📌 ';
+
+/**
+ * An answer's text: the direct answer shown, the passages it rests on folded under "Xem đoạn văn bản" (a
+ * phone screen holds the answer; the rest is one tap away). chat.js folds the same way.
+ */
+function messageText(m: ChatMessage): SafeHtml {
+  const at = m.role === 'assistant' ? m.text.indexOf(PASSAGES_START) : -1;
+  if (at <= 0) return html`<div class="text">${m.text}</div>`;
+  return html`<div class="text">${m.text.slice(0, at)}</div>
+    <details class="more"><summary>Xem đoạn văn bản và căn cứ</summary><div class="text">${m.text.slice(at + 2)}</div></details>`;
+}
+
 /** One message; chat.js builds the same structure for messages that arrive later. */
 export function messageHtml(m: ChatMessage, csrf: string): SafeHtml {
   const sources = m.meta.sources ?? [];
   const warnings = m.meta.warnings ?? [];
   return html`<li class="msg msg-${m.role}" data-id="${m.id}">
     <div class="who">${ROLE_NAMES[m.role]} <time>${timeOf(m.createdAt)}</time></div>
-    <div class="text">${m.text}</div>
+    ${messageText(m)}
     ${sources.length
       ? html`<ul class="sources">${sources.map(
           (s) => html`<li>${s.text}${s.url ? html` — <a href="${s.url}" target="_blank" rel="noopener noreferrer">Nguồn</a>` : ''}</li>`,

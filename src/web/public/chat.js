@@ -35,7 +35,17 @@
     who.appendChild(document.createTextNode(' '));
     who.appendChild(time);
     li.appendChild(who);
-    li.appendChild(node('div', 'text', m.text));
+    // An answer's passages are folded under its direct lines, as the server renders them.
+    var at = m.role === 'assistant' ? m.text.indexOf('\n\n📌 ') : -1;
+    if (at > 0) {
+      li.appendChild(node('div', 'text', m.text.slice(0, at)));
+      var more = node('details', 'more');
+      more.appendChild(node('summary', '', 'Xem đoạn văn bản và căn cứ'));
+      more.appendChild(node('div', 'text', m.text.slice(at + 2)));
+      li.appendChild(more);
+    } else {
+      li.appendChild(node('div', 'text', m.text));
+    }
     var meta = m.meta || {};
     if (meta.sources && meta.sources.length) {
       var ul = node('ul', 'sources');

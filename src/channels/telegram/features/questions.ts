@@ -20,6 +20,11 @@ export function questionsFeature(): Composer<BotContext> {
     await ask(ctx, question);
   });
 
+  // The whole of the chat's last answer (messengers get its short form first).
+  feature.command('chitiet', async (ctx) => {
+    await ask(ctx, '/chitiet');
+  });
+
   // The core keeps each chat's last question; "hỏi chuyên gia" alone escalates that one.
   feature.command('chuyengia', async (ctx) => {
     const question = ctx.match.trim();

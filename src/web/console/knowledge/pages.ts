@@ -345,10 +345,14 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         <dt>Xác minh</dt><dd>${m.verified ? 'Đã đối chiếu văn bản gốc' : 'Chưa xác minh'}</dd>
         <dt>Ngày rà soát</dt><dd>${formatDate(m.reviewed) || 'Chưa có'} ${isStale(m.reviewed, deps.now()) ? html`<span class="badge warn">Cần rà soát lại</span>` : ''}</dd>
         <dt>Chủ đề</dt><dd>${(m.topic ?? []).join(', ')}</dd>
-        <dt>Nguồn</dt><dd>${(m.source_url ?? []).map((u) => {
-          const href = safeHref(u);
-          return href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${u}</a><br>` : html`${u}<br>`;
-        })}</dd>
+        <dt>Nguồn chính thức</dt><dd>${linkList(m.source_url)}</dd>
+        <dt>Bản sao tham khảo</dt><dd>${linkList(m.secondary_sources) || 'Không có'}</dd>
+        ${m.amounts?.length
+          ? html`<dt>Số tiền và thời gian áp dụng</dt><dd>${m.amounts.map(
+              (a) => html`${a.value} — ${a.what}; từ ${formatDate(a.from)}${a.to ? html` đến ${formatDate(a.to)}` : ''} (${a.basis})<br>`,
+            )}</dd>`
+          : ''}
+        ${notesOf(m.notes) ? html`<dt>Ghi chú cho quản trị</dt><dd class="notes">${notesOf(m.notes)}</dd>` : ''}
       </dl>
       <div class="actions">
         ${isMarkdown ? html`<a class="button secondary" href="/console/knowledge/doc/${m.id}/edit">Sửa nội dung</a>` : ''}
@@ -568,4 +572,18 @@ export function progressText(p: ReturnType<ConsoleDeps['indexer']['progress']>):
 function stringParam(req: Request, name: string): string | undefined {
   const value = req.params[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Links, one a line (only http(s) addresses become links). */
+function linkList(urls: readonly string[] | undefined): SafeHtml | '' {
+  if (!urls?.length) return '';
+  return html`${urls.map((u) => {
+    const href = safeHref(u);
+    return href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${u}</a><br>` : html`${u}<br>`;
+  })}`;
+}
+
+function notesOf(notes: string | readonly string[] | undefined): string {
+  if (notes === undefined) return '';
+  return (typeof notes === 'string' ? notes : notes.join('\n')).trim();
 }
