@@ -162,7 +162,7 @@ export class Assistant {
       });
     }
 
-    const { hits: found } = await searcher.search(query, this.settings.retrievalDepth);
+    const { hits: found, expandedQuery } = await searcher.search(query, this.settings.retrievalDepth);
     // Results of searches run in another thread arrive together; each is taken up in a turn of its own.
     await answerTurns.next();
     // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
@@ -179,6 +179,7 @@ export class Assistant {
     // verbatim asked fact (with its period) still leads, and the model's explanation follows.
     const composed = composeExtractiveAnswer({
       read: asked,
+      expandedQuery,
       hits,
       allPassages: searcher.passagesOf(top.passage.docId),
       intent,

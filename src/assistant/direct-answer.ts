@@ -141,15 +141,18 @@ function rarityWeights(units: readonly Set<string>[], question: ReadonlySet<stri
  */
 export function directAnswer(input: {
   read: ReadQuestion;
+  /** The question as the searcher understood it (abbreviations expanded), when known. */
+  expandedQuery?: string;
   candidates: readonly StoredPassage[];
   registry: AmountRegistry;
   today: string;
 }): DirectAnswer {
   const { read, candidates, registry, today } = input;
   const kind = read.asks;
-  const questionWords = contentWords(read.query);
+  const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
   const required = kind ? REQUIRED[kind] : undefined;
   const scored: { unit: AnswerUnit; score: number }[] = [];
+  const askedAboutThePast = read.amounts.length > 0 || read.years.some((y) => y < Number(today.slice(0, 4)));
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
@@ -161,6 +164,8 @@ export function directAnswer(input: {
       if ((kind === 'documents' || kind === 'steps') && unit.list) score += 4;
       if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
+      // An amount that has been replaced answers only a question about its time.
+      if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today)) score -= 4;
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score });
@@ -189,9 +194,60 @@ export function directAnswer(input: {
     chosen.push(next.unit);
     for (const w of contentWords(next.unit.text)) if (questionWords.has(w)) covered.add(w);
   }
-  const lines = renderUnits(chosen, questionWords, kind);
+  const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where');
+  const lines = renderUnits(chosen, questionWords, kind).map((line) => (compact ? compactLine(line, questionWords, required) : line));
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
+}
+
+/** True when every amount of a line is registered only for a period that has ended. */
+function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string): boolean {
+  const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
+  if (amounts.length === 0) return false;
+  return amounts.every((key) => {
+    const entries = registry.lookup(key, today);
+    return entries.length > 0 && entries.every((e) => e.to !== undefined && e.to < today);
+  });
+}
+
+/** A first line longer than this is cut to its clauses that hold the asked fact (atomic facts only). */
+const COMPACT_LINE_CHARS = 360;
+
+/**
+ * A long sentence cut to the clauses that answer an atomic question (an amount, a form, an office, a
+ * deadline): its opening clause (the subject), the clause with the asked fact, and the clauses sharing most
+ * words with the question, in their order, verbatim, with "…" where clauses are left out. Lists and short
+ * lines are kept whole.
+ */
+function compactLine(line: string, questionWords: Set<string>, required: RegExp): string {
+  if (line.length <= COMPACT_LINE_CHARS || line.includes('\n')) return line;
+  const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)\s+(?=\p{Lu})/u);
+  if (clauses.length < 3) return line;
+  const scored = clauses.map((clause, index) => ({
+    index,
+    score: index === 0 ? Number.POSITIVE_INFINITY : (required.test(clause) ? 10 : 0) + overlap(contentWords(clause), questionWords),
+  }));
+  const keep = new Set<number>();
+  let length = 0;
+  for (const { index, score } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
+    const size = clauses[index]!.length + 1;
+    if (keep.size > 0 && (score <= 0 || length + size > COMPACT_LINE_CHARS) && !(score >= 10 && !hasRequired(keep, clauses, required))) continue;
+    keep.add(index);
+    length += size;
+  }
+  const out: string[] = [];
+  let previous = -1;
+  for (const index of [...keep].sort((a, b) => a - b)) {
+    if (previous >= 0 && index > previous + 1) out.push('…');
+    out.push(clauses[index]!);
+    previous = index;
+  }
+  if (previous < clauses.length - 1) out.push('…');
+  return out.join(' ');
+}
+
+function hasRequired(keep: ReadonlySet<number>, clauses: readonly string[], required: RegExp): boolean {
+  return [...keep].some((i) => required.test(clauses[i]!));
 }
 
 function formBonus(text: string, forms: readonly number[]): number {
@@ -240,7 +296,8 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
  * child under 18): then the lead-in, that item, and how many items the whole list has.
  */
 function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>): string {
-  const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w)));
+  const leadWords = contentWords(list.leadIn);
+  const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w) && !leadWords.has(w)));
   const scored = list.items.map((item) => ({ item, score: overlap(contentWords(item), specific) }));
   const best = [...scored].sort((a, b) => b.score - a.score)[0];
   const runnerUp = [...scored].sort((a, b) => b.score - a.score)[1];

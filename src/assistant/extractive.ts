@@ -31,6 +31,8 @@ export const UNVERIFIED_WARNING =
  */
 export function composeExtractiveAnswer(input: {
   read: ReadQuestion;
+  /** The question as the searcher understood it (abbreviations expanded). */
+  expandedQuery?: string;
   hits: readonly ScoredPassage[];
   allPassages: readonly StoredPassage[];
   intent: SectionIntent | undefined;
@@ -45,7 +47,7 @@ export function composeExtractiveAnswer(input: {
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
-  const direct = directAnswer({ read, candidates, registry, today });
+  const direct = directAnswer({ read, candidates, registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   const chosen: StoredPassage[] = [];
   const add = (p: StoredPassage | undefined) => {

@@ -142,10 +142,12 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
   ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
-  ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien)?(?! (ngay|lan|nam|nguoi|thang))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
+  // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
+  ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi))\b/],
   ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
-  ['document', /\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
+  ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],
+  ['document', /\b(bao nhieu|may) (nhom|thu tuc|nhiem vu|phong|dieu|chuong|loai)\b|\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
   ['eligibility', /\b(co (duoc|con|phai|bi)\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
 ];
 
