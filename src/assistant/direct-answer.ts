@@ -50,6 +50,8 @@ export function kindName(kind: AskedKind): string {
 
 /** A list up to this length is quoted whole in the first lines. */
 const SHORT_LIST_CHARS = 700;
+/** Any list this small is quoted whole, whatever is asked. */
+const TINY_LIST_CHARS = 450;
 
 const LIST_ITEM = /^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+|[a-zđ][)]\s+)/u;
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
@@ -262,13 +264,17 @@ function formBonus(text: string, forms: readonly number[]): number {
 /** The chosen units as lines, items of one list under their lead-in once. */
 function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined): string[] {
   const wholeLists = kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
+  const showWhole = (items: readonly string[]): boolean => {
+    const size = items.join('\n').length;
+    return (wholeLists && size <= SHORT_LIST_CHARS) || (items.length <= 4 && size <= TINY_LIST_CHARS);
+  };
   const lines: string[] = [];
   const leadIns = new Map<string, number>();
   const whole = new Set<string>();
   const shown = new Map<string, { index: number; list: string[]; count: number }>();
   for (const unit of units) {
     if (unit.list) lines.push(listLines(unit.list, questionWords));
-    else if (wholeLists && unit.item && unit.item.all.join('\n').length <= SHORT_LIST_CHARS && !leadIns.has(unit.item.leadIn)) {
+    else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
       // A short list is shown whole: an answer never drops items of the list it quotes.
       leadIns.set(unit.item.leadIn, lines.length);
       lines.push([unit.item.leadIn, ...unit.item.all].join('\n'));

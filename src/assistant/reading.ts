@@ -48,7 +48,7 @@ export function readQuestion(raw: string): ReadQuestion {
       story = sentences.slice(0, first).join(' ');
     }
   }
-  const cleanedQuestion = withoutCaseDetails(question);
+  const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
   const query = [cleanedQuestion, caseWords].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim() || text;
   return {
@@ -73,8 +73,10 @@ function domainWordsOf(story: string, question: string): string {
   for (const [pattern, words] of CASE_CONCEPTS) {
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
-  return found.slice(0, 6).join(' ');
+  return found.slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
+
+const MAX_CASE_CONCEPTS = 6;
 
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
@@ -83,7 +85,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bbenh binh\b/, 'bệnh binh'],
   [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
   [/\bba me viet nam anh hung\b|\bme viet nam anh hung\b/, 'Bà mẹ Việt Nam anh hùng'],
-  [/\banh hung\b/, 'anh hùng'],
+  [/(?<!viet nam )\banh hung (luc luong|lao dong)\b/, 'anh hùng'],
   [/\b(tu day|bi dich bat|bi bat tu)\b/, 'bị địch bắt tù đày'],
   [/\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/, 'hoạt động kháng chiến'],
   [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
@@ -106,6 +108,15 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(nghi viec|tinh gian|nghi huu truoc tuoi|sap xep bo may)\b/, 'nghỉ việc sắp xếp'],
   [/\b(cap huyen|cap xa|chinh quyen (dia phuong )?2 cap|hai cap)\b/, 'chính quyền hai cấp'],
 ];
+
+/** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
+const FILLERS =
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước)(?![\p{L}])/giu;
+
+/** The question without its polite and reported-speech fillers. */
+function withoutFillers(text: string): string {
+  return text.replace(FILLERS, ' ').replace(/\s+/g, ' ').trim();
+}
 
 const TITLES = ['ông', 'bà', 'anh', 'chị', 'em', 'cụ', 'bác', 'chú', 'cô', 'dì', 'cháu', 'tên là', 'họ tên', 'tỉnh', 'huyện', 'xã', 'phường', 'thôn', 'xóm', 'ấp', 'bản', 'quận', 'thị xã', 'thành phố', 'sinh viên', 'học sinh'];
 /** A title ("ông", "Bà", "tỉnh") followed by a capitalised name. */
