@@ -28,9 +28,12 @@ export class AmountRegistry {
     for (const list of this.bySeries.values()) list.sort((a, b) => a.from.localeCompare(b.from));
   }
 
-  /** The entries stating this amount (digits, "2789000"), current ones first. */
-  lookup(key: string, today: string): RegisteredAmount[] {
-    const list = this.byKey.get(key) ?? [];
+  /**
+   * The entries stating this amount (digits, "2789000"), current ones first; with `docIds`, only those of
+   * these documents (the same figure can mean different things in different documents).
+   */
+  lookup(key: string, today: string, docIds?: ReadonlySet<string>): RegisteredAmount[] {
+    const list = (this.byKey.get(key) ?? []).filter((e) => !docIds || docIds.has(e.docId));
     return [...list].sort((a, b) => Number(appliesOn(b, today)) - Number(appliesOn(a, today)));
   }
 

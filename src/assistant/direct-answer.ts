@@ -167,7 +167,7 @@ export function directAnswer(input: {
       if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
       // An amount that has been replaced answers only a question about its time.
-      if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today)) score -= 4;
+      if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) score -= 4;
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score });
@@ -198,16 +198,17 @@ export function directAnswer(input: {
   }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where');
   const lines = renderUnits(chosen, questionWords, kind).map((line) => (compact ? compactLine(line, questionWords, required) : line));
-  const withPeriods = lines.map((line) => line + periodNote(line, registry, today));
+  const docs = new Set(chosen.map((u) => u.passage.docId));
+  const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
 
 /** True when every amount of a line is registered only for a period that has ended. */
-function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string): boolean {
+function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
   const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
   if (amounts.length === 0) return false;
   return amounts.every((key) => {
-    const entries = registry.lookup(key, today);
+    const entries = registry.lookup(key, today, new Set([docId]));
     return entries.length > 0 && entries.every((e) => e.to !== undefined && e.to < today);
   });
 }
@@ -318,11 +319,11 @@ const GENERIC_LIST_WORDS = new Set(
 );
 
 /** " (áp dụng từ 01/7/2024, theo Nghị định 77/2024/NĐ-CP)" for a line naming an amount that lacks its period. */
-function periodNote(line: string, registry: AmountRegistry, today: string): string {
+function periodNote(line: string, registry: AmountRegistry, today: string, docIds: ReadonlySet<string>): string {
   const amounts = [...line.matchAll(MONEY_PATTERN)].map((m) => m[0]);
   if (amounts.length === 0) return '';
   if (/\btừ (ngày )?\d{1,2}\/\d{1,2}\/\d{4}\b|\bnăm 20\d\d\b|\báp dụng từ\b/u.test(line)) return '';
-  const entry = registry.lookup(amountKey(amounts[0]!), today)[0];
+  const entry = registry.lookup(amountKey(amounts[0]!), today, docIds)[0];
   if (!entry) return '';
   return ` (${periodText(entry)}, theo ${entry.basis})`;
 }
@@ -352,9 +353,10 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
   const pastYears = read.years.filter((y) => y < thisYear - 0 && y >= 1990);
   if (read.asks === 'amount' && pastYears.length > 0 && notes.length === 0) {
     const series = new Set<string>();
+    const docs = new Set(direct.passages.map((p) => p.docId));
     for (const line of direct.lines) {
       for (const m of line.matchAll(MONEY_PATTERN)) {
-        const entry = registry.lookup(amountKey(m[0]), today)[0];
+        const entry = registry.lookup(amountKey(m[0]), today, docs)[0];
         if (entry?.series) series.add(entry.series);
       }
     }

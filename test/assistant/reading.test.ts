@@ -109,6 +109,17 @@ describe('a direct answer first', () => {
     );
   });
 
+  it('takes the period of an amount from the document that states it, never from another with the same figure', () => {
+    const other = new AmountRegistry([
+      { docId: 'mh-muc-chuan', meta: MUC_CHUAN },
+      { docId: 'mh-xe-lan', meta: { amounts: [{ value: '2.789.000 đồng', what: 'Xe lăn', from: '2022-01-01', basis: 'Phụ lục V Nghị định 75/2021/NĐ-CP' }] } },
+    ]);
+    const undated = passage('hd-khac', 'Mức hỗ trợ tiền thuê nhà là 2.789.000 đồng mỗi tháng.');
+    const read = readQuestion('muc ho tro tien thue nha bao nhieu');
+    expect(directAnswer({ read, candidates: [undated], registry: other, today: TODAY }).lines).toEqual(['Mức hỗ trợ tiền thuê nhà là 2.789.000 đồng mỗi tháng.']);
+    expect(directAnswer({ read: readQuestion('muc chuan bao nhieu'), candidates: [doc], registry: other, today: TODAY }).lines[0]).toContain('(áp dụng từ 01/7/2024, theo Nghị định 77/2024/NĐ-CP)');
+  });
+
   it('corrects an outdated figure named in the question', () => {
     const read = readQuestion('Mức chuẩn 2.055.000 đồng có còn áp dụng không?');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });

@@ -46,7 +46,8 @@ async function chatAsk(page: Page, text: string): Promise<string> {
   await page.click('#ask button[type=submit]');
   const answer = page.locator('li.msg-assistant').nth(before);
   await answer.waitFor({ timeout: 30_000 });
-  return (await answer.locator('.text').textContent()) ?? '';
+  // The direct answer and the passages folded under it ("Xem đoạn văn bản và căn cứ").
+  return (await answer.locator('.text').allTextContents()).join('\n\n');
 }
 
 describe.skipIf(!hasChromium)('web console and web chat in Chromium', () => {
@@ -143,6 +144,16 @@ describe.skipIf(!hasChromium)('web console and web chat in Chromium', () => {
     await chat.goto(`${s.url}/chat`);
     const answer = await chatAsk(chat, LY_SON_QUESTION);
     expect(answer).toContain('2.750.000 đồng');
+    // On a phone the direct answer shows; the passages are folded until asked for.
+    const last = chat.locator('li.msg-assistant').last();
+    await expect(last.locator('.text').first().textContent()).resolves.toMatch(/^👉 .*2\.750\.000 đồng/);
+    const more = last.locator('details.more');
+    await expect(more.getAttribute('open')).resolves.toBeNull();
+    await expect(more.locator('summary').textContent()).resolves.toBe('Xem đoạn văn bản và căn cứ');
+    await expect(more.locator('.text').isVisible()).resolves.toBe(false);
+    await screenshot(chat, 'chat-answer-phone-folded');
+    await more.locator('summary').click();
+    await expect(more.locator('.text').isVisible()).resolves.toBe(true);
     await expect(chat.locator('li.msg-assistant .sources').last().textContent()).resolves.toContain('Căn cứ: Hướng dẫn thuê nhà Lý Sơn › Mức hỗ trợ tiền thuê nhà');
     await screenshot(chat, 'chat-answer-phone');
     await visitor.close();
