@@ -27,7 +27,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
   /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
   /\btho cung\b/,
-  /\btro cap tuat\b|\btuat (hang thang|nuoi duong)\b|\btien tuat\b|\btu tuat\b/,
+  /\btro cap tuat\b|\btuat (hang thang|nuoi duong)\b|\btien tuat\b/,
   /\bdieu duong\b|\bdung cu chinh hinh\b/,
   /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b/,
   /\bket luan (so )?\d{3}\b|\bkl\s?-?\d{3}\b|\b\d{3}-kl\b/,
@@ -37,7 +37,12 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\bkhong con cap huyen\b/,
   /\bnghi dinh (131|75|77|55|129|128|150|178|67|154|170)\b|\bnd\s?(131|75|77|55|129|128|150|178|67|154|170)\b/,
   /\bgia dinh chinh sach\b|\bcon thuong binh\b|\bcon liet si\b/,
+  /\b(phong|so|bo) (ld|lao dong)[ -]?(tb|thuong binh)(xh| va xa hoi)?\b|\bl[dđ]tbxh\b/,
+  /\bhy sinh\b|\bgiay chung nhan hy sinh\b/,
 ];
+
+/** The field's words that neighbouring fields use too (BHXH also has "tử tuất"): in only without a foreign concept. */
+const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bmai tang phi\b|\bmtp\b/];
 
 /** Concepts of neighbouring fields that share words with this one. */
 const FOREIGN_CONCEPTS: readonly RegExp[] = [
@@ -65,5 +70,7 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   if (own) return { verdict: 'in', because: own.exec(plain)![0] };
   const foreign = FOREIGN_CONCEPTS.find((c) => c.test(plain));
   if (foreign) return { verdict: 'out', because: foreign.exec(plain)![0] };
+  const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(plain));
+  if (weak) return { verdict: 'in', because: weak.exec(plain)![0] };
   return { verdict: 'unknown' };
 }

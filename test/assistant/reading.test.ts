@@ -87,8 +87,15 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
   });
 
+  it('takes words the field shares with its neighbours as in only without a neighbour’s concept', () => {
+    expect(judgeDomain('hồ sơ mai táng phí gồm gì').verdict).toBe('in');
+    expect(judgeDomain('tuat con duoi 18t can them giay j').verdict).toBe('in');
+    expect(judgeDomain('mai táng phí cho người hưởng lương hưu bao nhiêu').verdict).toBe('out');
+    expect(judgeDomain('chế độ tử tuất bảo hiểm xã hội tự nguyện').verdict).toBe('out');
+  });
+
   it('leaves the rest to the retrieval', () => {
-    expect(judgeDomain('hồ sơ mai táng phí gồm gì').verdict).toBe('unknown');
+    expect(judgeDomain('Thời tiết Quảng Ngãi ngày mai thế nào?').verdict).toBe('unknown');
   });
 });
 
