@@ -46,7 +46,9 @@ const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bmai tang phi\b|\
 
 /** Concepts of neighbouring fields that share words with this one. */
 const FOREIGN_CONCEPTS: readonly RegExp[] = [
-  /\bthat nghiep\b/,
+  /\bthat nghiep\b|\bmat viec\b|\bthoi viec\b|\bsa thai\b/,
+  /\bdang ky (thuong tru|tam tru|cu tru)\b|\bnhap khau\b|\btach khau\b/,
+  /\b(cua|theo|tu|huong) (bao hiem xa hoi|bhxh)\b|\bnguoi lao dong\b.*\b(chet|tu tran|qua doi|mat)\b/,
   /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
   /\bluong huu\b|\bhuu tri\b|\bnghi huu\b/,
   /\bthai san\b|\bom dau\b|\bsay thai\b|\bluu thai\b|\bsinh con\b/,

@@ -39,6 +39,8 @@ describe('questions as people write them', () => {
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
       'ho so huong tro cap that nghiep gom nhung gi',
       'Đất nghĩa trang gia đình có được cấp sổ đỏ không?',
+      'Người lao động bị mất việc làm được trợ cấp mất việc bao nhiêu tháng lương?',
+      'Trợ cấp tuất một lần của bảo hiểm xã hội khi người lao động chết tính như thế nào?',
     ]) {
       const reply = await ask(question);
       expect(reply.stage, question).toBe('escalated');
