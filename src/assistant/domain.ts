@@ -27,8 +27,6 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
   /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
   /\btho cung\b/,
-  /\btro cap tuat\b|\btuat (hang thang|nuoi duong)\b|\btien tuat\b/,
-  /\bdieu duong\b|\bdung cu chinh hinh\b/,
   /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b/,
   /\bket luan (so )?\d{3}\b|\bkl\s?-?\d{3}\b|\b\d{3}-kl\b/,
   /\bchinh quyen (dia phuong )?(2|hai) cap\b|\b(2|hai) cap chinh quyen\b/,
@@ -42,7 +40,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
 ];
 
 /** The field's words that neighbouring fields use too (BHXH also has "tử tuất"): in only without a foreign concept. */
-const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bmai tang phi\b|\bmtp\b/];
+const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b/];
 
 /** Concepts of neighbouring fields that share words with this one. */
 const FOREIGN_CONCEPTS: readonly RegExp[] = [
