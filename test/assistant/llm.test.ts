@@ -41,7 +41,10 @@ describe('the LLM answer stage (fake OpenAI-compatible server on 127.0.0.1)', ()
     const reply = await app.assistant.handle({ asker: official, text: QUESTION });
     expect(reply.stage).toBe('retrieval');
     expect(reply.text).toContain('Hồ sơ gồm bản khai Mẫu số 12 và giấy báo tử [1].');
-    expect(reply.citations).toHaveLength(2);
+    // The same order as offline: the verbatim asked fact first, then the model's explanation.
+    expect(reply.text.startsWith('👉 ')).toBe(true);
+    expect(reply.text.indexOf('Hồ sơ gồm bản khai Mẫu số 12 và giấy báo tử [1].')).toBeGreaterThan(reply.text.indexOf('👉 '));
+    expect(reply.citations.length).toBeGreaterThanOrEqual(2);
     const request = server.requests[0]!;
     expect(request.model).toBe('fake-model');
     expect(request.messages[0]!.role).toBe('system');
