@@ -4,7 +4,11 @@ import { amountKey, type AmountFact, type DocumentMeta } from '../knowledge/type
 export interface RegisteredAmount extends AmountFact {
   key: string;
   docId: string;
+  /** No official text confirms it yet (`verified: false`, or its description says so). */
+  unconfirmed: boolean;
 }
+
+const UNCONFIRMED = /chưa (có văn bản )?xác nhận|chưa được xác nhận/iu;
 
 /**
  * Every amount the knowledge base states, with its period and legal basis, looked up by value or by
@@ -20,7 +24,8 @@ export class AmountRegistry {
       if (seen.has(docId)) continue;
       seen.add(docId);
       for (const fact of meta.amounts ?? []) {
-        const entry: RegisteredAmount = { ...fact, key: amountKey(fact.value), docId };
+        const unconfirmed = fact.verified === false || UNCONFIRMED.test(`${fact.what} ${fact.basis}`);
+        const entry: RegisteredAmount = { ...fact, key: amountKey(fact.value), docId, unconfirmed };
         push(this.byKey, entry.key, entry);
         if (entry.series) push(this.bySeries, entry.series, entry);
       }
@@ -37,22 +42,27 @@ export class AmountRegistry {
     return [...list].sort((a, b) => Number(appliesOn(b, today)) - Number(appliesOn(a, today)));
   }
 
-  /** The entry of a series that applies on a date (YYYY-MM-DD). */
-  onDate(series: string, date: string): RegisteredAmount | undefined {
+  /** The entry of a series that applies on a date (YYYY-MM-DD); with `confirmed`, the latest confirmed one. */
+  onDate(series: string, date: string, options: { confirmed?: boolean } = {}): RegisteredAmount | undefined {
     const list = this.bySeries.get(series) ?? [];
-    return [...list].reverse().find((a) => appliesOn(a, date));
+    return [...list].reverse().find((a) => (options.confirmed ? !a.unconfirmed && a.from <= date : appliesOn(a, date)));
   }
 
   /**
    * When an amount was replaced: the entry the question named and the one that applies today in the same
    * series. Undefined when the amount still applies or is not known.
    */
-  replacementOf(key: string, today: string): { old: RegisteredAmount; current: RegisteredAmount } | undefined {
+  replacementOf(
+    key: string,
+    today: string,
+    relevance: (entry: RegisteredAmount) => number = () => 0,
+  ): { old: RegisteredAmount; current: RegisteredAmount } | undefined {
     const entries = this.byKey.get(key) ?? [];
     if (entries.some((e) => appliesOn(e, today))) return undefined;
-    for (const old of entries) {
-      if (!old.series) continue;
-      const current = this.onDate(old.series, today);
+    // The same figure can belong to several benefits: the one the question is about.
+    const ranked = [...entries].filter((e) => e.series).sort((a, b) => relevance(b) - relevance(a));
+    for (const old of ranked) {
+      const current = this.onDate(old.series!, today);
       if (current && current.key !== old.key) return { old, current };
     }
     return undefined;

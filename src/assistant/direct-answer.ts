@@ -341,16 +341,22 @@ export function shortDate(iso: string): string {
 /** Lines for amounts the question names that no longer apply, and for the rules of a past year it names. */
 export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: AmountRegistry, today: string): string[] {
   const notes: string[] = [];
+  const asked = contentWords(read.query);
+  const relevance = (entry: RegisteredAmount) => overlap(contentWords(`${entry.what} ${entry.series ?? ''}`.replace(/-/g, ' ')), asked);
   for (const key of read.amounts) {
-    const replaced = registry.replacementOf(key, today);
+    const replaced = registry.replacementOf(key, today, relevance);
     if (!replaced) continue;
     const { old, current } = replaced;
+    const confirmed = current.unconfirmed ? registry.onDate(current.series!, today, { confirmed: true }) : current;
+    const latest = confirmed && confirmed.key !== old.key ? confirmed : undefined;
     notes.push(
-      `⚠️ Mức ${old.value} (${old.what}) chỉ ${periodText(old)}. Mức hiện hành là ${current.value} (thay cho ${old.value} từ ${shortDate(current.from)}, theo ${current.basis}).`,
+      `⚠️ Mức ${old.value} (${old.what}) chỉ ${periodText(old)}.` +
+        (latest ? ` Mức hiện hành là ${latest.value} (thay cho ${old.value} từ ${shortDate(latest.from)}, theo ${latest.basis}).` : '') +
+        (current.unconfirmed ? ` ${unconfirmedText(current)}` : ''),
     );
   }
   const thisYear = Number(today.slice(0, 4));
-  const pastYears = read.years.filter((y) => y < thisYear - 0 && y >= 1990);
+  const pastYears = read.years.filter((y) => y < thisYear && y >= 1990);
   if (read.asks === 'amount' && pastYears.length > 0 && notes.length === 0) {
     const series = new Set<string>();
     const docs = new Set(direct.passages.map((p) => p.docId));
@@ -364,11 +370,20 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
       for (const year of pastYears) {
         const then = registry.onDate(s, `${year}-12-31`) ?? registry.onDate(s, `${year}-01-01`);
         const now = registry.onDate(s, today);
-        if (then && now && then.key !== now.key) {
-          notes.push(`Với mốc năm ${year}: mức khi đó là ${then.value} (${periodText(then)}, theo ${then.basis}); mức hiện hành là ${now.value} từ ${shortDate(now.from)}.`);
-        }
+        if (!then || !now || then.key === now.key) continue;
+        const nowText = now.unconfirmed ? lowerFirst(unconfirmedText(now)) : `mức hiện hành là ${now.value} từ ${shortDate(now.from)}.`;
+        notes.push(`Với mốc năm ${year}: mức khi đó là ${then.value} (${periodText(then)}, theo ${then.basis}); ${nowText}`);
       }
     }
   }
   return notes;
+}
+
+/** An amount no official text confirms yet, said as such. */
+function unconfirmedText(entry: RegisteredAmount): string {
+  return `Từ ${shortDate(entry.from)}, một số nguồn nêu mức ${entry.value} nhưng chưa có văn bản xác nhận.`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -39,6 +39,8 @@ export const amountSchema = z
     to: isoDate.optional(),
     basis: z.string().min(3),
     series: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'series must be lower-case letters, digits and dashes').optional(),
+    /** false when no official text confirms the amount yet (sources conflict, a draft…). */
+    verified: z.boolean().optional(),
   })
   .strict();
 

@@ -136,6 +136,23 @@ describe('a direct answer first', () => {
     expect(notes[0]).toContain('chỉ áp dụng từ 01/7/2023 đến 30/6/2024');
   });
 
+  it('never presents an amount no official text confirms as the current one', () => {
+    const mai: Partial<DocumentMeta> = {
+      amounts: [
+        { value: '23.400.000 đồng', what: 'Trợ cấp mai táng', from: '2025-07-01', to: '2026-06-30', basis: 'Luật Bảo hiểm xã hội 2024', series: 'mai-tang' },
+        { value: '25.300.000 đồng', what: 'Trợ cấp mai táng từ 01/7/2026', from: '2026-07-01', basis: 'nguồn thứ cấp', series: 'mai-tang', verified: false },
+      ],
+    };
+    const registry = new AmountRegistry([{ docId: 'mh-mai-tang', meta: mai }]);
+    const text = 'Trợ cấp mai táng người có công là 23.400.000 đồng với người từ trần từ 01/7/2025 đến 30/6/2026.';
+    const read = readQuestion('mai tang phi ncc mat thang 9/2025 bao nhieu');
+    const direct = directAnswer({ read, candidates: [passage('mh-mai-tang', text, mai)], registry, today: TODAY });
+    const notes = figureNotes(read, direct, registry, TODAY).join('\n');
+    expect(notes).toContain('Với mốc năm 2025: mức khi đó là 23.400.000 đồng');
+    expect(notes).toContain('từ 01/7/2026, một số nguồn nêu mức 25.300.000 đồng nhưng chưa có văn bản xác nhận');
+    expect(notes).not.toContain('mức hiện hành là 25.300.000');
+  });
+
   it('gives the rule of a past year named in the question', () => {
     const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
