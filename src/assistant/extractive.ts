@@ -62,7 +62,9 @@ export function composeExtractiveAnswer(input: {
   add(runnerUp?.passage);
   chosen.sort((a, b) => (a.docId === b.docId ? a.ordinal - b.ordinal : a.docId === primary.docId ? -1 : 1));
 
-  const lead: string[] = figureNotes(read, direct, registry, today);
+  // A replaced figure the question relies on is corrected first; the rules of a past year follow the answer.
+  const notes = figureNotes(read, direct, registry, today);
+  const lead: string[] = notes.filter((n) => n.startsWith('⚠️'));
   if (direct.found && direct.lines.length > 0) {
     lead.push(...direct.lines.map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
@@ -70,6 +72,7 @@ export function composeExtractiveAnswer(input: {
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
     );
   }
+  lead.push(...notes.filter((n) => !n.startsWith('⚠️')));
 
   const words = questionWords(read.query);
   const parts: string[] = [];
