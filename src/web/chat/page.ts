@@ -83,7 +83,7 @@ export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[
   <form method="post" action="/chat/ask" id="ask" class="ask">
     <input type="hidden" name="_csrf" value="${visitor.csrfToken}">
     <label class="sr-only" for="question">Câu hỏi</label>
-    <textarea id="question" name="text" rows="2" maxlength="2000" required placeholder="Nhập câu hỏi, có dấu hoặc không dấu đều được"></textarea>
+    <textarea id="question" name="text" rows="2" maxlength="4000" required placeholder="Nhập câu hỏi, có dấu hoặc không dấu đều được"></textarea>
     <button type="submit">Gửi</button>
     <details class="about-me">
       <summary>Thông tin người hỏi (không bắt buộc)</summary>
