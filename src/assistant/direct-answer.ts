@@ -355,9 +355,9 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
         (current.unconfirmed ? ` ${unconfirmedText(current)}` : ''),
     );
   }
-  const thisYear = Number(today.slice(0, 4));
-  const pastYears = read.years.filter((y) => y < thisYear && y >= 1990);
-  if (read.asks === 'amount' && pastYears.length > 0 && notes.length === 0) {
+  // The figures of a date the question names (a death in 2019, "từ 1/7/2026"), when they differ from today's.
+  const named = read.dates.filter((d) => !sameDay(d.iso, today));
+  if (read.asks === 'amount' && named.length > 0 && notes.length === 0) {
     const series = new Set<string>();
     const docs = new Set(direct.passages.map((p) => p.docId));
     for (const line of direct.lines) {
@@ -367,12 +367,16 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
       }
     }
     for (const s of series) {
-      for (const year of pastYears) {
-        const then = registry.onDate(s, `${year}-12-31`) ?? registry.onDate(s, `${year}-01-01`);
-        const now = registry.onDate(s, today);
-        if (!then || !now || then.key === now.key) continue;
-        const nowText = now.unconfirmed ? lowerFirst(unconfirmedText(now)) : `mức hiện hành là ${now.value} từ ${shortDate(now.from)}.`;
-        notes.push(`Với mốc năm ${year}: mức khi đó là ${then.value} (${periodText(then)}, theo ${then.basis}); ${nowText}`);
+      const now = registry.onDate(s, today);
+      for (const { iso, label } of named) {
+        const then = registry.onDate(s, iso);
+        if (!then || (now && then.key === now.key && !then.unconfirmed)) continue;
+        if (then.unconfirmed) {
+          notes.push(`Với mốc ${label}: ${lowerFirst(unconfirmedText(then))}`);
+          continue;
+        }
+        const nowText = !now ? '' : now.unconfirmed ? ` ${unconfirmedText(now)}` : ` Mức hiện hành là ${now.value} từ ${shortDate(now.from)}.`;
+        notes.push(`Với mốc ${label}: mức khi đó là ${then.value} (${periodText(then)}, theo ${then.basis}).${nowText}`);
       }
     }
   }
@@ -382,6 +386,10 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
 /** An amount no official text confirms yet, said as such. */
 function unconfirmedText(entry: RegisteredAmount): string {
   return `Từ ${shortDate(entry.from)}, một số nguồn nêu mức ${entry.value} nhưng chưa có văn bản xác nhận.`;
+}
+
+function sameDay(a: string, b: string): boolean {
+  return a === b;
 }
 
 function lowerFirst(text: string): string {

@@ -17,6 +17,8 @@ export interface ReadQuestion {
   asks: AskedKind | undefined;
   /** Years the message mentions (e.g. the year of a death), for the rules that applied then. */
   years: number[];
+  /** Dates the message names ("1/7/2026", "tháng 8/2026", "năm 2019"), as the day they stand for, with their label. */
+  dates: { iso: string; label: string }[];
   /** Amounts of money the message names, as digits ("2055000"). */
   amounts: string[];
 }
@@ -58,6 +60,7 @@ export function readQuestion(raw: string): ReadQuestion {
     query,
     asks: askedKind(question),
     years: yearsIn(text),
+    dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
   };
 }
@@ -166,6 +169,31 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
 export function askedKind(question: string): AskedKind | undefined {
   const plain = fold(question.toLowerCase());
   return ASKED_KINDS.find(([, cue]) => cue.test(plain))?.[0];
+}
+
+/**
+ * "12/10/2026" → 2026-10-12; "8/2026", "tháng 8/2026" → 2026-08-15; "năm 2019" or "2019" → 2019-12-31 (the
+ * figure in force at the end of that year). Each day once, in the order written.
+ */
+function datesIn(text: string): { iso: string; label: string }[] {
+  const found = new Map<string, string>();
+  const taken: [number, number][] = [];
+  const add = (iso: string, label: string, at: number, length: number) => {
+    if (taken.some(([s, e]) => at < e && at + length > s)) return;
+    taken.push([at, at + length]);
+    if (!found.has(iso)) found.set(iso, label);
+  };
+  const pad = (n: number) => String(n).padStart(2, '0');
+  for (const m of text.matchAll(/(?<![\d/])(\d{1,2})\/(\d{1,2})\/((?:19|20)\d{2})(?![\d/])/g)) {
+    const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (d >= 1 && d <= 31 && mo >= 1 && mo <= 12) add(`${y}-${pad(mo)}-${pad(d)}`, `${d}/${mo}/${y}`, m.index!, m[0].length);
+  }
+  for (const m of text.matchAll(/(?<![\d/])(\d{1,2})\/((?:19|20)\d{2})(?![\d/])/g)) {
+    const [mo, y] = [Number(m[1]), Number(m[2])];
+    if (mo >= 1 && mo <= 12) add(`${y}-${pad(mo)}-15`, `${mo}/${y}`, m.index!, m[0].length);
+  }
+  for (const m of text.matchAll(/(?<![\d/.-])((?:19[4-9]|20[0-4])\d)(?![\d/.-])/g)) add(`${m[1]}-12-31`, `năm ${m[1]}`, m.index!, m[0].length);
+  return [...found].map(([iso, label]) => ({ iso, label }));
 }
 
 function yearsIn(text: string): number[] {

@@ -45,6 +45,10 @@ describe('reading the question out of a story', () => {
     expect(read.query).not.toMatch(/Hải|Yên Lạc|Nam Định|Bình Dương|2019|82/);
     expect(read.asks).toBe('documents');
     expect(read.years).toEqual([2019, 2026]);
+    expect(read.dates).toEqual([
+      { iso: '2026-03-15', label: '3/2026' },
+      { iso: '2019-12-31', label: 'năm 2019' },
+    ]);
   });
 
   it('reads a short question whole', () => {
@@ -148,9 +152,14 @@ describe('a direct answer first', () => {
     const read = readQuestion('mai tang phi ncc mat thang 9/2025 bao nhieu');
     const direct = directAnswer({ read, candidates: [passage('mh-mai-tang', text, mai)], registry, today: TODAY });
     const notes = figureNotes(read, direct, registry, TODAY).join('\n');
-    expect(notes).toContain('Với mốc năm 2025: mức khi đó là 23.400.000 đồng');
-    expect(notes).toContain('từ 01/7/2026, một số nguồn nêu mức 25.300.000 đồng nhưng chưa có văn bản xác nhận');
-    expect(notes).not.toContain('mức hiện hành là 25.300.000');
+    expect(notes).toContain('Với mốc 9/2025: mức khi đó là 23.400.000 đồng (áp dụng từ 01/7/2025 đến 30/6/2026');
+    expect(notes).toContain('Từ 01/7/2026, một số nguồn nêu mức 25.300.000 đồng nhưng chưa có văn bản xác nhận');
+    expect(notes).not.toMatch(/hiện hành là 25\.300\.000/);
+    const later = readQuestion('mai tang phi ncc chet tu 1/7/2026 duoc bao nhieu');
+    const laterDirect = directAnswer({ read: later, candidates: [passage('mh-mai-tang', text, mai)], registry, today: TODAY });
+    expect(figureNotes(later, laterDirect, registry, TODAY)).toEqual([
+      'Với mốc 1/7/2026: từ 01/7/2026, một số nguồn nêu mức 25.300.000 đồng nhưng chưa có văn bản xác nhận.',
+    ]);
   });
 
   it('gives the rule of a past year named in the question', () => {
