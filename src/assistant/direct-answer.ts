@@ -196,6 +196,18 @@ export function directAnswer(input: {
     chosen.push(next.unit);
     for (const w of contentWords(next.unit.text)) if (questionWords.has(w)) covered.add(w);
   }
+  // A question that asks two things ("mẫu số mấy, nộp cơ quan nào?") gets a line for the second one too.
+  for (const other of read.alsoAsks) {
+    const wanted = REQUIRED[other];
+    if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || u.list?.items.some((i) => wanted.test(i)))) continue;
+    let found: { unit: AnswerUnit; score: number } | undefined;
+    for (const { unit, rank, words } of pool) {
+      if (unit.list || !wanted.test(unit.text) || chosen.includes(unit)) continue;
+      const score = overlap(words, questionWords, weight) - rank * 1.5;
+      if (score > 0 && (!found || score > found.score)) found = { unit, score };
+    }
+    if (found) chosen.push(found.unit);
+  }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where');
   const lines = renderUnits(chosen, questionWords, kind).map((line) => (compact ? compactLine(line, questionWords, required) : line));
   const docs = new Set(chosen.map((u) => u.passage.docId));

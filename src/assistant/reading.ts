@@ -15,6 +15,8 @@ export interface ReadQuestion {
   /** What retrieval is given: the question and the case's domain words, without names, places, dates and ages. */
   query: string;
   asks: AskedKind | undefined;
+  /** Other things the same question asks ("mẫu số mấy, nộp cơ quan nào?"). */
+  alsoAsks: AskedKind[];
   /** Years the message mentions (e.g. the year of a death), for the rules that applied then. */
   years: number[];
   /** Dates the message names ("1/7/2026", "tháng 8/2026", "năm 2019"), as the day they stand for, with their label. */
@@ -59,6 +61,7 @@ export function readQuestion(raw: string): ReadQuestion {
     story,
     query,
     asks: askedKind(question),
+    alsoAsks: askedKinds(question).slice(1),
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
@@ -167,8 +170,13 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
 
 /** What the question asks for, from its wording (the first kind whose cue matches). */
 export function askedKind(question: string): AskedKind | undefined {
+  return askedKinds(question)[0];
+}
+
+/** Everything the question asks for, the first kind first. */
+export function askedKinds(question: string): AskedKind[] {
   const plain = fold(question.toLowerCase());
-  return ASKED_KINDS.find(([, cue]) => cue.test(plain))?.[0];
+  return [...new Set(ASKED_KINDS.filter(([, cue]) => cue.test(plain)).map(([kind]) => kind))];
 }
 
 /**

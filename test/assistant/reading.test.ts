@@ -176,6 +176,16 @@ describe('a direct answer first', () => {
     expect(direct.lines).toEqual([]);
   });
 
+  it('answers both parts of a two-part question', () => {
+    const doc2 = passage('tt-z', 'Vợ liệt sĩ tái giá làm đơn theo Mẫu số 17 để hưởng tuất. Thời gian xét theo quy định chung. Đơn gửi Sở Nội vụ nơi thường trú.');
+    const read = readQuestion('vợ liệt sĩ tái giá làm đơn mẫu số mấy, nộp cơ quan nào');
+    expect(read.asks).toBe('form');
+    expect(read.alsoAsks).toContain('where');
+    const lines = directAnswer({ read, candidates: [doc2], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('Mẫu số 17');
+    expect(lines).toContain('Sở Nội vụ');
+  });
+
   it('answers a papers question with the whole list and its lead-in', () => {
     const list = passage('tt-y', 'Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.');
     const direct = directAnswer({ read: readQuestion('hồ sơ thờ cúng liệt sĩ gồm những gì'), candidates: [list], registry, today: TODAY });
