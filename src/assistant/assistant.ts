@@ -8,7 +8,16 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { fold, nfc } from '../text/normalize.js';
 import { assessRetrieval, DEFAULT_GATE, type GateSettings } from './confidence.js';
 import { CuratedMatcher } from './curated.js';
-import { composeExtractiveAnswer, formatSources, sectionOf, toCitation, unverifiedWarning, vietnameseDate } from './extractive.js';
+import {
+  composeExtractiveAnswer,
+  cutAtWord,
+  formatSources,
+  PASSAGES_START,
+  sectionOf,
+  toCitation,
+  unverifiedWarning,
+  vietnameseDate,
+} from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
 import { answerTurns } from './turns.js';
@@ -376,8 +385,6 @@ export class Assistant {
   }
 }
 
-/** Where a reply's direct lines end and its passages begin. */
-const PASSAGES_START = '\n\n📌 ';
 /** Roughly one phone screen. */
 const BRIEF_MAX_CHARS = 700;
 const DETAILS_HINT = 'Gõ /chitiet để xem đầy đủ đoạn văn bản và nguồn.';
@@ -409,12 +416,6 @@ function briefReply(full: string, citations: readonly AnswerCitation[]): string 
     }
   }
   return `${head}\n\n${tail}`;
-}
-
-function cutAtWord(text: string, max: number): string {
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
 /**

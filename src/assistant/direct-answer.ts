@@ -153,7 +153,7 @@ export function directAnswer(input: {
   const kind = read.asks;
   const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
   const required = kind ? REQUIRED[kind] : undefined;
-  const scored: { unit: AnswerUnit; score: number }[] = [];
+  const scored: { unit: AnswerUnit; score: number; words: Set<string> }[] = [];
   const askedAboutThePast = read.amounts.length > 0 || read.years.some((y) => y < Number(today.slice(0, 4)));
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
@@ -170,7 +170,7 @@ export function directAnswer(input: {
       if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) score -= 4;
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
-      scored.push({ unit, score });
+      scored.push({ unit, score, words });
     }
   }
   scored.sort((a, b) => b.score - a.score);
@@ -181,20 +181,20 @@ export function directAnswer(input: {
   // Further lines only for what the first leaves unanswered ("số mấy, hiệu lực từ khi nào?"), or, for an
   // amount, the other amounts of the same benefit.
   const chosen: AnswerUnit[] = [best.unit];
-  const covered = new Set([...contentWords(best.unit.text)].filter((w) => questionWords.has(w)));
+  const covered = new Set([...best.words].filter((w) => questionWords.has(w)));
   const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : 2;
   while (chosen.length < limit) {
-    let next: { unit: AnswerUnit; gain: number } | undefined;
-    for (const { unit, score } of scored) {
+    let next: { unit: AnswerUnit; gain: number; words: Set<string> } | undefined;
+    for (const { unit, score, words: unitWords } of scored) {
       if (unit.list || chosen.includes(unit) || score <= 0 || score < best.score * 0.5) continue;
       if (chosen.some((c) => c.text.includes(unit.text) || unit.text.includes(c.text))) continue;
-      const words = [...contentWords(unit.text)].filter((w) => questionWords.has(w) && !covered.has(w));
+      const words = [...unitWords].filter((w) => questionWords.has(w) && !covered.has(w));
       const gain = words.reduce((n, w) => n + (w.includes(' ') ? 2 : 1), 0) + (kind === 'amount' && score >= best.score * 0.8 ? 2 : 0);
-      if (!next || gain > next.gain) next = { unit, gain };
+      if (!next || gain > next.gain) next = { unit, gain, words: unitWords };
     }
     if (!next || next.gain < 2) break;
     chosen.push(next.unit);
-    for (const w of contentWords(next.unit.text)) if (questionWords.has(w)) covered.add(w);
+    for (const w of next.words) if (questionWords.has(w)) covered.add(w);
   }
   // A question that asks two things ("mẫu số mấy, nộp cơ quan nào?") gets a line for the second one too.
   for (const other of read.alsoAsks) {
@@ -368,7 +368,7 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
     );
   }
   // The figures of a date the question names (a death in 2019, "từ 1/7/2026"), when they differ from today's.
-  const named = read.dates.filter((d) => !sameDay(d.iso, today));
+  const named = read.dates.filter((d) => d.iso !== today);
   if (read.asks === 'amount' && named.length > 0 && notes.length === 0) {
     const series = new Set<string>();
     const docs = new Set(direct.passages.map((p) => p.docId));
@@ -398,10 +398,6 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
 /** An amount no official text confirms yet, said as such. */
 function unconfirmedText(entry: RegisteredAmount): string {
   return `Từ ${shortDate(entry.from)}, một số nguồn nêu mức ${entry.value} nhưng chưa có văn bản xác nhận.`;
-}
-
-function sameDay(a: string, b: string): boolean {
-  return a === b;
 }
 
 function lowerFirst(text: string): string {

@@ -16,6 +16,11 @@ export interface ComposedAnswer {
 }
 
 const MAX_PASSAGE_CHARS = 900;
+
+/** The title line that opens the passages of an answer: what comes before it are the direct lines. */
+export const PASSAGE_MARK = '📌 ';
+/** Where a reply's direct lines end and its passages begin. */
+export const PASSAGES_START = `\n\n${PASSAGE_MARK}`;
 const MAX_PASSAGES = 2;
 
 export const UNVERIFIED_PARTY_WARNING =
@@ -79,7 +84,7 @@ export function composeExtractiveAnswer(input: {
   if (lead.length) parts.push(lead.join('\n'));
   const titles = new Set<string>();
   for (const passage of chosen) {
-    if (!titles.has(passage.meta.title)) parts.push(`📌 ${passage.meta.title}`);
+    if (!titles.has(passage.meta.title)) parts.push(`${PASSAGE_MARK}${passage.meta.title}`);
     titles.add(passage.meta.title);
     parts.push(trimPassage(passage.text, words));
   }
@@ -232,7 +237,8 @@ function listBlocks(lines: readonly string[]): (number[] | undefined)[] {
   return blocks;
 }
 
-function cutAtWord(text: string, max: number): string {
+/** `text` cut to about `max` characters at a word boundary, with "…". */
+export function cutAtWord(text: string, max: number): string {
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(' ');
   return (space > max * 0.6 ? cut.slice(0, space) : cut) + '…';

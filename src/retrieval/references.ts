@@ -57,6 +57,8 @@ export function referenceScore(passage: ReferencedPassage, refs: readonly Refere
       const clause = ref.clause === undefined || new RegExp(`\\bkhoan ${ref.clause}(?!\\d)`).test(citation);
       best = Math.max(best, (ref.doc === undefined ? 0.6 : docMatches ? 1 : 0.3) + (clause && ref.clause !== undefined ? 0.2 : 0));
     } else if (ref.kind === 'form') {
+      // Fold a passage's text only when it holds the number at all (this runs over every passage).
+      if (!passage.text.includes(String(ref.number))) continue;
       const text = fold(passage.text.toLowerCase());
       const own = new RegExp(`(^|\\n)\\s*(?:[-*|]\\s*)?(?:\\*\\*)?mau so 0?${ref.number}(?!\\d)\\s*(?:\\*\\*)?\\s*[:|–-]`).test(text);
       const named = new RegExp(`\\bmau (?:so )?0?${ref.number}(?!\\d)`).test(text);

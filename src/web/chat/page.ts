@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../console/html.js';
+import { PASSAGES_START } from '../../assistant/extractive.js';
 import type { ChatMessage, ChatVisitor } from './store.js';
 
 export const ROLE_NAMES: Record<ChatMessage['role'], string> = { user: 'Bạn', assistant: 'Trợ lý Xã', expert: 'Chuyên gia', system: 'Thông báo' };
@@ -15,8 +16,6 @@ function timeOf(iso: string): string {
   return new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
 
-/** Where an answer's direct lines end and its passages begin. */
-const PASSAGES_START = '\n\n📌 ';
 
 /**
  * An answer's text: the direct answer shown, the passages it rests on folded under "Xem đoạn văn bản" (a
