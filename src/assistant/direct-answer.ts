@@ -156,6 +156,9 @@ export function directAnswer(input: {
   const scored: { unit: AnswerUnit; score: number; words: Set<string> }[] = [];
   const askedAboutThePast = read.amounts.length > 0 || read.years.some((y) => y < Number(today.slice(0, 4)));
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
+  const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
+  const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
+  const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /\b(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)\b/iu.test(read.question);
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   for (const { unit, rank, words } of pool) {
@@ -168,6 +171,9 @@ export function directAnswer(input: {
       if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
       // An amount that has been replaced answers only a question about its time.
       if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) score -= 4;
+      // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
+      // question about before that day.
+      if (routeMatters && !askedBeforeRouteChange) score += routeWeight(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedAfterRouteChange);
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score, words });
@@ -215,6 +221,21 @@ export function directAnswer(input: {
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
 
+/** The day districts were abolished and their work passed to communes and provinces. */
+const ROUTE_CHANGE = '2025-07-01';
+const OLD_ROUTE = /\btrước (ngày )?0?1\/0?7\/2025\b|\bPhòng (LĐTBXH|Lao động)|\bSở LĐTBXH\b|\bcấp huyện\b/u;
+const NEW_ROUTE = /\b(từ|kể từ|sau) (ngày )?0?1\/0?7\/2025\b|\bSở Nội vụ\b|\bNghị định 129\/2025|\bhiện nay\b/iu;
+
+/**
+ * A line that describes only the route of before 01/7/2025 comes after those on today's route, and never
+ * first when the question names today's; a line naming today's route comes a little earlier.
+ */
+function routeWeight(text: string, askedAfter: boolean): number {
+  if (NEW_ROUTE.test(text)) return askedAfter ? 3 : 1;
+  if (!OLD_ROUTE.test(text)) return 0;
+  return askedAfter ? -50 : -6;
+}
+
 /** True when every amount of a line is registered only for a period that has ended. */
 function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
   const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
@@ -240,7 +261,14 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp)
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({
     index,
-    score: index === 0 ? Number.POSITIVE_INFINITY : (required.test(clause) ? 10 : 0) + overlap(contentWords(clause), questionWords),
+    score:
+      index === 0
+        ? Number.POSITIVE_INFINITY
+        : (required.test(clause) ? 10 : 0) +
+          // The clause after the fact often completes it ("…07 ngày làm việc để xác nhận, lập danh sách gửi Sở").
+          (required.test(clauses[index - 1]!) ? 6 : 0) +
+          (LEGAL_BASIS.test(clause) ? 4 : 0) +
+          overlap(contentWords(clause), questionWords),
   }));
   const keep = new Set<number>();
   let length = 0;
@@ -260,6 +288,9 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp)
   if (previous < clauses.length - 1) out.push('…');
   return out.join(' ');
 }
+
+/** A clause that names the article a rule comes from ("theo Điều 32 Nghị định 129/2025/NĐ-CP"). */
+const LEGAL_BASIS = /\b(theo|tại|căn cứ) (khoản \d+ |điểm [a-zđ] )*(Điều \d+|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định)/iu;
 
 function hasRequired(keep: ReadonlySet<number>, clauses: readonly string[], required: RegExp): boolean {
   return [...keep].some((i) => required.test(clauses[i]!));

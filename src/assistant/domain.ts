@@ -63,13 +63,23 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bnghia vu quan su\b|\bkham tuyen\b/,
 ];
 
-/** Reads the message (question and story) for concepts of the field and of its neighbours. */
+/**
+ * Reads the message for concepts of the field and of its neighbours: the question first (what is asked
+ * decides the topic: "bố tôi là thương binh… tôi muốn đóng bảo hiểm xã hội tự nguyện" is not about
+ * người có công), then the story when the question alone says nothing either way.
+ */
 export function judgeDomain(question: string, story = ''): DomainVerdict {
-  const plain = fold(`${question} ${story}`.toLowerCase()).replace(/\s+/g, ' ');
-  const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
-  if (own) return { verdict: 'in', because: own.exec(plain)![0] };
-  const foreign = FOREIGN_CONCEPTS.find((c) => c.test(plain));
-  if (foreign) return { verdict: 'out', because: foreign.exec(plain)![0] };
+  const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ');
+  const told = fold(story.toLowerCase()).replace(/\s+/g, ' ');
+  for (const plain of [asked, told]) {
+    const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
+    if (own) return { verdict: 'in', because: own.exec(plain)![0] };
+    // "mẹ tôi không có lương hưu" tells of the case, not of another field.
+    const affirmed = plain.replace(/\bkhong (co |duoc |huong |dong |con )+\S+( \S+)?/g, ' ');
+    const foreign = FOREIGN_CONCEPTS.find((c) => c.test(affirmed));
+    if (foreign) return { verdict: 'out', because: foreign.exec(affirmed)![0] };
+  }
+  const plain = `${asked} ${told}`;
   const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(plain));
   if (weak) return { verdict: 'in', because: weak.exec(plain)![0] };
   return { verdict: 'unknown' };

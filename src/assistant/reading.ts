@@ -25,7 +25,11 @@ export interface ReadQuestion {
   amounts: string[];
 }
 
-const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])\s+(?=\p{Lu})|\n+/u;
+// Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
+const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])(?<!\b(?:TP|Tp|tp|TX|Tx|TT|Q|P|X|H|T|Th|ThS|TS|BS)\.)\s+(?=\p{Lu})|\n+/u;
+
+/** A sentence that says what the asker wants to do ("Nay tôi muốn xin cấp lại Bằng"): part of the question. */
+const INTENT_CUE = /\b(muon|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
 
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE =
@@ -48,8 +52,9 @@ export function readQuestion(raw: string): ReadQuestion {
   if (words >= STORY_MIN_WORDS && sentences.length > 1) {
     const first = sentences.findIndex((s) => QUESTION_CUE.test(fold(s.toLowerCase())));
     if (first > 0) {
-      question = sentences.slice(first).join(' ');
-      story = sentences.slice(0, first).join(' ');
+      const start = INTENT_CUE.test(fold(sentences[first - 1]!.toLowerCase())) ? first - 1 : first;
+      question = sentences.slice(start).join(' ');
+      story = sentences.slice(0, start).join(' ');
     }
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
@@ -96,7 +101,10 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/, 'hoạt động kháng chiến'],
   [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
-  [/\b(chet|mat|qua doi|tu tran|hy sinh|tu tran)\b/, 'từ trần'],
+  [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
+  [/\b(chet|mat|qua doi|tu tran)\b/, 'từ trần'],
+  [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
+  [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
   [/\b(chuyen (ve|vao|ra|den)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
   [/\b(mat bang|bang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
@@ -133,7 +141,7 @@ const NAME_TITLES = new RegExp(
 const PROPER_RUN = /(?<![.?!]\s|^)(?:\p{Lu}[\p{Ll}\p{M}]+\s+){1,4}\p{Lu}[\p{Ll}\p{M}]+/gu;
 
 /** Words that are capitalised in the domain's own names and must survive name removal. */
-const DOMAIN_CAPITALISED = /\b(Tổ quốc|Việt Nam|Nhà nước|Chính phủ|Bộ|Sở|Ủy ban|Nội vụ|Lao động|Thương binh|Xã hội|Chủ tịch|Quốc hội|Bộ Chính trị|Ban Bí thư|Đảng|Huân chương|Huy chương|Mẹ|Phòng|Hội đồng|Bà mẹ|Anh hùng|Quân đội|Công an|Kết luận|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định|Mẫu|Điều)\b/u;
+const DOMAIN_CAPITALISED = /\b(Tổ quốc|Bằng|Tổ|Kỷ niệm chương|Việt Nam|Nhà nước|Chính phủ|Bộ|Sở|Ủy ban|Nội vụ|Lao động|Thương binh|Xã hội|Chủ tịch|Quốc hội|Bộ Chính trị|Ban Bí thư|Đảng|Huân chương|Huy chương|Mẹ|Phòng|Hội đồng|Bà mẹ|Anh hùng|Quân đội|Công an|Kết luận|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định|Mẫu|Điều)\b/u;
 
 /**
  * The message without what only identifies the case: personal names and place names (after a title such

@@ -51,6 +51,25 @@ describe('reading the question out of a story', () => {
     ]);
   });
 
+  it('takes the sentence that says what the asker wants as part of the question', () => {
+    const read = readQuestion(
+      'Trận lũ năm 2024 cuốn trôi nhà, mất hết giấy tờ, trong đó có Bằng Tổ quốc ghi công của bố tôi là liệt sĩ Hoàng Văn Páo. ' +
+        'Tôi là con trưởng, hiện thường trú ở xã nơi gia đình dựng lại nhà. Nay tôi muốn xin cấp lại Bằng để thờ. ' +
+        'Cho hỏi phải làm đơn theo mẫu nào, nộp ở xã hay phải lên tỉnh?',
+    );
+    expect(read.question).toMatch(/^Nay tôi muốn xin cấp lại Bằng để thờ\. Cho hỏi/);
+    expect(read.query).toContain('Bằng Tổ quốc ghi công');
+    expect(read.query).not.toContain('Páo');
+  });
+
+  it('does not end a sentence at the abbreviation of a place name', () => {
+    const read = readQuestion(
+      'Bố tôi là bệnh binh 61%, đang nhận trợ cấp hằng tháng ở xã quê, năm ngoái ông vào ở hẳn với gia đình tôi và đã đăng ký thường trú tại phường mới. ' +
+        'Vậy muốn chuyển hồ sơ bệnh binh của bố vào TP. Hồ Chí Minh thì phải làm đơn gì, nộp ở cơ quan nào?',
+    );
+    expect(read.question).toMatch(/^Vậy muốn chuyển hồ sơ bệnh binh/);
+  });
+
   it('reads a short question whole', () => {
     const read = readQuestion('hs mai tang ncc nop o dau');
     expect(read.question).toBe('hs mai tang ncc nop o dau');
@@ -96,6 +115,12 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('tuat con duoi 18t can them giay j').verdict).toBe('in');
     expect(judgeDomain('mai táng phí cho người hưởng lương hưu bao nhiêu').verdict).toBe('out');
     expect(judgeDomain('chế độ tử tuất bảo hiểm xã hội tự nguyện').verdict).toBe('out');
+  });
+
+  it('decides on what is asked before what the story tells', () => {
+    expect(judgeDomain('Tôi muốn tham gia bảo hiểm xã hội tự nguyện, xin hỏi mức đóng thấp nhất bao nhiêu?', 'Bố tôi là thương binh.').verdict).toBe('out');
+    expect(judgeDomain('Mẹ tôi có được hưởng tiền tuất hằng tháng không?', 'Bố tôi là thương binh 81%, đã mất; mẹ tôi không có lương hưu.').verdict).toBe('in');
+    expect(judgeDomain('Mẹ tôi không có lương hưu, có được nhận tiền tuất không?', 'Bố tôi là thương binh 81%.').verdict).toBe('in');
   });
 
   it('leaves the rest to the retrieval', () => {
@@ -184,6 +209,20 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read, candidates: [doc2], registry, today: TODAY }).lines.join('\n');
     expect(lines).toContain('Mẫu số 17');
     expect(lines).toContain('Sở Nội vụ');
+  });
+
+  it('answers with today\'s route before the one of before 01/7/2025', () => {
+    const route = passage(
+      'tt-route',
+      'Trình tự trước 01/7/2025 (Điều 123 Nghị định 131/2021/NĐ-CP):\n1. UBND cấp xã: 05 ngày làm việc xác nhận bản khai.\n2. Phòng LĐTBXH cấp huyện: 07 ngày làm việc.\n\n' +
+        'Thời hạn từ 01/7/2025: UBND cấp xã trong 07 ngày làm việc xác nhận bản khai, lập danh sách gửi Sở Nội vụ.',
+    );
+    for (const q of ['xã có bao nhiêu ngày để xác nhận bản khai', 'Từ 01/7/2025 xã có bao nhiêu ngày để xác nhận bản khai?']) {
+      const lines = directAnswer({ read: readQuestion(q), candidates: [route], registry, today: TODAY }).lines;
+      expect(lines[0]).toMatch(/^Thời hạn từ 01\/7\/2025: UBND cấp xã trong 07 ngày/);
+    }
+    const past = directAnswer({ read: readQuestion('Trước 01/7/2025 phòng LĐTBXH có bao nhiêu ngày?'), candidates: [route], registry, today: TODAY }).lines;
+    expect(past[0]).toContain('Phòng LĐTBXH');
   });
 
   it('answers a papers question with the whole list and its lead-in', () => {
