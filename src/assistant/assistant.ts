@@ -73,6 +73,8 @@ const DETAILS_REQUEST = /^\/?(xem )?chi ?tiet( hon)?[.!]?$/;
 
 const GENERIC_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap']);
 const INTENT_BOOST = 0.1;
+/** How many passages are searched for each other question of a many-part message. */
+const PART_DEPTH = 5;
 
 /**
  * The core: a question in, a cited answer or an escalation out. It knows nothing of Telegram or Zalo;
@@ -183,6 +185,12 @@ export class Assistant {
       return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey, resumed, read: asked });
     }
 
+    // Each other question of a many-part message is searched on its own, to answer it with a line of its own.
+    const partHits: ScoredPassage[][] = [];
+    for (const part of asked.parts) {
+      const { hits: partFound } = await searcher.search(part.query, PART_DEPTH);
+      partHits.push(withoutGlossary(partFound));
+    }
     const top = hits[0]!;
     // The extractive composition is cheap and gives the direct first lines in both modes: with an LLM, the
     // verbatim asked fact (with its period) still leads, and the model's explanation follows.
@@ -194,6 +202,7 @@ export class Assistant {
       intent,
       registry: this.registryOf(searcher),
       today: this.now().toISOString().slice(0, 10),
+      partHits,
     });
     let body = composed.body;
     const { lead } = composed;

@@ -146,6 +146,8 @@ export function directAnswer(input: {
   /** The question as the searcher understood it (abbreviations expanded), when known. */
   expandedQuery?: string;
   candidates: readonly StoredPassage[];
+  /** The rest of the best document: where the other parts of a many-part question are looked for too. */
+  related?: readonly StoredPassage[];
   registry: AmountRegistry;
   today: string;
 }): DirectAnswer {
@@ -202,12 +204,17 @@ export function directAnswer(input: {
     chosen.push(next.unit);
     for (const w of next.words) if (questionWords.has(w)) covered.add(w);
   }
+  let relatedUnits: typeof pool | undefined;
+  const relatedPool = () =>
+    (relatedUnits ??= (input.related ?? [])
+      .filter((p) => !candidates.some((c) => c.id === p.id))
+      .flatMap((passage) => unitsOf(passage).map((unit) => ({ unit, rank: candidates.length, words: contentWords(unit.text) }))));
   // A question that asks two things ("mẫu số mấy, nộp cơ quan nào?") gets a line for the second one too.
   for (const other of read.alsoAsks) {
     const wanted = REQUIRED[other];
     if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || u.list?.items.some((i) => wanted.test(i)))) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
-    for (const { unit, rank, words } of pool) {
+    for (const { unit, rank, words } of [...pool, ...relatedPool()]) {
       if (unit.list || !wanted.test(unit.text) || chosen.includes(unit)) continue;
       const score = overlap(words, questionWords, weight) - rank * 1.5;
       if (score > 0 && (!found || score > found.score)) found = { unit, score };

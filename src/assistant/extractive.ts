@@ -43,6 +43,8 @@ export function composeExtractiveAnswer(input: {
   intent: SectionIntent | undefined;
   registry: AmountRegistry;
   today: string;
+  /** The hits of each other question of a many-part message (`read.parts`, same order). */
+  partHits?: readonly (readonly ScoredPassage[])[];
 }): ComposedAnswer {
   const { read, hits, allPassages, intent, registry, today } = input;
   const primary = hits[0]!.passage;
@@ -52,7 +54,21 @@ export function composeExtractiveAnswer(input: {
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
-  const direct = directAnswer({ read, candidates, registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
+  const direct = directAnswer({ read, candidates, related: allPassages, registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
+
+  // Each other question of the message gets the line that answers it, from its own best passages.
+  const partLines: string[] = [];
+  const partPassages: StoredPassage[] = [];
+  for (const [i, part] of read.parts.entries()) {
+    const partHits = input.partHits?.[i] ?? [];
+    if (partHits.length === 0) continue;
+    const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
+    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today });
+    const line = answer.found ? answer.lines[0] : undefined;
+    if (!line || direct.lines.some((l) => l.includes(line) || line.includes(l)) || partLines.includes(line)) continue;
+    partLines.push(line);
+    partPassages.push(answer.passages[0]!);
+  }
 
   const chosen: StoredPassage[] = [];
   const add = (p: StoredPassage | undefined) => {
@@ -61,6 +77,7 @@ export function composeExtractiveAnswer(input: {
   for (const p of direct.passages) add(p);
   add(sectionPassage);
   add(primary);
+  for (const p of partPassages) if (!chosen.some((c) => c.docId === p.docId)) chosen.push(p);
   const runnerUp = hits
     .slice(1)
     .find((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.85 && h.passage.text.length >= 150);
@@ -72,6 +89,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = notes.filter((n) => n.startsWith('⚠️'));
   if (direct.found && direct.lines.length > 0) {
     lead.push(...direct.lines.map((line) => `👉 ${line}`));
+    lead.push(...partLines.map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

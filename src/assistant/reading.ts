@@ -23,6 +23,11 @@ export interface ReadQuestion {
   dates: { iso: string; label: string }[];
   /** Amounts of money the message names, as digits ("2055000"). */
   amounts: string[];
+  /**
+   * The other questions of a many-part message ("…mỗi khoản bao nhiêu? Mẹ tôi có được hưởng tuất không?"),
+   * each with its own retrieval query (its words and the case's), answered with a line of their own.
+   */
+  parts: { question: string; query: string; asks: AskedKind | undefined }[];
 }
 
 // Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
@@ -59,7 +64,10 @@ export function readQuestion(raw: string): ReadQuestion {
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
-  const query = [cleanedQuestion, caseWords].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim() || text;
+  const queryOf = (part: string) =>
+    [withoutFillers(withoutCaseDetails(part)), caseWords, asksAfterDeath(part) ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  const query = queryOf(question) || text;
+  const questions = question.split(/(?<=\?)\s+/).filter((q) => q.split(/\s+/).length >= 4);
   return {
     text,
     question,
@@ -70,6 +78,7 @@ export function readQuestion(raw: string): ReadQuestion {
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
+    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part), asks: askedKind(part) })),
   };
 }
 
@@ -88,6 +97,27 @@ function domainWordsOf(story: string, question: string): string {
 }
 
 const MAX_CASE_CONCEPTS = 6;
+/** Questions of one message answered each with a line of their own, besides the first. */
+const MAX_PARTS = 2;
+
+/** What the family of a người có công receives when he or she dies, in the knowledge base's words. */
+const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi người có công từ trần';
+const DEATH = /\b(mat|chet|qua doi|tu tran|tu tuat)\b/;
+/** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
+const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi) (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;
+/** A benefit named in the question: then the question is about that one. */
+const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hiem y te|bhyt|hoc phi|giao duc|nha o|dung cu)\b/;
+
+/**
+ * True when a question asks what the family gets after a death it names ("sau khi bố mất gia đình được
+ * nhận những khoản gì", "chế độ tử tuất…") without naming one benefit. A death told only in the story is
+ * not enough: "chồng cụ mất đã lâu… cụ có được hưởng thêm khoản nào" asks about the living.
+ */
+function asksAfterDeath(question: string): boolean {
+  const asked = fold(question.toLowerCase());
+  if (!WHAT_WE_GET.test(asked) || NAMED_BENEFIT.test(asked)) return false;
+  return DEATH.test(asked);
+}
 
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
@@ -163,9 +193,9 @@ export function withoutCaseDetails(text: string): string {
 }
 
 const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
-  ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi))\b/],
+  ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi)|(lam|viet) don (gi|nao)|don (gi|nao)|mau don)\b/],
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
-  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
+  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
   ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
