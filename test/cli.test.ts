@@ -78,7 +78,7 @@ describe('the trolyxa command', () => {
 
     const escalated = JSON.parse((await trolyxa(['ask', 'Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ?', '--json'])).stdout) as { stage: string; ticket: number };
     expect(escalated.stage).toBe('escalated');
-    expect((await trolyxa(['user', 'add', '--channel', 'telegram', '--user', '42', '--chat', '42', '--name', 'Chuyên gia A', '--role', 'expert'])).code).toBe(0);
+    expect((await trolyxa(['user', 'add', '--channel', 'telegram', '--user', '42', '--chat', '42', '--name', 'Chuyên gia A', '--role', 'expert', '--topics', '*'])).code).toBe(0);
     expect((await trolyxa(['user', 'add', '--channel', 'telegram', '--user', '7', '--chat', '7', '--name', 'Quản trị', '--role', 'admin'])).code).toBe(0);
     const users = (await trolyxa(['user', 'list'])).stdout;
     expect(users).toContain('Chuyên gia A');

@@ -1,4 +1,5 @@
 import type { EscalationService } from '../escalation/escalation-service.js';
+import { alreadyEscalatedText, escalatedText } from '../escalation/messages.js';
 import type { CuratedAnswerStore, UserStore } from '../escalation/stores.js';
 import type { EscalationReason, RetrievedContextItem } from '../escalation/types.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
@@ -253,7 +254,8 @@ export class Assistant {
     await this.deps.log.addFeedback(answerId, value, asker, this.now().toISOString());
     if (value === 'helpful') return plainReply('smalltalk', 'Cảm ơn bạn đã phản hồi!');
     if (entry.ticketId !== undefined) {
-      return plainReply('smalltalk', `Câu hỏi này đã được chuyển cho chuyên gia (phiếu số #${entry.ticketId}). Tôi sẽ gửi câu trả lời ngay khi có.`);
+      const routing = (await this.deps.escalation.routingOf(entry.ticketId)) ?? 'nobody';
+      return plainReply('smalltalk', alreadyEscalatedText(entry.ticketId, routing));
     }
     const started = performance.now();
     const searcher = await this.deps.kb.searcher();
@@ -311,7 +313,7 @@ export class Assistant {
       user_request: 'Tôi đã ghi nhận yêu cầu hỏi chuyên gia của bạn.',
       unhelpful_feedback: 'Cảm ơn góp ý của bạn.',
     };
-    const body = `${lead[input.reason]} Câu hỏi đã được chuyển đến chuyên gia (phiếu số #${ticket.id}). Khi có trả lời, tôi sẽ gửi lại ngay trong cuộc trò chuyện này.`;
+    const body = `${lead[input.reason]} ${escalatedText(ticket.id, ticket.routing)}`;
     return this.finish({
       stage: 'escalated', asker: input.asker, question: input.question, query: input.query, body, citations: [],
       warnings: input.warnings, confidence: input.confidence, started: input.started, ticketId: ticket.id,

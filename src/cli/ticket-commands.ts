@@ -89,7 +89,7 @@ export function registerTicketCommands(program: Command, open: () => Promise<Tic
     .requiredOption('--chat <id>', 'the chat id where they receive notifications')
     .requiredOption('--name <name>', 'display name, e.g. "Nguyễn Văn A"')
     .addOption(new Option('--role <role>', 'official, expert or admin').choices(ROLES).makeOptionMandatory())
-    .option('--topics <list>', 'topics an expert covers, comma-separated (e.g. mai-tang,tro-cap)', parseTopics)
+    .option('--topics <list>', "topics an expert covers, comma-separated (e.g. mai-tang,tro-cap; '*' for every topic)", parseTopics)
     .option('--commune <name>', 'commune (xã, phường) of an official')
     .action(
       (options: { channel: string; user: string; chat: string; name: string; role: Role; topics?: string[]; commune?: string }) =>

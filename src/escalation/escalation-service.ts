@@ -1,19 +1,22 @@
 import type { Logger } from '../logger.js';
 import { AccessPolicy } from './access-policy.js';
 import { EscalationError } from './errors.js';
-import { notifyText, relayText, reminderText } from './messages.js';
+import { notifyText, recipientLabel, relayText, reminderText } from './messages.js';
 import type { OutboundPort, SendResult } from './outbound-port.js';
-import type { EscalationStores, TicketPatch } from './stores.js';
+import { routeTicket, routingOfEvents, type Route } from './routing.js';
+import type { EscalationStores, TicketFilter, TicketPatch } from './stores.js';
 import { normalizeTopic } from './topics.js';
 import {
   ESCALATION_REASONS,
   type Asker,
   type CuratedAnswer,
   type EscalationReason,
+  type OpenedTicket,
   type OutboundMessage,
   type OutboxRecord,
   type RetrievedContextItem,
   type Ticket,
+  type TicketRouting,
   type TicketStatus,
   type TicketWithEvents,
   type User,
@@ -119,10 +122,12 @@ export class EscalationService {
   // ── tickets ─────────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Opens a ticket and, in the same statement, enqueues a notification to every active expert whose
-   * topics include the ticket's topic (to all active experts when none does, or when there is no topic).
+   * Opens a ticket and, in the same statement, enqueues a notification to every active expert who covers
+   * the ticket's topic. When none does (or the ticket has no topic) the active admins reachable in a chat
+   * are notified instead; when there is none either, nobody is, and the ticket waits in the console. The
+   * ticket's events and the log say which, and `routing` tells the caller (so the asker is told the truth).
    */
-  async createTicket(input: CreateTicketInput): Promise<Ticket> {
+  async createTicket(input: CreateTicketInput): Promise<OpenedTicket> {
     const question = input.question?.trim();
     const { asker } = input;
     if (!question) throw new EscalationError('invalid_input', 'Câu hỏi đang trống.');
@@ -137,12 +142,12 @@ export class EscalationService {
     }
     if (input.sourceKey && input.resumed) {
       const existing = await this.stores.tickets.findBySource(input.sourceKey);
-      if (existing) return existing;
+      if (existing) return { ...existing, routing: routingOfEvents(await this.stores.tickets.events(existing.id)) };
     }
     const at = this.iso();
     // Read before the transaction: every statement inside it holds up all other writes meanwhile.
     const topic = normalizeTopic(input.topic);
-    const { experts, matched } = await this.expertsFor(topic);
+    const route = await this.routeFor(topic);
     const ticket = await this.stores.tickets.open(
       {
         asker,
@@ -156,14 +161,14 @@ export class EscalationService {
         ...(input.sourceKey && { sourceKey: input.sourceKey }),
       },
       (opened) => {
-        const text = notifyText(opened);
+        const text = notifyText(opened, route.routing === 'experts' ? 'experts' : 'admins');
         return {
-          notifications: experts.map((expert) => ({
-            channel: expert.channel,
-            chatId: expert.chatId,
+          notifications: route.recipients.map((recipient) => ({
+            channel: recipient.channel,
+            chatId: recipient.chatId,
             kind: 'notify' as const,
             text,
-            dedupKey: `notify:${opened.id}:${expert.id}`,
+            dedupKey: `notify:${opened.id}:${recipient.id}`,
             createdAt: at,
           })),
           events: [
@@ -173,13 +178,19 @@ export class EscalationService {
               detail: { reason: opened.reason, topic: opened.topic ?? null, confidence: opened.confidence ?? null },
               at,
             },
-            { actor: SYSTEM, action: 'notified', detail: { experts: experts.map((e) => e.id), topicMatched: matched }, at },
+            { actor: SYSTEM, ...routeEvent(route), at },
           ],
         };
       },
     );
-    if (experts.length === 0) this.logger?.warn({ ticket: ticket.id }, 'no active expert to notify about a new ticket');
-    return ticket;
+    this.logRoute(ticket, route);
+    return { ...ticket, routing: route.routing };
+  }
+
+  /** Whom a ticket was sent to when it was opened (undefined for an unknown ticket). */
+  async routingOf(ticketId: number): Promise<TicketRouting | undefined> {
+    if (!(await this.stores.tickets.get(ticketId))) return undefined;
+    return routingOfEvents(await this.stores.tickets.events(ticketId));
   }
 
   /**
@@ -201,7 +212,7 @@ export class EscalationService {
   claim(ticketId: number, expertId: number): Promise<Ticket> {
     return this.stores.transaction(async () => {
       const expert = await this.requireAnswerer(expertId);
-      const ticket = await this.requireTicket(ticketId);
+      const ticket = await this.requireVisible(expert, ticketId);
       if (ticket.status === 'assigned' && ticket.expertId === expertId) return ticket;
       if (ticket.status === 'assigned' && !this.access.isAdmin(expert)) {
         const holder = ticket.expertId === undefined ? undefined : await this.stores.users.get(ticket.expertId);
@@ -222,16 +233,18 @@ export class EscalationService {
 
   /**
    * Records the expert's answer (open/assigned → answered) and enqueues its relay to the asker's chat, in
-   * one transaction. Refuses an empty answer, an unknown or closed ticket, a ticket already answered and
-   * anyone but an expert or admin. The relay's dedup key `relay:<ticket>` makes a second relay impossible.
+   * one transaction. Refuses an empty answer, an unknown or closed ticket, a ticket already answered,
+   * anyone but an expert or admin, an expert of other topics, and an expert when another one holds the
+   * ticket (that expert or an admin may). The relay's dedup key `relay:<ticket>` makes a second relay impossible.
    */
   answer(ticketId: number, expertId: number, text: string): Promise<Ticket> {
     const body = text?.trim();
     if (!body) return Promise.reject(new EscalationError('invalid_input', 'Nội dung trả lời đang trống.'));
     return this.stores.transaction(async () => {
       const expert = await this.requireAnswerer(expertId);
-      const ticket = await this.requireTicket(ticketId);
+      const ticket = await this.requireVisible(expert, ticketId);
       this.requireStatus(ticket, ACTIVE);
+      await this.requireNotHeldByOther(expert, ticket, 'trả lời');
       const at = this.iso();
       await this.transition(ticket, ACTIVE, { status: 'answered', expertId, answer: body, answeredAt: at });
       await this.event(ticketId, userActor(expertId), 'answered', {
@@ -253,12 +266,16 @@ export class EscalationService {
     });
   }
 
-  /** Closes a ticket from any other state. `actor` is an expert's or admin's user id, or 'system'. */
+  /**
+   * Closes a ticket from any other state. `actor` is an expert's or admin's user id, or 'system'. An
+   * expert may close only a ticket of their topics that no other expert holds (claimed or answered).
+   */
   close(ticketId: number, actor: number | 'system', note?: string): Promise<Ticket> {
     return this.stores.transaction(async () => {
-      if (actor !== SYSTEM) await this.requireAnswerer(actor);
-      const ticket = await this.requireTicket(ticketId);
+      const user = actor === SYSTEM ? undefined : await this.requireAnswerer(actor);
+      const ticket = user ? await this.requireVisible(user, ticketId) : await this.requireTicket(ticketId);
       if (ticket.status === 'closed') throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} đã đóng.`);
+      if (user) await this.requireNotHeldByOther(user, ticket, 'đóng');
       await this.transition(ticket, NOT_CLOSED, { status: 'closed' });
       await this.event(ticketId, actor === SYSTEM ? SYSTEM : userActor(actor), 'closed', {
         previousStatus: ticket.status,
@@ -268,8 +285,8 @@ export class EscalationService {
     });
   }
 
-  /** Oldest first. */
-  listTickets(filter: { status?: TicketStatus | readonly TicketStatus[]; topic?: string; limit?: number } = {}): Promise<Ticket[]> {
+  /** Every ticket matching, oldest first (for the system and the command line: no access check). */
+  listTickets(filter: TicketListFilter = {}): Promise<Ticket[]> {
     return this.stores.tickets.list(filter);
   }
 
@@ -278,10 +295,43 @@ export class EscalationService {
     return ticket && { ...ticket, events: await this.stores.tickets.events(id) };
   }
 
+  /** The tickets `userId` may see (see `AccessPolicy`), oldest first; none for an unknown or inactive user. */
+  async listTicketsFor(userId: number, filter: TicketListFilter = {}): Promise<Ticket[]> {
+    const scope = this.access.ticketScope(await this.stores.users.get(userId));
+    return this.stores.tickets.list({ ...filter, scope });
+  }
+
+  /** The topics of the tickets `userId` may see, sorted. */
+  async ticketTopicsFor(userId: number): Promise<string[]> {
+    return this.stores.tickets.topics(this.access.ticketScope(await this.stores.users.get(userId)));
+  }
+
+  /** A ticket with its events, if `userId` may see it; undefined otherwise (as for an unknown ticket). */
+  async getTicketFor(userId: number, id: number): Promise<TicketWithEvents | undefined> {
+    const [user, ticket] = await Promise.all([this.stores.users.get(userId), this.stores.tickets.get(id)]);
+    if (!ticket || !this.access.maySee(user, ticket)) return undefined;
+    return { ...ticket, events: await this.stores.tickets.events(id) };
+  }
+
+  /**
+   * What `userId` may do with a ticket they can see: answer or close it (false when another expert holds
+   * it), and the holder's name then. For pages that offer only the actions that would succeed.
+   */
+  async permissionsFor(userId: number, ticket: Ticket): Promise<{ mayAct: boolean; holder?: User }> {
+    const user = await this.stores.users.get(userId);
+    if (!user || !this.access.maySee(user, ticket)) return { mayAct: false };
+    const other = this.access.heldByOther(user, ticket);
+    if (other === undefined) return { mayAct: true };
+    const holder = await this.stores.users.get(other);
+    return { mayAct: false, ...(holder && { holder }) };
+  }
+
   // ── delivery ────────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Delivers due outbox messages through `port`, one at a time in due order. A success marks the message
+   * Delivers up to `limit` due outbox messages through `port`, one at a time: messages to askers first,
+   * then in due order, each at most once per run. Each is claimed just before it is sent, so a relay
+   * written while a backlog of notifications drains is the next message sent. A success marks the message
    * sent (a relay's ticket becomes relayed). A retryable failure schedules the next attempt after
    * `retryAfterMs` when the port gives one, else after `backoff(attempts)`; a non-retryable failure, or the
    * last allowed attempt, marks it failed — a relay's ticket becomes relay_pending, to be re-enabled by
@@ -289,10 +339,15 @@ export class EscalationService {
    */
   async processOutbox(port: OutboundPort, options: { limit?: number } = {}): Promise<OutboxRunReport> {
     const report: OutboxRunReport = { claimed: 0, sent: 0, retried: 0, failed: 0 };
-    // Claiming commits before any network call: no transaction is ever held across a send.
-    const claimed = await this.stores.outbox.claimDue(this.iso(), options.limit ?? 20);
-    report.claimed = claimed.length;
-    for (const record of claimed) {
+    const limit = options.limit ?? 20;
+    // One attempt per message and run, even when a failure makes it due again at once.
+    const tried: number[] = [];
+    while (report.claimed < limit) {
+      // Claiming commits before any network call: no transaction is ever held across a send.
+      const [record] = await this.stores.outbox.claimDue(this.iso(), 1, tried);
+      if (!record) break;
+      tried.push(record.id);
+      report.claimed += 1;
       let result: SendResult;
       try {
         result = await port.send(toOutbound(record));
@@ -357,7 +412,7 @@ export class EscalationService {
 
   /**
    * Reminds the experts of every ticket open or assigned for at least `reminderAfterMs` and not reminded
-   * within that period: the assigned expert, else the experts of its topic (all experts if none).
+   * within that period: the assigned expert, else the experts of its topic, else the admins reachable in a chat.
    */
   remindOverdue(): Promise<ReminderReport> {
     const now = this.now();
@@ -368,7 +423,7 @@ export class EscalationService {
       const due = await this.stores.tickets.list({ status: ACTIVE, createdBefore: cutoff, remindedBefore: cutoff });
       for (const ticket of due) {
         const assigned = ticket.expertId === undefined ? undefined : await this.stores.users.get(ticket.expertId);
-        const experts = assigned && this.access.mayAnswer(assigned) ? [assigned] : (await this.expertsFor(ticket.topic)).experts;
+        const experts = assigned && this.access.mayAnswer(assigned) ? [assigned] : (await this.routeFor(ticket.topic)).recipients;
         const waitedMs = now.getTime() - Date.parse(ticket.createdAt);
         const text = reminderText(ticket, waitedMs);
         for (const expert of experts) {
@@ -489,16 +544,49 @@ export class EscalationService {
     return false;
   }
 
-  private async expertsFor(topic: string | undefined): Promise<{ experts: User[]; matched: boolean }> {
-    const all = await this.stores.users.listActiveExperts();
-    const covering = topic ? all.filter((e) => e.topics.includes(topic)) : [];
-    return covering.length ? { experts: covering, matched: true } : { experts: all, matched: false };
+  private async routeFor(topic: string | undefined): Promise<Route> {
+    const [experts, admins] = await Promise.all([this.stores.users.listActiveExperts(), this.stores.users.list({ role: 'admin' })]);
+    return routeTicket(topic, experts, admins.filter((a) => this.access.isAdmin(a)));
+  }
+
+  private logRoute(ticket: Ticket, route: Route): void {
+    const who = route.recipients.map((u) => ({ id: u.id, name: recipientLabel(u) }));
+    if (route.routing === 'experts') {
+      this.logger?.info({ ticket: ticket.id, topic: ticket.topic ?? null, notified: who }, 'new ticket: experts of its topic notified');
+    } else if (route.routing === 'admins') {
+      this.logger?.warn({ ticket: ticket.id, topic: ticket.topic ?? null, notified: who }, 'new ticket: no expert covers its topic, admins notified');
+    } else {
+      this.logger?.warn(
+        { ticket: ticket.id, topic: ticket.topic ?? null, notified: [] },
+        'new ticket: no expert covers its topic and no admin has a chat to be notified in; it waits in the console',
+      );
+    }
   }
 
   private async requireTicket(id: number): Promise<Ticket> {
     const ticket = await this.stores.tickets.get(id);
     if (!ticket) throw new EscalationError('not_found', `Không tìm thấy câu hỏi #${id}.`);
     return ticket;
+  }
+
+  /** The ticket, if `user` may see it (an expert: one of their topics, or one they hold). */
+  private async requireVisible(user: User, id: number): Promise<Ticket> {
+    const ticket = await this.requireTicket(id);
+    if (!this.access.maySee(user, ticket)) {
+      throw new EscalationError('forbidden', `Câu hỏi #${id} không thuộc lĩnh vực bạn phụ trách.`);
+    }
+    return ticket;
+  }
+
+  /** Refuses `user` when another expert holds the ticket (claimed or answered it) and `user` is not an admin. */
+  private async requireNotHeldByOther(user: User, ticket: Ticket, verb: string): Promise<void> {
+    const other = this.access.heldByOther(user, ticket);
+    if (other === undefined) return;
+    const holder = await this.stores.users.get(other);
+    throw new EscalationError(
+      'forbidden',
+      `Câu hỏi #${ticket.id} đang do ${holder ? `chuyên gia ${holder.displayName}` : 'chuyên gia khác'} phụ trách; chỉ người đó hoặc quản trị viên mới được ${verb}.`,
+    );
   }
 
   private async requireAnswerer(userId: number): Promise<User> {
@@ -535,6 +623,17 @@ export class EscalationService {
   private iso(): string {
     return this.now().toISOString();
   }
+}
+
+/** Filters of the ticket lists (the access scope is added by `listTicketsFor`). */
+export type TicketListFilter = Pick<TicketFilter, 'status' | 'topic' | 'limit'>;
+
+/** The opening event that says whom a new ticket was sent to. */
+function routeEvent(route: Route): { action: string; detail: Record<string, unknown> } {
+  const recipients = route.recipients.map(recipientLabel);
+  if (route.routing === 'experts') return { action: 'notified', detail: { experts: route.recipients.map((u) => u.id), recipients } };
+  if (route.routing === 'admins') return { action: 'notified_admins', detail: { cause: route.cause, admins: route.recipients.map((u) => u.id), recipients } };
+  return { action: 'not_notified', detail: { cause: route.cause } };
 }
 
 function userActor(id: number): string {

@@ -1,4 +1,5 @@
-import type { EscalationReason, Ticket, User } from './types.js';
+import { reachableInChat } from './routing.js';
+import type { EscalationReason, Ticket, TicketRouting, User } from './types.js';
 
 /*
  * The Vietnamese texts the escalation loop sends. Plain text (no Markdown), so every channel can send
@@ -31,9 +32,21 @@ export function reasonLabel(reason: EscalationReason): string {
   return REASON_LABELS[reason] ?? reason;
 }
 
-/** To each expert of the topic when a ticket is created. */
-export function notifyText(ticket: Ticket): string {
-  const lines = [`Câu hỏi mới #${ticket.id} cần chuyên gia trả lời`, askerLine(ticket)];
+/**
+ * To each expert of the topic when a ticket is created; to the admins (`audience` 'admins') when no
+ * expert covers it. The first line starts "Câu hỏi mới #<số>" either way (a Telegram reply to it answers).
+ */
+export function notifyText(ticket: Ticket, audience: 'experts' | 'admins' = 'experts'): string {
+  const lines =
+    audience === 'experts'
+      ? [`Câu hỏi mới #${ticket.id} cần chuyên gia trả lời`, askerLine(ticket)]
+      : [
+          `Câu hỏi mới #${ticket.id} chưa có chuyên gia phụ trách`,
+          ticket.topic
+            ? `Chưa có chuyên gia nào được giao lĩnh vực “${ticket.topic}”, nên câu hỏi được chuyển đến quản trị viên. Quản trị viên có thể tự trả lời, hoặc giao lĩnh vực này cho một chuyên gia trong trang quản trị (mục Người dùng).`
+            : 'Hệ thống chưa xác định được lĩnh vực của câu hỏi, nên câu hỏi được chuyển đến quản trị viên để trả lời.',
+          askerLine(ticket),
+        ];
   if (ticket.topic) lines.push(`Lĩnh vực: ${ticket.topic}`);
   const confidence = ticket.confidence === undefined ? '' : ` (độ tin cậy ${decimal(ticket.confidence)})`;
   lines.push(`Lý do chuyển: ${reasonLabel(ticket.reason)}${confidence}`);
@@ -65,6 +78,29 @@ export function relayText(ticket: Ticket, expert: User, answer: string): string 
     '',
     `Câu hỏi của bạn: “${clip(ticket.question, 300)}”`,
   ].join('\n');
+}
+
+/**
+ * What the asker is told once their question became a ticket: the experts of the topic have it, or —
+ * when none covers it — it was recorded and an admin will look at it.
+ */
+export function escalatedText(ticketId: number, routing: TicketRouting): string {
+  const then = 'Khi có trả lời, tôi sẽ gửi lại ngay trong cuộc trò chuyện này.';
+  if (routing === 'experts') return `Câu hỏi đã được chuyển đến chuyên gia (phiếu số #${ticketId}). ${then}`;
+  return `Câu hỏi đã được ghi lại (phiếu số #${ticketId}); hiện chưa có chuyên gia phụ trách chủ đề này, quản trị viên sẽ xem và trả lời. ${then}`;
+}
+
+/** To an asker who asks again for an expert about a question that already has a ticket. */
+export function alreadyEscalatedText(ticketId: number, routing: TicketRouting): string {
+  const then = 'Tôi sẽ gửi câu trả lời ngay khi có.';
+  if (routing === 'experts') return `Câu hỏi này đã được chuyển cho chuyên gia (phiếu số #${ticketId}). ${then}`;
+  return `Câu hỏi này đã được ghi lại (phiếu số #${ticketId}); hiện chưa có chuyên gia phụ trách chủ đề này, quản trị viên sẽ xem và trả lời. ${then}`;
+}
+
+/** A person notified about a ticket, as the ticket's log names them: "Trần Thị Bình (Telegram)". */
+export function recipientLabel(user: Pick<User, 'displayName' | 'channel' | 'chatId'>): string {
+  const where = reachableInChat(user) ? (CHANNEL_LABELS[user.channel] ?? user.channel) : 'chỉ trên trang quản trị';
+  return `${user.displayName} (${where})`;
 }
 
 function askerLine(ticket: Ticket): string {

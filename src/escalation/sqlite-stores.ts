@@ -11,24 +11,26 @@ import type {
   TicketOpeningEffects,
   OutboxStore,
   TicketFilter,
+  TicketScope,
   TicketPatch,
   TicketStore,
   UserPatch,
   UserStore,
 } from './stores.js';
 import { normalizeTopic, normalizeTopics } from './topics.js';
-import type {
-  CuratedAnswer,
-  EscalationReason,
-  OutboundKind,
-  OutboxRecord,
-  OutboxStatus,
-  RetrievedContextItem,
-  Role,
-  Ticket,
-  TicketEvent,
-  TicketStatus,
-  User,
+import {
+  OUTBOUND_PRIORITY,
+  type CuratedAnswer,
+  type EscalationReason,
+  type OutboundKind,
+  type OutboxRecord,
+  type OutboxStatus,
+  type RetrievedContextItem,
+  type Role,
+  type Ticket,
+  type TicketEvent,
+  type TicketStatus,
+  type User,
 } from './types.js';
 
 /**
@@ -194,6 +196,7 @@ export class SqliteTicketStore implements TicketStore {
       where.push('(last_reminded_at IS NULL OR last_reminded_at <= ?)');
       params.push(filter.remindedBefore);
     }
+    scopeWhere(filter.scope, where, params);
     let sql = 'SELECT * FROM tickets';
     if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
     sql += ' ORDER BY created_at, id';
@@ -202,6 +205,14 @@ export class SqliteTicketStore implements TicketStore {
       params.push(filter.limit);
     }
     return (await this.db.all<TicketRow>(sql, params)).map(toTicket);
+  }
+
+  async topics(scope?: TicketScope): Promise<string[]> {
+    const where = ['topic IS NOT NULL'];
+    const params: SqlValue[] = [];
+    scopeWhere(scope, where, params);
+    const rows = await this.db.all<{ topic: string }>(`SELECT DISTINCT topic FROM tickets WHERE ${where.join(' AND ')} ORDER BY topic`, params);
+    return rows.map((r) => r.topic);
   }
 
   update(id: number, from: readonly TicketStatus[], patch: TicketPatch): Promise<boolean> {
@@ -256,6 +267,18 @@ export class SqliteTicketStore implements TicketStore {
       at: r.at,
     }));
   }
+}
+
+/** Adds the condition of a ticket scope (nothing for 'all'). */
+function scopeWhere(scope: TicketScope | undefined, where: string[], params: SqlValue[]): void {
+  if (!scope || scope.kind === 'all') return;
+  if (scope.kind === 'none') {
+    where.push('0');
+    return;
+  }
+  const topics = scope.topics.map((t) => normalizeTopic(t)).filter((t): t is string => t !== undefined);
+  where.push(`(expert_id = ?${topics.length ? ` OR topic IN (${topics.map(() => '?').join(', ')})` : ''})`);
+  params.push(scope.holderId, ...topics);
 }
 
 function toTicket(r: TicketRow): Ticket {
@@ -433,8 +456,8 @@ export class SqliteOutboxStore implements OutboxStore {
   enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined> {
     return this.uow.run(async () => {
       const { changes, lastID } = await this.db.run(
-        `INSERT INTO outbox (ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, created_at, dedup_key)
-         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+        `INSERT INTO outbox (ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, created_at, dedup_key, priority)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
          ON CONFLICT (dedup_key) DO NOTHING`,
         [
           message.ticketId ?? null,
@@ -445,6 +468,7 @@ export class SqliteOutboxStore implements OutboxStore {
           message.nextAttemptAt ?? message.createdAt,
           message.createdAt,
           message.dedupKey ?? null,
+          OUTBOUND_PRIORITY[message.kind] ?? 0,
         ],
       );
       return changes === 1 ? this.get(lastID) : undefined;
@@ -466,11 +490,13 @@ export class SqliteOutboxStore implements OutboxStore {
     return (await this.db.all<OutboxRow>(sql, params)).map(toOutboxRecord);
   }
 
-  claimDue(now: string, limit: number): Promise<OutboxRecord[]> {
+  claimDue(now: string, limit: number, exclude: readonly number[] = []): Promise<OutboxRecord[]> {
     return this.uow.run(async () => {
+      const skip = exclude.length ? ` AND id NOT IN (${exclude.map(() => '?').join(', ')})` : '';
       const rows = await this.db.all<OutboxRow>(
-        `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-        [now, limit],
+        // Messages to askers first (migration 9's priority), then by due time.
+        `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?${skip} ORDER BY priority DESC, next_attempt_at, id LIMIT ?`,
+        [now, ...exclude, limit],
       );
       const claimed: OutboxRecord[] = [];
       for (const row of rows) {

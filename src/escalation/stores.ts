@@ -42,9 +42,17 @@ export interface TicketPatch {
   updatedAt?: string;
 }
 
+/**
+ * Which tickets a reader may see (built by `AccessPolicy.ticketScope`): all, none, or those of some topics
+ * plus the ones a given expert holds.
+ */
+export type TicketScope = { kind: 'all' } | { kind: 'none' } | { kind: 'topics'; topics: readonly string[]; holderId: number };
+
 export interface TicketFilter {
   status?: TicketStatus | readonly TicketStatus[];
   topic?: string;
+  /** Only the tickets of this scope. Default: all. */
+  scope?: TicketScope;
   /** Only tickets created at or before this time. */
   createdBefore?: string;
   /** Only tickets never reminded, or last reminded at or before this time. */
@@ -69,6 +77,8 @@ export interface TicketStore {
   findBySource(sourceKey: string): Promise<Ticket | undefined>;
   /** Oldest first. */
   list(filter?: TicketFilter): Promise<Ticket[]>;
+  /** The topics tickets have, sorted (within `scope` when given). */
+  topics(scope?: TicketScope): Promise<string[]>;
   /**
    * Applies `patch` only if the ticket is in one of `from` (compare-and-set), so two writers can never
    * both make the same transition. Returns whether the row changed.
@@ -133,8 +143,12 @@ export interface OutboxStore {
   get(id: number): Promise<OutboxRecord | undefined>;
   /** By id. */
   list(filter?: OutboxFilter): Promise<OutboxRecord[]>;
-  /** Moves up to `limit` pending messages due at `now` to 'sending' and returns them, oldest due first. */
-  claimDue(now: string, limit: number): Promise<OutboxRecord[]>;
+  /**
+   * Moves up to `limit` pending messages due at `now` to 'sending' and returns them: messages to askers
+   * first (`OUTBOUND_PRIORITY`), then oldest due first. `exclude`: ids not to claim (those already tried
+   * in this run).
+   */
+  claimDue(now: string, limit: number, exclude?: readonly number[]): Promise<OutboxRecord[]>;
   markSent(id: number, now: string): Promise<boolean>;
   /** Back to pending after a failed attempt. */
   markRetry(id: number, attempts: number, nextAttemptAt: string, error: string): Promise<boolean>;

@@ -71,8 +71,9 @@ export interface TicketEvent {
   ticketId: number;
   actor: string;
   /**
-   * created, notified, assigned, answered, relayed, notify_failed, relay_failed, relay_requeued,
-   * reminded, closed, approved.
+   * created, notified (the experts of the topic), notified_admins (no expert covers it), not_notified
+   * (nobody could be told in a chat), assigned, answered, relayed, notify_failed, relay_failed,
+   * relay_requeued, reminded, closed, approved.
    */
   action: string;
   detail: Record<string, unknown>;
@@ -80,6 +81,15 @@ export interface TicketEvent {
 }
 
 export type TicketWithEvents = Ticket & { events: TicketEvent[] };
+
+/**
+ * Who was told about a new ticket: the experts of its topic; the admins, when no expert covers it (or it
+ * has no topic); or nobody, when no admin can be reached in a chat either (the ticket waits in the console).
+ */
+export type TicketRouting = 'experts' | 'admins' | 'nobody';
+
+/** A ticket just opened, with whom it was sent to. */
+export type OpenedTicket = Ticket & { routing: TicketRouting };
 
 export const ROLES = ['official', 'expert', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -97,7 +107,10 @@ export interface User {
   displayName: string;
   commune?: string;
   role: Role;
-  /** Topics an expert covers (kebab-case, as in the knowledge base's `topic`). */
+  /**
+   * Topics an expert covers (kebab-case, as in the knowledge base's `topic`); `*` covers every topic and
+   * tickets without one. An expert with no topics covers nothing.
+   */
   topics: string[];
   /** Allowed to ask when the access policy is 'registered'. */
   approved: boolean;
@@ -125,6 +138,12 @@ export interface CuratedAnswer {
 
 /** `answer`: the assistant's own answer, when sending it at once failed. */
 export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer';
+
+/**
+ * The outbox sends higher first (then by due time): what an asker waits for — an expert's answer, the
+ * assistant's delayed answer — goes ahead of notifications and reminders to staff, however many wait.
+ */
+export const OUTBOUND_PRIORITY: Readonly<Record<OutboundKind, number>> = { relay: 1, answer: 1, notify: 0, reminder: 0 };
 
 /** A message the outbound port must deliver. `id` is stable across retries: adapters may use it to de-duplicate. */
 export interface OutboundMessage {

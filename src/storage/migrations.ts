@@ -334,4 +334,15 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       END;
     `,
   },
+  {
+    // Messages to askers (an expert's answer relayed, the assistant's delayed answer) are sent ahead of
+    // notifications and reminders to staff: a burst of tickets queued hundreds of notifications, and an
+    // answer waited behind them. Rows inserted by migration 8's trigger (notifications) keep priority 0.
+    version: 9,
+    sql: `
+      ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+      UPDATE outbox SET priority = 1 WHERE kind IN ('relay', 'answer');
+      CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
+    `,
+  },
 ];

@@ -91,7 +91,7 @@ describe('the expert escalation loop', () => {
   it('question → ticket → expert notified → answer → relayed to the same chat → approved → answered from the curated store', async () => {
     const now = new Date().toISOString();
     const expert = await app.stores.users.add(
-      { channel: 'test', channelUserId: 'e-1', chatId: 'expert-chat', displayName: 'Anh Minh (Sở Nội vụ)', role: 'expert', topics: ['mai-tang'] },
+      { channel: 'test', channelUserId: 'e-1', chatId: 'expert-chat', displayName: 'Anh Minh (Sở Nội vụ)', role: 'expert', topics: ['*'] },
       now,
     );
     const admin = await app.stores.users.add({ channel: 'test', channelUserId: 'a-1', chatId: 'admin-chat', displayName: 'Quản trị', role: 'admin' }, now);
@@ -133,7 +133,7 @@ describe('the expert escalation loop', () => {
 
   it('relays exactly once after a crash between the answer and the relay', async () => {
     const now = new Date().toISOString();
-    const expert = await app.stores.users.add({ channel: 'test', channelUserId: 'e-1', chatId: 'expert-chat', displayName: 'Chuyên gia', role: 'expert' }, now);
+    const expert = await app.stores.users.add({ channel: 'test', channelUserId: 'e-1', chatId: 'expert-chat', displayName: 'Chuyên gia', role: 'expert', topics: ['*'] }, now);
     const escalated = await ask('hỏi chuyên gia: trường hợp đặc biệt về hồ sơ liệt sĩ');
     await app.escalation.answer(escalated.ticket!, expert.id, 'Trả lời của chuyên gia.');
     // The process dies here: the relay is in the outbox, nothing was sent.

@@ -45,7 +45,7 @@ describe('experts and askers on different channels', () => {
   it('an expert on Telegram answers a question asked on Zalo, and the Zalo user receives the answer', async () => {
     const expert = person(7001, 'Minh', { last_name: 'Trần' });
     await harness.app.stores.users.add(
-      { channel: 'telegram', channelUserId: '7001', chatId: '7001', displayName: 'Minh (Sở Nội vụ)', role: 'expert', topics: [] },
+      { channel: 'telegram', channelUserId: '7001', chatId: '7001', displayName: 'Minh (Sở Nội vụ)', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
 

@@ -29,7 +29,7 @@ const OUT_OF_SCOPE = 'Người có công mất ở nước ngoài thì thân nh�
 
 async function register(who: typeof minh, role: 'expert' | 'admin', displayName: string): Promise<User> {
   return h.app.stores.users.add(
-    { channel: 'telegram', channelUserId: String(who.id), chatId: String(who.id), displayName, role },
+    { channel: 'telegram', channelUserId: String(who.id), chatId: String(who.id), displayName, role, topics: ['*'] },
     new Date().toISOString(),
   );
 }
@@ -146,7 +146,7 @@ describe('outbound delivery failures', () => {
   async function answeredTicket(answer = 'Nộp hồ sơ tại UBND xã nơi quản lý hồ sơ người có công.'): Promise<number> {
     const ticketId = await escalate(); // no expert yet: nothing else is in the outbox
     const expert = await h.app.stores.users.add(
-      { channel: 'cli', channelUserId: 'e-1', chatId: 'e-1', displayName: 'Chuyên gia', role: 'expert' },
+      { channel: 'cli', channelUserId: 'e-1', chatId: 'e-1', displayName: 'Chuyên gia', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
     await h.app.escalation.answer(ticketId, expert.id, answer);

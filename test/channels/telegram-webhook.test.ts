@@ -152,7 +152,7 @@ describe('webhook mode', () => {
   it('escapes what a user typed wherever it is echoed (here: the expert notification)', async () => {
     const expert = person(7001, 'Minh');
     await h.app.stores.users.add(
-      { channel: 'telegram', channelUserId: String(expert.id), chatId: String(expert.id), displayName: 'Chuyên gia Minh', role: 'expert' },
+      { channel: 'telegram', channelUserId: String(expert.id), chatId: String(expert.id), displayName: 'Chuyên gia Minh', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
     await h.deliverAndSettle(
@@ -224,7 +224,7 @@ describe('private chat extras', () => {
 
     const expert = person(7001, 'Minh');
     await h.app.stores.users.add(
-      { channel: 'telegram', channelUserId: String(expert.id), chatId: String(expert.id), displayName: 'Minh', role: 'expert' },
+      { channel: 'telegram', channelUserId: String(expert.id), chatId: String(expert.id), displayName: 'Minh', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
     await h.deliverAndSettle(textUpdate({ chat: privateChat(expert), from: expert, text: '/help' }));

@@ -191,7 +191,7 @@ describe('Zalo Bot webhook', () => {
     await startWebhook();
     const { app } = harness!;
     await app.stores.users.add(
-      { channel: 'zalo-bot', channelUserId: 'expert-zl-1', chatId: 'chat-expert', displayName: 'Phạm Văn Cường', role: 'expert', topics: [] },
+      { channel: 'zalo-bot', channelUserId: 'expert-zl-1', chatId: 'chat-expert', displayName: 'Phạm Văn Cường', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
 

@@ -157,7 +157,7 @@ describe('Zalo OA relays and the messaging window', () => {
     const user = '6300000000000000011';
     const expert = '6300000000000000099';
     await app.stores.users.add(
-      { channel: 'zalo-oa', channelUserId: expert, chatId: expert, displayName: 'Hoàng Thị Dung', role: 'expert', topics: [] },
+      { channel: 'zalo-oa', channelUserId: expert, chatId: expert, displayName: 'Hoàng Thị Dung', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
 

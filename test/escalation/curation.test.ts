@@ -72,7 +72,7 @@ describe('approving an expert answer as a curated answer', () => {
   });
 
   it('accepts an answered ticket that was closed afterwards', async () => {
-    const ticket = await env.service.createTicket({ asker: ASKER, question: 'Câu hỏi?', reason: 'ambiguous' });
+    const ticket = await env.service.createTicket({ asker: ASKER, question: 'Câu hỏi?', topic: 'tro-cap', reason: 'ambiguous' });
     await env.service.answer(ticket.id, staff.troCap.id, 'Câu trả lời.');
     await env.service.close(ticket.id, 'system');
     const curated = await env.service.approve(ticket.id, staff.admin.id);

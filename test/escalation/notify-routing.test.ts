@@ -25,27 +25,54 @@ describe('notifying the experts of a new ticket', () => {
       confidence: 0.41,
     });
     expect(ticket.topic).toBe('mai-tang');
+    expect(ticket.routing).toBe('experts');
     expect(await notified(ticket.id)).toEqual(['telegram/chat-2', 'telegram/chat-4']);
     const event = (await env.service.getTicket(ticket.id))!.events.find((e) => e.action === 'notified');
-    expect(event!.detail).toEqual({ experts: [staff.maiTang.id, staff.both.id], topicMatched: true });
+    expect(event!.detail).toEqual({
+      experts: [staff.maiTang.id, staff.both.id],
+      recipients: ['Trần Thị Bình (Telegram)', 'Hoàng Thị Dung (Telegram)'],
+    });
   });
 
-  it('notifies all active experts when no expert covers the topic, or there is no topic', async () => {
+  it('sends a ticket no expert covers (or without a topic) to the admins reachable in a chat, never to other experts', async () => {
     const uncovered = await env.service.createTicket({ asker: ASKER, question: 'Kết luận 195?', topic: 'chinh-quyen', reason: 'out_of_domain' });
-    expect(await notified(uncovered.id)).toEqual(['telegram/chat-2', 'telegram/chat-4', 'zalo/zchat-3']);
+    expect(uncovered.routing).toBe('admins');
+    expect(await notified(uncovered.id)).toEqual(['telegram/chat-1']);
     const none = await env.service.createTicket({ asker: ASKER, question: 'Ai trả lời?', reason: 'user_request' });
-    expect(await notified(none.id)).toEqual(['telegram/chat-2', 'telegram/chat-4', 'zalo/zchat-3']);
-    // Never the admin or the official.
-    expect(await env.stores.outbox.list({ chatId: 'chat-1' })).toEqual([]);
-    expect(await env.stores.outbox.list({ chatId: 'chat-100' })).toEqual([]);
+    expect(none.routing).toBe('admins');
+    expect(await notified(none.id)).toEqual(['telegram/chat-1']);
+    // Never an expert of another topic, nor the official.
+    for (const chat of ['chat-2', 'chat-4', 'zchat-3', 'chat-100']) expect(await env.stores.outbox.list({ chatId: chat })).toEqual([]);
+    const events = (await env.service.getTicket(uncovered.id))!.events;
+    expect(events.map((e) => e.action)).toEqual(['created', 'notified_admins']);
+    expect(events[1]!.detail).toEqual({ cause: 'no_expert', admins: [staff.admin.id], recipients: ['Lê Quản Trị (Telegram)'] });
+    expect((await env.service.getTicket(none.id))!.events[1]!.detail).toMatchObject({ cause: 'no_topic' });
+  });
+
+  it("routes to an expert who covers every topic ('*'), tickets without a topic included", async () => {
+    const generalist = await env.stores.users.add(
+      { channel: 'zalo', channelUserId: 'zl-9', chatId: 'zchat-9', displayName: 'Đỗ Văn Chung', role: 'expert', topics: ['*'] },
+      env.clock.iso(),
+    );
+    const uncovered = await env.service.createTicket({ asker: ASKER, question: 'Kết luận 195?', topic: 'chinh-quyen', reason: 'out_of_domain' });
+    const none = await env.service.createTicket({ asker: ASKER, question: 'Ai trả lời?', reason: 'user_request' });
+    const maiTang = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
+    expect([uncovered.routing, none.routing, maiTang.routing]).toEqual(['experts', 'experts', 'experts']);
+    expect(await notified(uncovered.id)).toEqual(['zalo/zchat-9']);
+    expect(await notified(none.id)).toEqual(['zalo/zchat-9']);
+    expect(await notified(maiTang.id)).toEqual(['telegram/chat-2', 'telegram/chat-4', 'zalo/zchat-9']);
+    expect(generalist.topics).toEqual(['*']);
   });
 
   it('skips inactive and unapproved experts', async () => {
     await env.stores.users.update(staff.maiTang.id, { active: false }, env.clock.iso());
+    const one = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
+    expect(await notified(one.id)).toEqual(['telegram/chat-4']);
     await env.stores.users.update(staff.both.id, { approved: false }, env.clock.iso());
-    const ticket = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
-    // No active expert of mai-tang remains: falls back to every active expert.
-    expect(await notified(ticket.id)).toEqual(['zalo/zchat-3']);
+    // No active expert of mai-tang remains: the admins are told instead.
+    const two = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
+    expect(two.routing).toBe('admins');
+    expect(await notified(two.id)).toEqual(['telegram/chat-1']);
   });
 
   it('writes a Vietnamese notification with the ticket number, asker, question, reason and how to answer', async () => {

@@ -67,12 +67,12 @@ describe('reminders for overdue tickets', () => {
 
   it('falls back to the topic experts when the assigned expert is no longer active', async () => {
     const { service, clock } = env;
-    const ticket = await service.createTicket({ asker: ASKER, question: 'Trợ cấp?', topic: 'tro-cap', reason: 'ambiguous' });
-    await service.claim(ticket.id, staff.both.id);
-    await env.stores.users.update(staff.both.id, { active: false }, clock.iso());
+    const ticket = await service.createTicket({ asker: ASKER, question: 'Mai táng phí?', topic: 'mai-tang', reason: 'ambiguous' });
+    await service.claim(ticket.id, staff.maiTang.id);
+    await env.stores.users.update(staff.maiTang.id, { active: false }, clock.iso());
     clock.advance(4 * HOUR);
     await service.remindOverdue();
-    expect(await reminders(ticket.id)).toEqual(['zalo/zchat-3']);
+    expect(await reminders(ticket.id)).toEqual(['telegram/chat-4']);
   });
 
   it('words durations in Vietnamese', () => {

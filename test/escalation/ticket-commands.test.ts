@@ -66,7 +66,7 @@ describe('ticket commands', () => {
   });
 
   it('lists tickets, records an answer and approves it', async () => {
-    await cli('user', 'add', '--channel', 'telegram', '--user', 'tg-2', '--chat', 'chat-2', '--name', 'Trần Thị Bình', '--role', 'expert');
+    await cli('user', 'add', '--channel', 'telegram', '--user', 'tg-2', '--chat', 'chat-2', '--name', 'Trần Thị Bình', '--role', 'expert', '--topics', 'mai-tang');
     await cli('user', 'add', '--channel', 'telegram', '--user', 'tg-1', '--chat', 'chat-1', '--name', 'Lê Quản Trị', '--role', 'admin');
     await cli('user', 'add', '--channel', 'zalo', '--user', 'z-9', '--chat', 'zc-9', '--name', 'Võ Văn Em', '--role', 'official', '--commune', 'Phường 3');
     const ticket = await env.service.createTicket({ asker: ASKER, question: 'Mai táng phí\nbao nhiêu?', topic: 'mai-tang', reason: 'ambiguous' });

@@ -65,7 +65,7 @@ describe('kill -9 in the middle of a load of questions and escalations', () => {
     // Prepare the data folder (knowledge ingested, one expert on Telegram) with the app the server will open.
     const { app, cleanup } = await createTestApp({}, dataDir);
     await app.stores.users.add(
-      { channel: 'telegram', channelUserId: String(EXPERT.id), chatId: String(EXPERT.id), displayName: 'Chuyên gia Minh', role: 'expert' },
+      { channel: 'telegram', channelUserId: String(EXPERT.id), chatId: String(EXPERT.id), displayName: 'Chuyên gia Minh', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
     await cleanup();

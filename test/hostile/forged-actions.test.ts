@@ -42,7 +42,7 @@ async function escalationState(app: App) {
 }
 
 function register(app: App, channel: string, channelUserId: string, role: Role, displayName: string, extra: { active?: boolean; approved?: boolean } = {}): Promise<User> {
-  return app.stores.users.add({ channel, channelUserId, chatId: channelUserId, displayName, role, topics: [], ...extra }, new Date().toISOString());
+  return app.stores.users.add({ channel, channelUserId, chatId: channelUserId, displayName, role, topics: ['*'], ...extra }, new Date().toISOString());
 }
 
 // ── Telegram ─────────────────────────────────────────────────────────────────────────────────────────
@@ -296,7 +296,7 @@ describe('Zalo Bot: forged expert commands', () => {
     await adapter.start();
     const { app } = harness;
     expert = await app.stores.users.add(
-      { channel: 'zalo-bot', channelUserId: 'zl-expert-1', chatId: 'zl-chat-expert', displayName: 'Phạm Văn Cường', role: 'expert', topics: [] },
+      { channel: 'zalo-bot', channelUserId: 'zl-expert-1', chatId: 'zl-chat-expert', displayName: 'Phạm Văn Cường', role: 'expert', topics: ['*'] },
       new Date().toISOString(),
     );
     await register(app, 'telegram', 'zl-intruder-tg', 'admin', 'Quản trị Telegram'); // an admin, but on Telegram

@@ -26,10 +26,11 @@ export interface WebServer {
 
 /**
  * The real server (BotServer with the web chat adapter and the console mounted) on 127.0.0.1, over a
- * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert.
+ * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert
+ * (covering every topic unless `expertTopics` says otherwise).
  */
 export async function startWebServer(
-  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator } = {},
+  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator; expertTopics?: string[] } = {},
 ): Promise<WebServer> {
   const dataDir = await makeTempDir('trolyxa-web-');
   const knowledgeDir = path.join(dataDir, 'knowledge');
@@ -40,7 +41,7 @@ export async function startWebServer(
   await bootstrapAdmin(app, ADMIN.email, ADMIN.password);
   const now = new Date().toISOString();
   const expert = await app.stores.users.add(
-    { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: ['mai-tang'] },
+    { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: options.expertTopics ?? ['*'] },
     now,
   );
   await new WebAccountStore(app.db).create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);

@@ -42,6 +42,8 @@ export const DOCUMENT_STATUS_LABELS: Record<string, string> = {
 export const EVENT_LABELS: Record<string, string> = {
   created: 'Tạo phiếu',
   notified: 'Báo chuyên gia',
+  notified_admins: 'Chưa có chuyên gia phụ trách — báo quản trị viên',
+  not_notified: 'Chưa có chuyên gia phụ trách, không báo được ai qua tin nhắn — phiếu chờ quản trị viên xem tại đây',
   assigned: 'Nhận xử lý',
   answered: 'Trả lời',
   relayed: 'Đã gửi người hỏi',
@@ -51,6 +53,12 @@ export const EVENT_LABELS: Record<string, string> = {
   reminded: 'Nhắc việc',
   closed: 'Đóng phiếu',
   approved: 'Duyệt làm câu trả lời mẫu',
+};
+
+/** Why a ticket went to the admins (or to nobody). */
+export const UNROUTED_CAUSE_LABELS: Record<string, string> = {
+  no_topic: 'chưa xác định được lĩnh vực',
+  no_expert: 'lĩnh vực chưa có chuyên gia nào được giao',
 };
 
 export const FEEDBACK_LABELS: Record<string, string> = { helpful: 'Hữu ích', unhelpful: 'Chưa hữu ích', expert: 'Hỏi chuyên gia' };
@@ -69,6 +77,9 @@ const DETAIL_LABELS: Record<string, string> = {
   topic: 'lĩnh vực',
   confidence: 'độ tin cậy',
   experts: 'chuyên gia được báo',
+  admins: 'quản trị viên được báo',
+  recipients: 'người được báo',
+  cause: 'vì',
   topicMatched: 'đúng lĩnh vực',
   expertId: 'chuyên gia',
   previousExpertId: 'chuyên gia trước',
@@ -117,6 +128,7 @@ export function detailText(detail: Record<string, unknown>): string {
       if (key === 'previousStatus') return label(TICKET_STATUS_LABELS, v);
       if (key === 'role') return label({ ...ROLE_LABELS }, v);
       if (key === 'channel') return label(CHANNEL_LABELS, v);
+      if (key === 'cause') return label(UNROUTED_CAUSE_LABELS, v);
       return v;
     }
     return JSON.stringify(v);

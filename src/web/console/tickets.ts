@@ -25,7 +25,9 @@ export function askerText(ticket: Ticket): string {
 /**
  * The expert inbox: tickets filtered by status, topic and age; a ticket page with the question, the asker,
  * what retrieval found and why it escalated, its events; claim, answer and close (experts and admins);
- * approve into a curated answer (admins).
+ * approve into a curated answer (admins). An expert sees only the tickets of their topics and those they
+ * hold (the escalation service decides: `listTicketsFor`, `getTicketFor`); any other ticket is a 404, and
+ * an action the service refuses as forbidden (a ticket another expert holds) is a 403.
  */
 export function ticketsRouter(deps: ConsoleDeps): Router {
   const router = express.Router();
@@ -40,13 +42,14 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
     const statuses: readonly TicketStatus[] | undefined =
       statusParam === 'waiting' ? WAITING : (TICKET_STATUSES as readonly string[]).includes(statusParam) ? [statusParam as TicketStatus] : undefined;
     const now = deps.now().getTime();
-    let tickets = await app.escalation.listTickets({ ...(statuses && { status: statuses }), ...(topic && { topic }) });
+    const account = accountOf(req);
+    let tickets = await app.escalation.listTicketsFor(account.userId, { ...(statuses && { status: statuses }), ...(topic && { topic }) });
     const minAge = AGE_FILTERS[age]?.ms;
     if (minAge) tickets = tickets.filter((t) => now - Date.parse(t.createdAt) >= minAge);
-    const topics = (await app.db.all<{ topic: string }>('SELECT DISTINCT topic FROM tickets WHERE topic IS NOT NULL ORDER BY topic')).map((r) => r.topic);
+    const topics = await app.escalation.ticketTopicsFor(account.userId);
     const users = await userNames();
     const overdueMs = app.config.assistant.ticketReminderMs;
-    const isAdmin = accountOf(req).role === 'admin';
+    const isAdmin = account.role === 'admin';
     const option = (value: string, text: string, selected: string) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`;
     await sendPage(req, res, {
       title: 'Phiếu hỏi',
@@ -92,12 +95,13 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const id = idParam(req);
-    const ticket = id === undefined ? undefined : await app.escalation.getTicket(id);
+    const account = accountOf(req);
+    const ticket = id === undefined ? undefined : await app.escalation.getTicketFor(account.userId, id);
     if (!ticket) {
-      await sendPage(req, res, { title: 'Không tìm thấy phiếu', nav: 'tickets', body: html`<p><a href="/console/tickets">Về danh sách phiếu</a></p>` }, 404);
+      await notFound(req, res);
       return;
     }
-    const account = accountOf(req);
+    const { mayAct, holder } = await app.escalation.permissionsFor(account.userId, ticket);
     const users = await userNames();
     const me = users.get(account.userId);
     const curated = await app.stores.curated.getBySourceTicket(ticket.id);
@@ -136,7 +140,10 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
         ? html`<h2>Câu trả lời của chuyên gia</h2><div class="card answer">${ticket.answer}</div>
           <p class="muted">Trả lời lúc ${formatDateTime(ticket.answeredAt)}${ticket.relayedAt ? `, đã gửi người hỏi lúc ${formatDateTime(ticket.relayedAt)}` : ''}.</p>`
         : ''}
-      ${active
+      ${holder && ticket.status !== 'closed'
+        ? html`<p class="muted">Phiếu này đang do chuyên gia ${holder.displayName} phụ trách; chỉ người đó hoặc quản trị viên mới được trả lời hoặc đóng phiếu.</p>`
+        : ''}
+      ${active && mayAct
         ? html`<section class="card">
             <h2>Xử lý</h2>
             ${ticket.status === 'open' || ticket.expertId !== account.userId ? actionButton(req, `/console/tickets/${ticket.id}/claim`, 'Nhận xử lý phiếu này') : html`<p class="muted">Bạn đang xử lý phiếu này.</p>`}
@@ -148,7 +155,7 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
             </form>
           </section>`
         : ''}
-      ${ticket.status !== 'closed'
+      ${ticket.status !== 'closed' && mayAct
         ? html`<form method="post" action="/console/tickets/${ticket.id}/close" class="row spaced">
             ${csrfField(req)}
             <input name="note" placeholder="Ghi chú khi đóng (không bắt buộc)" aria-label="Ghi chú khi đóng">
@@ -183,12 +190,21 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
         return;
       }
       const account = accountOf(req);
+      // A ticket the account may not see does not exist for it (as on the ticket page).
+      if (!(await app.escalation.getTicketFor(account.userId, id))) {
+        await notFound(req, res);
+        return;
+      }
       try {
         const message = await work(req, id);
         await deps.audit.record({ accountId: account.id, actor: account.email, action: `ticket.${name}`, target: `ticket:${id}` });
         await flash(deps, req, { kind: 'ok', text: message });
       } catch (error) {
         if (!(error instanceof EscalationError)) throw error;
+        if (error.code === 'forbidden') {
+          await sendPage(req, res, { title: 'Không được phép', nav: 'tickets', body: html`<p class="flash flash-error">${error.message}</p><p><a href="/console/tickets/${id}">Về phiếu #${id}</a></p>` }, 403);
+          return;
+        }
         await flash(deps, req, { kind: 'error', text: error.message });
       }
       res.redirect(303, `/console/tickets/${id}`);
@@ -210,13 +226,17 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
   }));
 
   router.post('/:id/approve', requireRole('admin'), requireCsrf, act('approve', async (req, id) => {
-    const ticket = await app.escalation.getTicket(id);
+    const ticket = await app.escalation.getTicketFor(accountOf(req).userId, id);
     const edited = field(req, 'answer');
     const curated = await app.escalation.approve(id, accountOf(req).userId, edited && edited !== ticket?.answer ? edited : undefined);
     return `Đã duyệt câu trả lời của phiếu #${id} thành câu trả lời mẫu #${curated.id}.`;
   }));
 
   return router;
+}
+
+function notFound(req: Request, res: Response): Promise<void> {
+  return sendPage(req, res, { title: 'Không tìm thấy phiếu', nav: 'tickets', body: html`<p><a href="/console/tickets">Về danh sách phiếu</a></p>` }, 404);
 }
 
 function clip(text: string, max: number): string {
