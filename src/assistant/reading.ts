@@ -104,7 +104,7 @@ const MAX_PARTS = 2;
 const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi người có công từ trần';
 const DEATH = /\b(mat|chet|qua doi|tu tran|tu tuat)\b/;
 /** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
-const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi) (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;
+const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;
 /** A benefit named in the question: then the question is about that one. */
 const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hiem y te|bhyt|hoc phi|giao duc|nha o|dung cu)\b/;
 

@@ -34,6 +34,20 @@ describe('questions as people write them', () => {
     expect(reply.text).toContain('Mẫu số 12');
   });
 
+  it('answers each question of a many-part story with a line of its own', async () => {
+    const reply = await ask(
+      'Bố tôi là ông Trần Văn Hùng, thương binh 81%, nhiều năm nhận trợ cấp tại xã Tân Lập (Phú Thọ), mất tháng 3/2026 vì tuổi già. ' +
+        'Mẹ tôi năm nay 72 tuổi, không có lương hưu; tôi là người đứng ra lo đám tang. ' +
+        'Xin hỏi sau khi bố mất gia đình được nhận những khoản tiền gì? Cụ thể tiền mai táng được bao nhiêu? Mẹ tôi có được hưởng tiền tuất hằng tháng không?',
+    );
+    expect(reply.stage).toBe('retrieval');
+    const lead = reply.text.split('\n\n')[0]!;
+    expect(lead).toMatch(/mai táng/);
+    expect(lead).toMatch(/23\.400\.000 đồng/);
+    expect(lead).toMatch(/tuất/);
+    expect(lead.split('\n').filter((l) => l.startsWith('👉 ')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',

@@ -70,6 +70,23 @@ describe('reading the question out of a story', () => {
     expect(read.question).toMatch(/^Vậy muốn chuyển hồ sơ bệnh binh/);
   });
 
+  it('reads each question of a many-part message with the case words, and what a family gets at a death', () => {
+    const read = readQuestion(
+      'Bố tôi là thương binh 81%, nhận trợ cấp nhiều năm ở xã, mới mất tháng 3/2026; mẹ tôi 72 tuổi ở nhà làm nội trợ. ' +
+        'Xin hỏi sau khi bố mất gia đình được nhận những khoản tiền gì? Mẹ tôi có được hưởng tiền tuất hằng tháng không?',
+    );
+    expect(read.query).toContain('trợ cấp mai táng trợ cấp một lần khi người có công từ trần');
+    expect(read.parts).toHaveLength(1);
+    expect(read.parts[0]!.query).toMatch(/tiền tuất hằng tháng.*thương binh/);
+    expect(read.parts[0]!.asks).toBe('eligibility');
+    const living = readQuestion(
+      'Trong thôn có cụ bà là mẹ liệt sĩ, chồng cụ mất đã lâu, người con duy nhất hy sinh năm 1984. Cụ sống một mình, mỗi tháng nhận tiền tuất. ' +
+        'Xin hỏi cụ có được hưởng thêm khoản nào nữa không?',
+    );
+    expect(living.query).not.toContain('mai táng');
+    expect(living.query).toContain('cô đơn');
+  });
+
   it('reads a short question whole', () => {
     const read = readQuestion('hs mai tang ncc nop o dau');
     expect(read.question).toBe('hs mai tang ncc nop o dau');
