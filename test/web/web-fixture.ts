@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { App } from '../../src/app.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BotServer } from '../../src/server/bot-server.js';
-import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit } from '../../src/web/console/index.js';
+import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit, type RateWindow } from '../../src/web/console/index.js';
+import type { TrustProxy } from '../../src/web/http-app.js';
 import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
 import { ROOT } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
@@ -29,21 +31,39 @@ export interface WebServer {
  * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert.
  */
 export async function startWebServer(
-  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator } = {},
+  options: {
+    loginLimit?: LoginLimit;
+    pageLimit?: RateWindow;
+    trustProxy?: TrustProxy;
+    chatPublic?: boolean;
+    outboxIntervalMs?: number;
+    telegram?: TelegramEmulator;
+    /** Default: silent. */
+    logger?: Logger;
+    /** A data folder the caller owns (to start again over it); `stop` leaves it in place. */
+    dataDir?: string;
+    /** Extra environment for the configuration. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<WebServer> {
-  const dataDir = await makeTempDir('trolyxa-web-');
+  const keep = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? (await makeTempDir('trolyxa-web-'));
   const knowledgeDir = path.join(dataDir, 'knowledge');
-  await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent' }, ROOT);
-  const logger = pino({ level: 'silent' });
+  if (!existsSync(knowledgeDir)) await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
+  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
+  const logger = options.logger ?? pino({ level: 'silent' });
   const app = await createApp(config, { logger });
-  await bootstrapAdmin(app, ADMIN.email, ADMIN.password);
+  await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
+  const accounts = new WebAccountStore(app.db);
+  const existing = await accounts.findByEmail(EXPERT.email);
   const now = new Date().toISOString();
-  const expert = await app.stores.users.add(
-    { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: ['mai-tang'] },
-    now,
-  );
-  await new WebAccountStore(app.db).create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);
+  const expert = existing
+    ? (await app.stores.users.get(existing.userId))!
+    : await app.stores.users.add(
+        { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: ['mai-tang'] },
+        now,
+      );
+  if (!existing) await accounts.create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);
   const server = await BotServer.start({
     app,
     logger,
@@ -66,8 +86,9 @@ export async function startWebServer(
           ]
         : []),
     ],
-    mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit }),
+    mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit, pageLimit: options.pageLimit }),
     outboxIntervalMs: options.outboxIntervalMs ?? 200,
+    trustProxy: options.trustProxy,
   });
   return {
     app,
@@ -78,7 +99,7 @@ export async function startWebServer(
     expertUserId: expert.id,
     async stop() {
       await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keep) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
