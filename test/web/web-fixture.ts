@@ -149,10 +149,10 @@ export class WebClient {
   }
 
   /** A urlencoded form post; `_csrf` is added from the last page unless `csrf` says otherwise (null: none). */
-  post(url: string, form: Record<string, string>, csrf: string | null = this.csrf): Promise<Page> {
+  post(url: string, form: Record<string, string>, csrf: string | null = this.csrf, headers: Record<string, string> = {}): Promise<Page> {
     const body = new URLSearchParams(form);
     if (csrf !== null) body.set('_csrf', csrf);
-    return this.request('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
   }
 
   postMultipart(url: string, form: FormData): Promise<Page> {
@@ -163,8 +163,9 @@ export class WebClient {
     return this.request('POST', url, { body: JSON.stringify(data), headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } });
   }
 
-  async login(email: string, password: string): Promise<Page> {
-    await this.get('/console/login');
-    return this.post('/console/login', { email, password });
+  /** Opens the sign-in page and signs in; `headers` go with both requests (e.g. what a proxy adds). */
+  async login(email: string, password: string, headers: Record<string, string> = {}): Promise<Page> {
+    await this.get('/console/login', headers);
+    return this.post('/console/login', { email, password }, this.csrf, headers);
   }
 }

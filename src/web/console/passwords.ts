@@ -69,12 +69,12 @@ function weakness(password: string, personal: readonly string[]): string | undef
     if (isRepeat(plain)) return 'lặp lại một nhóm ký tự';
     if (isRun(plain)) return 'là một dãy ký tự liên tiếp';
     if (COMMON_PASSWORDS.has(plain) || COMMON_WORDS.has(plain)) return 'là mật khẩu phổ biến';
-    const parts = /^(\d*)([a-z]*)(\d*)$/.exec(plain);
-    if (parts && guessableWord(parts[2]!, personal) && guessableDigits(`${parts[1]}${parts[3]}`)) return 'là một từ phổ biến kèm vài chữ số';
     for (const name of personal) {
       const rest = plain.replace(name, '');
       if (rest !== plain && (rest.length <= 6 || isRun(rest) || isRepeat(rest))) return 'dựa vào địa chỉ thư điện tử';
     }
+    const parts = /^(\d*)([a-z]*)(\d*)$/.exec(plain);
+    if (parts && guessableWord(parts[2]!, personal) && guessableDigits(`${parts[1]}${parts[3]}`)) return 'là một từ phổ biến kèm vài chữ số';
   }
   return undefined;
 }
