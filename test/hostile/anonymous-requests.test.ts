@@ -170,6 +170,12 @@ describe('pruning', () => {
       expect(await new WebChatStore(db).list(idle.chatId)).toHaveLength(0);
       expect(await new WebChatStore(db).list('console:chuyengia@sonv.gov.vn')).toHaveLength(1);
       expect(await pruneWebState(db, NOW)).toEqual({ sessions: 0, visitors: 0, messages: 0 });
+      // A browser still holding a pruned visitor's cookie gets a new visitor's page, and the stale cookie goes.
+      const stale = new WebClient(s.url);
+      stale.cookies.set('trolyxa_chat', idle.chatId);
+      const page = await stale.get('/chat');
+      expect(page.text).not.toContain('câu hỏi cũ');
+      expect(stale.cookies.has('trolyxa_chat')).toBe(false);
     } finally {
       await s.stop();
     }

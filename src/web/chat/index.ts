@@ -10,7 +10,7 @@ import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
 import { AnonymousCsrf } from '../anonymous-csrf.js';
 import { safeHref } from '../console/html.js';
-import { readCookie, sameSecret, setCookie, type CookieSettings } from '../console/sessions.js';
+import { clearCookie, readCookie, sameSecret, setCookie, type CookieSettings } from '../console/sessions.js';
 import { DEFAULT_PAGE_LIMIT, LIMITER_BASE, pageLimiter, type RateWindow } from '../rate-limits.js';
 import { chatPage } from './page.js';
 import { WebChatStore, type ChatMessage, type ChatMessageMeta, type ChatSource, type ChatVisitor } from './store.js';
@@ -227,6 +227,8 @@ export function webChatRouter(options: WebChatOptions): Router {
       await store.touch(visitor.chatId);
       setCookie(res, CHAT_COOKIE, visitor.chatId, options.cookies, CHAT_COOKIE_MS);
     }
+    // A cookie of a visitor since pruned goes; the page is then that of a new visitor.
+    if (!visitor && readCookie(req, CHAT_COOKIE) !== undefined) clearCookie(res, CHAT_COOKIE, options.cookies);
     // Before the first question: no visitor, only a signed token for the page's forms.
     visitor ??= { chatId: '', csrfToken: await csrf.issue(req, res, 'chat') };
     res
