@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -47,6 +48,15 @@ const envSchema = z.object({
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .refine(isTrustProxy, {
+        message:
+          'phải là false, một số proxy (1–10), hoặc danh sách địa chỉ IP, mạng (10.0.0.0/8) và loopback, linklocal, uniquelocal cách nhau bởi dấu phẩy; không nhận true vì khi đó ai cũng giả được địa chỉ',
+      })
+      .optional(),
+  ),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'expected the token BotFather gave, like 123456:ABC-…').optional()),
@@ -103,6 +113,11 @@ export interface AppConfig {
     chatPublic: boolean;
     /** Session cookies marked Secure (default: when not on loopback, i.e. behind HTTPS). */
     secureCookies: boolean;
+    /**
+     * The reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (express `trust proxy`):
+     * false (nobody, the default), a hop count, or addresses/subnets/`loopback`.
+     */
+    trustProxy: false | number | string[];
   };
   telegram?: {
     token: string;
@@ -212,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       adminPassword: e.ADMIN_PASSWORD,
       chatPublic: e.WEB_CHAT_PUBLIC ? e.WEB_CHAT_PUBLIC === 'true' : isLoopback(e.HOST),
       secureCookies: e.SECURE_COOKIES ? e.SECURE_COOKIES === 'true' : !isLoopback(e.HOST),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
@@ -256,6 +272,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     },
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxyParts(value: string): string[] {
+  return value.split(',').map((p) => p.trim()).filter(Boolean);
+}
+
+/** `TRUST_PROXY`: false, a hop count, or a comma-separated list of IPs, IP/prefix subnets and express's names. */
+function isTrustProxy(value: string): boolean {
+  if (/^(false|0)$/i.test(value) || /^([1-9]|10)$/.test(value)) return true;
+  const parts = trustProxyParts(value);
+  return (
+    parts.length > 0 &&
+    parts.every((part) => {
+      if (PROXY_NAMES.has(part.toLowerCase())) return true;
+      const [address, prefix, extra] = part.split('/');
+      const version = isIP(address ?? '');
+      if (!version || extra !== undefined) return false;
+      return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+    })
+  );
+}
+
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (!value || /^(false|0)$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return trustProxyParts(value).map((p) => (PROXY_NAMES.has(p.toLowerCase()) ? p.toLowerCase() : p));
 }
 
 function isLoopback(host: string): boolean {

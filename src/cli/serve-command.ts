@@ -21,6 +21,7 @@ export function registerServeCommand(program: Command): void {
         logger,
         host: config.http.host,
         port: config.http.port,
+        trustProxy: config.web.trustProxy,
         adapters: (deps) => {
           const configured = configuredAdapters(config, deps, app.db);
           off = configured.off;

@@ -7,7 +7,8 @@ import { SqliteUpdateInbox } from '../channels/inbox.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
 import type { Logger } from '../logger.js';
-import { createHttpApp } from '../web/http-app.js';
+import { pruneWebState } from '../storage/web-housekeeping.js';
+import { createHttpApp, type TrustProxy } from '../web/http-app.js';
 
 export interface BotServerOptions {
   app: App;
@@ -18,6 +19,8 @@ export interface BotServerOptions {
   adapters: (deps: ChannelDeps) => ChannelAdapter[] | Promise<ChannelAdapter[]>;
   /** Extra routes (web pages). */
   mount?: (app: Express) => void;
+  /** The reverse proxies believed about the client's address and scheme (`TRUST_PROXY`). Default: none. */
+  trustProxy?: TrustProxy;
   outboxIntervalMs?: number;
   reminderIntervalMs?: number;
 }
@@ -46,7 +49,7 @@ export class BotServer {
     const adapters = await options.adapters(deps);
     const router = new ChannelRouter();
     for (const adapter of adapters) router.register(adapter.name, adapter.port);
-    const express = createHttpApp({ adapters, logger, mount: options.mount });
+    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy });
     const http = await new Promise<Server>((resolve, reject) => {
       const server = express.listen(options.port, options.host, () => resolve(server));
       server.once('error', reject);
@@ -63,9 +66,16 @@ export class BotServer {
         app.escalation.remindOverdue().catch((error: unknown) => logger.error({ err: error }, 'reminders failed'));
       }, options.reminderIntervalMs ?? 60_000),
     );
+    const pruneWeb = () =>
+      pruneWebState(app.db, new Date()).then(
+        (report) => logger.debug({ ...report }, 'web sessions and chat visitors pruned'),
+        (error: unknown) => logger.error({ err: error }, 'web prune failed'),
+      );
+    await pruneWeb();
     bot.timers.push(
       setInterval(() => {
         new SqliteUpdateInbox(app.db).prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
+        void pruneWeb();
       }, 3_600_000),
     );
     for (const timer of bot.timers) timer.unref();

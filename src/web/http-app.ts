@@ -16,7 +16,16 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Extra routes (the web console, the web chat) mounted before the 404 handler. */
   mount?: (app: Express) => void;
+  /**
+   * Which proxies to believe about the client's address and scheme (`X-Forwarded-For`, `X-Forwarded-Proto`),
+   * as express's `trust proxy` takes it: false (default: nobody — the socket address is the client), a number
+   * of hops, or addresses/subnets/`loopback`. From `TRUST_PROXY`.
+   */
+  trustProxy?: TrustProxy;
 }
+
+/** express's `trust proxy` setting: nobody, a hop count, or a list of addresses, subnets and names (`loopback`). */
+export type TrustProxy = false | number | readonly string[];
 
 /**
  * One express 5 app for everything: `/healthz`, the channels' webhooks under `/webhooks/<channel>`, and
@@ -26,7 +35,9 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Rate limits key on req.ip and cookies turn Secure on req.secure: both believe only the configured proxy.
+  const trust = options.trustProxy ?? false;
+  app.set('trust proxy', Array.isArray(trust) ? [...trust] : trust);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, channels: options.adapters.map((a) => a.name) });

@@ -32,7 +32,7 @@ async function askInChat(text: string, extra: Record<string, string> = {}) {
 }
 
 describe('signing in', () => {
-  it('sends an anonymous visitor to the sign-in page, in Vietnamese, with a safe session cookie', async () => {
+  it('sends an anonymous visitor to the sign-in page, in Vietnamese, with a safe CSRF cookie and no session', async () => {
     const visitor = new WebClient(s.url);
     const page = await visitor.get('/console/tickets');
     expect(page.status).toBe(303);
@@ -41,7 +41,8 @@ describe('signing in', () => {
     expect(login.text).toContain('<html lang="vi">');
     expect(login.text).toContain('Đăng nhập');
     expect(login.text).toContain('Mật khẩu');
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('trolyxa_session='))!;
+    expect(login.headers.getSetCookie().find((c) => c.startsWith('trolyxa_session='))).toBeUndefined();
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('trolyxa_csrf='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);

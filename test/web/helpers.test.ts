@@ -122,20 +122,24 @@ describe('dashboard period', () => {
 });
 
 describe('accounts and the web chat port', () => {
-  it('bootstraps the admin once, and takes a changed password on the next start', async () => {
+  it('bootstraps the admin once and never overwrites its password on a later start', async () => {
     const { app, cleanup } = await createTestApp({}, undefined);
     try {
       const first = await bootstrapAdmin(app, 'Admin@Tinh.gov.vn', 'mat-khau-dau-tien-1');
       const again = await bootstrapAdmin(app, 'admin@tinh.gov.vn', 'mat-khau-moi-hon-2');
       expect(again.id).toBe(first.id);
       const accounts = new WebAccountStore(app.db);
-      expect(await accounts.verify('admin@tinh.gov.vn', 'mat-khau-dau-tien-1')).toBeUndefined();
-      expect((await accounts.verify('ADMIN@tinh.gov.vn', 'mat-khau-moi-hon-2'))?.role).toBe('admin');
+      expect((await accounts.verify('ADMIN@tinh.gov.vn', 'mat-khau-dau-tien-1'))?.role).toBe('admin');
+      expect(await accounts.verify('admin@tinh.gov.vn', 'mat-khau-moi-hon-2')).toBeUndefined();
       const user = await app.stores.users.get(first.userId);
       expect(user).toMatchObject({ role: 'admin', approved: true, active: true, channel: 'web' });
       expect(app.escalation.access.isAdmin(user)).toBe(true);
       expect((await app.stores.users.list()).filter((u) => u.role === 'admin')).toHaveLength(1);
-      await expect(bootstrapAdmin(app, 'admin@tinh.gov.vn', 'ngan')).rejects.toThrow(/ADMIN_PASSWORD/);
+      // The .env password is only checked when it is used, to create the account.
+      await expect(bootstrapAdmin(app, 'admin@tinh.gov.vn', 'ngan')).resolves.toMatchObject({ id: first.id });
+      await expect(bootstrapAdmin(app, 'moi@tinh.gov.vn', 'ngan')).rejects.toThrow(/^ADMIN_PASSWORD: Mật khẩu phải có ít nhất 10 ký tự/);
+      await expect(bootstrapAdmin(app, 'moi@tinh.gov.vn', 'matkhau123')).rejects.toThrow(/^ADMIN_PASSWORD: Mật khẩu quá dễ đoán/);
+      await expect(bootstrapAdmin(app, 'khong-phai-thu', 'mat-khau-dau-tien-1')).rejects.toThrow(/^ADMIN_EMAIL: /);
       const row = await app.db.get<{ password_hash: string }>('SELECT password_hash FROM web_accounts WHERE id = ?', [first.id]);
       expect(row?.password_hash).toMatch(/^\$2[aby]\$/);
     } finally {
@@ -161,19 +165,41 @@ describe('accounts and the web chat port', () => {
 });
 
 describe('cookies behind HTTPS', () => {
-  it('marks the session and chat cookies Secure when asked', async () => {
+  it('marks the CSRF, session and chat cookies Secure when asked', async () => {
     const { app, cleanup } = await createTestApp();
     const logger = pino({ level: 'silent' });
     const server = createHttpApp({ adapters: [], logger, mount: createWebConsole({ app, logger, secureCookies: true }) }).listen(0, '127.0.0.1');
     try {
       await new Promise((resolve) => server.once('listening', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      for (const [url, name] of [['/console/login', 'trolyxa_session'], ['/chat', 'trolyxa_chat']] as const) {
-        const cookie = (await fetch(`${base}${url}`)).headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+      const secure = (cookie: string | undefined) => {
         expect(cookie).toMatch(/; Secure/);
         expect(cookie).toMatch(/; HttpOnly/);
         expect(cookie).toMatch(/; SameSite=Lax/);
-      }
+      };
+      const page = await fetch(`${base}/chat`);
+      const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith('trolyxa_csrf='));
+      secure(csrfCookie);
+      const token = /name="csrf-token" content="([^"]+)"/.exec(await page.text())![1]!;
+      const asked = await fetch(`${base}/chat/api/ask`, {
+        method: 'POST',
+        headers: { cookie: csrfCookie!.split(';')[0]!, 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ text: 'mai táng phí' }),
+      });
+      expect(asked.status).toBe(200);
+      secure(asked.headers.getSetCookie().find((c) => c.startsWith('trolyxa_chat=')));
+      await bootstrapAdmin(app, 'admin@tinh.gov.vn', 'mat-khau-dau-tien-1');
+      const login = await fetch(`${base}/console/login`);
+      const loginCookie = login.headers.getSetCookie().find((c) => c.startsWith('trolyxa_csrf='))!.split(';')[0]!;
+      const loginToken = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+      const signedIn = await fetch(`${base}/console/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: loginToken, email: 'admin@tinh.gov.vn', password: 'mat-khau-dau-tien-1' }),
+      });
+      expect(signedIn.status).toBe(303);
+      secure(signedIn.headers.getSetCookie().find((c) => c.startsWith('trolyxa_session=')));
     } finally {
       server.close();
       await cleanup();

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { App } from '../../src/app.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BotServer } from '../../src/server/bot-server.js';
-import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit } from '../../src/web/console/index.js';
+import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit, type RateWindow } from '../../src/web/console/index.js';
+import type { TrustProxy } from '../../src/web/http-app.js';
 import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
 import { ROOT } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
@@ -30,21 +32,40 @@ export interface WebServer {
  * (covering every topic unless `expertTopics` says otherwise).
  */
 export async function startWebServer(
-  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator; expertTopics?: string[] } = {},
+  options: {
+    loginLimit?: LoginLimit;
+    pageLimit?: RateWindow;
+    trustProxy?: TrustProxy;
+    chatPublic?: boolean;
+    outboxIntervalMs?: number;
+    telegram?: TelegramEmulator;
+    expertTopics?: string[];
+    /** Default: silent. */
+    logger?: Logger;
+    /** A data folder the caller owns (to start again over it); `stop` leaves it in place. */
+    dataDir?: string;
+    /** Extra environment for the configuration. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<WebServer> {
-  const dataDir = await makeTempDir('trolyxa-web-');
+  const keep = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? (await makeTempDir('trolyxa-web-'));
   const knowledgeDir = path.join(dataDir, 'knowledge');
-  await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent' }, ROOT);
-  const logger = pino({ level: 'silent' });
+  if (!existsSync(knowledgeDir)) await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
+  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
+  const logger = options.logger ?? pino({ level: 'silent' });
   const app = await createApp(config, { logger });
-  await bootstrapAdmin(app, ADMIN.email, ADMIN.password);
+  await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
+  const accounts = new WebAccountStore(app.db);
+  const existing = await accounts.findByEmail(EXPERT.email);
   const now = new Date().toISOString();
-  const expert = await app.stores.users.add(
-    { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: options.expertTopics ?? ['*'] },
-    now,
-  );
-  await new WebAccountStore(app.db).create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);
+  const expert = existing
+    ? (await app.stores.users.get(existing.userId))!
+    : await app.stores.users.add(
+        { channel: 'telegram', channelUserId: 'tg-expert-1', chatId: 'tg-expert-1', displayName: EXPERT.name, role: 'expert', topics: options.expertTopics ?? ['*'] },
+        now,
+      );
+  if (!existing) await accounts.create({ email: EXPERT.email, password: EXPERT.password, role: 'expert', userId: expert.id }, now);
   const server = await BotServer.start({
     app,
     logger,
@@ -67,8 +88,9 @@ export async function startWebServer(
           ]
         : []),
     ],
-    mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit }),
+    mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit, pageLimit: options.pageLimit }),
     outboxIntervalMs: options.outboxIntervalMs ?? 200,
+    trustProxy: options.trustProxy,
   });
   return {
     app,
@@ -79,7 +101,7 @@ export async function startWebServer(
     expertUserId: expert.id,
     async stop() {
       await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keep) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -129,10 +151,10 @@ export class WebClient {
   }
 
   /** A urlencoded form post; `_csrf` is added from the last page unless `csrf` says otherwise (null: none). */
-  post(url: string, form: Record<string, string>, csrf: string | null = this.csrf): Promise<Page> {
+  post(url: string, form: Record<string, string>, csrf: string | null = this.csrf, headers: Record<string, string> = {}): Promise<Page> {
     const body = new URLSearchParams(form);
     if (csrf !== null) body.set('_csrf', csrf);
-    return this.request('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
   }
 
   postMultipart(url: string, form: FormData): Promise<Page> {
@@ -143,8 +165,9 @@ export class WebClient {
     return this.request('POST', url, { body: JSON.stringify(data), headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } });
   }
 
-  async login(email: string, password: string): Promise<Page> {
-    await this.get('/console/login');
-    return this.post('/console/login', { email, password });
+  /** Opens the sign-in page and signs in; `headers` go with both requests (e.g. what a proxy adds). */
+  async login(email: string, password: string, headers: Record<string, string> = {}): Promise<Page> {
+    await this.get('/console/login', headers);
+    return this.post('/console/login', { email, password }, this.csrf, headers);
   }
 }

@@ -8,8 +8,10 @@ import type { ChannelAdapter } from '../../channels/types.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
+import { AnonymousCsrf } from '../anonymous-csrf.js';
 import { safeHref } from '../console/html.js';
-import { readCookie, sameSecret, setCookie, type CookieSettings } from '../console/sessions.js';
+import { clearCookie, readCookie, sameSecret, setCookie, type CookieSettings } from '../console/sessions.js';
+import { DEFAULT_PAGE_LIMIT, LIMITER_BASE, pageLimiter, type RateWindow } from '../rate-limits.js';
 import { chatPage } from './page.js';
 import { WebChatStore, type ChatMessage, type ChatMessageMeta, type ChatSource, type ChatVisitor } from './store.js';
 
@@ -20,6 +22,8 @@ export type { ChatMessage, ChatVisitor } from './store.js';
 export const WEB_CHAT_CHANNEL = 'web';
 export const CHAT_COOKIE = 'trolyxa_chat';
 const CHAT_COOKIE_MS = 180 * 86_400_000;
+/** A returning visitor's last visit is written (and its cookie renewed) at most this often. */
+const TOUCH_EVERY_MS = 3_600_000;
 const FEEDBACK_VALUES: readonly FeedbackValue[] = ['helpful', 'unhelpful', 'expert'];
 const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CSRF). Hãy tải lại trang rồi thử lại.';
 
@@ -97,6 +101,12 @@ export interface WebChatOptions {
   consoleLink?: boolean;
   /** Questions per client address and minute. Default 30. */
   questionsPerMinute?: number;
+  /** Views of the chat page per client address. Default 60 per minute. */
+  pageLimit?: RateWindow;
+  /** CSRF tokens for a page shown before the visitor exists (default: signed with the database's key). */
+  csrf?: AnonymousCsrf;
+  /** The clock (tests). */
+  now?: () => Date;
 }
 
 /**
@@ -104,37 +114,49 @@ export interface WebChatOptions {
  * `POST /chat/feedback` for forms, and the JSON API the page's script uses: `POST /chat/api/ask`,
  * `POST /chat/api/feedback`, `GET /chat/api/messages?after=<id>`. The chat id lives in an http-only
  * cookie; every POST must carry the visitor's CSRF token (field `_csrf` or header `X-CSRF-Token`).
+ * Viewing the page stores nothing: a visitor (row and cookie) is made when its first question is sent; until
+ * then the page's CSRF token is a signed double-submit token. Page views are rate-limited per client.
  */
 export function webChatRouter(options: WebChatOptions): Router {
   const { app, logger } = options;
-  const store = new WebChatStore(app.db);
+  const now = options.now ?? (() => new Date());
+  const store = new WebChatStore(app.db, now);
+  const csrf = options.csrf ?? AnonymousCsrf.fromDatabase(app.db, options.cookies);
   const router = express.Router();
   if (options.guard) router.use(options.guard);
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
   router.use(express.json({ limit: '64kb' }));
 
   const limiter = rateLimit({
+    ...LIMITER_BASE,
     windowMs: 60_000,
     limit: options.questionsPerMinute ?? 30,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
+    identifier: 'questions',
     handler: (_req, res) => {
       res.status(429).json({ error: 'Bạn gửi câu hỏi quá nhanh. Vui lòng chờ một phút rồi hỏi tiếp.' });
     },
   });
+  const pages = pageLimiter(options.pageLimit ?? DEFAULT_PAGE_LIMIT, (_req, res) => {
+    res.status(429).type('text/plain').send('Bạn mở trang hỏi đáp quá nhiều lần. Vui lòng chờ một phút rồi tải lại.');
+  });
 
-  async function visitorOf(req: Request, res: Response, create: boolean): Promise<ChatVisitor | undefined> {
-    const known = await store.visitor(readCookie(req, CHAT_COOKIE));
-    if (known || !create) return known;
-    const visitor = await store.createVisitor();
-    setCookie(res, CHAT_COOKIE, visitor.chatId, options.cookies, CHAT_COOKIE_MS);
-    return visitor;
+  const visitorOf = (req: Request): Promise<ChatVisitor | undefined> => store.visitor(readCookie(req, CHAT_COOKIE));
+
+  function csrfSent(req: Request): string | undefined {
+    const body = req.body as Record<string, unknown> | undefined;
+    return req.get('x-csrf-token') ?? (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined);
   }
 
-  function csrfValid(req: Request, visitor: ChatVisitor): boolean {
-    const body = req.body as Record<string, unknown> | undefined;
-    const sent = req.get('x-csrf-token') ?? (typeof body?.['_csrf'] === 'string' ? body['_csrf'] : undefined);
-    return sameSecret(sent, visitor.csrfToken);
+  /**
+   * Who may post: the cookie's visitor with its token, or — before the first question — anyone holding the
+   * signed token of their nonce cookie (`visitor` undefined then). Undefined: refused (CSRF).
+   */
+  async function authorize(req: Request): Promise<{ visitor?: ChatVisitor; token: string } | undefined> {
+    const sent = csrfSent(req);
+    if (sent === undefined) return undefined;
+    const visitor = await visitorOf(req);
+    if (visitor && sameSecret(sent, visitor.csrfToken)) return { visitor, token: sent };
+    return (await csrf.verify(req, 'chat', sent)) ? { ...(visitor && { visitor }), token: sent } : undefined;
   }
 
   const text = (req: Request, name: string, max: number): string => {
@@ -150,15 +172,24 @@ export function webChatRouter(options: WebChatOptions): Router {
     ...(visitor.commune && { commune: visitor.commune }),
   });
 
-  async function ask(req: Request, visitor: ChatVisitor): Promise<ChatMessage[]> {
+  /** Asks a question; the visitor is made here, with the first question (an empty one makes nothing). */
+  async function ask(req: Request, res: Response, allowed: { visitor?: ChatVisitor; token: string }): Promise<ChatMessage[]> {
     const question = text(req, 'text', 4000);
     const displayName = text(req, 'name', 100);
     const commune = text(req, 'commune', 100);
+    const out: ChatMessage[] = [];
+    if (!allowed.visitor && !question) return out;
+    let visitor = allowed.visitor;
+    if (!visitor) {
+      visitor = await store.createVisitor(allowed.token);
+      setCookie(res, CHAT_COOKIE, visitor.chatId, options.cookies, CHAT_COOKIE_MS);
+    }
     if (displayName !== (visitor.displayName ?? '') || commune !== (visitor.commune ?? '')) {
       await store.updateVisitor(visitor.chatId, { displayName, commune });
       visitor = { ...visitor, displayName: displayName || undefined, commune: commune || undefined };
+    } else if (question) {
+      await store.touch(visitor.chatId);
     }
-    const out: ChatMessage[] = [];
     if (!question) return out;
     const mine = await store.add(visitor.chatId, 'user', question);
     if (mine) out.push(mine);
@@ -176,7 +207,9 @@ export function webChatRouter(options: WebChatOptions): Router {
     return out;
   }
 
-  async function feedback(req: Request, visitor: ChatVisitor): Promise<ChatMessage | undefined | 'invalid'> {
+  async function feedback(req: Request, visitor: ChatVisitor | undefined): Promise<ChatMessage | undefined | 'invalid'> {
+    // A visitor that does not exist yet has received no answer to rate.
+    if (!visitor) return 'invalid';
     const body = req.body as Record<string, unknown>;
     const answerId = Number(body['answerId']);
     const value = body['value'] as FeedbackValue;
@@ -188,50 +221,58 @@ export function webChatRouter(options: WebChatOptions): Router {
     return store.add(visitor.chatId, 'system', reply.body, { ...(reply.ticket !== undefined && { ticket: reply.ticket }), stage: reply.stage });
   }
 
-  router.get('/', async (req, res) => {
-    const visitor = (await visitorOf(req, res, true))!;
+  router.get('/', pages, async (req, res) => {
+    let visitor = await visitorOf(req);
+    if (visitor && now().getTime() - Date.parse(visitor.lastSeenAt ?? '') > TOUCH_EVERY_MS) {
+      await store.touch(visitor.chatId);
+      setCookie(res, CHAT_COOKIE, visitor.chatId, options.cookies, CHAT_COOKIE_MS);
+    }
+    // A cookie of a visitor since pruned goes; the page is then that of a new visitor.
+    if (!visitor && readCookie(req, CHAT_COOKIE) !== undefined) clearCookie(res, CHAT_COOKIE, options.cookies);
+    // Before the first question: no visitor, only a signed token for the page's forms.
+    visitor ??= { chatId: '', csrfToken: await csrf.issue(req, res, 'chat') };
     res
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(chatPage({ visitor, messages: await store.list(visitor.chatId), consoleLink: options.consoleLink ?? false }));
+      .send(chatPage({ visitor, messages: visitor.chatId ? await store.list(visitor.chatId) : [], consoleLink: options.consoleLink ?? false }));
   });
 
   router.post('/ask', limiter, async (req, res) => {
-    const visitor = await visitorOf(req, res, false);
-    if (!visitor || !csrfValid(req, visitor)) {
+    const allowed = await authorize(req);
+    if (!allowed) {
       res.status(403).type('text/plain').send(CSRF_REFUSED);
       return;
     }
-    await ask(req, visitor);
+    await ask(req, res, allowed);
     res.redirect(303, '/chat#ask');
   });
 
   router.post('/feedback', async (req, res) => {
-    const visitor = await visitorOf(req, res, false);
-    if (!visitor || !csrfValid(req, visitor)) {
+    const allowed = await authorize(req);
+    if (!allowed) {
       res.status(403).type('text/plain').send(CSRF_REFUSED);
       return;
     }
-    await feedback(req, visitor);
+    await feedback(req, allowed.visitor);
     res.redirect(303, '/chat#ask');
   });
 
   router.post('/api/ask', limiter, async (req, res) => {
-    const visitor = await visitorOf(req, res, false);
-    if (!visitor || !csrfValid(req, visitor)) {
+    const allowed = await authorize(req);
+    if (!allowed) {
       res.status(403).json({ error: CSRF_REFUSED });
       return;
     }
-    res.json({ messages: await ask(req, visitor) });
+    res.json({ messages: await ask(req, res, allowed) });
   });
 
   router.post('/api/feedback', async (req, res) => {
-    const visitor = await visitorOf(req, res, false);
-    if (!visitor || !csrfValid(req, visitor)) {
+    const allowed = await authorize(req);
+    if (!allowed) {
       res.status(403).json({ error: CSRF_REFUSED });
       return;
     }
-    const message = await feedback(req, visitor);
+    const message = await feedback(req, allowed.visitor);
     if (message === 'invalid') {
       res.status(400).json({ error: 'Không ghi nhận được góp ý cho câu trả lời này.' });
       return;
@@ -240,7 +281,13 @@ export function webChatRouter(options: WebChatOptions): Router {
   });
 
   router.get('/api/messages', async (req, res) => {
-    const visitor = await visitorOf(req, res, false);
+    const cookie = readCookie(req, CHAT_COOKIE);
+    // A page shown before the first question polls too: nothing to send yet.
+    if (cookie === undefined) {
+      res.set('Cache-Control', 'no-store').json({ messages: [] });
+      return;
+    }
+    const visitor = await visitorOf(req);
     if (!visitor) {
       res.status(401).json({ error: 'Phiên trò chuyện đã hết hạn. Hãy tải lại trang.' });
       return;

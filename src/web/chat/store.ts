@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../storage/database.js';
+import { touchChatVisitor } from '../../storage/web-housekeeping.js';
 
 export type ChatRole = 'user' | 'assistant' | 'expert' | 'system';
 
@@ -34,6 +35,8 @@ export interface ChatVisitor {
   csrfToken: string;
   displayName?: string;
   commune?: string;
+  /** When the visitor last came (ISO); a visitor idle for 180 days is pruned. */
+  lastSeenAt?: string;
 }
 
 interface MessageRow {
@@ -49,6 +52,7 @@ interface VisitorRow {
   csrf_token: string;
   display_name: string | null;
   commune: string | null;
+  last_seen_at: string;
 }
 
 /** A chat id the server hands out: 24 random bytes, base64url (the cookie value). */
@@ -66,14 +70,31 @@ export class WebChatStore {
   async visitor(chatId: string | undefined): Promise<ChatVisitor | undefined> {
     if (!isChatId(chatId)) return undefined;
     const row = await this.db.get<VisitorRow>('SELECT * FROM web_chat_visitors WHERE chat_id = ?', [chatId]);
-    return row && { chatId: row.chat_id, csrfToken: row.csrf_token, ...(row.display_name && { displayName: row.display_name }), ...(row.commune && { commune: row.commune }) };
+    return (
+      row && {
+        chatId: row.chat_id,
+        csrfToken: row.csrf_token,
+        ...(row.display_name && { displayName: row.display_name }),
+        ...(row.commune && { commune: row.commune }),
+        lastSeenAt: row.last_seen_at,
+      }
+    );
   }
 
-  async createVisitor(): Promise<ChatVisitor> {
-    const visitor: ChatVisitor = { chatId: `w-${randomBytes(24).toString('base64url')}`, csrfToken: randomBytes(32).toString('base64url') };
+  /**
+   * A new visitor: made only when a first question is sent, never for a page view. `csrfToken` is the token
+   * the page already holds (the signed one it was given before the visitor existed), so the page keeps working.
+   */
+  async createVisitor(csrfToken = randomBytes(32).toString('base64url')): Promise<ChatVisitor> {
     const at = this.now().toISOString();
+    const visitor: ChatVisitor = { chatId: `w-${randomBytes(24).toString('base64url')}`, csrfToken, lastSeenAt: at };
     await this.db.run('INSERT INTO web_chat_visitors (chat_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?)', [visitor.chatId, visitor.csrfToken, at, at]);
     return visitor;
+  }
+
+  /** The visitor came back (its idle deadline moves). */
+  async touch(chatId: string): Promise<void> {
+    await touchChatVisitor(this.db, chatId, this.now());
   }
 
   async updateVisitor(chatId: string, patch: { displayName?: string; commune?: string }): Promise<void> {

@@ -1,5 +1,8 @@
 import bcrypt from 'bcryptjs';
 import type { Database } from '../../storage/database.js';
+import { BCRYPT_MAX_BYTES } from './passwords.js';
+
+export { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordProblem } from './passwords.js';
 
 export const WEB_ROLES = ['admin', 'expert'] as const;
 export type WebRole = (typeof WEB_ROLES)[number];
@@ -29,7 +32,6 @@ interface Row {
   last_login_at: string | null;
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
 const BCRYPT_COST = 11;
 /** Compared against when the e-mail is unknown, so both cases take the same time (made on first use). */
 let dummyHash: Promise<string> | undefined;
@@ -41,13 +43,6 @@ export function normalizeEmail(email: string): string {
 
 export function isValidEmail(email: string): boolean {
   return /^[^\s@<>"']{1,64}@[^\s@<>"']{1,255}$/.test(email) && email.length <= 254;
-}
-
-/** Why a password is refused, in Vietnamese, or undefined when it is acceptable. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`;
-  if (password.length > 72) return 'Mật khẩu không được dài quá 72 ký tự.';
-  return undefined;
 }
 
 /**
@@ -86,11 +81,16 @@ export class WebAccountStore {
     return (await this.db.all<Row>('SELECT * FROM web_accounts ORDER BY id')).map(toAccount);
   }
 
-  /** The active account with this e-mail and password, or undefined (same work done either way). */
+  /**
+   * The active account with this e-mail and password, or undefined (same work done either way). A password
+   * over bcrypt's 72 bytes never matches: bcrypt would compare only its first 72 bytes.
+   */
   async verify(email: string, password: string): Promise<WebAccount | undefined> {
     const row = await this.db.get<Row>('SELECT * FROM web_accounts WHERE email = ?', [normalizeEmail(email)]);
-    const ok = await bcrypt.compare(password, row?.password_hash ?? (await (dummyHash ??= bcrypt.hash('trolyxa-dummy-password', BCRYPT_COST))));
-    return row && ok && row.active === 1 ? toAccount(row) : undefined;
+    const tooLong = Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES;
+    const hash = row && !tooLong ? row.password_hash : await (dummyHash ??= bcrypt.hash('trolyxa-dummy-password', BCRYPT_COST));
+    const ok = await bcrypt.compare(password, hash);
+    return row && ok && !tooLong && row.active === 1 ? toAccount(row) : undefined;
   }
 
   async setPassword(id: number, password: string, now: string): Promise<void> {

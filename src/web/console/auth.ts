@@ -1,9 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { WebRole } from './accounts.js';
+import type { AnonymousCsrf } from '../anonymous-csrf.js';
+import { accountLimiter, DEFAULT_ACCOUNT_LIMIT, DEFAULT_PAGE_LIMIT, LIMITER_BASE, minutesOf, pageLimiter, type RateWindow } from '../rate-limits.js';
+import { normalizeEmail, type WebRole } from './accounts.js';
 import { type ConsoleDeps, csrfOf, field, queryParam, stateOf } from './context.js';
 import { html } from './html.js';
-import { csrfField, documentHtml, sendPage } from './layout.js';
+import { BCRYPT_MAX_BYTES } from './passwords.js';
+import { documentHtml, sendPage } from './layout.js';
 import { clearCookie, readCookie, sameSecret, SESSION_COOKIE, SESSION_MAX_MS, setCookie, type Flash } from './sessions.js';
 
 export interface LoginLimit {
@@ -11,9 +14,22 @@ export interface LoginLimit {
   limit: number;
   /** Default 15 minutes. */
   windowMs: number;
+  /** Failed sign-ins allowed per account (any client address) and window. Default 10 per 15 minutes. */
+  perAccount?: RateWindow;
 }
 
 export const DEFAULT_LOGIN_LIMIT: LoginLimit = { limit: 10, windowMs: 15 * 60_000 };
+
+export interface AuthOptions {
+  loginLimit: LoginLimit;
+  /** Views of the sign-in page per client and window. */
+  pageLimit?: RateWindow;
+  /** CSRF tokens of the sign-in form (no session exists before sign-in). */
+  csrf: AnonymousCsrf;
+}
+
+const BAD_CREDENTIALS = 'Thư điện tử hoặc mật khẩu không đúng.';
+const TOO_LONG_AT_SIGN_IN = `Mật khẩu dài quá ${BCRYPT_MAX_BYTES} byte thì không thể đúng; nếu mật khẩu của bạn được đặt dài như vậy từ trước, hãy nhờ quản trị viên đặt lại.`;
 
 export const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CSRF) hoặc mã không đúng. Hãy tải lại trang rồi thử lại.';
 
@@ -100,19 +116,30 @@ function safeNext(value: string): string {
   return /^\/(console|chat)(\/[^\s\\]*)?(\?[^\s\\]*)?$/.test(value) && !value.startsWith('//') ? value : '/console';
 }
 
+/** A 429 page of the console. */
+function tooMany(res: Response, text: string): void {
+  res.status(429).type('html').send(documentHtml({ title: 'Tạm khóa', body: html`<p class="flash flash-error" role="alert">${text}</p>` }));
+}
+
+/** The typed password, untrimmed (a password may end in a space). */
+function passwordField(req: Request): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.['password'];
+  return typeof value === 'string' ? value : '';
+}
+
 /**
- * `GET /console/login`, `POST /console/login` (rate-limited per client address, counting failures only)
- * and `POST /console/logout`. Signing in replaces the anonymous session with a new one (new token, new
- * CSRF token), so a session id planted before sign-in is useless.
+ * `GET /console/login`, `POST /console/login` and `POST /console/logout`. Nothing is stored for a visitor
+ * before sign-in: the form's CSRF token is a signed double-submit token. Page views are rate-limited per
+ * client; failed sign-ins per client address and, separately, per account (whatever the address). Signing in
+ * makes a new session (new token, new CSRF token), so a session id planted before sign-in is useless. A
+ * failed sign-in is logged with the client address and, when the typed e-mail is an account's, its id —
+ * never what was typed.
  */
-export function mountAuth(router: Router, deps: ConsoleDeps, limit: LoginLimit): void {
+export function mountAuth(router: Router, deps: ConsoleDeps, options: AuthOptions): void {
+  const limit = options.loginLimit;
+  const perAccount = limit.perAccount ?? DEFAULT_ACCOUNT_LIMIT;
   const renderLogin = async (req: Request, res: Response, status: number, error?: string, email = '') => {
-    let state = stateOf(req);
-    if (!state.session) {
-      const { token, session } = await deps.sessions.create(undefined);
-      setCookie(res, SESSION_COOKIE, token, deps.cookies);
-      state = Object.assign(state, { session });
-    }
+    const token = await options.csrf.issue(req, res, 'login');
     const next = safeNext(queryParam(req, 'next') || field(req, 'next'));
     res
       .status(status)
@@ -122,7 +149,7 @@ export function mountAuth(router: Router, deps: ConsoleDeps, limit: LoginLimit):
           title: 'Đăng nhập',
           flash: error ? { kind: 'error', text: error } : undefined,
           body: html`<form method="post" action="/console/login" class="card narrow">
-            ${csrfField(req)}
+            <input type="hidden" name="_csrf" value="${token}">
             <input type="hidden" name="next" value="${next}">
             <label>Thư điện tử <input type="email" name="email" autocomplete="username" required value="${email}"></label>
             <label>Mật khẩu <input type="password" name="password" autocomplete="current-password" required></label>
@@ -133,7 +160,8 @@ export function mountAuth(router: Router, deps: ConsoleDeps, limit: LoginLimit):
       );
   };
 
-  router.get('/login', async (req, res) => {
+  const pages = pageLimiter(options.pageLimit ?? DEFAULT_PAGE_LIMIT, (_req, res) => tooMany(res, 'Bạn mở trang đăng nhập quá nhiều lần. Vui lòng chờ một phút rồi thử lại.'));
+  router.get('/login', pages, async (req, res) => {
     if (stateOf(req).account) {
       res.redirect(303, '/console');
       return;
@@ -141,37 +169,33 @@ export function mountAuth(router: Router, deps: ConsoleDeps, limit: LoginLimit):
     await renderLogin(req, res, 200);
   });
 
-  const limiter = rateLimit({
+  const perClient = rateLimit({
+    ...LIMITER_BASE,
     windowMs: limit.windowMs,
     limit: limit.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
+    identifier: 'sign-in',
     skipSuccessfulRequests: true,
-    handler: (_req, res) => {
-      const minutes = Math.ceil(limit.windowMs / 60_000);
-      res
-        .status(429)
-        .type('html')
-        .send(
-          documentHtml({
-            title: 'Tạm khóa đăng nhập',
-            body: html`<p class="flash flash-error" role="alert">Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.</p>`,
-          }),
-        );
-    },
+    handler: (_req, res) => tooMany(res, `Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutesOf(limit)} phút.`),
   });
+  const emailOf = (req: Request) => normalizeEmail(field(req, 'email'));
+  const perAccountLimiter = accountLimiter(perAccount, emailOf, 401, (_req, res) =>
+    tooMany(res, `Tài khoản này bị nhập sai mật khẩu quá nhiều lần nên tạm khóa đăng nhập. Vui lòng thử lại sau ${minutesOf(perAccount)} phút.`),
+  );
 
-  router.post('/login', limiter, async (req, res) => {
-    if (!isCsrfValid(req)) {
+  router.post('/login', perClient, perAccountLimiter, async (req, res) => {
+    const sent = req.get('x-csrf-token') ?? field(req, '_csrf');
+    if (!isCsrfValid(req) && !(await options.csrf.verify(req, 'login', sent))) {
       await renderLogin(req, res, 403, CSRF_REFUSED);
       return;
     }
     const email = field(req, 'email');
-    const password = typeof (req.body as Record<string, unknown>)?.['password'] === 'string' ? ((req.body as Record<string, string>)['password'] ?? '') : '';
+    const password = passwordField(req);
     const account = email && password ? await deps.accounts.verify(email, password) : undefined;
     if (!account) {
-      deps.logger.warn({ email: email.slice(0, 100), ip: req.ip }, 'console sign-in failed');
-      await renderLogin(req, res, 401, 'Thư điện tử hoặc mật khẩu không đúng.', email);
+      const known = email ? await deps.accounts.findByEmail(email) : undefined;
+      deps.logger.warn({ ip: req.ip, ...(known && { accountId: known.id }) }, 'console sign-in failed');
+      const tooLong = Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES;
+      await renderLogin(req, res, 401, tooLong ? `${BAD_CREDENTIALS} ${TOO_LONG_AT_SIGN_IN}` : BAD_CREDENTIALS, email);
       return;
     }
     const old = stateOf(req).session;

@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { App } from '../../app.js';
 import type { Logger } from '../../logger.js';
+import { AnonymousCsrf } from '../anonymous-csrf.js';
 import { webChatRouter } from '../chat/index.js';
+import type { RateWindow } from '../rate-limits.js';
 import { WebAccountStore } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { auditHandler } from './audit-page.js';
-import { DEFAULT_LOGIN_LIMIT, loadSession, mountAuth, requireRole, requireSignedIn, type LoginLimit } from './auth.js';
+import { type AuthOptions, DEFAULT_LOGIN_LIMIT, loadSession, mountAuth, requireRole, requireSignedIn, type LoginLimit } from './auth.js';
 import { csrfOf, stateOf, type ConsoleDeps } from './context.js';
 import { curatedRouter } from './curated.js';
 import { dashboardHandler } from './dashboard.js';
@@ -25,11 +27,12 @@ export { bootstrapAdmin } from './users.js';
 export { createWebChatAdapter, createWebChatPort } from '../chat/index.js';
 export { WebAccountStore } from './accounts.js';
 export type { LoginLimit } from './auth.js';
+export type { RateWindow } from '../rate-limits.js';
 
 export interface WebConsoleOptions {
   app: App;
   logger: Logger;
-  /** Mark cookies Secure (behind HTTPS). Default false. */
+  /** Mark cookies Secure always. Default false: Secure only when the request is HTTPS (as a trusted proxy says). */
   secureCookies?: boolean;
   /** Anyone may use /chat (default true); when false only signed-in console accounts may. */
   chatPublic?: boolean;
@@ -37,6 +40,8 @@ export interface WebConsoleOptions {
   loginLimit?: LoginLimit;
   /** Web chat questions per client address and minute. Default 30. */
   chatQuestionsPerMinute?: number;
+  /** Views of /chat and of the sign-in page per client address (each). Default 60 per minute. */
+  pageLimit?: RateWindow;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -92,6 +97,8 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
     indexer: new IndexJobs(app.kb, logger, now),
     now,
   };
+  const csrf = AnonymousCsrf.fromDatabase(app.db, deps.cookies);
+  const auth: AuthOptions = { loginLimit: options.loginLimit ?? DEFAULT_LOGIN_LIMIT, pageLimit: options.pageLimit, csrf };
 
   return (expressApp) => {
     const statics = express.Router();
@@ -102,7 +109,7 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
     statics.use(express.static(PUBLIC_DIR, { index: false, dotfiles: 'ignore', maxAge: '1h', fallthrough: true }));
     expressApp.use('/static', statics);
 
-    expressApp.use('/console', consoleRouter(deps, options.loginLimit ?? DEFAULT_LOGIN_LIMIT));
+    expressApp.use('/console', consoleRouter(deps, auth));
 
     const chatPublic = options.chatPublic ?? true;
     const chat = express.Router();
@@ -119,14 +126,14 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
       });
     }
     chat.use(
-      webChatRouter({ app, logger, cookies: deps.cookies, consoleLink: !chatPublic, questionsPerMinute: options.chatQuestionsPerMinute }),
+      webChatRouter({ app, logger, cookies: deps.cookies, consoleLink: !chatPublic, questionsPerMinute: options.chatQuestionsPerMinute, pageLimit: options.pageLimit, csrf, now }),
     );
     expressApp.use('/chat', chat);
     expressApp.get('/', (_req, res) => res.redirect(302, chatPublic ? '/chat' : '/console'));
   };
 }
 
-function consoleRouter(deps: ConsoleDeps, loginLimit: LoginLimit): express.Router {
+function consoleRouter(deps: ConsoleDeps, auth: AuthOptions): express.Router {
   const router = express.Router();
   router.use(securityHeaders);
   router.use((_req, res, next) => {
@@ -135,7 +142,7 @@ function consoleRouter(deps: ConsoleDeps, loginLimit: LoginLimit): express.Route
   });
   router.use(express.urlencoded({ extended: false, limit: '3mb', parameterLimit: 2000 }));
   router.use(loadSession(deps));
-  mountAuth(router, deps, loginLimit);
+  mountAuth(router, deps, auth);
 
   router.use(requireSignedIn);
   router.get('/', dashboardHandler(deps));

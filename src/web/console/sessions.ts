@@ -2,13 +2,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Database } from '../../storage/database.js';
+import { endOtherSessions } from '../../storage/web-housekeeping.js';
 
 export const SESSION_COOKIE = 'trolyxa_session';
 /** A signed-in session ends after this long without a request… */
 export const SESSION_IDLE_MS = 8 * 3_600_000;
 /** …and in any case this long after sign-in. */
 export const SESSION_MAX_MS = 24 * 3_600_000;
-/** An anonymous session (the sign-in form's CSRF token) lives this long. */
+/** An anonymous session (older versions made one per sign-in page view; none is made now) lives this long. */
 export const ANONYMOUS_SESSION_MS = 2 * 3_600_000;
 
 /** A message shown once on the next page (after a redirect). */
@@ -117,6 +118,11 @@ export class SessionStore {
     await this.db.run('DELETE FROM web_sessions WHERE account_id = ?', [accountId]);
   }
 
+  /** Ends every session of an account but `keepTokenHash` (its own password changed from that session). */
+  async destroyOthersForAccount(accountId: number, keepTokenHash: string): Promise<void> {
+    await endOtherSessions(this.db, accountId, keepTokenHash);
+  }
+
   async setFlash(tokenHash: string, flash: Flash): Promise<void> {
     await this.db.run('UPDATE web_sessions SET flash_json = ? WHERE token_hash = ?', [JSON.stringify(flash), tokenHash]);
   }
@@ -156,17 +162,26 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 export interface CookieSettings {
+  /** Always Secure (`SECURE_COOKIES`); otherwise Secure whenever the request came over HTTPS. */
   secure: boolean;
 }
 
-/** Sets an http-only, SameSite=Lax cookie on path `/` (Secure when configured). `maxAgeMs` undefined: session cookie. */
+/**
+ * Whether a cookie set in answer to `req` is marked Secure: always when configured, and whenever the request
+ * is HTTPS — directly, or as a proxy trusted by `TRUST_PROXY` says in `X-Forwarded-Proto` (`req.secure`).
+ */
+export function secureFor(req: Request | undefined, settings: CookieSettings): boolean {
+  return settings.secure || req?.secure === true;
+}
+
+/** Sets an http-only, SameSite=Lax cookie on path `/` (Secure over HTTPS or when configured). `maxAgeMs` undefined: session cookie. */
 export function setCookie(res: Response, name: string, value: string, settings: CookieSettings, maxAgeMs?: number): void {
   res.append(
     'Set-Cookie',
     serializeCookie(name, value, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: settings.secure,
+      secure: secureFor(res.req, settings),
       path: '/',
       ...(maxAgeMs !== undefined && { maxAge: Math.floor(maxAgeMs / 1000) }),
     }),
@@ -174,5 +189,5 @@ export function setCookie(res: Response, name: string, value: string, settings: 
 }
 
 export function clearCookie(res: Response, name: string, settings: CookieSettings): void {
-  res.append('Set-Cookie', serializeCookie(name, '', { httpOnly: true, sameSite: 'lax', secure: settings.secure, path: '/', maxAge: 0 }));
+  res.append('Set-Cookie', serializeCookie(name, '', { httpOnly: true, sameSite: 'lax', secure: secureFor(res.req, settings), path: '/', maxAge: 0 }));
 }

@@ -3,9 +3,9 @@ import type { App } from '../../app.js';
 import { EscalationError } from '../../escalation/errors.js';
 import { normalizeTopics } from '../../escalation/topics.js';
 import { ROLES, type Role, type User } from '../../escalation/types.js';
-import { isValidEmail, normalizeEmail, passwordProblem, WEB_ROLES, WebAccountStore, type WebAccount, type WebRole } from './accounts.js';
+import { isValidEmail, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, normalizeEmail, passwordProblem, WEB_ROLES, WebAccountStore, type WebAccount, type WebRole } from './accounts.js';
 import { flash, requireCsrf } from './auth.js';
-import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
+import { accountOf, type ConsoleDeps, field, idParam, stateOf } from './context.js';
 import { formatDateTime, html } from './html.js';
 import { CHANNEL_LABELS, label, ROLE_LABELS } from './labels.js';
 import { csrfField, sendPage } from './layout.js';
@@ -30,17 +30,17 @@ export async function createLinkedUser(app: App, input: { email: string; role: W
 }
 
 /**
- * Creates (or repairs) the first admin account at start-up: an active admin web account with this e-mail
- * and password, linked to an approved, active admin user. Safe to call on every start.
+ * Creates the first admin account at start-up from `ADMIN_EMAIL` / `ADMIN_PASSWORD`: an active admin web
+ * account linked to an approved, active admin user. When an account with that e-mail exists it is kept as an
+ * admin (role, activity and linked user repaired) but its password is never touched: a password changed in
+ * the console survives restarts. Safe to call on every start.
  *
  * @example
  * if (config.admin) await bootstrapAdmin(app, config.admin.email, config.admin.password);
  */
 export async function bootstrapAdmin(app: App, email: string, password: string): Promise<WebAccount> {
   const address = normalizeEmail(email);
-  if (!isValidEmail(address)) throw new Error('ADMIN_EMAIL is not a valid e-mail address');
-  const problem = passwordProblem(password);
-  if (problem) throw new Error(`ADMIN_PASSWORD is too weak: at least 10 and at most 72 characters`);
+  if (!isValidEmail(address)) throw new Error('ADMIN_EMAIL: địa chỉ thư điện tử không hợp lệ.');
   const accounts = new WebAccountStore(app.db);
   const now = new Date().toISOString();
   const existing = await accounts.findByEmail(address);
@@ -48,9 +48,10 @@ export async function bootstrapAdmin(app: App, email: string, password: string):
     const user = await app.stores.users.get(existing.userId);
     const linked = user ? await app.stores.users.update(user.id, { role: 'admin', approved: true, active: true }, now) : await createLinkedUser(app, { email: address, role: 'admin', displayName: 'Quản trị viên' }, now);
     await accounts.update(existing.id, { role: 'admin', active: true, userId: linked!.id }, now);
-    if (!(await accounts.verify(address, password))) await accounts.setPassword(existing.id, password, now);
     return (await accounts.get(existing.id))!;
   }
+  const problem = passwordProblem(password, address);
+  if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
   const user = await createLinkedUser(app, { email: address, role: 'admin', displayName: 'Quản trị viên' }, now);
   const account = await accounts.create({ email: address, password, role: 'admin', userId: user.id }, now);
   await app.db.run('INSERT INTO web_audit (at, account_id, actor, action, target, detail_json) VALUES (?, ?, ?, ?, ?, ?)', [
@@ -126,7 +127,7 @@ export function usersRouter(deps: ConsoleDeps): Router {
               ${csrfField(req)}<input type="hidden" name="active" value="${a.active ? '' : 'on'}">
               ${a.active ? 'Đang hoạt động' : 'Đã khóa'} <button type="submit" class="link">${a.active ? 'Khóa' : 'Mở khóa'}</button></form></td>
             <td data-label="Mật khẩu mới"><form method="post" action="/console/users/accounts/${a.id}/password" class="inline row">
-              ${csrfField(req)}<input type="password" name="password" minlength="10" autocomplete="new-password" placeholder="Mật khẩu mới" aria-label="Mật khẩu mới" required>
+              ${csrfField(req)}<input type="password" name="password" minlength="${MIN_PASSWORD_LENGTH}" autocomplete="new-password" placeholder="Mật khẩu mới" aria-label="Mật khẩu mới" required>
               <button type="submit" class="secondary">Đặt</button></form></td>
           </tr>`,
         )}</tbody>
@@ -137,7 +138,7 @@ export function usersRouter(deps: ConsoleDeps): Router {
         <form method="post" action="/console/users/accounts" class="grid">
           ${csrfField(req)}
           <label>Thư điện tử <input type="email" name="email" required autocomplete="off"></label>
-          <label>Mật khẩu (ít nhất 10 ký tự) <input type="password" name="password" minlength="10" required autocomplete="new-password"></label>
+          <label>Mật khẩu (${MIN_PASSWORD_LENGTH} ký tự trở lên, tối đa ${MAX_PASSWORD_BYTES} byte, khó đoán) <input type="password" name="password" minlength="${MIN_PASSWORD_LENGTH}" required autocomplete="new-password"></label>
           <label>Quyền <select name="role">${option('expert', 'Chuyên gia', 'expert')}${option('admin', 'Quản trị viên', 'expert')}</select></label>
           <label>Gắn với người dùng <select name="user_id">
             ${option('new', 'Tạo người dùng mới cho tài khoản này', 'new')}
@@ -158,7 +159,7 @@ export function usersRouter(deps: ConsoleDeps): Router {
     const link = field(req, 'user_id');
     const problems: string[] = [];
     if (!isValidEmail(email)) problems.push('Thư điện tử không hợp lệ.');
-    const weak = passwordProblem(password);
+    const weak = passwordProblem(password, email);
     if (weak) problems.push(weak);
     if (!WEB_ROLES.includes(role)) problems.push('Quyền không hợp lệ.');
     if (await deps.accounts.findByEmail(email)) problems.push('Thư điện tử này đã có tài khoản.');
@@ -210,14 +211,17 @@ export function usersRouter(deps: ConsoleDeps): Router {
     const id = idParam(req);
     const password = typeof (req.body as Record<string, unknown>)['password'] === 'string' ? ((req.body as Record<string, string>)['password'] ?? '') : '';
     const account = id === undefined ? undefined : await deps.accounts.get(id);
-    const weak = passwordProblem(password);
+    const weak = passwordProblem(password, account?.email);
     if (!account) {
       await flash(deps, req, { kind: 'error', text: 'Không tìm thấy tài khoản.' });
     } else if (weak) {
       await flash(deps, req, { kind: 'error', text: weak });
     } else {
       await deps.accounts.setPassword(account.id, password, deps.now().toISOString());
-      if (account.id !== accountOf(req).id) await deps.sessions.destroyForAccount(account.id);
+      const current = stateOf(req).session;
+      // Every other session of the account ends; whoever changed their own password stays signed in here.
+      if (account.id === accountOf(req).id && current) await deps.sessions.destroyOthersForAccount(account.id, current.tokenHash);
+      else await deps.sessions.destroyForAccount(account.id);
       await audit(req, 'account.password', `account:${account.id}`, { email: account.email });
       await flash(deps, req, { kind: 'ok', text: `Đã đặt mật khẩu mới cho ${account.email}.` });
     }
