@@ -162,13 +162,22 @@ export function directAnswer(input: {
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /\b(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)\b/iu.test(read.question);
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
+  let relatedUnits: typeof pool | undefined;
+  const relatedPool = () =>
+    (relatedUnits ??= (input.related ?? [])
+      .filter((p) => !candidates.some((c) => c.id === p.id))
+      .flatMap((passage) => unitsOf(passage).map((unit) => ({ unit, rank: candidates.length, words: contentWords(unit.text) }))));
+
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
-  for (const { unit, rank, words } of pool) {
+  // A papers or steps question may find its list in a passage of the best document or of a lower hit.
+  const wantsList = kind === 'documents' || kind === 'steps';
+  const listsElsewhere = wantsList ? relatedPool().filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text)) : [];
+  for (const { unit, rank, words } of [...pool, ...listsElsewhere]) {
     {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
-      if ((kind === 'documents' || kind === 'steps') && !unit.list && rank > 0) continue;
+      if (wantsList && !unit.list && rank > 0) continue;
       let score = overlap(words, questionWords, weight) - rank * 1.5;
-      if ((kind === 'documents' || kind === 'steps') && unit.list) score += 4;
+      if (wantsList) score += unit.list ? 4 : -4;
       if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
       // An amount that has been replaced answers only a question about its time.
@@ -204,18 +213,15 @@ export function directAnswer(input: {
     chosen.push(next.unit);
     for (const w of next.words) if (questionWords.has(w)) covered.add(w);
   }
-  let relatedUnits: typeof pool | undefined;
-  const relatedPool = () =>
-    (relatedUnits ??= (input.related ?? [])
-      .filter((p) => !candidates.some((c) => c.id === p.id))
-      .flatMap((passage) => unitsOf(passage).map((unit) => ({ unit, rank: candidates.length, words: contentWords(unit.text) }))));
   // A question that asks two things ("mẫu số mấy, nộp cơ quan nào?") gets a line for the second one too.
   for (const other of read.alsoAsks) {
-    const wanted = REQUIRED[other];
-    if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || u.list?.items.some((i) => wanted.test(i)))) continue;
+    // "…hồ sơ gồm những gì và mức bao nhiêu?": the list of papers, whole, is the line for its part.
+    const wantsList = other === 'documents' || other === 'steps';
+    const wanted = wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
+    if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || (!wantsList && u.list?.items.some((i) => wanted.test(i))))) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
     for (const { unit, rank, words } of [...pool, ...relatedPool()]) {
-      if (unit.list || !wanted.test(unit.text) || chosen.includes(unit)) continue;
+      if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
       const score = overlap(words, questionWords, weight) - rank * 1.5;
       if (score > 0 && (!found || score > found.score)) found = { unit, score };
     }
@@ -227,6 +233,9 @@ export function directAnswer(input: {
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
+
+/** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
+const PAPERS_LEAD_IN = /\b(hồ sơ|giấy tờ|thành phần|trình tự|các bước)\b/iu;
 
 /** The day districts were abolished and their work passed to communes and provinces. */
 const ROUTE_CHANGE = '2025-07-01';

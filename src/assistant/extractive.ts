@@ -54,7 +54,7 @@ export function composeExtractiveAnswer(input: {
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
-  const direct = directAnswer({ read, candidates, related: allPassages, registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
+  const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   // Each other question of the message gets the line that answers it, from its own best passages.
   const partLines: string[] = [];
