@@ -66,6 +66,7 @@ export async function benchAssistant(root: string, shared: string, options: { he
     const questionsDir = path.join(root, 'test', 'questions');
     const sets: { name: string; questions: Question[] }[] = [
       { name: 'own set (test/questions)', questions: await readSets(questionsDir, (f) => !f.startsWith('heldout-')) },
+      { name: 'story tuning set (test/questions/tune)', questions: await readSets(path.join(questionsDir, 'tune'), () => true) },
     ];
     if (options.heldOut) sets.push({ name: 'held-out set (test/questions/heldout-*)', questions: await readSets(questionsDir, (f) => f.startsWith('heldout-')) });
     const evalDir = path.join(shared, 'eval');

@@ -367,7 +367,8 @@ function listLines(list: { leadIn: string; items: string[] }, questionWords: Set
   const scored = list.items.map((item) => ({ item, score: overlap(contentWords(item), specific) }));
   const best = [...scored].sort((a, b) => b.score - a.score)[0];
   const runnerUp = [...scored].sort((a, b) => b.score - a.score)[1];
-  if (best && best.score >= 3 && (!runnerUp || best.score >= runnerUp.score * 2) && list.items.length > 2) {
+  const tiny = list.items.join('\n').length <= TINY_LIST_CHARS;
+  if (!tiny && best && best.score >= 3 && (!runnerUp || best.score >= runnerUp.score * 2) && list.items.length > 2) {
     return `${list.leadIn}\n${best.item}\n(danh sách đủ ${list.items.length} mục ở dưới)`;
   }
   return [list.leadIn, ...list.items].join('\n');

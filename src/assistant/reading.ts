@@ -181,6 +181,7 @@ const DOMAIN_CAPITALISED = /\b(Tổ quốc|Bằng|Tổ|Kỷ niệm chương|Vi�
 export function withoutCaseDetails(text: string): string {
   return text
     .replace(/\(([^()]{1,40})\)/g, (whole, inner: string) => (/\d|Mẫu|Điều|NĐ|TT/u.test(inner) ? whole : ' '))
+    .replace(/(?<![\p{L}])(?:TP|Tp|TX|Tx|TT|Q|P)\.\s*(?:\p{Lu}[\p{Ll}\p{M}]*\s*)+/gu, ' ')
     .replace(NAME_TITLES, (whole, title: string, name: string) => (DOMAIN_CAPITALISED.test(name) ? whole : `${title} `))
     .replace(PROPER_RUN, (run) => (DOMAIN_CAPITALISED.test(run) ? run : ' '))
     .replace(/(?<![\p{L}])(ngày|tháng|năm)\s+\d{1,2}([/.-]\d{1,2})?([/.-]\d{2,4})?(?!\d)/giu, ' ')
