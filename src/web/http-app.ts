@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Extra routes (the web console, the web chat) mounted before the 404 handler. */
   mount?: (app: Express) => void;
+  /** The body of /healthz (the server gives each channel's state). Default: `{ ok: true, channels: [names] }`. */
+  health?: () => unknown;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', 'loopback');
 
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, channels: options.adapters.map((a) => a.name) });
+    res.set('Cache-Control', 'no-store').json(options.health ? options.health() : { ok: true, channels: options.adapters.map((a) => a.name) });
   });
 
   app.use(
