@@ -9,6 +9,8 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
   /** Prints a line for the person at the terminal. Default: stderr. */
   say?: (line: string) => void;
+  /** Where the signals come from (tests pass an EventEmitter). Default `process`. */
+  source?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
 export interface ShutdownHandle {
@@ -30,6 +32,7 @@ export function handleShutdownSignals(options: ShutdownOptions): ShutdownHandle 
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const say = options.say ?? ((line: string) => console.error(line));
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const source = options.source ?? process;
   let stop: () => Promise<void> = async () => undefined;
   let requested = false;
 
@@ -59,7 +62,7 @@ export function handleShutdownSignals(options: ShutdownOptions): ShutdownHandle 
       },
     );
   };
-  for (const signal of signals) process.on(signal, onSignal);
+  for (const signal of signals) source.on(signal, onSignal);
 
   return {
     setStop(next) {
@@ -69,7 +72,7 @@ export function handleShutdownSignals(options: ShutdownOptions): ShutdownHandle 
       return requested;
     },
     dispose() {
-      for (const signal of signals) process.off(signal, onSignal);
+      for (const signal of signals) source.off(signal, onSignal);
     },
   };
 }
