@@ -49,11 +49,13 @@ export function registerServeCommand(program: Command): void {
         await failStartup(error, app, logger);
         return;
       }
+      if (shutdown.requested) return;
       shutdown.setStop(() => server.stop());
       console.error(
         `Trợ lý Xã đang chạy tại ${server.url} — trò chuyện: ${server.url}/chat · quản trị: ${server.url}/console · kiểm tra: ${server.url}/healthz. Nhấn Ctrl-C để dừng.`,
       );
-      if (!config.web.adminEmail) console.error('Chưa có tài khoản quản trị: đặt ADMIN_EMAIL và ADMIN_PASSWORD trong .env rồi chạy lại.');
+      const hasAdmin = (await new WebAccountStore(app!.db).list()).some((a) => a.role === 'admin' && a.active);
+      if (!hasAdmin) console.error('Chưa có tài khoản quản trị: đặt ADMIN_EMAIL và ADMIN_PASSWORD trong .env rồi chạy lại.');
       // The process now lives on its server and timers; a signal ends it.
     });
 }
