@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { configErrorText, problemText, vietnameseErrorMap } from './config-messages.js';
 
 const optionalText = z
   .string()
@@ -44,7 +45,7 @@ const envSchema = z.object({
 
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   ADMIN_EMAIL: optionalText.pipe(z.string().email().optional()),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'at least 10 characters').max(72, 'at most 72 characters').optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'cần ít nhất 10 ký tự').max(72, 'tối đa 72 ký tự').optional()),
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
@@ -59,11 +60,11 @@ const envSchema = z.object({
   ),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 
-  TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'expected the token BotFather gave, like 123456:ABC-…').optional()),
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'không đúng dạng mã bot @BotFather cấp (ví dụ 123456789:AAE…, phần sau dấu hai chấm dài ít nhất 20 ký tự)').optional()),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
   TELEGRAM_WEBHOOK_URL: optionalUrl,
-  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -').optional()),
-  TELEGRAM_API_ROOT: optionalUrl.pipe(z.string().regex(/[^/]$/, 'no trailing slash').optional()),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'cần 16–256 ký tự, chỉ gồm chữ A-Z a-z, chữ số 0-9, dấu _ và -').optional()),
+  TELEGRAM_API_ROOT: optionalUrl.pipe(z.string().regex(/[^/]$/, 'bỏ dấu / ở cuối địa chỉ').optional()),
 
   ZALO_BOT_TOKEN: optionalText,
   ZALO_BOT_API_ROOT: z.string().trim().url().default('https://bot-api.zaloplatforms.com'),
@@ -158,46 +159,49 @@ export interface AppConfig {
   };
 }
 
-/** Thrown when the environment is invalid; the message names every bad variable. */
+/** Thrown when the environment is invalid; the message (Vietnamese) names every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(configErrorText(problems));
     this.name = 'ConfigError';
   }
 }
 
 /** Parses and checks the whole environment once. Nothing else in the program reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { errorMap: vietnameseErrorMap });
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+      parsed.error.issues.map((issue) => {
+        const variable = issue.path.join('.') || '(môi trường)';
+        return problemText(variable, issue.message, env[variable]);
+      }),
     );
   }
   const e = parsed.data;
   const problems: string[] = [];
   if (e.EMBEDDINGS_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
-    problems.push('EMBEDDINGS_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)');
+    problems.push('EMBEDDINGS_PROVIDER=openai cần OPENAI_API_KEY (hoặc OPENAI_BASE_URL của một máy chủ tương thích)');
   }
   if (e.LLM_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
-    problems.push('LLM_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)');
+    problems.push('LLM_PROVIDER=openai cần OPENAI_API_KEY (hoặc OPENAI_BASE_URL của một máy chủ tương thích)');
   }
   if (e.LLM_PROVIDER !== 'none' && !e.LLM_MODEL) {
-    problems.push(`LLM_MODEL: required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
+    problems.push(`LLM_MODEL: cần đặt khi LLM_PROVIDER=${e.LLM_PROVIDER}`);
   }
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook') {
-    if (!e.TELEGRAM_WEBHOOK_URL) problems.push('TELEGRAM_WEBHOOK_URL: required when TELEGRAM_MODE=webhook');
-    if (!e.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
+    if (!e.TELEGRAM_WEBHOOK_URL) problems.push('TELEGRAM_WEBHOOK_URL: cần đặt khi TELEGRAM_MODE=webhook');
+    if (!e.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: cần đặt khi TELEGRAM_MODE=webhook');
   }
   if (e.ZALO_BOT_TOKEN && e.ZALO_BOT_MODE === 'webhook') {
-    if (!e.ZALO_BOT_WEBHOOK_URL) problems.push('ZALO_BOT_WEBHOOK_URL: required when ZALO_BOT_MODE=webhook');
-    if (!e.ZALO_BOT_WEBHOOK_SECRET) problems.push('ZALO_BOT_WEBHOOK_SECRET: required when ZALO_BOT_MODE=webhook');
+    if (!e.ZALO_BOT_WEBHOOK_URL) problems.push('ZALO_BOT_WEBHOOK_URL: cần đặt khi ZALO_BOT_MODE=webhook');
+    if (!e.ZALO_BOT_WEBHOOK_SECRET) problems.push('ZALO_BOT_WEBHOOK_SECRET: cần đặt khi ZALO_BOT_MODE=webhook');
   }
-  if (e.ZALO_OA_APP_ID && !e.ZALO_OA_SECRET_KEY) problems.push('ZALO_OA_SECRET_KEY: required when ZALO_OA_APP_ID is set');
+  if (e.ZALO_OA_APP_ID && !e.ZALO_OA_SECRET_KEY) problems.push('ZALO_OA_SECRET_KEY: cần đặt khi đã đặt ZALO_OA_APP_ID');
   if (e.ZALO_OA_APP_ID && !e.ZALO_OA_ACCESS_TOKEN && !e.ZALO_OA_REFRESH_TOKEN) {
-    problems.push('ZALO_OA_ACCESS_TOKEN or ZALO_OA_REFRESH_TOKEN: one is required when ZALO_OA_APP_ID is set');
+    problems.push('ZALO_OA_ACCESS_TOKEN hoặc ZALO_OA_REFRESH_TOKEN: cần đặt một trong hai khi đã đặt ZALO_OA_APP_ID');
   }
-  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) problems.push('ADMIN_EMAIL và ADMIN_PASSWORD: đặt cả hai, hoặc bỏ trống cả hai');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, e.DATA_DIR);

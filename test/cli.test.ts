@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -97,7 +97,8 @@ describe('the trolyxa command', () => {
   it('stops with a message naming the variable when the configuration is wrong', async () => {
     const bad = await trolyxa(['search', 'x'], { EMBEDDINGS_PROVIDER: 'magic' });
     expect(bad.code).toBe(78);
-    expect(bad.stderr).toContain('EMBEDDINGS_PROVIDER');
+    expect(bad.stderr).toContain('EMBEDDINGS_PROVIDER: giá trị “magic” không hợp lệ; chọn một trong: hashing, openai, ollama');
+    expect(bad.stderr).not.toMatch(/Invalid|Expected/);
     const help = await trolyxa(['eval', '--help']);
     expect(help.stdout).toContain('--beir <dir>');
   });
@@ -112,5 +113,34 @@ describe('the trolyxa command', () => {
     expect(replies.filter((r) => r.answer.includes('nhanh quá'))).toEqual([]);
     expect(new Set(replies.map((r) => r.stage))).toEqual(new Set(['retrieval']));
     expect(replies[54]!.answer).toEqual(replies[0]!.answer);
+  });
+
+  it('chat shows only the conversation: log lines go to data/logs/chat.log, not between the answers', async () => {
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), 'chat'], {
+        cwd: dataDir,
+        env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), LOG_LEVEL: 'debug' },
+      });
+      let out = '';
+      let err = '';
+      // One line per prompt, as a person types.
+      const lines = ['trợ cấp thờ cúng liệt sĩ bao nhiêu', 'Thời tiết Quảng Ngãi ngày mai thế nào?', ''];
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        if (c.includes('❓') && lines.length) child.stdin.write(`${lines.shift()}\n`);
+      });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+      child.on('exit', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('1.400.000 đồng');
+    expect(stdout).toMatch(/phiếu số #\d+/);
+    expect(stdout).toContain('(Nhật ký hoạt động ghi vào data/logs/chat.log.)');
+    // Not one JSON log line on the terminal, on either stream.
+    expect(stdout.split('\n').filter((l) => l.trim().startsWith('{'))).toEqual([]);
+    expect(stderr).toBe('');
+    const log = (await readFile(path.join(dataDir, 'data', 'logs', 'chat.log'), 'utf8')).trim().split('\n');
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((l) => typeof (JSON.parse(l) as { level: unknown }).level === 'number')).toBe(true);
   });
 });

@@ -299,7 +299,8 @@ export class Assistant {
     const ticket = await this.deps.escalation.createTicket({
       asker: input.asker,
       question: input.question,
-      topic: input.hits[0] ? topicOf(input.hits[0]) : undefined,
+      // An out-of-domain question belongs to no topic of the knowledge base, whatever passage ranked first.
+      topic: input.reason !== 'out_of_domain' && input.hits[0] ? topicOf(input.hits[0]) : undefined,
       reason: input.reason,
       context,
       confidence: input.confidence,

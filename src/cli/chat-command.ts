@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
+import { createFileLogger } from '../logger.js';
 import { terminalAsker } from './ask-command.js';
 import { createCliContext } from './context.js';
 
@@ -10,7 +12,10 @@ export function registerChatCommand(program: Command): void {
     .command('chat')
     .description('Talk to the assistant in the terminal (empty line or Ctrl-D to quit); expert answers to your tickets appear here too')
     .action(async () => {
-      const context = createCliContext();
+      const { config } = createCliContext();
+      // The terminal shows only the conversation: log lines go to a file in the data folder.
+      const logFile = path.join(config.dataDir, 'logs', 'chat.log');
+      const context = { config, logger: createFileLogger(config.logLevel, logFile) };
       const app = await createApp(context.config, { logger: context.logger });
       const searcher = await app.kb.searcher();
       const asker = terminalAsker();
@@ -28,7 +33,7 @@ export function registerChatCommand(program: Command): void {
       }, 2000);
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
       console.log(
-        `Trợ lý Xã — ${searcher.size} đoạn tri thức đã sẵn sàng. Gõ câu hỏi rồi Enter ("hỏi chuyên gia: …" để hỏi chuyên gia); dòng trống để thoát.`,
+        `Trợ lý Xã — ${searcher.size} đoạn tri thức đã sẵn sàng. Gõ câu hỏi rồi Enter ("hỏi chuyên gia: …" để hỏi chuyên gia); dòng trống để thoát.\n(Nhật ký hoạt động ghi vào ${path.relative(process.cwd(), logFile) || logFile}.)`,
       );
       try {
         for (;;) {

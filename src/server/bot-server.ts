@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { App } from '../app.js';
@@ -9,6 +9,8 @@ import { ChannelRouter } from '../escalation/outbound-port.js';
 import type { Logger } from '../logger.js';
 import { pruneWebState } from '../storage/web-housekeeping.js';
 import { createHttpApp, type TrustProxy } from '../web/http-app.js';
+import { ChannelSupervisor } from './channel-supervisor.js';
+import { listen } from './listen.js';
 
 export interface BotServerOptions {
   app: App;
@@ -23,12 +25,22 @@ export interface BotServerOptions {
   trustProxy?: TrustProxy;
   outboxIntervalMs?: number;
   reminderIntervalMs?: number;
+  /** How long start-up waits for a slow channel before it carries on (the channel keeps connecting). Default 10 s. */
+  channelPatienceMs?: number;
+  /** Waits between attempts to start a channel after a transient failure. */
+  channelRetryDelaysMs?: readonly number[];
+  /** Longest wait for answers in progress at shutdown. Default 3 s. */
+  drainMs?: number;
 }
 
 /**
  * The running bot: one HTTP server (health, webhooks, pages), the channel adapters, the outbox worker
  * that relays expert answers and notifies experts, and the reminder timer. `stop()` shuts down in order:
  * stop taking updates, finish work in flight, stop the timers, close the database.
+ *
+ * A port that cannot be opened fails `start()` with a {@link StartupError}. A channel that cannot start
+ * does not: it is marked failed (bad credentials) or retried (network), the log says how to fix it,
+ * and `/healthz` shows each channel's state — `{ ok, channels: { web: 'active', telegram: 'failed: …' } }`.
  */
 export class BotServer {
   private stopped = false;
@@ -40,6 +52,7 @@ export class BotServer {
     readonly adapters: ChannelAdapter[],
     readonly deps: ChannelDeps,
     readonly router: ChannelRouter,
+    readonly channels: ChannelSupervisor,
     private readonly options: BotServerOptions,
   ) {}
 
@@ -49,16 +62,17 @@ export class BotServer {
     const adapters = await options.adapters(deps);
     const router = new ChannelRouter();
     for (const adapter of adapters) router.register(adapter.name, adapter.port);
-    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy });
-    const http = await new Promise<Server>((resolve, reject) => {
-      const server = express.listen(options.port, options.host, () => resolve(server));
-      server.once('error', reject);
-    });
-    const bot = new BotServer(http, adapters, deps, router, options);
-    await app.escalation.recoverInFlight();
-    for (const adapter of adapters) {
-      await adapter.start();
-      logger.info({ channel: adapter.name }, 'channel started');
+    const channels = new ChannelSupervisor(adapters, { logger, patienceMs: options.channelPatienceMs, retryDelaysMs: options.channelRetryDelaysMs });
+    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy, health: () => channels.health() });
+    const http = createServer(express);
+    await listen(http, options.port, options.host);
+    const bot = new BotServer(http, adapters, deps, router, channels, options);
+    try {
+      await app.escalation.recoverInFlight();
+      await channels.startAll();
+    } catch (error) {
+      await bot.closeHttp();
+      throw error;
     }
     bot.timers.push(setInterval(() => void bot.runOutbox(), options.outboxIntervalMs ?? 1000));
     bot.timers.push(
@@ -79,7 +93,7 @@ export class BotServer {
       }, 3_600_000),
     );
     for (const timer of bot.timers) timer.unref();
-    logger.info({ url: bot.url, channels: adapters.map((a) => a.name) }, 'server listening');
+    logger.info({ url: bot.url, channels: channels.health().channels }, 'server listening');
     return bot;
   }
 
@@ -111,14 +125,20 @@ export class BotServer {
     this.stopped = true;
     const { logger } = this.options;
     for (const timer of this.timers) clearInterval(timer);
-    for (const adapter of this.adapters) await adapter.stop().catch((error: unknown) => logger.error({ err: error, channel: adapter.name }, 'channel stop failed'));
-    await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
-      this.http.closeIdleConnections();
-    });
-    await this.deps.background.drain();
+    await this.channels.stop();
+    await this.closeHttp();
+    await this.deps.background.drain(this.options.drainMs ?? 3_000);
     await this.outboxRunning;
     await this.options.app.close();
     logger.info('server stopped');
+  }
+
+  /** Stops taking requests; open keep-alive connections are closed, requests in progress may finish. */
+  private closeHttp(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (!this.http.listening) return resolve();
+      this.http.close(() => resolve());
+      this.http.closeIdleConnections();
+    });
   }
 }

@@ -22,6 +22,8 @@ export interface HttpAppOptions {
    * of hops, or addresses/subnets/`loopback`. From `TRUST_PROXY`.
    */
   trustProxy?: TrustProxy;
+  /** The body of /healthz (the server gives each channel's state). Default: `{ ok: true, channels: [names] }`. */
+  health?: () => unknown;
 }
 
 /** express's `trust proxy` setting: nobody, a hop count, or a list of addresses, subnets and names (`loopback`). */
@@ -40,7 +42,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', Array.isArray(trust) ? [...trust] : trust);
 
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, channels: options.adapters.map((a) => a.name) });
+    res.set('Cache-Control', 'no-store').json(options.health ? options.health() : { ok: true, channels: options.adapters.map((a) => a.name) });
   });
 
   app.use(

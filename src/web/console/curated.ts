@@ -1,8 +1,18 @@
 import express, { type Router } from 'express';
 import { flash, requireCsrf } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
-import { formatDateTime, html } from './html.js';
+import { formatDateTime, html, type SafeHtml } from './html.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
+import { TOPIC_LABELS, topicLabel } from './topic-labels.js';
+
+/** A drop-down of topics by their Vietnamese names (the value stays the slug), with the current one kept. */
+function topicSelect(current: string | undefined): SafeHtml {
+  const slugs = [...new Set([...Object.keys(TOPIC_LABELS), ...(current ? [current] : [])])].sort((a, b) => topicLabel(a).localeCompare(topicLabel(b), 'vi'));
+  return html`<select name="topic">
+    <option value=""${current ? '' : html` selected`}>(Chưa xếp lĩnh vực)</option>
+    ${slugs.map((slug) => html`<option value="${slug}"${slug === current ? html` selected` : ''}>${topicLabel(slug)}</option>`)}
+  </select>`;
+}
 
 /** Curated answers (admins only): list with hit counts, edit, retire and reactivate. */
 export function curatedRouter(deps: ConsoleDeps): Router {
@@ -20,14 +30,14 @@ export function curatedRouter(deps: ConsoleDeps): Router {
         ${answers.map(
           (a) => html`<section class="card curated${a.active ? '' : ' retired'}" id="c${a.id}">
             <h2>#${a.id} ${a.active ? html`<span class="badge ok">Đang dùng</span>` : html`<span class="badge">Đã ngừng dùng</span>`}
-              <span class="badge">${a.hits} lượt dùng</span></h2>
+              <span class="badge">${a.hits} lượt dùng</span>${a.topic ? html` <span class="badge topic">${topicLabel(a.topic)}</span>` : ''}</h2>
             <p class="muted">${a.sourceTicketId !== undefined ? html`Từ <a href="/console/tickets/${a.sourceTicketId}">phiếu #${a.sourceTicketId}</a>, ` : ''}chuyên gia ${a.expertId !== undefined ? (users.get(a.expertId) ?? `#${a.expertId}`) : 'không rõ'};
               duyệt bởi ${a.approvedBy !== undefined ? (users.get(a.approvedBy) ?? `#${a.approvedBy}`) : 'không rõ'} lúc ${formatDateTime(a.approvedAt)}; sửa lần cuối ${formatDateTime(a.updatedAt)}.</p>
             <form method="post" action="/console/curated/${a.id}">
               ${csrfField(req)}
               <label>Câu hỏi <textarea name="question" rows="2" required>${a.question}</textarea></label>
               <label>Câu trả lời <textarea name="answer" rows="6" required>${a.answer}</textarea></label>
-              <label>Lĩnh vực <input name="topic" value="${a.topic ?? ''}"></label>
+              <label>Lĩnh vực ${topicSelect(a.topic)}</label>
               <button type="submit">Lưu</button>
             </form>
             ${a.active

@@ -4,6 +4,7 @@ import { formatDate, formatPercent, html, jsonScript } from './html.js';
 import { CHANNEL_LABELS, label, STAGE_LABELS } from './labels.js';
 import { sendPage } from './layout.js';
 import { dashboardStats, periodFrom } from './stats.js';
+import { topicLabel } from './topic-labels.js';
 
 export const CHART_SCRIPT = '/static/vendor/chart.umd.min.js';
 
@@ -12,6 +13,7 @@ export function dashboardHandler(deps: ConsoleDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const period = periodFrom({ from: queryParam(req, 'from'), to: queryParam(req, 'to'), days: queryParam(req, 'days') }, deps.now());
     const s = await dashboardStats(deps.app, period);
+    const topTopics = s.topTopics.map((t) => ({ ...t, label: topicLabel(t.label) }));
     const stageN = (stage: string) => s.byStage.find((r) => r.stage === stage)?.n ?? 0;
     const decided = stageN('curated') + stageN('retrieval') + stageN('escalated');
     const share = (n: number, of: number) => (of ? formatPercent(n / of) : '—');
@@ -19,7 +21,7 @@ export function dashboardHandler(deps: ConsoleDeps) {
       days: s.days.map((d) => formatDate(d).slice(0, 5)),
       channels: Object.entries(s.perDay).map(([channel, counts]) => ({ label: label(CHANNEL_LABELS, channel), counts })),
       stages: ['curated', 'retrieval', 'escalated'].map((stage) => ({ label: STAGE_LABELS[stage], n: stageN(stage) })),
-      topics: s.topTopics,
+      topics: topTopics,
       communes: s.topCommunes,
     };
     const isAdmin = accountOf(req).role === 'admin';
@@ -55,7 +57,7 @@ export function dashboardHandler(deps: ConsoleDeps) {
             (stage) => html`<tr><td>${STAGE_LABELS[stage]}</td><td class="num">${stageN(stage)}</td><td class="num">${share(stageN(stage), decided)}</td></tr>`,
           )}</tbody></table></section>
         <section class="card chart"><h2>Chủ đề được hỏi nhiều</h2><div class="canvas-box"><canvas id="chart-topics" aria-label="Biểu đồ chủ đề" role="img"></canvas></div>
-          ${ranked(s.topTopics, 'Chưa có dữ liệu.')}</section>
+          ${ranked(topTopics, 'Chưa có dữ liệu.')}</section>
         <section class="card chart"><h2>Xã hỏi nhiều nhất</h2><div class="canvas-box"><canvas id="chart-communes" aria-label="Biểu đồ các xã hỏi nhiều" role="img"></canvas></div>
           ${ranked(s.topCommunes, 'Chưa có dữ liệu về xã.')}</section>
       </div>`,

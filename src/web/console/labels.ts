@@ -1,5 +1,6 @@
 import { reasonLabel } from '../../escalation/messages.js';
 import type { EscalationReason, Role, TicketStatus } from '../../escalation/types.js';
+import { topicLabel } from './topic-labels.js';
 
 /** Vietnamese names of the values the console shows. Unknown values are shown as they are. */
 
@@ -129,6 +130,7 @@ export function detailText(detail: Record<string, unknown>): string {
       if (key === 'role') return label({ ...ROLE_LABELS }, v);
       if (key === 'channel') return label(CHANNEL_LABELS, v);
       if (key === 'cause') return label(UNROUTED_CAUSE_LABELS, v);
+      if (key === 'topic' || key === 'topics') return topicLabel(v);
       return v;
     }
     return JSON.stringify(v);

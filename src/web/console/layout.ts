@@ -94,3 +94,16 @@ export function actionButton(req: Request, action: string, label: string, option
     <button type="submit" class="${options.className ?? 'secondary'}">${label}</button>
   </form>`;
 }
+
+/**
+ * A file field with a Vietnamese button ("Chọn tệp…") and the chosen file's name, instead of the
+ * browser's own English one. The real input stays in the form (visually hidden, still focusable and
+ * `required`); without script the line says whether a file is chosen, with script it shows its name.
+ */
+export function fileInput(options: { name: string; accept?: string; required?: boolean }): SafeHtml {
+  return html`<span class="file-picker">
+    <input type="file" class="file-input" name="${options.name}"${options.accept ? html` accept="${options.accept}"` : ''}${options.required ? html` required` : ''}>
+    <span class="button secondary file-button" aria-hidden="true">Chọn tệp…</span>
+    <span class="file-name" aria-live="polite"></span>
+  </span>`;
+}

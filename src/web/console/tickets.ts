@@ -7,6 +7,8 @@ import { accountOf, type ConsoleDeps, field, idParam, queryParam } from './conte
 import { formatDateTime, formatScore, html } from './html.js';
 import { CHANNEL_LABELS, detailText, EVENT_LABELS, label, reasonText, TICKET_STATUS_LABELS } from './labels.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
+import { escalationNote } from './escalation-note.js';
+import { ticketTopicLabel, topicLabel } from './topic-labels.js';
 
 const WAITING: readonly TicketStatus[] = ['open', 'assigned'];
 const AGE_FILTERS: Record<string, { label: string; ms: number }> = {
@@ -62,7 +64,7 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
           </select></label>
           <label>Lĩnh vực <select name="topic">
             ${option('', 'Tất cả', topic)}
-            ${topics.map((t) => option(t, t, topic))}
+            ${topics.map((t) => option(t, topicLabel(t), topic))}
           </select></label>
           <label>Thời gian chờ <select name="age">
             ${option('', 'Bất kỳ', age)}
@@ -81,7 +83,7 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
               <td data-label="Số phiếu"><a href="/console/tickets/${t.id}">#${t.id}</a></td>
               <td data-label="Câu hỏi"><a href="/console/tickets/${t.id}">${clip(t.question, 140)}</a></td>
               <td data-label="Người hỏi">${askerText(t)}</td>
-              <td data-label="Lĩnh vực">${t.topic ?? '—'}</td>
+              <td data-label="Lĩnh vực">${ticketTopicLabel(t, '—')}</td>
               <td data-label="Lý do chuyển">${reasonText(t.reason)}</td>
               <td data-label="Trạng thái"><span class="status status-${t.status}">${label(TICKET_STATUS_LABELS, t.status)}</span>${overdue ? html` <span class="badge warn">Quá hạn</span>` : ''}</td>
               <td data-label="Thời gian chờ">${duration(waited)}</td>
@@ -122,18 +124,19 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
         <dl class="meta">
           <dt>Người hỏi</dt><dd>${askerText(ticket)}</dd>
           <dt>Trạng thái</dt><dd><span class="status status-${ticket.status}">${label(TICKET_STATUS_LABELS, ticket.status)}</span></dd>
-          <dt>Lĩnh vực</dt><dd>${ticket.topic ?? 'Chưa xác định'}</dd>
+          <dt>Lĩnh vực</dt><dd>${ticketTopicLabel(ticket)}</dd>
           <dt>Lý do chuyển</dt><dd>${reasonText(ticket.reason)}${ticket.confidence !== undefined ? ` (độ tin cậy ${formatScore(ticket.confidence, 2)})` : ''}</dd>
           <dt>Tạo lúc</dt><dd>${formatDateTime(ticket.createdAt)} — đã ${duration(deps.now().getTime() - Date.parse(ticket.createdAt))}</dd>
           <dt>Chuyên gia</dt><dd>${ticket.expertId !== undefined ? (users.get(ticket.expertId)?.displayName ?? `#${ticket.expertId}`) : 'Chưa có'}</dd>
         </dl>
       </section>
       <h2>Hệ thống đã tìm thấy</h2>
+      ${escalationNote(ticket)}
       ${ticket.context.length
-        ? html`<div class="table-wrap"><table>
+        ? html`<div class="table-wrap"><table class="responsive scores">
             <thead><tr><th>Đoạn văn</th><th>Điểm tổng hợp</th><th>BM25F</th><th>Cosin</th></tr></thead>
             <tbody>${ticket.context.map(
-              (c) => html`<tr><td>${c.citation}</td><td class="num">${formatScore(c.score)}</td><td class="num">${formatScore(c.lexicalScore, 2)}</td><td class="num">${formatScore(c.vectorSimilarity)}</td></tr>`,
+              (c) => html`<tr><td data-label="Đoạn văn">${c.citation}</td><td class="num" data-label="Điểm tổng hợp">${formatScore(c.score)}</td><td class="num" data-label="BM25F">${formatScore(c.lexicalScore, 2)}</td><td class="num" data-label="Cosin">${formatScore(c.vectorSimilarity)}</td></tr>`,
             )}</tbody></table></div>`
         : html`<p class="muted">Không có đoạn văn nào.</p>`}
       ${ticket.answer

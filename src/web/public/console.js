@@ -10,6 +10,20 @@
     }
   });
 
+  // File fields: show the chosen file's name beside the Vietnamese "Chọn tệp…" button.
+  Array.prototype.forEach.call(document.querySelectorAll('.file-picker'), function (picker) {
+    var input = picker.querySelector('input[type=file]');
+    var name = picker.querySelector('.file-name');
+    if (!input || !name) return;
+    var show = function () {
+      var file = input.files && input.files[0];
+      name.textContent = file ? file.name : '';
+      picker.classList.toggle('has-file', Boolean(file));
+    };
+    input.addEventListener('change', show);
+    show();
+  });
+
   // ── dashboard charts (Chart.js served from /static/vendor) ──────────────────────────────────────────
   var dataEl = document.getElementById('dashboard-data');
   if (dataEl && window.Chart) {

@@ -175,3 +175,13 @@ export function metaFields(values: MetaFormValues, options: { lockId?: boolean }
     <label class="check"><input type="checkbox" name="verified"${values.verified ? html` checked` : ''}> ${FIELD_LABELS['verified']}</label>
   </div>`;
 }
+
+/** Status names in the drop-down of a document page ("draft" says what it does). */
+const STATUS_CHOICES: Record<string, string> = { ...DOCUMENT_STATUS_LABELS, draft: 'Bản nháp (ngừng dùng)' };
+
+/** The status drop-down of a document page, starting on the document's current status. */
+export function statusSelect(current: string): SafeHtml {
+  return html`<select name="status" aria-label="Tình trạng mới">
+    ${DOCUMENT_STATUSES.map((s) => html`<option value="${s}"${s === current ? html` selected` : ''}>${STATUS_CHOICES[s] ?? s}</option>`)}
+  </select>`;
+}

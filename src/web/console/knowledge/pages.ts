@@ -3,14 +3,14 @@ import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import multer from 'multer';
 import { DocumentLoadError, loadDocumentFile } from '../../../knowledge/loaders.js';
-import { documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
+import { DOCUMENT_STATUSES, documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
 import type { StoredDocument } from '../../../storage/knowledge-store.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
 import { flash, isCsrfValid, requireCsrf, CSRF_REFUSED } from '../auth.js';
 import { accountOf, type ConsoleDeps, field, queryParam } from '../context.js';
 import { formatDate, formatDateTime, formatScore, html, safeHref, type SafeHtml } from '../html.js';
 import { DOCUMENT_STATUS_LABELS, label } from '../labels.js';
-import { actionButton, csrfField, sendPage } from '../layout.js';
+import { actionButton, csrfField, fileInput, sendPage } from '../layout.js';
 import {
   contentProblem,
   editMetadata,
@@ -28,7 +28,9 @@ import {
   UPLOADS_FOLDER,
   writeAtomic,
 } from './files.js';
-import { DOC_TYPES, metaFields, metaRecord, validateMeta, valuesFromForm, valuesFromMeta, type MetaFormValues } from './meta-form.js';
+import { topicLabel } from '../topic-labels.js';
+import { documentFilterFrom, filterDocuments, filterForm, isFiltering } from './list-filter.js';
+import { DOC_TYPES, metaFields, metaRecord, statusSelect, validateMeta, valuesFromForm, valuesFromMeta, type MetaFormValues } from './meta-form.js';
 
 /** A document whose last review is older than this is flagged as stale. */
 export const STALE_AFTER_DAYS = 180;
@@ -67,14 +69,16 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
 
   // ── list ──────────────────────────────────────────────────────────────────────────────────────────
   router.get('/', async (req, res) => {
-    const docs = await app.kb.store.listDocuments();
+    const allDocs = await app.kb.store.listDocuments();
+    const filter = documentFilterFrom(req);
     const counts = new Map(
       (await app.db.all<{ doc_id: string; n: number }>('SELECT doc_id, COUNT(*) AS n FROM chunks GROUP BY doc_id')).map((r) => [r.doc_id, r.n]),
     );
     const pending = (await readdir(pendingDir).catch(() => [] as string[])).filter((n) => PENDING_NAME.test(n));
     const now = deps.now();
     const progress = deps.indexer.progress();
-    const staleCount = docs.filter((d) => isStale(d.meta.reviewed, now)).length;
+    const staleCount = allDocs.filter((d) => isStale(d.meta.reviewed, now)).length;
+    const docs = filterDocuments(allDocs, filter, (d) => isStale(d.meta.reviewed, now));
     await sendPage(req, res, {
       title: 'Tri thức',
       nav: 'knowledge',
@@ -84,7 +88,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         <form method="post" action="/console/knowledge/upload" enctype="multipart/form-data" class="row">
           ${csrfField(req)}
           <label>Tệp .md, .docx hoặc .pdf (tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB)
-            <input type="file" name="file" accept=".md,.docx,.pdf" required></label>
+            ${fileInput({ name: 'file', accept: '.md,.docx,.pdf', required: true })}</label>
           <button type="submit">Tải lên</button>
         </form>
         ${pending.length
@@ -109,8 +113,11 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
           <button type="submit">Tìm</button>
         </form>
       </section>
-      <h2>Tài liệu (${docs.length}) ${staleCount ? html`<span class="badge warn">${staleCount} cần rà soát lại</span>` : ''}</h2>
-      <div class="table-wrap"><table class="responsive">
+      <h2 id="documents">Tài liệu (${allDocs.length}) ${staleCount ? html`<a class="badge warn" href="/console/knowledge?review=stale#documents">${staleCount} cần rà soát lại</a>` : ''}</h2>
+      ${filterForm(filter, allDocs)}
+      ${isFiltering(filter) ? html`<p class="muted" id="filter-count">Đang hiện ${docs.length} trên ${allDocs.length} tài liệu.</p>` : ''}
+      ${docs.length === 0 ? html`<p>Không có tài liệu nào khớp với bộ lọc.</p>` : ''}
+      <div class="table-wrap"><table class="responsive documents">
         <thead><tr><th>Tài liệu</th><th>Loại</th><th>Tình trạng</th><th>Xác minh</th><th>Rà soát</th><th>Số đoạn</th><th>Tệp</th></tr></thead>
         <tbody>
         ${docs.map((d) => {
@@ -344,7 +351,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         <dt>Tình trạng</dt><dd>${label(DOCUMENT_STATUS_LABELS, m.status)}${m.superseded_by ? ` — thay thế bởi ${m.superseded_by}` : ''}</dd>
         <dt>Xác minh</dt><dd>${m.verified ? 'Đã đối chiếu văn bản gốc' : 'Chưa xác minh'}</dd>
         <dt>Ngày rà soát</dt><dd>${formatDate(m.reviewed) || 'Chưa có'} ${isStale(m.reviewed, deps.now()) ? html`<span class="badge warn">Cần rà soát lại</span>` : ''}</dd>
-        <dt>Chủ đề</dt><dd>${(m.topic ?? []).join(', ')}</dd>
+        <dt>Chủ đề</dt><dd>${(m.topic ?? []).map((t) => html`<a class="pill" href="/console/knowledge?topic=${t}#documents" title="${t}">${topicLabel(t)}</a> `)}</dd>
         <dt>Nguồn chính thức</dt><dd>${linkList(m.source_url)}</dd>
         <dt>Bản sao tham khảo</dt><dd>${linkList(m.secondary_sources) || 'Không có'}</dd>
         ${m.amounts?.length
@@ -358,12 +365,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         ${isMarkdown ? html`<a class="button secondary" href="/console/knowledge/doc/${m.id}/edit">Sửa nội dung</a>` : ''}
         <form method="post" action="/console/knowledge/doc/${m.id}/status" class="inline row">
           ${csrfField(req)}
-          <select name="status" aria-label="Tình trạng mới">
-            <option value="superseded">Đã bị thay thế</option>
-            <option value="draft">Bản nháp (ngừng dùng)</option>
-            <option value="in_force">Còn hiệu lực</option>
-          </select>
-          <input name="superseded_by" placeholder="Bị thay thế bởi (số hiệu)" aria-label="Bị thay thế bởi">
+          ${statusSelect(m.status)}
+          <input name="superseded_by" value="${m.superseded_by ?? ''}" placeholder="Bị thay thế bởi (số hiệu)" aria-label="Bị thay thế bởi">
           <button type="submit" class="secondary">Đổi tình trạng</button>
         </form>
         ${actionButton(req, `/console/knowledge/doc/${m.id}/delete`, 'Xóa tài liệu', { confirm: 'Xóa hẳn tài liệu này khỏi kho tri thức?', className: 'danger' })}
@@ -450,16 +453,17 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     if (!doc || !file) return notFound(req, res);
     const status = field(req, 'status');
     const supersededBy = field(req, 'superseded_by');
-    if (!['superseded', 'draft', 'in_force'].includes(status)) {
+    if (!(DOCUMENT_STATUSES as readonly string[]).includes(status)) {
       await flash(deps, req, { kind: 'error', text: 'Tình trạng không hợp lệ.' });
     } else if (status === 'superseded' && !supersededBy) {
       await flash(deps, req, { kind: 'error', text: 'Tài liệu đã bị thay thế phải ghi văn bản thay thế (ô “Bị thay thế bởi”).' });
     } else {
-      const check = documentMetaSchema.safeParse({ ...doc.meta, status, superseded_by: status === 'superseded' ? supersededBy : undefined });
+      const replacedBy = status === 'superseded' || status === 'partly_superseded' ? supersededBy || undefined : undefined;
+      const check = documentMetaSchema.safeParse({ ...doc.meta, status, superseded_by: replacedBy });
       if (!check.success) {
         await flash(deps, req, { kind: 'error', text: 'Thông tin tài liệu không hợp lệ sau khi đổi tình trạng.' });
       } else {
-        await editMetadata(file, { status, superseded_by: status === 'superseded' ? supersededBy : undefined });
+        await editMetadata(file, { status, superseded_by: replacedBy });
         await deps.indexer.run(`status ${doc.sourcePath}`);
         await audit(req, 'document.status', `document:${doc.id}`, { from: doc.meta.status, to: status, supersededBy: supersededBy || null });
         await flash(deps, req, { kind: 'ok', text: `Đã chuyển tài liệu sang tình trạng “${label(DOCUMENT_STATUS_LABELS, status)}”.` });
@@ -520,16 +524,16 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         </form>
         ${result
           ? html`<p class="muted">Câu hỏi sau khi mở rộng viết tắt: “${result.expandedQuery}”${result.typedWithDiacritics ? '' : ' (gõ không dấu)'}.</p>
-            <div class="table-wrap"><table>
+            <div class="table-wrap"><table class="responsive scores">
               <thead><tr><th>#</th><th>Đoạn văn</th><th>Điểm tổng hợp</th><th>Điểm BM25F</th><th>Độ tương đồng cosin</th></tr></thead>
               <tbody>${result.hits.map(
                 (h, i) => html`<tr>
-                  <td>${i + 1}</td>
-                  <td><a href="/console/knowledge/doc/${h.passage.docId}#p${h.passage.ordinal}">${h.passage.citation}</a>
+                  <td class="rank" data-label="Hạng">${i + 1}</td>
+                  <td data-label="Đoạn văn"><a href="/console/knowledge/doc/${h.passage.docId}#p${h.passage.ordinal}">${h.passage.citation}</a>
                     <div class="snippet">${clip(h.passage.text, 400)}</div></td>
-                  <td class="num">${formatScore(h.score)}</td>
-                  <td class="num">${formatScore(h.lexicalScore, 2)}</td>
-                  <td class="num">${formatScore(h.vectorSimilarity)}</td>
+                  <td class="num" data-label="Điểm tổng hợp">${formatScore(h.score)}</td>
+                  <td class="num" data-label="BM25F">${formatScore(h.lexicalScore, 2)}</td>
+                  <td class="num" data-label="Cosin">${formatScore(h.vectorSimilarity)}</td>
                 </tr>`,
               )}</tbody>
             </table></div>
