@@ -45,7 +45,7 @@ const envSchema = z.object({
 
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   ADMIN_EMAIL: optionalText.pipe(z.string().email().optional()),
-  ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'cần ít nhất 10 ký tự').max(72, 'tối đa 72 ký tự').optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'cần ít nhất 10 ký tự').refine((v) => Buffer.byteLength(v, 'utf8') <= 64, 'tối đa 64 byte (chữ có dấu chiếm 2–3 byte), vì bcrypt chỉ đọc 72 byte đầu').optional()),
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),

@@ -1,3 +1,4 @@
+import { topicLabel } from './topic-labels.js';
 import { reachableInChat } from './routing.js';
 import type { EscalationReason, Ticket, TicketRouting, User } from './types.js';
 
@@ -43,11 +44,11 @@ export function notifyText(ticket: Ticket, audience: 'experts' | 'admins' = 'exp
       : [
           `Câu hỏi mới #${ticket.id} chưa có chuyên gia phụ trách`,
           ticket.topic
-            ? `Chưa có chuyên gia nào được giao lĩnh vực “${ticket.topic}”, nên câu hỏi được chuyển đến quản trị viên. Quản trị viên có thể tự trả lời, hoặc giao lĩnh vực này cho một chuyên gia trong trang quản trị (mục Người dùng).`
+            ? `Chưa có chuyên gia nào được giao lĩnh vực “${topicLabel(ticket.topic)}”, nên câu hỏi được chuyển đến quản trị viên. Quản trị viên có thể tự trả lời, hoặc giao lĩnh vực này cho một chuyên gia trong trang quản trị (mục Người dùng).`
             : 'Hệ thống chưa xác định được lĩnh vực của câu hỏi, nên câu hỏi được chuyển đến quản trị viên để trả lời.',
           askerLine(ticket),
         ];
-  if (ticket.topic) lines.push(`Lĩnh vực: ${ticket.topic}`);
+  if (ticket.topic) lines.push(`Lĩnh vực: ${topicLabel(ticket.topic)}`);
   const confidence = ticket.confidence === undefined ? '' : ` (độ tin cậy ${decimal(ticket.confidence)})`;
   lines.push(`Lý do chuyển: ${reasonLabel(ticket.reason)}${confidence}`);
   lines.push(`Câu hỏi: ${clip(ticket.question, QUESTION_MAX_CHARS)}`);

@@ -55,7 +55,7 @@ describe('a ticket no expert covers (the escalation service)', () => {
     expect(outbox.map((m) => [m.kind, m.channel, m.chatId])).toEqual([['notify', 'zalo-bot', 'zchat-1']]);
     expect(outbox[0]!.text.split('\n').slice(0, 2)).toEqual([
       `Câu hỏi mới #${ticket.id} chưa có chuyên gia phụ trách`,
-      'Chưa có chuyên gia nào được giao lĩnh vực “mai-tang”, nên câu hỏi được chuyển đến quản trị viên. Quản trị viên có thể tự trả lời, hoặc giao lĩnh vực này cho một chuyên gia trong trang quản trị (mục Người dùng).',
+      'Chưa có chuyên gia nào được giao lĩnh vực “Mai táng”, nên câu hỏi được chuyển đến quản trị viên. Quản trị viên có thể tự trả lời, hoặc giao lĩnh vực này cho một chuyên gia trong trang quản trị (mục Người dùng).',
     ]);
     expect(outbox[0]!.text).toBe(outbox[0]!.text.normalize('NFC'));
     const events = (await env.service.getTicket(ticket.id))!.events;

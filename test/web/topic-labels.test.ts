@@ -4,7 +4,7 @@ import { validateKnowledgeFolder } from '../../src/knowledge/validate.js';
 import { RETRIEVAL_SETTINGS } from '../../src/retrieval/settings.js';
 import type { StoredDocument } from '../../src/storage/knowledge-store.js';
 import { filterDocuments, type DocumentFilter } from '../../src/web/console/knowledge/list-filter.js';
-import { ticketTopicLabel, TOPIC_LABELS, topicLabel } from '../../src/web/console/topic-labels.js';
+import { ticketTopicLabel, TOPIC_LABELS, topicLabel } from '../../src/escalation/topic-labels.js';
 import { ROOT } from '../helpers/app-fixture.js';
 
 const { documents } = await validateKnowledgeFolder(path.join(ROOT, 'knowledge'), { chunkMaxChars: RETRIEVAL_SETTINGS.chunkMaxChars });

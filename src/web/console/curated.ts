@@ -3,7 +3,7 @@ import { flash, requireCsrf } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
 import { formatDateTime, html, type SafeHtml } from './html.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
-import { TOPIC_LABELS, topicLabel } from './topic-labels.js';
+import { TOPIC_LABELS, topicLabel } from '../../escalation/topic-labels.js';
 
 /** A drop-down of topics by their Vietnamese names (the value stays the slug), with the current one kept. */
 function topicSelect(current: string | undefined): SafeHtml {

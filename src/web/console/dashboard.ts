@@ -4,7 +4,7 @@ import { formatDate, formatPercent, html, jsonScript } from './html.js';
 import { CHANNEL_LABELS, label, STAGE_LABELS } from './labels.js';
 import { sendPage } from './layout.js';
 import { dashboardStats, periodFrom } from './stats.js';
-import { topicLabel } from './topic-labels.js';
+import { topicLabel } from '../../escalation/topic-labels.js';
 
 export const CHART_SCRIPT = '/static/vendor/chart.umd.min.js';
 

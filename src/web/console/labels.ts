@@ -1,6 +1,6 @@
 import { reasonLabel } from '../../escalation/messages.js';
 import type { EscalationReason, Role, TicketStatus } from '../../escalation/types.js';
-import { topicLabel } from './topic-labels.js';
+import { topicLabel } from '../../escalation/topic-labels.js';
 
 /** Vietnamese names of the values the console shows. Unknown values are shown as they are. */
 

@@ -8,7 +8,7 @@ import { formatDateTime, formatScore, html } from './html.js';
 import { CHANNEL_LABELS, detailText, EVENT_LABELS, label, reasonText, TICKET_STATUS_LABELS } from './labels.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
 import { escalationNote } from './escalation-note.js';
-import { ticketTopicLabel, topicLabel } from './topic-labels.js';
+import { ticketTopicLabel, topicLabel } from '../../escalation/topic-labels.js';
 
 const WAITING: readonly TicketStatus[] = ['open', 'assigned'];
 const AGE_FILTERS: Record<string, { label: string; ms: number }> = {

@@ -5,7 +5,7 @@ import { fold } from '../../../text/normalize.js';
 import { queryParam } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
 import { DOCUMENT_STATUS_LABELS } from '../labels.js';
-import { topicLabel } from '../topic-labels.js';
+import { topicLabel } from '../../../escalation/topic-labels.js';
 import { DOC_TYPES } from './meta-form.js';
 
 /** The knowledge list's search and filters, read from the query string (so they work without script and can be linked). */

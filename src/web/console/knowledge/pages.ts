@@ -28,7 +28,7 @@ import {
   UPLOADS_FOLDER,
   writeAtomic,
 } from './files.js';
-import { topicLabel } from '../topic-labels.js';
+import { topicLabel } from '../../../escalation/topic-labels.js';
 import { documentFilterFrom, filterDocuments, filterForm, isFiltering } from './list-filter.js';
 import { DOC_TYPES, metaFields, metaRecord, statusSelect, validateMeta, valuesFromForm, valuesFromMeta, type MetaFormValues } from './meta-form.js';
 
