@@ -80,8 +80,8 @@ describe('configuration problems are Vietnamese and name the variable', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'quantri@xa.gov.vn', ADMIN_PASSWORD: 'ngan' })).toEqual(['ADMIN_PASSWORD: cần ít nhất 10 ký tự']);
     const tooLong = ['ADMIN_PASSWORD: tối đa 64 byte (chữ có dấu chiếm 2–3 byte), vì bcrypt chỉ đọc 72 byte đầu'];
     expect(problemsOf({ ADMIN_EMAIL: 'quantri@xa.gov.vn', ADMIN_PASSWORD: 'x'.repeat(65) })).toEqual(tooLong);
-    // 30 letters of 2–3 bytes each: under 72 characters, over 64 bytes.
-    expect(problemsOf({ ADMIN_EMAIL: 'quantri@xa.gov.vn', ADMIN_PASSWORD: 'Đường'.repeat(6) })).toEqual(tooLong);
+    // 40 characters (72 bytes: Vietnamese letters take 2–3 each): under 72 characters, over 64 bytes.
+    expect(problemsOf({ ADMIN_EMAIL: 'quantri@xa.gov.vn', ADMIN_PASSWORD: 'Đường'.repeat(8) })).toEqual(tooLong);
     expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT: phải là một số (đang là “abc”)']);
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: không được lớn hơn 65535 (đang là “70000”)']);
     expect(problemsOf({ EMBEDDINGS_PROVIDER: 'magic' })).toEqual(['EMBEDDINGS_PROVIDER: giá trị “magic” không hợp lệ; chọn một trong: hashing, openai, ollama']);
