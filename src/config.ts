@@ -46,6 +46,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'at least 10 characters').max(72, 'at most 72 characters').optional()),
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
+  PARSE_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(256),
+  PARSE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
 
@@ -96,6 +98,8 @@ export interface AppConfig {
   http: { host: string; port: number };
   /** The server searches in a worker thread with its own copy of the index. */
   searchThread: boolean;
+  /** Limits of the thread that reads uploaded and ingested documents. */
+  parse: { memoryMb: number; timeoutMs: number };
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
     http: { host: e.HOST, port: e.PORT },
     searchThread: e.SEARCH_THREAD === 'true',
+    parse: { memoryMb: e.PARSE_MEMORY_MB, timeoutMs: Math.round(e.PARSE_TIMEOUT_SECONDS * 1000) },
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

@@ -29,12 +29,12 @@ export interface WebServer {
  * copy of the knowledge folder and a fresh database in a temporary folder, with an admin and an expert.
  */
 export async function startWebServer(
-  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator } = {},
+  options: { loginLimit?: LoginLimit; chatPublic?: boolean; outboxIntervalMs?: number; telegram?: TelegramEmulator; env?: Record<string, string> } = {},
 ): Promise<WebServer> {
   const dataDir = await makeTempDir('trolyxa-web-');
   const knowledgeDir = path.join(dataDir, 'knowledge');
   await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent' }, ROOT);
+  const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
   const logger = pino({ level: 'silent' });
   const app = await createApp(config, { logger });
   await bootstrapAdmin(app, ADMIN.email, ADMIN.password);
