@@ -26,7 +26,7 @@ export type FromParseThread =
 
 // Well below the main thread, which answers webhooks and pages: under contention for the cores they go
 // first, and parsing (background work) waits.
-lowerThreadPriority(Number(process.env.PARSE_NICE ?? 10));
+lowerThreadPriority(10);
 
 const port = parentPort!;
 const post = (message: FromParseThread) => port.postMessage(message);
