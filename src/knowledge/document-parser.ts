@@ -187,6 +187,10 @@ export class DocumentParser {
     // An 'error' event without a listener would be thrown on this thread: each parse listens for its own.
     worker.on('error', () => undefined);
     const thread = { worker, ready };
+    // A thread that ends for any reason is not used again.
+    worker.once('exit', () => {
+      if (this.thread === thread) this.thread = undefined;
+    });
     this.thread = thread;
     await ready;
     return thread;

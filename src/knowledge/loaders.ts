@@ -15,8 +15,7 @@ import { DEFAULT_MAX_PDF_INFLATED_BYTES } from './pdf-streams.js';
 import { extractPdf } from './pdf-text.js';
 import { documentMetaSchema, type DocumentMeta, type LoadedDocument } from './types.js';
 
-export { DocumentLoadError } from './load-error.js';
-export { MAX_EXTRACTED_TEXT_BYTES } from './load-error.js';
+export { DocumentLoadError, MAX_EXTRACTED_TEXT_BYTES } from './load-error.js';
 export { MAX_DOCX_UNCOMPRESSED_BYTES } from './docx-text.js';
 export { MAX_FRONT_MATTER_BYTES } from './front-matter.js';
 

@@ -6,7 +6,6 @@ import type { PDFParse } from 'pdf-parse';
 import { checkExtractedSize, tidyText, type Fail, type Refuse } from './load-error.js';
 import { checkPdfStreams } from './pdf-streams.js';
 
-
 let pdfParse: Promise<typeof import('pdf-parse')> | undefined;
 const NATIVE_PUSH = Array.prototype.push;
 const NATIVE_JSON_PARSE = JSON.parse;
