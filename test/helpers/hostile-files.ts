@@ -126,7 +126,7 @@ export function billionLaughsMarkdown(id = 'thu-bi-danh'): string {
     const alias = `*${names[i - 1]!}`;
     lines.push(`${names[i]!}: &${names[i]!} [${Array(9).fill(alias).join(', ')}]`);
   }
-  lines.push(`notes: *${names[names.length - 1]!}`);
+  lines.push(`phu_luc: *${names[names.length - 1]!}`);
   return `---\n${lines.join('\n')}\n---\n\n# Tài liệu thử\n\nNội dung ngắn.\n`;
 }
 
