@@ -11,7 +11,10 @@ import { megabytes } from './load-error.js';
 /** Front matter and sidecars larger than this are refused. */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 
-/** Thrown by the YAML engine for text it refuses to parse; the loader turns it into a refusal. */
+/**
+ * Thrown by the YAML engine for text it refuses to parse; the loader turns it into a refusal, its
+ * `reason` (in Vietnamese) following what was refused: "phần thông tin đầu tệp (front matter) dài 65 KB…".
+ */
 export class YamlRefusal extends Error {
   constructor(readonly reason: string) {
     super(reason);
@@ -27,7 +30,7 @@ interface Engine {
 const JS_YAML = (matter as unknown as { engines: { yaml: Engine } }).engines.yaml;
 
 function refuseLanguage(): never {
-  throw new YamlRefusal('phần thông tin đầu tệp (front matter) chỉ được viết bằng YAML: dòng đầu tiên phải đúng là “---”');
+  throw new YamlRefusal('chỉ được viết bằng YAML: dòng đầu tiên phải đúng là “---”');
 }
 
 /** gray-matter options: the checked YAML engine, and every other language refused. */
@@ -57,13 +60,13 @@ export function safeYaml(input: string): object {
   const bytes = Buffer.byteLength(input, 'utf8');
   if (bytes > MAX_FRONT_MATTER_BYTES) {
     throw new YamlRefusal(
-      `phần thông tin đầu tệp (front matter) dài ${kilobytes(bytes)}, vượt giới hạn ${kilobytes(MAX_FRONT_MATTER_BYTES)}`,
+      `dài ${kilobytes(bytes)}, vượt giới hạn ${kilobytes(MAX_FRONT_MATTER_BYTES)}`,
     );
   }
   const alias = firstAlias(input);
   if (alias) {
     throw new YamlRefusal(
-      `phần thông tin đầu tệp (front matter) dùng bí danh YAML (${alias}); hệ thống không nhận bí danh (& và *) vì chúng có thể làm dữ liệu phình to bất thường — hãy viết thẳng từng giá trị`,
+      `dùng bí danh YAML (${alias}); hệ thống không nhận bí danh (& và *) vì chúng có thể làm dữ liệu phình to bất thường — hãy viết thẳng từng giá trị`,
     );
   }
   const data = JS_YAML.parse(input);
@@ -88,31 +91,38 @@ function firstAlias(input: string): string | undefined {
   return found;
 }
 
+/** Metadata nested deeper than this is refused (the store and the pages walk it recursively). */
+export const MAX_METADATA_DEPTH = 32;
+
 /**
- * Refuses parsed data that holds the same object twice (what an alias makes) or whose strings and nodes
- * far outgrow the text they came from. Stops as soon as a limit is passed.
+ * Refuses parsed metadata that holds the same object twice (what an alias makes), nests deeper than
+ * {@link MAX_METADATA_DEPTH}, or whose strings and nodes far outgrow the text they came from. Stops as
+ * soon as a limit is passed.
+ *
+ * @throws {YamlRefusal}
  */
-function checkDataSize(data: unknown, textBytes: number): void {
+export function checkDataSize(data: unknown, textBytes: number): void {
   const maxNodes = textBytes + 16;
   const maxChars = 2 * textBytes + 16;
   const seen = new Set<object>();
-  const stack: unknown[] = [data];
+  const stack: { value: unknown; depth: number }[] = [{ value: data, depth: 0 }];
   let nodes = 0;
   let chars = 0;
   while (stack.length > 0) {
-    const value = stack.pop();
+    const { value, depth } = stack.pop()!;
     nodes += 1;
     if (typeof value === 'string') chars += value.length;
     else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-      if (seen.has(value)) throw new YamlRefusal('phần thông tin đầu tệp (front matter) dùng lại một nhóm giá trị nhiều lần (bí danh YAML); hãy viết thẳng từng giá trị');
+      if (seen.has(value)) throw new YamlRefusal('dùng lại một nhóm giá trị nhiều lần (bí danh YAML); hãy viết thẳng từng giá trị');
+      if (depth >= MAX_METADATA_DEPTH) throw new YamlRefusal(`lồng nhau quá ${MAX_METADATA_DEPTH} cấp`);
       seen.add(value);
       for (const [key, child] of Object.entries(value)) {
         chars += key.length;
-        stack.push(child);
+        stack.push({ value: child, depth: depth + 1 });
       }
     }
     if (nodes > maxNodes || chars > maxChars) {
-      throw new YamlRefusal('phần thông tin đầu tệp (front matter) phình to bất thường khi đọc (có thể là tệp độc hại)');
+      throw new YamlRefusal('phình to bất thường khi đọc (có thể là tệp độc hại)');
     }
   }
 }

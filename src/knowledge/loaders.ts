@@ -8,7 +8,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type { ZodError } from 'zod';
 import { DEFAULT_MAX_DOCX_XML_BYTES, DEFAULT_MAX_DOCX_XML_TAGS, extractDocx } from './docx-text.js';
-import { hasForeignLanguage, MAX_FRONT_MATTER_BYTES, SAFE_MATTER_OPTIONS, YamlRefusal } from './front-matter.js';
+import { checkDataSize, hasForeignLanguage, MAX_FRONT_MATTER_BYTES, SAFE_MATTER_OPTIONS, YamlRefusal } from './front-matter.js';
 import { isDecorativeLine, parseLegalHeader, slugify } from './legal-structure.js';
 import { DocumentLoadError, megabytes, tidyText, type Fail, type Refuse } from './load-error.js';
 import { DEFAULT_MAX_PDF_INFLATED_BYTES } from './pdf-streams.js';
@@ -216,10 +216,13 @@ function yamlReason(error: unknown): string {
   return (message.split('\n')[0] ?? message).trim();
 }
 
+/** How a refusal names a Markdown file's YAML block. */
+const FRONT_MATTER = 'phần thông tin đầu tệp (front matter)';
+
 function loadMarkdown(text: string, sourcePath: string, fail: Fail, refuse: Refuse): LoadedDocument {
   if (!matter.test(text)) return fail('front matter: missing (a Markdown document must start with a "---" YAML block)');
   // gray-matter evaluates front matter opened with "---js" (or "---javascript") as JavaScript.
-  if (hasForeignLanguage(text)) return refuse('phần thông tin đầu tệp (front matter) chỉ được viết bằng YAML: dòng đầu tiên phải đúng là “---”');
+  if (hasForeignLanguage(text)) return refuse(`${FRONT_MATTER} chỉ được viết bằng YAML: dòng đầu tiên phải đúng là “---”`);
   if (!/^---[^\n]*\n(?:[\s\S]*?\n)?---[ \t]*(?:\n|$)/u.test(text)) {
     return fail('front matter: not closed (add a line "---" after the YAML block)');
   }
@@ -227,7 +230,7 @@ function loadMarkdown(text: string, sourcePath: string, fail: Fail, refuse: Refu
   try {
     parsed = matter(text, SAFE_MATTER_OPTIONS);
   } catch (error) {
-    if (error instanceof YamlRefusal) return refuse(error.reason);
+    if (error instanceof YamlRefusal) return refuse(`${FRONT_MATTER} ${error.reason}`);
     return fail(`front matter: invalid YAML: ${yamlReason(error)}`, error);
   }
   if (!isPlainObject(parsed.data)) return fail('front matter: expected a YAML mapping of keys to values');
@@ -256,9 +259,14 @@ async function readSidecar(absPath: string, fail: Fail, refuse: Refuse): Promise
     const text = decodeUtf8(raw, (reason, cause) => fail(`sidecar ${name}: ${reason}`, cause));
     let data: unknown;
     try {
-      data = name.endsWith('.json') ? JSON.parse(text) : parseYamlMapping(text);
+      if (name.endsWith('.json')) {
+        data = JSON.parse(text);
+        checkDataSize(data, raw.length);
+      } else {
+        data = parseYamlMapping(text);
+      }
     } catch (error) {
-      if (error instanceof YamlRefusal) return refuse(`tệp thông tin đi kèm ${name}: ${error.reason}`);
+      if (error instanceof YamlRefusal) return refuse(`tệp thông tin đi kèm ${name} ${error.reason}`);
       return fail(`sidecar ${name}: invalid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${yamlReason(error)}`, error);
     }
     if (!isPlainObject(data)) return fail(`sidecar ${name}: expected a mapping of keys to values`);

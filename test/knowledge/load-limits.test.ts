@@ -65,7 +65,7 @@ describe('front matter', () => {
     expect(await refusal('gop.md')).toContain('bí danh YAML (*b)');
     await put('ghi-chu.txt', 'Ghi chú về mai táng\n');
     await put('ghi-chu.meta.yaml', `${FRONT}a: &a [1, 2]\nb: [*a, *a]\n`);
-    expect(await refusal('ghi-chu.txt')).toMatch(/^tệp thông tin đi kèm ghi-chu\.meta\.yaml: .*bí danh YAML \(\*a\)/u);
+    expect(await refusal('ghi-chu.txt')).toMatch(/^tệp thông tin đi kèm ghi-chu\.meta\.yaml dùng bí danh YAML \(\*a\)/u);
   });
 
   it('still reads an asterisk that is not an alias', async () => {
@@ -82,6 +82,14 @@ describe('front matter', () => {
     await put('dai.txt', 'Ghi chú về mai táng\n');
     await put('dai.meta.yaml', `${FRONT}${long}`);
     expect(await refusal('dai.txt')).toMatch(/^tệp thông tin đi kèm dai\.meta\.yaml dài 65 KB, vượt giới hạn 64 KB/u);
+  });
+
+  it('refuses metadata nested too deep, in front matter and in a JSON sidecar', async () => {
+    await put('sau.md', `---\n${FRONT}phu_luc: ${'['.repeat(100)}1${']'.repeat(100)}\n---\nNội dung.\n`);
+    expect(await refusal('sau.md')).toBe('phần thông tin đầu tệp (front matter) lồng nhau quá 32 cấp');
+    await put('sau.txt', 'Ghi chú về mai táng\n');
+    await put('sau.meta.json', `{"id": "sau", "title": "Ghi chú sâu", "phu_luc": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect(await refusal('sau.txt')).toBe('tệp thông tin đi kèm sau.meta.json lồng nhau quá 32 cấp');
   });
 
   it('never runs front matter written in JavaScript ("---js")', async () => {
