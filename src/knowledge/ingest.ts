@@ -42,10 +42,11 @@ export interface IngestOptions {
 }
 
 /**
- * Brings the store in line with a knowledge folder: new and changed files are loaded and chunked,
- * files that are gone are removed, unchanged files (same bytes, same pipeline) are not touched.
- * A file that fails to load is reported and keeps its previous version, if any; the other files are
- * still ingested. All writes of a run happen in one transaction.
+ * Brings the store in line with a knowledge folder: new and changed files are loaded and chunked (in
+ * the parse thread, under its limits), files that are gone are removed, unchanged files (same bytes,
+ * same pipeline) are not touched. A file that fails to load is reported (`refused` when it went over a
+ * limit) and keeps its previous version, if any; the other files are still ingested. All writes of a
+ * run happen in one transaction.
  */
 export async function ingestKnowledge(options: IngestOptions): Promise<IngestReport> {
   const parser = options.parser ?? new DocumentParser();
