@@ -72,12 +72,12 @@ export async function createApp(
     });
     const close = async () => {
       await llm?.close();
-      await kb?.stopSearchThread();
+      await kb?.stopThreads();
       await db.close();
     };
     return { config, db, kb, stores, escalation, log, assistant, close };
   } catch (error) {
-    await kb?.stopSearchThread();
+    await kb?.stopThreads();
     await db.close();
     throw error;
   }

@@ -48,6 +48,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: optionalText.pipe(z.string().min(10, 'cần ít nhất 10 ký tự').refine((v) => Buffer.byteLength(v, 'utf8') <= 64, 'tối đa 64 byte (chữ có dấu chiếm 2–3 byte), vì bcrypt chỉ đọc 72 byte đầu').optional()),
   WEB_CHAT_PUBLIC: z.enum(['true', 'false']).optional(),
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
+  PARSE_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(256),
+  PARSE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: optionalText.pipe(
     z
@@ -107,6 +109,8 @@ export interface AppConfig {
   http: { host: string; port: number };
   /** The server searches in a worker thread with its own copy of the index. */
   searchThread: boolean;
+  /** Limits of the thread that reads uploaded and ingested documents. */
+  parse: { memoryMb: number; timeoutMs: number };
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -226,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: { provider: e.LLM_PROVIDER, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, ...remote(e.LLM_PROVIDER) },
     http: { host: e.HOST, port: e.PORT },
     searchThread: e.SEARCH_THREAD === 'true',
+    parse: { memoryMb: e.PARSE_MEMORY_MB, timeoutMs: Math.round(e.PARSE_TIMEOUT_SECONDS * 1000) },
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { DocumentParser } from '../knowledge/document-parser.js';
 import type { IngestReport } from '../knowledge/ingest.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import { validateKnowledgeFolder } from '../knowledge/validate.js';
@@ -45,7 +46,8 @@ export function registerKnowledgeCommands(program: Command): void {
     .action(async (options: { dir?: string }) => {
       const { config } = createCliContext();
       const dir = options.dir ? path.resolve(options.dir) : config.knowledgeDir;
-      const { documents, problems } = await validateKnowledgeFolder(dir, { chunkMaxChars: RETRIEVAL_SETTINGS.chunkMaxChars });
+      const parser = new DocumentParser(config.parse);
+      const { documents, problems } = await validateKnowledgeFolder(dir, { chunkMaxChars: RETRIEVAL_SETTINGS.chunkMaxChars, parser }).finally(() => parser.close());
       for (const p of problems) console.log(`! ${p.file}: ${p.problem}`);
       const unverified = documents.filter((d) => !d.meta.verified).length;
       console.log(`${documents.length} tài liệu, ${unverified} chưa xác minh đầy đủ, ${problems.length} lỗi.`);

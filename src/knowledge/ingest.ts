@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KnowledgeStore, StoredDocument } from '../storage/knowledge-store.js';
-import { chunkDocument } from './chunker.js';
-import { listKnowledgeFiles, loadDocumentFile } from './loaders.js';
+import { DocumentParser } from './document-parser.js';
+import { DocumentLoadError } from './load-error.js';
+import { listKnowledgeFiles } from './loaders.js';
 import type { Chunk } from './types.js';
 
 /** Bump when the loaders or the chunker change what they produce, so that every file is re-chunked. */
@@ -12,6 +13,8 @@ export const PIPELINE_VERSION = 1;
 export interface IngestFailure {
   file: string;
   reason: string;
+  /** Refused as too costly or hostile to read (over a size, time or memory limit): no metadata fixes it. */
+  refused?: boolean;
 }
 
 export interface IngestReport {
@@ -29,15 +32,32 @@ export interface IngestOptions {
   dir: string;
   chunkMaxChars: number;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Reads the files (in a worker thread, under limits); without one, a parser with the default limits is used for this run. */
+  parser?: DocumentParser;
+  /**
+   * Refusals by content hash, kept across runs by the caller: a refused file that has not changed is
+   * reported again without being read again.
+   */
+  refusals?: Map<string, string>;
 }
 
 /**
- * Brings the store in line with a knowledge folder: new and changed files are loaded and chunked,
- * files that are gone are removed, unchanged files (same bytes, same pipeline) are not touched.
- * A file that fails to load is reported and keeps its previous version, if any; the other files are
- * still ingested. All writes of a run happen in one transaction.
+ * Brings the store in line with a knowledge folder: new and changed files are loaded and chunked (in
+ * the parse thread, under its limits), files that are gone are removed, unchanged files (same bytes,
+ * same pipeline) are not touched. A file that fails to load is reported (`refused` when it went over a
+ * limit) and keeps its previous version, if any; the other files are still ingested. All writes of a
+ * run happen in one transaction.
  */
 export async function ingestKnowledge(options: IngestOptions): Promise<IngestReport> {
+  const parser = options.parser ?? new DocumentParser();
+  try {
+    return await ingestWith(parser, options);
+  } finally {
+    if (!options.parser) await parser.close();
+  }
+}
+
+async function ingestWith(parser: DocumentParser, options: IngestOptions): Promise<IngestReport> {
   const { store, dir } = options;
   const report: IngestReport = { added: [], changed: [], removed: [], unchanged: [], failed: [], chunksWritten: 0 };
   const files = await listKnowledgeFiles(dir);
@@ -51,17 +71,22 @@ export async function ingestKnowledge(options: IngestOptions): Promise<IngestRep
     const relative = toRelative(dir, absolute);
     options.onProgress?.(i, files.length, relative);
     keepPaths.add(relative);
+    let hash: string | undefined;
     try {
-      const hash = await contentHash(absolute, options.chunkMaxChars);
+      hash = await contentHash(absolute, options.chunkMaxChars);
       const previous = byPath.get(relative);
       if (previous && previous.contentHash === hash) {
         claimId(seenIds, previous.id, relative);
         report.unchanged.push(relative);
         continue;
       }
-      const loaded = await loadDocumentFile(absolute, dir);
+      const refused = options.refusals?.get(hash);
+      if (refused !== undefined) {
+        report.failed.push({ file: relative, reason: refused, refused: true });
+        continue;
+      }
+      const { doc: loaded, chunks = [] } = await parser.parse(absolute, dir, { chunkMaxChars: options.chunkMaxChars });
       claimId(seenIds, loaded.meta.id, relative);
-      const chunks = chunkDocument(loaded, { maxChars: options.chunkMaxChars });
       if (chunks.length === 0) throw new Error('the document has no text to index');
       pending.push({
         doc: { id: loaded.meta.id, sourcePath: relative, contentHash: hash, meta: loaded.meta },
@@ -69,7 +94,12 @@ export async function ingestKnowledge(options: IngestOptions): Promise<IngestRep
         isNew: !previous,
       });
     } catch (error) {
-      report.failed.push({ file: relative, reason: reasonOf(error) });
+      if (isRefusal(error)) {
+        report.failed.push({ file: relative, reason: error.reason, refused: true });
+        if (hash !== undefined) remember(options.refusals, hash, error.reason);
+      } else {
+        report.failed.push({ file: relative, reason: reasonOf(error) });
+      }
     }
   }
   options.onProgress?.(files.length, files.length, '');
@@ -118,6 +148,19 @@ async function contentHash(file: string, chunkMaxChars: number): Promise<string>
     if (bytes) hash.update(`\u0000${path.basename(sidecar)}\u0000`).update(bytes);
   }
   return hash.digest('hex');
+}
+
+/** At most this many refusals are remembered (the oldest are forgotten first). */
+const MAX_REMEMBERED_REFUSALS = 1000;
+
+function remember(refusals: Map<string, string> | undefined, hash: string, reason: string): void {
+  if (!refusals) return;
+  if (refusals.size >= MAX_REMEMBERED_REFUSALS) refusals.delete(refusals.keys().next().value!);
+  refusals.set(hash, reason);
+}
+
+function isRefusal(error: unknown): error is DocumentLoadError {
+  return error instanceof DocumentLoadError && error.refused;
 }
 
 function reasonOf(error: unknown): string {

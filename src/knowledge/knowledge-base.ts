@@ -8,6 +8,7 @@ import { RETRIEVAL_SETTINGS, type RetrievalSettings } from '../retrieval/setting
 import { Database } from '../storage/database.js';
 import { SqliteKnowledgeStore, type KnowledgeStore } from '../storage/knowledge-store.js';
 import { AbbreviationDictionary } from '../text/abbreviations.js';
+import { DEFAULT_PARSE_LIMITS, DocumentParser } from './document-parser.js';
 import { ingestKnowledge, type IngestReport } from './ingest.js';
 
 /**
@@ -17,10 +18,14 @@ import { ingestKnowledge, type IngestReport } from './ingest.js';
 export class KnowledgeBase {
   private searcherPromise: Promise<HybridSearcher> | undefined;
   private generation = 0;
+  /** Files refused by the parse thread, by content hash: not read again while unchanged. */
+  private readonly refusals = new Map<string, string>();
 
   private constructor(
     readonly db: Database,
     readonly store: KnowledgeStore,
+    /** Reads documents in a worker thread under the `parse` limits of the configuration. */
+    readonly parser: DocumentParser,
     private readonly config: Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'>,
     private readonly embeddings: EmbeddingsSetup,
     readonly settings: RetrievalSettings,
@@ -30,7 +35,7 @@ export class KnowledgeBase {
 
   /** `searchThread`: searches run in a worker thread holding a copy of the index (the server's choice). */
   static async open(
-    config: Pick<AppConfig, 'databaseFile' | 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'>,
+    config: Pick<AppConfig, 'databaseFile' | 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'> & Partial<Pick<AppConfig, 'parse'>>,
     options: { logger?: Logger; settings?: RetrievalSettings; db?: Database; searchThread?: boolean } = {},
   ): Promise<KnowledgeBase> {
     const settings = options.settings ?? RETRIEVAL_SETTINGS;
@@ -38,12 +43,18 @@ export class KnowledgeBase {
     return new KnowledgeBase(
       db,
       new SqliteKnowledgeStore(db),
+      new DocumentParser(config.parse ?? DEFAULT_PARSE_LIMITS, { logger: options.logger }),
       config,
       createEmbeddingsSetup(config.embeddings, settings),
       settings,
       options.logger,
       options.searchThread ? new SearchThread(options.logger) : undefined,
     );
+  }
+
+  /** The knowledge folder ingests read by default. */
+  get knowledgeDir(): string {
+    return this.config.knowledgeDir;
   }
 
   /** The abbreviation dictionary, re-read on every searcher rebuild so that admins' edits take effect. */
@@ -64,6 +75,8 @@ export class KnowledgeBase {
       dir: options.dir ?? this.config.knowledgeDir,
       chunkMaxChars: this.settings.chunkMaxChars,
       onProgress: options.onProgress,
+      parser: this.parser,
+      refusals: this.refusals,
     });
     if (report.added.length || report.changed.length || report.removed.length) this.searcherPromise = undefined;
     return report;
@@ -123,8 +136,13 @@ export class KnowledgeBase {
     await this.thread?.close();
   }
 
+  /** Stops the search thread and the parse thread (the database is the caller's). */
+  async stopThreads(): Promise<void> {
+    await Promise.all([this.stopSearchThread(), this.parser.close()]);
+  }
+
   async close(): Promise<void> {
-    await this.stopSearchThread();
+    await this.stopThreads();
     await this.db.close();
   }
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chunkDocument, citationLabel } from './chunker.js';
-import { listKnowledgeFiles, loadDocumentFile } from './loaders.js';
+import { citationLabel } from './chunker.js';
+import { DocumentParser } from './document-parser.js';
+import { listKnowledgeFiles } from './loaders.js';
 import { amountsWithoutPeriod, isLoneLeadIn, isThirdPartySource, staffInstruction } from './content-rules.js';
-import type { LoadedDocument } from './types.js';
+import type { Chunk, LoadedDocument } from './types.js';
 
 export interface KnowledgeProblem {
   file: string;
@@ -20,8 +21,17 @@ export const UNVERIFIED_CAUTION = 'chưa có văn bản xác nhận';
  */
 export async function validateKnowledgeFolder(
   dir: string,
-  options: { chunkMaxChars: number },
+  options: { chunkMaxChars: number; parser?: DocumentParser },
 ): Promise<{ documents: LoadedDocument[]; problems: KnowledgeProblem[] }> {
+  const parser = options.parser ?? new DocumentParser();
+  try {
+    return await validateWith(parser, dir, options.chunkMaxChars);
+  } finally {
+    if (!options.parser) await parser.close();
+  }
+}
+
+async function validateWith(parser: DocumentParser, dir: string, chunkMaxChars: number): Promise<{ documents: LoadedDocument[]; problems: KnowledgeProblem[] }> {
   const problems: KnowledgeProblem[] = [];
   const documents: LoadedDocument[] = [];
   const owners = new Map<string, string>();
@@ -29,8 +39,9 @@ export async function validateKnowledgeFolder(
     const file = path.relative(dir, absolute).split(path.sep).join('/');
     const report = (problem: string) => problems.push({ file, problem });
     let doc: LoadedDocument;
+    let chunks: Chunk[];
     try {
-      doc = await loadDocumentFile(absolute, dir);
+      ({ doc, chunks = [] } = await parser.parse(absolute, dir, { chunkMaxChars }));
     } catch (error) {
       report(error && typeof error === 'object' && 'reason' in error ? String(error.reason) : String(error));
       continue;
@@ -55,7 +66,6 @@ export async function validateKnowledgeFolder(
     if (!meta.reviewed) report('reviewed: missing (the date a person last checked the content)');
     if (!meta.topic?.length) report('topic: missing');
     if (!meta.doc_type) report('doc_type: missing');
-    const chunks = chunkDocument(doc, { maxChars: options.chunkMaxChars });
     if (chunks.length === 0) report('no text to index');
     const label = citationLabel(meta);
     for (const chunk of chunks) {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createDeflateRaw, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_BYTES } from '../../src/web/console/knowledge/files.js';
+import { MAX_UPLOAD_BYTES, UPLOAD_TYPES_TEXT } from '../../src/web/console/knowledge/files.js';
+import { docxParts, zipArchive, type ZipPart } from '../helpers/hostile-files.js';
 import { ADMIN, startWebServer, WebClient, type WebServer } from '../web/web-fixture.js';
 
 /*
@@ -18,75 +18,9 @@ import { ADMIN, startWebServer, WebClient, type WebServer } from '../web/web-fix
 const MiB = 1024 * 1024;
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const BOMB_MIB = 256;
-const TYPES_REFUSED = 'Chỉ nhận tệp .md, .docx hoặc .pdf.';
+const TYPES_REFUSED = `Chỉ nhận tệp ${UPLOAD_TYPES_TEXT}.`;
 
 // ── a zip bomb shaped like a Word document ───────────────────────────────────────────────────────────
-
-interface ZipPart {
-  name: string;
-  deflated: Buffer;
-  crc: number;
-  size: number;
-}
-
-/** Deflates (level 9) a sequence of chunks as one stream, without ever holding the whole input. */
-async function deflatePart(name: string, chunks: Iterable<Buffer>): Promise<ZipPart> {
-  const deflate = createDeflateRaw({ level: 9 });
-  const out: Buffer[] = [];
-  deflate.on('data', (chunk: Buffer) => out.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => deflate.on('end', resolve).on('error', reject));
-  let crc = 0;
-  let size = 0;
-  for (const chunk of chunks) {
-    crc = crc32(chunk, crc);
-    size += chunk.length;
-    if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve));
-  }
-  deflate.end();
-  await ended;
-  return { name, deflated: Buffer.concat(out), crc, size };
-}
-
-/** A zip archive (local headers, data, central directory); `declare` may state other uncompressed sizes. */
-function zipArchive(parts: readonly ZipPart[], declare: (part: ZipPart) => number = (p) => p.size): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0x21, 12); // 1980-01-01
-    local.writeUInt32LE(part.crc >>> 0, 14);
-    local.writeUInt32LE(part.deflated.length, 18);
-    local.writeUInt32LE(declare(part), 22);
-    local.writeUInt16LE(name.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(0x21, 14);
-    entry.writeUInt32LE(part.crc >>> 0, 16);
-    entry.writeUInt32LE(part.deflated.length, 20);
-    entry.writeUInt32LE(declare(part), 24);
-    entry.writeUInt16LE(name.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, name, part.deflated);
-    central.push(entry, name);
-    offset += local.length + name.length + part.deflated.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 /**
  * The parts of a real .docx (content types, relationships) around a word/document.xml holding one
@@ -99,22 +33,7 @@ async function bombParts(mib: number): Promise<ZipPart[]> {
     for (let i = 0; i < mib; i++) yield block;
     yield Buffer.from('</w:t></w:r></w:p></w:body></w:document>');
   }
-  return [
-    await deflatePart('[Content_Types].xml', [
-      Buffer.from(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-      ),
-    ]),
-    await deflatePart('_rels/.rels', [
-      Buffer.from(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-      ),
-    ]),
-    await deflatePart('word/document.xml', documentXml()),
-  ];
+  return docxParts(documentXml());
 }
 
 // ── measuring ────────────────────────────────────────────────────────────────────────────────────────
@@ -215,37 +134,31 @@ afterAll(async () => {
 
 describe('a .docx zip bomb', () => {
   for (const [label, bomb, reason] of [
-    ['that declares its real size', () => honestBomb, /refused \.docx: it would expand to 256 MB \(limit \d+ MB; zip bomb\?\)/],
-    ['whose zip headers lie about its size', () => lyingBomb, /refused \.docx: word\/document\.xml expands beyond the 100000 bytes it declares \(zip bomb\?\)/],
+    ['that declares its real size', () => honestBomb, /tệp \.docx giải nén ra tới 256 MB, vượt giới hạn 64 MB \(có thể là tệp nén độc hại, “zip bomb”\)/],
+    ['whose zip headers lie about its size', () => lyingBomb, /phần word\/document\.xml của tệp \.docx giải nén ra nhiều hơn 100000 byte mà tệp khai báo \(có thể là tệp nén độc hại, “zip bomb”\)/],
   ] as const) {
-    it(`is refused with a Vietnamese message, without inflating it: ${label}`, async () => {
+    it(`is refused at upload with a Vietnamese message, without inflating it, and removed: ${label}`, async () => {
       const file = bomb();
       expect(file.length).toBeLessThan(400 * 1024); // a few hundred KB…
       expect(file.includes('word/document.xml')).toBe(true);
       const documentsBefore = (await s.app.kb.store.listDocuments()).length;
 
       const growth = await rssGrowth(async () => {
+        // The upload reads the file at once (in the parse thread): refused, it never waits in the pending list.
         const up = await upload(file, 'Bom nén.docx');
         expect(up.status).toBe(303);
-        expect(up.location).toBe('/console/knowledge/pending/bom-nen.docx');
-        // The metadata form reads the file to suggest a title: it must not inflate it either.
-        const form = await admin.get(up.location!);
-        expect(form.status).toBe(200);
-        expect(form.text).toContain('Khai báo thông tin tài liệu');
-        const saved = await admin.post(up.location!, META);
-        expect(saved.status).toBe(400);
-        expect(saved.text).toContain('Tài liệu chưa hợp lệ:');
-        expect(saved.text).toMatch(reason);
+        expect(up.location).toBe('/console/knowledge');
+        const page = await flashOnKnowledgePage();
+        expect(page).toContain('Tệp “bom-nen.docx” bị từ chối và đã được xóa: ');
+        expect(page).toMatch(reason);
       });
       // …that would be 256 MiB (and several times that as strings and XML) if they were inflated.
       expect(growth, `RSS grew by ${(growth / MiB).toFixed(0)} MiB`).toBeLessThan(200 * MiB);
 
       expect((await s.app.kb.store.listDocuments()).length).toBe(documentsBefore);
+      expect(existsSync(path.join(pendingDir(), 'bom-nen.docx'))).toBe(false);
       expect(existsSync(path.join(s.knowledgeDir, 'uploads', 'bom-nen.docx'))).toBe(false);
       expect(existsSync(path.join(s.knowledgeDir, 'uploads', 'bom-nen.meta.yaml'))).toBe(false);
-      // The pending file can be thrown away.
-      await admin.post('/console/knowledge/pending/bom-nen.docx/discard', {});
-      expect(existsSync(path.join(pendingDir(), 'bom-nen.docx'))).toBe(false);
       expect(await outsideKnowledge()).toEqual(outsideBefore);
       await expectServing();
     });

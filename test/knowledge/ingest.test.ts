@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DocumentParser } from '../../src/knowledge/document-parser.js';
 import { ingestKnowledge } from '../../src/knowledge/ingest.js';
 import { Database } from '../../src/storage/database.js';
 import { SqliteKnowledgeStore } from '../../src/storage/knowledge-store.js';
@@ -24,7 +25,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const ingest = () => ingestKnowledge({ store, dir: knowledge, chunkMaxChars: 800 });
+// One parse thread for the whole file (each ingest would otherwise start its own).
+const parser = new DocumentParser();
+afterAll(() => parser.close());
+
+const ingest = () => ingestKnowledge({ store, dir: knowledge, chunkMaxChars: 800, parser });
 
 describe('incremental ingest', () => {
   it('adds new files, then touches nothing when nothing changed', async () => {

@@ -310,13 +310,17 @@ describe('loadDocumentFile — .docx', () => {
 
   it('refuses a .docx whose entries declare a huge uncompressed size', async () => {
     await put('bomb.docx', inflateDeclaredSizes(await buildDocx(paragraphs), 150 * 1024 * 1024));
-    expect((await loadError('bomb.docx')).reason).toMatch(/^refused \.docx: it would expand to \d+ MB/u);
+    const error = await loadError('bomb.docx');
+    expect(error.refused).toBe(true);
+    expect(error.reason).toMatch(/^tệp \.docx giải nén ra tới [\d.]+ MB, vượt giới hạn 64 MB/u);
   });
 
   it('refuses any file over 20 MB before reading it', async () => {
     const abs = await put('huge.docx', '');
     await truncate(abs, 21 * 1024 * 1024);
-    expect((await loadError('huge.docx')).reason).toMatch(/^file is too large \(21\.0 MB/u);
+    const error = await loadError('huge.docx');
+    expect(error.refused).toBe(true);
+    expect(error.reason).toBe('tệp quá lớn (21 MB; giới hạn 20 MB)');
   });
 });
 

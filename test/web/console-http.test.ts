@@ -207,7 +207,7 @@ describe('knowledge uploads', () => {
     exe.set('_csrf', admin.csrf);
     exe.set('file', new Blob(['MZ']), 'chay.exe');
     await admin.postMultipart('/console/knowledge/upload', exe);
-    expect((await admin.get('/console/knowledge')).text).toContain('Chỉ nhận tệp .md, .docx hoặc .pdf.');
+    expect((await admin.get('/console/knowledge')).text).toContain('Chỉ nhận tệp .md, .txt, .docx hoặc .pdf.');
   });
 
   it('refuses a multipart upload without the CSRF token', async () => {

@@ -5,8 +5,10 @@ import matter from 'gray-matter';
 import { parseDocument, stringify } from 'yaml';
 import { slugify } from '../../../knowledge/legal-structure.js';
 
-/** Extensions the console accepts for upload. */
-export const UPLOAD_EXTENSIONS = ['.md', '.docx', '.pdf'] as const;
+/** Extensions the console accepts for upload (a .txt is plain text, with its metadata in a sidecar like a .docx). */
+export const UPLOAD_EXTENSIONS = ['.md', '.txt', '.docx', '.pdf'] as const;
+/** What the upload form and its refusal say the console accepts. */
+export const UPLOAD_TYPES_TEXT = '.md, .txt, .docx hoặc .pdf';
 export type UploadExtension = (typeof UPLOAD_EXTENSIONS)[number];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -41,11 +43,12 @@ export function contentProblem(ext: UploadExtension, bytes: Buffer): string | un
     }
     return bytes.includes('word/document.xml') ? undefined : 'Tệp .docx không có nội dung văn bản Word (word/document.xml).';
   }
+  const kind = ext === '.txt' ? 'Tệp văn bản .txt' : 'Tệp Markdown';
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (text.includes('\u0000')) return 'Tệp Markdown chứa ký tự NUL (có thể là UTF-16); hãy lưu lại dưới dạng UTF-8.';
+    if (text.includes('\u0000')) return `${kind} chứa ký tự NUL (có thể là UTF-16); hãy lưu lại dưới dạng UTF-8.`;
   } catch {
-    return 'Tệp Markdown không phải văn bản UTF-8; hãy lưu lại dưới dạng UTF-8.';
+    return `${kind} không phải văn bản UTF-8; hãy lưu lại dưới dạng UTF-8.`;
   }
   return undefined;
 }

@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import type { KnowledgeBase } from '../../../knowledge/knowledge-base.js';
 import type { IngestReport } from '../../../knowledge/ingest.js';
 import type { Logger } from '../../../logger.js';
+import { resolveInside, sidecarCandidates, UPLOADS_FOLDER } from './files.js';
 
 /** What `GET /console/knowledge/reindex/progress` returns. */
 export interface IndexProgress {
@@ -54,6 +56,7 @@ export class IndexJobs {
           this.current = { ...this.current, done, total, file };
         },
       });
+      await this.removeRefusedUploads(report);
       this.current = { ...this.current, phase: 'index', file: '' };
       await this.kb.searcher();
       const { added, changed, removed, failed, chunksWritten } = report;
@@ -64,6 +67,21 @@ export class IndexJobs {
       this.current = { ...this.current, state: 'failed', finishedAt: this.now().toISOString(), error: error instanceof Error ? error.message : String(error) };
       this.logger.error({ err: error, trigger }, 'knowledge re-index failed');
       throw error;
+    }
+  }
+
+  /**
+   * Files of the console's `uploads/` folder that the parse thread refused (over its time or memory
+   * limit, a zip bomb…) are removed with their sidecars, so that no later re-index reads them again.
+   * The admin's own folders are left alone: there a refusal is only reported.
+   */
+  private async removeRefusedUploads(report: IngestReport): Promise<void> {
+    for (const failure of report.failed) {
+      if (!failure.refused || !failure.file.startsWith(`${UPLOADS_FOLDER}/`)) continue;
+      const file = resolveInside(this.kb.knowledgeDir, failure.file);
+      if (!file) continue;
+      for (const candidate of [file, ...sidecarCandidates(file)]) await rm(candidate, { force: true });
+      this.logger.warn({ file: failure.file, reason: failure.reason }, 'refused upload removed from the knowledge folder');
     }
   }
 }

@@ -2,7 +2,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import multer from 'multer';
-import { DocumentLoadError, loadDocumentFile } from '../../../knowledge/loaders.js';
+import { DocumentLoadError } from '../../../knowledge/loaders.js';
+import type { IngestReport } from '../../../knowledge/ingest.js';
 import { DOCUMENT_STATUSES, documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
 import type { StoredDocument } from '../../../storage/knowledge-store.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
@@ -19,6 +20,7 @@ import {
   joinFrontMatter,
   MAX_UPLOAD_BYTES,
   metaToYaml,
+  UPLOAD_TYPES_TEXT,
   PENDING_FOLDER,
   resolveInside,
   safeUploadName,
@@ -34,7 +36,7 @@ import { DOC_TYPES, metaFields, metaRecord, statusSelect, validateMeta, valuesFr
 
 /** A document whose last review is older than this is flagged as stale. */
 export const STALE_AFTER_DAYS = 180;
-const PENDING_NAME = /^[a-z0-9][a-z0-9-]*\.(md|docx|pdf)$/;
+const PENDING_NAME = /^[a-z0-9][a-z0-9-]*\.(md|txt|docx|pdf)$/;
 
 /** Whether a document's `reviewed` date is missing or older than {@link STALE_AFTER_DAYS} days. */
 export function isStale(reviewed: string | undefined, now: Date): boolean {
@@ -87,8 +89,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         <h2>Thêm tài liệu</h2>
         <form method="post" action="/console/knowledge/upload" enctype="multipart/form-data" class="row">
           ${csrfField(req)}
-          <label>Tệp .md, .docx hoặc .pdf (tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB)
-            ${fileInput({ name: 'file', accept: '.md,.docx,.pdf', required: true })}</label>
+          <label>Tệp ${UPLOAD_TYPES_TEXT} (tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB)
+            ${fileInput({ name: 'file', accept: '.md,.txt,.docx,.pdf', required: true })}</label>
           <button type="submit">Tải lên</button>
         </form>
         ${pending.length
@@ -164,7 +166,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     }
     const safe = safeUploadName(file.originalname);
     if (!safe) {
-      await flash(deps, req, { kind: 'error', text: 'Chỉ nhận tệp .md, .docx hoặc .pdf.' });
+      await flash(deps, req, { kind: 'error', text: `Chỉ nhận tệp ${UPLOAD_TYPES_TEXT}.` });
       res.redirect(303, '/console/knowledge');
       return;
     }
@@ -181,6 +183,16 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     await writeFile(pendingFile, file.buffer);
     await audit(req, 'document.upload', `upload:${name}`, { original: file.originalname.slice(0, 200), bytes: file.size });
 
+    // A .docx, .pdf or .txt is read at once (in the parse thread): one over its limits never waits in the list.
+    if (safe.ext !== '.md') {
+      const refusal = await parseRefusal(pendingFile, pendingDir);
+      if (refusal) {
+        await refuseUpload(req, name, pendingFile, refusal);
+        res.redirect(303, '/console/knowledge');
+        return;
+      }
+    }
+
     // A Markdown file with front matter goes straight in; everything else gets the metadata form.
     if (safe.ext === '.md' && splitFrontMatter(file.buffer.toString('utf8'))) {
       const outcome = await publish(req, name, undefined);
@@ -188,7 +200,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         res.redirect(303, `/console/knowledge/doc/${encodeURIComponent(outcome.docId)}`);
       } else {
         await rm(pendingFile, { force: true });
-        await flash(deps, req, { kind: 'error', text: `Tệp “${safe.name}” chưa được nạp: ${outcome.problems.join(' ')}` });
+        const text = outcome.refused ? refusedText(name, outcome.refused) : `Tệp “${safe.name}” chưa được nạp: ${outcome.problems.join(' ')}`;
+        await flash(deps, req, { kind: 'error', text });
         res.redirect(303, '/console/knowledge');
       }
       return;
@@ -203,8 +216,28 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     return file ? { name, file } : undefined;
   };
 
-  /** Metadata the loader derives from the file alone (header of a .docx/.pdf, first heading of a .md). */
-  async function suggestedMeta(name: string, file: string): Promise<MetaFormValues> {
+  /** Why the parse thread refuses a file (over its limits), or undefined when it does not. */
+  async function parseRefusal(file: string, rootDir: string): Promise<string | undefined> {
+    try {
+      await app.kb.parser.parse(file, rootDir);
+    } catch (error) {
+      if (error instanceof DocumentLoadError && error.refused) return error.reason;
+    }
+    return undefined;
+  }
+
+  /** Removes a refused pending upload and tells the admin why. */
+  async function refuseUpload(req: Request, name: string, file: string, reason: string): Promise<void> {
+    await rm(file, { force: true });
+    await audit(req, 'document.refuse', `upload:${name}`, { reason });
+    await flash(deps, req, { kind: 'error', text: refusedText(name, reason) });
+  }
+
+  /**
+   * Metadata the loader derives from the file alone (header of a .docx/.pdf/.txt, first heading of a .md),
+   * or the reason the parse thread refuses the file.
+   */
+  async function suggestedMeta(name: string, file: string): Promise<MetaFormValues | { refused: string }> {
     const stem = name.slice(0, name.length - path.extname(name).length);
     let values = valuesFromMeta({ id: slugify(stem), status: 'in_force' });
     if (name.endsWith('.md')) {
@@ -212,9 +245,10 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       if (title) values.title = title;
     } else {
       try {
-        values = valuesFromMeta((await loadDocumentFile(file, pendingDir)).meta);
-      } catch {
-        // The header gave nothing valid: the admin fills the form.
+        values = valuesFromMeta((await app.kb.parser.parse(file, pendingDir)).doc.meta);
+      } catch (error) {
+        if (error instanceof DocumentLoadError && error.refused) return { refused: error.reason };
+        // Otherwise the header gave nothing valid: the admin fills the form.
       }
     }
     if (!values.reviewed) values.reviewed = deps.now().toISOString().slice(0, 10);
@@ -250,7 +284,13 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       res.redirect(303, '/console/knowledge');
       return;
     }
-    await renderPending(req, res, pending.name, await suggestedMeta(pending.name, pending.file));
+    const suggested = await suggestedMeta(pending.name, pending.file);
+    if ('refused' in suggested) {
+      await refuseUpload(req, pending.name, pending.file, suggested.refused);
+      res.redirect(303, '/console/knowledge');
+      return;
+    }
+    await renderPending(req, res, pending.name, suggested);
   });
 
   router.post('/pending/:name', requireCsrf, async (req, res) => {
@@ -268,6 +308,11 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       return;
     }
     const outcome = await publish(req, pending.name, metaRecord(values));
+    if (!outcome.ok && outcome.refused) {
+      await refuseUpload(req, pending.name, pending.file, outcome.refused);
+      res.redirect(303, '/console/knowledge');
+      return;
+    }
     if (!outcome.ok) {
       await renderPending(req, res, pending.name, values, outcome.problems, 400);
       return;
@@ -287,9 +332,14 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
 
   /**
    * Moves a pending upload into `uploads/` (with its metadata: front matter for .md, a sidecar otherwise),
-   * ingests, and checks the file made it in. On failure everything is put back as it was.
+   * ingests, and checks the file made it in. On failure everything is put back as it was; a file the parse
+   * thread refuses (`refused`: why) is left for the caller to remove from the pending folder.
    */
-  async function publish(req: Request, name: string, meta: Record<string, unknown> | undefined): Promise<{ ok: true; docId: string } | { ok: false; problems: string[] }> {
+  async function publish(
+    req: Request,
+    name: string,
+    meta: Record<string, unknown> | undefined,
+  ): Promise<{ ok: true; docId: string } | { ok: false; problems: string[]; refused?: string }> {
     const from = resolveInside(pendingDir, name);
     if (!from) return { ok: false, problems: ['Tên tệp không hợp lệ.'] };
     // Check the file with its metadata before it enters the knowledge folder.
@@ -301,8 +351,9 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       await mkdir(checkDir, { recursive: true });
       await writeFile(path.join(checkDir, name), content);
       if (meta && !name.endsWith('.md')) await writeFile(sidecarPath(path.join(checkDir, name)), metaToYaml(meta));
-      loaded = (await loadDocumentFile(path.join(checkDir, name), checkDir)).meta;
+      loaded = (await app.kb.parser.parse(path.join(checkDir, name), checkDir)).doc.meta;
     } catch (error) {
+      if (error instanceof DocumentLoadError && error.refused) return { ok: false, problems: [loadProblem(error)], refused: error.reason };
       return { ok: false, problems: [loadProblem(error)] };
     } finally {
       await rm(checkDir, { recursive: true, force: true });
@@ -317,12 +368,23 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     if (sidecar) await writeAtomic(sidecar, metaToYaml(meta!));
     await writeAtomic(target, content);
     const relative = `${UPLOADS_FOLDER}/${finalName}`;
-    const report = await deps.indexer.run(`upload ${relative}`);
-    const failure = report.failed.find((f) => f.file === relative);
-    if (failure) {
+    const rollback = async () => {
       await rm(target, { force: true });
       if (sidecar) await rm(sidecar, { force: true });
-      await deps.indexer.run(`rollback ${relative}`);
+      await deps.indexer.run(`rollback ${relative}`).catch(() => undefined);
+    };
+    let report: IngestReport;
+    try {
+      report = await deps.indexer.run(`upload ${relative}`);
+    } catch (error) {
+      // Never leave a file in uploads/ that the index could not take (every later re-index would trip on it).
+      await rollback();
+      return { ok: false, problems: [`Không nạp được tài liệu (${error instanceof Error ? error.message : String(error)}).`] };
+    }
+    const failure = report.failed.find((f) => f.file === relative);
+    if (failure) {
+      await rollback();
+      if (failure.refused) return { ok: false, problems: [`Tệp bị từ chối: ${failure.reason}.`], refused: failure.reason };
       return { ok: false, problems: [`Không nạp được tài liệu (${failure.reason}).`] };
     }
     await rm(from, { force: true });
@@ -428,7 +490,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     try {
       await mkdir(checkDir, { recursive: true });
       await writeFile(path.join(checkDir, path.basename(file)), content);
-      meta = (await loadDocumentFile(path.join(checkDir, path.basename(file)), checkDir)).meta;
+      meta = (await app.kb.parser.parse(path.join(checkDir, path.basename(file)), checkDir)).doc.meta;
     } catch (error) {
       await renderEdit(req, res, doc, yaml, text, [loadProblem(error)]);
       return;
@@ -557,7 +619,13 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** What the admin is told about a file refused by the parse thread (it has been removed). */
+function refusedText(name: string, reason: string): string {
+  return `Tệp “${name}” bị từ chối và đã được xóa: ${reason}.`;
+}
+
 function loadProblem(error: unknown): string {
+  if (error instanceof DocumentLoadError && error.refused) return `Tệp bị từ chối: ${error.reason}.`;
   if (error instanceof DocumentLoadError) return `Tài liệu chưa hợp lệ: ${error.reason}.`;
   return `Tài liệu chưa hợp lệ: ${error instanceof Error ? error.message : String(error)}.`;
 }
