@@ -38,7 +38,7 @@ export function parseJsonBody(raw: Buffer, depth = scanJson(raw).depth): ParsedB
   try {
     return { ok: true, value: JSON.parse(raw.toString('utf8').replace(/^\uFEFF/u, '')) as unknown };
   } catch {
-    return { ok: false, reason: 'not valid JSON' };
+    return { ok: false, reason: 'malformed JSON' };
   }
 }
 

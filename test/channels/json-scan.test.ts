@@ -56,7 +56,7 @@ describe('parseJsonBody', () => {
     expect(parseJsonBody(Buffer.from(deep))).toEqual({ ok: false, reason: `JSON nested deeper than ${WEBHOOK_MAX_DEPTH} levels` });
     expect(parseJsonBody(Buffer.from(ok)).ok).toBe(true);
     expect(parseJsonBody(Buffer.from('\ufeff{"a":1}'))).toEqual({ ok: true, value: { a: 1 } });
-    expect(parseJsonBody(Buffer.from('{"a":'))).toEqual({ ok: false, reason: 'not valid JSON' });
-    expect(parseJsonBody(Buffer.alloc(0))).toEqual({ ok: false, reason: 'not valid JSON' });
+    expect(parseJsonBody(Buffer.from('{"a":'))).toEqual({ ok: false, reason: 'malformed JSON' });
+    expect(parseJsonBody(Buffer.alloc(0))).toEqual({ ok: false, reason: 'malformed JSON' });
   });
 });
