@@ -48,9 +48,15 @@ export function eventProblem(event: Record<string, unknown>): string | undefined
   return undefined;
 }
 
-/** The event's timestamp in epoch milliseconds, from the signed text (digits only); undefined otherwise. */
+/**
+ * The event's timestamp in epoch milliseconds, from the signed text (digits only); undefined otherwise.
+ * Zalo sends milliseconds; a value below 10^11 (which as milliseconds would be 1973) is read as seconds,
+ * so that a change of unit could not make every event look 50 years old.
+ */
 export function timestampMs(signed: string): number | undefined {
-  return /^\d{1,16}$/u.test(signed) ? Number(signed) : undefined;
+  if (!/^\d{1,16}$/u.test(signed)) return undefined;
+  const value = Number(signed);
+  return value < 1e11 ? value * 1000 : value;
 }
 
 /** 'fresh' when `at` lies within the window around `now`; else 'stale' (too old) or 'future'. */
