@@ -81,6 +81,8 @@ const envSchema = z.object({
   ZALO_OA_REFRESH_TOKEN: optionalText,
   ZALO_OA_API_ROOT: z.string().trim().url().default('https://openapi.zalo.me'),
   ZALO_OA_OAUTH_ROOT: z.string().trim().url().default('https://oauth.zaloapp.com'),
+  ZALO_OA_EVENT_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  ZALO_OA_EVENT_MAX_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(120),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -148,6 +150,10 @@ export interface AppConfig {
     refreshToken?: string;
     apiRoot: string;
     oauthRoot: string;
+    /** Webhook events dated earlier than this before now are not acted on (replays). */
+    eventMaxAgeMs?: number;
+    /** …nor those dated later than this after now. */
+    eventMaxSkewMs?: number;
   };
   assistant: {
     accessPolicy: 'open' | 'registered';
@@ -266,6 +272,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             refreshToken: e.ZALO_OA_REFRESH_TOKEN,
             apiRoot: e.ZALO_OA_API_ROOT.replace(/\/+$/, ''),
             oauthRoot: e.ZALO_OA_OAUTH_ROOT.replace(/\/+$/, ''),
+            eventMaxAgeMs: e.ZALO_OA_EVENT_MAX_AGE_SECONDS * 1000,
+            eventMaxSkewMs: e.ZALO_OA_EVENT_MAX_SKEW_SECONDS * 1000,
           }
         : undefined,
     assistant: {

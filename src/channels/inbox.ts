@@ -1,5 +1,21 @@
 import type { Database } from '../storage/database.js';
 
+/**
+ * The key under which the core records what it did for a platform update (IncomingMessage.sourceKey,
+ * on the question log and on tickets): the channel and the update's id in the inbox.
+ */
+export function sourceKeyOf(channel: string, updateId: string): string {
+  return `${channel}:${updateId}`;
+}
+
+/** An update that cannot be stored at all (it cannot be serialised): refused, never worth re-delivering. */
+export class UnstorableUpdateError extends Error {
+  constructor(cause: unknown) {
+    super(`the update cannot be stored: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'UnstorableUpdateError';
+  }
+}
+
 /** An update taken by a webhook or a polling loop whose handling never finished. */
 export interface UnfinishedUpdate {
   updateId: string;
@@ -14,8 +30,11 @@ export interface UnfinishedUpdate {
  */
 export interface UpdateInbox {
   /**
-   * Stores the update: true the first time (channel, id) is seen, false for a repeat. Throws when it
-   * cannot be stored (disk full, database locked): the caller must then not acknowledge the update.
+   * Stores the update: true the first time (channel, id) is seen, false for a repeat — including an update
+   * the inbox has forgotten (pruned) whose source key (sourceKeyOf) the question log or a ticket already
+   * bears: it was handled, and handling it again would answer twice. Rejects with UnstorableUpdateError
+   * for a payload that cannot be serialised, and with the storage error when it cannot be stored (disk
+   * full, database locked): the caller must then not acknowledge the update.
    */
   accept(channel: string, updateId: string, payload: unknown): Promise<boolean>;
   /** The update was handled (answered, escalated, or deliberately ignored). */
@@ -75,7 +94,13 @@ export class SqliteUpdateInbox implements UpdateInbox {
   ) {}
 
   accept(channel: string, updateId: string, payload: unknown): Promise<boolean> {
-    return this.accepts.add({ c: channel, u: updateId, p: JSON.stringify(payload) ?? null });
+    let json: string | null;
+    try {
+      json = JSON.stringify(payload) ?? null;
+    } catch (error) {
+      return Promise.reject(new UnstorableUpdateError(error));
+    }
+    return this.accepts.add({ c: channel, u: updateId, p: json });
   }
 
   /** The payload is only needed until then. */
@@ -84,9 +109,13 @@ export class SqliteUpdateInbox implements UpdateInbox {
   }
 
   private async acceptBatch(batch: Pending<boolean>[]): Promise<void> {
+    // The source-key checks use the unique partial indexes question_log_source and tickets_source.
     const rows = await this.db.all<{ channel: string; update_id: string }>(
       `INSERT OR IGNORE INTO processed_updates (channel, update_id, received_at, payload_json)
-       SELECT value ->> 'c', value ->> 'u', ?, value ->> 'p' FROM json_each(?) ORDER BY key
+       SELECT value ->> 'c', value ->> 'u', ?, value ->> 'p' FROM json_each(?)
+       WHERE NOT EXISTS (SELECT 1 FROM question_log WHERE source_key = (value ->> 'c') || ':' || (value ->> 'u'))
+         AND NOT EXISTS (SELECT 1 FROM tickets WHERE source_key = (value ->> 'c') || ':' || (value ->> 'u'))
+       ORDER BY key
        RETURNING channel, update_id`,
       [this.now().toISOString(), JSON.stringify(batch.map((p) => p.row))],
     );

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { answerTurns, type TurnTaker } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
-import type { UpdateInbox } from './inbox.js';
+import { UnstorableUpdateError, type UpdateInbox } from './inbox.js';
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'closed';
 
@@ -46,7 +46,8 @@ export class UpdateIntake<T> {
       first = await this.deps.inbox.accept(this.channel, updateId, update);
     } catch (error) {
       release(false);
-      this.deps.logger.error({ err: error, channel: this.channel, updateId }, 'cannot store an incoming update; the platform will deliver it again');
+      if (error instanceof UnstorableUpdateError) this.deps.logger.warn({ channel: this.channel, updateId, reason: error.message }, 'update refused');
+      else this.deps.logger.error({ err: error, channel: this.channel, updateId }, 'cannot store an incoming update; the platform will deliver it again');
       throw error;
     } finally {
       resume();
@@ -86,15 +87,17 @@ export class UpdateIntake<T> {
 
 /**
  * Answers a webhook delivery once the intake has taken it: 200 when stored (or already seen), 503 while
- * shutting down, 500 when it could not be stored — in both failures the platform delivers it again.
+ * shutting down, 500 when it could not be stored — in both failures the platform delivers it again —
+ * and 400 for an update that can never be stored.
  * `okBody`: the JSON the platform expects with the 200 (none: an empty body).
  */
 export async function acknowledge(res: Response, taking: Promise<IntakeOutcome>, okBody?: unknown): Promise<void> {
   let outcome: IntakeOutcome;
   try {
     outcome = await taking;
-  } catch {
-    res.status(500).json({ error: 'could not store the update; deliver it again later' });
+  } catch (error) {
+    if (error instanceof UnstorableUpdateError) res.status(400).json({ error: 'the update cannot be stored' });
+    else res.status(500).json({ error: 'could not store the update; deliver it again later' });
     return;
   }
   if (outcome === 'closed') res.status(503).json({ error: 'shutting down' });

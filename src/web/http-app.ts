@@ -1,15 +1,6 @@
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { ChannelAdapter } from '../channels/types.js';
 import type { Logger } from '../logger.js';
-
-export const WEBHOOK_BODY_LIMIT = '1mb';
-
-const RAW_BODY = Symbol('rawBody');
-
-/** The exact bytes of a webhook body (signatures are computed over them, not over re-serialised JSON). */
-export function rawBodyOf(req: Request): Buffer | undefined {
-  return (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY];
-}
 
 export interface HttpAppOptions {
   adapters: readonly ChannelAdapter[];
@@ -31,8 +22,9 @@ export type TrustProxy = false | number | readonly string[];
 
 /**
  * One express 5 app for everything: `/healthz`, the channels' webhooks under `/webhooks/<channel>`, and
- * whatever `mount` adds. Webhook bodies are parsed as JSON whatever their content type, capped at 1 MiB,
- * and kept raw for signature checks; a bad body gets a 4xx and a log line, never a crash.
+ * whatever `mount` adds. No body parser runs in front of the webhooks: each route checks its secret or
+ * signature first and reads the body itself (src/channels/webhook-body.ts), so what an anonymous client
+ * posts is never parsed. A bad body gets a 4xx and a log line, never a crash.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -45,17 +37,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.set('Cache-Control', 'no-store').json(options.health ? options.health() : { ok: true, channels: options.adapters.map((a) => a.name) });
   });
 
-  app.use(
-    '/webhooks',
-    express.json({
-      limit: WEBHOOK_BODY_LIMIT,
-      type: () => true,
-      strict: true,
-      verify: (req, _res, buf) => {
-        (req as unknown as Record<symbol, Buffer>)[RAW_BODY] = Buffer.from(buf);
-      },
-    }),
-  );
   for (const adapter of options.adapters) {
     if (adapter.router) app.use(`/webhooks/${adapter.name}`, adapter.router);
   }

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteUpdateInbox } from '../../src/channels/inbox.js';
+import { sourceKeyOf, SqliteUpdateInbox, UnstorableUpdateError } from '../../src/channels/inbox.js';
 import { Database } from '../../src/storage/database.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -50,5 +50,41 @@ describe('the durable inbox, written in batches', () => {
     expect(await inbox.unfinished('telegram')).toEqual([]);
     await db.exec('DROP TRIGGER temp.full');
     expect(await Promise.all(['a', 'c'].map((id) => inbox.accept('telegram', id, {})))).toEqual([true, true]);
+  });
+
+  it('takes an update whose source key the question log or a ticket bears as a duplicate, after the inbox forgot it', async () => {
+    const at = new Date().toISOString();
+    expect(await inbox.accept('zalo-oa', 'm1', {})).toBe(true);
+    expect(await inbox.accept('telegram', '77', {})).toBe(true);
+    await db.run(
+      `INSERT INTO question_log (channel, chat_id, user_id, question, query, stage, confidence, citations_json, latency_ms, created_at, source_key)
+       VALUES ('zalo-oa', 'u', 'u', 'q', 'q', 'retrieval', 1, '[]', 1, ?, ?)`,
+      [at, sourceKeyOf('zalo-oa', 'm1')],
+    );
+    await db.run(
+      `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, question, reason, status, created_at, updated_at, source_key)
+       VALUES ('telegram', '1', '1', 'q', 'user_request', 'open', ?, ?, ?)`,
+      [at, at, sourceKeyOf('telegram', '77')],
+    );
+    await Promise.all([inbox.done('zalo-oa', 'm1'), inbox.done('telegram', '77')]);
+    // Seven days later the inbox forgets them; a replay is still recognised.
+    expect(await new SqliteUpdateInbox(db, () => new Date(Date.now() + 8 * 24 * 3_600_000)).prune(7 * 24 * 3_600_000)).toBe(2);
+    expect(await inbox.accept('zalo-oa', 'm1', {})).toBe(false);
+    expect(await inbox.accept('telegram', '77', {})).toBe(false);
+    expect(await inbox.accept('zalo-oa', 'm2', {})).toBe(true);
+    // The checks are index lookups.
+    const plan = await db.all<{ detail: string }>(
+      `EXPLAIN QUERY PLAN SELECT 1 FROM json_each('[]') WHERE NOT EXISTS (SELECT 1 FROM question_log WHERE source_key = value || ':x')
+         AND NOT EXISTS (SELECT 1 FROM tickets WHERE source_key = value || ':x')`,
+    );
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/question_log_source[\s\S]*tickets_source/);
+  });
+
+  it('refuses a payload that cannot be serialised as unstorable, not as a storage failure', async () => {
+    const deep: unknown[] = [];
+    let cursor = deep;
+    for (let i = 0; i < 200_000; i += 1) cursor = (cursor[0] = []) as unknown[];
+    await expect(inbox.accept('telegram', '1', { deep })).rejects.toBeInstanceOf(UnstorableUpdateError);
+    expect(await inbox.accept('telegram', '1', {})).toBe(true);
   });
 });

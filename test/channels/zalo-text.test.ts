@@ -109,13 +109,25 @@ describe('Zalo OA event signature', () => {
     const raw = '{"app_id":"4100000000000000001","timestamp":"1767225602789","event_name":"user_send_text"}';
     const mac = zaloEventMac('4100000000000000001', Buffer.from(raw), '1767225602789', secret);
     expect(mac).toBe(oaSignature('4100000000000000001', raw, '1767225602789', secret));
-    expect(verifyZaloEvent(Buffer.from(raw), JSON.parse(raw) as Record<string, unknown>, mac.toUpperCase().replace('MAC=', 'mac='), secret)).toBe(true);
+    expect(verifyZaloEvent(Buffer.from(raw), mac.toUpperCase().replace('MAC=', 'mac='), secret)).toEqual({
+      appId: '4100000000000000001',
+      timestamp: '1767225602789',
+      depth: 1,
+    });
   });
 
   it('takes a numeric app_id as written, not as JSON.parse rounds it', () => {
     const raw = '{"app_id":4100000000000000001,"timestamp":1767225602789,"event_name":"follow"}';
     const mac = oaSignature('4100000000000000001', raw, '1767225602789', secret);
-    expect(verifyZaloEvent(Buffer.from(raw), JSON.parse(raw) as Record<string, unknown>, mac, secret)).toBe(true);
-    expect(verifyZaloEvent(Buffer.from(raw), JSON.parse(raw) as Record<string, unknown>, undefined, secret)).toBe(false);
+    expect(verifyZaloEvent(Buffer.from(raw), mac, secret)).toEqual({ appId: '4100000000000000001', timestamp: '1767225602789', depth: 1 });
+    expect(verifyZaloEvent(Buffer.from(raw), undefined, secret)).toBeUndefined();
+  });
+
+  it('reads the top-level app_id and timestamp, not same-named members nested deeper', () => {
+    const raw = '{"message":{"timestamp":"1","app_id":"2","x":[{"timestamp":"3"}]},"app_id":"41","timestamp":"1767225602789"}';
+    expect(verifyZaloEvent(Buffer.from(raw), oaSignature('41', raw, '1767225602789', secret), secret)).toEqual({ appId: '41', timestamp: '1767225602789', depth: 4 });
+    // Signed over nested members (not what Zalo signs): refused.
+    expect(verifyZaloEvent(Buffer.from(raw), oaSignature('2', raw, '1', secret), secret)).toBeUndefined();
+    expect(verifyZaloEvent(Buffer.from(raw), oaSignature('41', raw, '3', secret), secret)).toBeUndefined();
   });
 });

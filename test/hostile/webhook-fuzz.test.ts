@@ -13,10 +13,11 @@ import { oaSignature, oaTextEvent, postOaEvent, ZaloOaEmulator } from '../helper
 /*
  * Hostile bodies on the three webhook routes, over real HTTP on 127.0.0.1 and always with the right
  * secret or signature, so that what is exercised is the parsing and handling behind the authentication:
- * random JSON, update-shaped objects with wrong types in every field, bytes that are not JSON, truncated
- * JSON, a gzip bomb. Whatever arrives, the route answers 200 or 4xx (never 5xx), the server keeps
- * answering /healthz, and a genuine message afterwards is still answered. An unhandled rejection in the
- * background work would be reported by vitest and fail the run.
+ * random JSON, update-shaped objects with wrong types in every field (refused with 400 before they are
+ * stored), updates of the right types with hostile values (taken, and handled by the bot), bytes that are
+ * not JSON, truncated JSON, a gzip bomb. Whatever arrives, the route answers 200 or 4xx (never 5xx), the
+ * server keeps answering /healthz, and a genuine message afterwards is still answered. An unhandled
+ * rejection in the background work would be reported by vitest and fail the run.
  *
  * Seeds are fixed so CI runs are reproducible; numRuns stays modest so the file stays fast.
  */
@@ -129,144 +130,169 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.array(fc.oneof(fc.integer(), fc.string()), { maxLength: 4 }),
 );
 
+/** How a generator fills a field: with values of the right type, or sometimes with anything. */
+type Field = <T>(good: fc.Arbitrary<T>) => fc.Arbitrary<unknown>;
+
 /** A field that is usually of the right type and sometimes anything else (or left out, via the record). */
-const mostly = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyValue });
+const mostly: Field = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anyValue });
+/** A field always of the right type (its value may still be hostile: odd texts, ids, offsets). */
+const typed: Field = <T>(good: fc.Arbitrary<T>) => good as fc.Arbitrary<unknown>;
 
-const tgUser = fc.record(
-  {
-    id: mostly(fc.integer({ min: 1, max: 2 ** 40 })),
-    is_bot: mostly(fc.boolean()),
-    first_name: mostly(nastyText),
-    last_name: mostly(nastyText),
-    username: mostly(fc.string({ maxLength: 40 })),
-    language_code: mostly(fc.constantFrom('vi', 'en', '')),
-  },
-  { requiredKeys: [] },
-);
+/** Telegram update-shaped objects whose fields are filled by `field` (mistyped ones with `mostly`). */
+function telegramUpdates(field: Field) {
+  const tgUser = fc.record(
+    {
+      id: field(fc.integer({ min: 1, max: 2 ** 40 })),
+      is_bot: field(fc.boolean()),
+      first_name: field(nastyText),
+      last_name: field(nastyText),
+      username: field(fc.string({ maxLength: 40 })),
+      language_code: field(fc.constantFrom('vi', 'en', '')),
+    },
+    { requiredKeys: field === typed ? ['id'] : [] },
+  );
 
-const tgChat = fc.record(
-  {
-    id: mostly(fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: -(2 ** 45), max: -1 }))),
-    type: mostly(fc.constantFrom('private', 'group', 'supergroup', 'channel', 'sender', 'bogus')),
-    title: mostly(nastyText),
-    first_name: mostly(nastyText),
-  },
-  { requiredKeys: [] },
-);
+  const tgChat = fc.record(
+    {
+      id: field(fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: -(2 ** 45), max: -1 }))),
+      type: field(fc.constantFrom('private', 'group', 'supergroup', 'channel', 'sender', 'bogus')),
+      title: field(nastyText),
+      first_name: field(nastyText),
+    },
+    { requiredKeys: field === typed ? ['id'] : [] },
+  );
 
-const tgEntity = fc.record(
-  {
-    type: mostly(fc.constantFrom('bot_command', 'mention', 'text_mention', 'url', 'bold', 'custom_emoji', 'nonsense')),
-    offset: mostly(fc.integer({ min: -5, max: 70_000 })),
-    length: mostly(fc.integer({ min: -5, max: 70_000 })),
-    user: tgUser,
-  },
-  { requiredKeys: ['type', 'offset', 'length'] },
-);
+  const tgEntity = fc.record(
+    {
+      type: field(fc.constantFrom('bot_command', 'mention', 'text_mention', 'url', 'bold', 'custom_emoji', 'nonsense')),
+      offset: field(fc.integer({ min: field === typed ? 0 : -5, max: 70_000 })),
+      length: field(fc.integer({ min: field === typed ? 0 : -5, max: 70_000 })),
+      user: tgUser,
+    },
+    { requiredKeys: ['type', 'offset', 'length'] },
+  );
 
-const tgMessageBase = {
-  message_id: mostly(fc.integer({ min: 1, max: 2 ** 31 })),
-  date: mostly(fc.integer({ min: 0, max: 2 ** 32 })),
-  chat: mostly(tgChat),
-  from: mostly(tgUser),
-  text: mostly(nastyText),
-  caption: mostly(nastyText),
-  entities: mostly(fc.array(tgEntity, { maxLength: 4 })),
-  sticker: mostly(fc.record({ file_id: fc.string() })),
-};
-const tgMessageShallow = fc.record(tgMessageBase, { requiredKeys: [] });
-const tgMessage = fc.record({ ...tgMessageBase, reply_to_message: mostly(tgMessageShallow) }, { requiredKeys: [] });
+  const tgMessageBase = {
+    message_id: field(fc.integer({ min: 1, max: 2 ** 31 })),
+    date: field(fc.integer({ min: 0, max: 2 ** 32 })),
+    chat: field(tgChat),
+    from: field(tgUser),
+    text: field(nastyText),
+    caption: field(nastyText),
+    entities: field(fc.array(tgEntity, { maxLength: 4 })),
+    sticker: field(fc.record({ file_id: fc.string() })),
+  };
+  const required = field === typed ? (['message_id', 'chat'] as const) : [];
+  const tgMessageShallow = fc.record(tgMessageBase, { requiredKeys: [...required] });
+  const tgMessage = fc.record({ ...tgMessageBase, reply_to_message: field(tgMessageShallow) }, { requiredKeys: [...required] });
 
-const callbackData = fc.oneof(
-  fc.constantFrom('claim:1', 'approve:1', 'fb:1:h', 'fb:1:u', 'fb:1:e', 'claim:0', 'claim:-1', 'claim:999999999999999', 'fb:0:h', 'approve:1.5', 'claim:1;DROP', ''),
-  nastyText,
-);
+  const callbackData = fc.oneof(
+    fc.constantFrom('claim:1', 'approve:1', 'fb:1:h', 'fb:1:u', 'fb:1:e', 'claim:0', 'claim:-1', 'claim:999999999999999', 'fb:0:h', 'approve:1.5', 'claim:1;DROP', ''),
+    nastyText,
+  );
 
-const tgCallback = fc.record(
-  {
-    id: mostly(fc.string({ minLength: 1, maxLength: 20 })),
-    from: mostly(tgUser),
-    message: mostly(tgMessage),
-    chat_instance: mostly(fc.string()),
-    data: mostly(callbackData),
-  },
-  { requiredKeys: [] },
-);
+  const tgCallback = fc.record(
+    {
+      id: field(fc.string({ minLength: 1, maxLength: 20 })),
+      from: field(tgUser),
+      message: field(tgMessage),
+      chat_instance: field(fc.string()),
+      data: field(callbackData),
+    },
+    { requiredKeys: field === typed ? ['id', 'from'] : [] },
+  );
 
-const tgUpdateId = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) as fc.Arbitrary<unknown> },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1.5, '12', 2 ** 53, null, true, [1], { n: 1 }, 1e21) },
-  { weight: 1, arbitrary: fc.constantFrom('1e400', '123456789012345678901234567890', '-0').map(rawNumber) },
-);
+  const tgUpdateId =
+    field === typed
+      ? fc.integer({ min: 0, max: 2 ** 31 })
+      : fc.oneof(
+          { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) as fc.Arbitrary<unknown> },
+          { weight: 1, arbitrary: fc.constantFrom<unknown>(-1, 1.5, '12', 2 ** 53, null, true, [1], { n: 1 }, 1e21) },
+          { weight: 1, arbitrary: fc.constantFrom('1e400', '123456789012345678901234567890', '-0').map(rawNumber) },
+        );
 
-/** Objects shaped like Telegram updates, with wrong types scattered over every field. */
-const tgUpdate = fc
-  .tuple(
-    fc.record(
-      {
-        update_id: tgUpdateId,
-        message: mostly(tgMessage),
-        edited_message: mostly(tgMessage),
-        channel_post: mostly(tgMessage),
-        callback_query: mostly(tgCallback),
-        my_chat_member: anyValue,
-      },
-      { requiredKeys: ['update_id'] },
-    ),
-    fc.option(fc.dictionary(fc.string({ maxLength: 12 }), anyValue, { maxKeys: 3 }), { nil: undefined }),
-  )
-  .map(([update, extra]) => ({ ...extra, ...update }));
-
-const zaloMessage = fc.record(
-  {
-    message_id: mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 24 }), fc.integer())),
-    date: mostly(fc.integer({ min: 0 })),
-    chat: mostly(
-      fc.record(
-        { id: mostly(fc.oneof(fc.string({ maxLength: 24 }), fc.integer())), chat_type: mostly(fc.constantFrom('PRIVATE', 'GROUP', 'x')) },
-        { requiredKeys: [] },
-      ),
-    ),
-    from: mostly(
+  return fc
+    .tuple(
       fc.record(
         {
-          id: mostly(fc.oneof(fc.string({ maxLength: 24 }), fc.integer())),
-          display_name: mostly(nastyText),
-          first_name: mostly(nastyText),
-          name: mostly(nastyText),
-          is_bot: mostly(fc.boolean()),
+          update_id: tgUpdateId,
+          message: field(tgMessage),
+          edited_message: mostly(tgMessage),
+          channel_post: mostly(tgMessage),
+          callback_query: field(tgCallback),
+          my_chat_member: anyValue,
         },
-        { requiredKeys: [] },
+        { requiredKeys: ['update_id'] },
       ),
+      fc.option(fc.dictionary(fc.string({ maxLength: 12 }), anyValue, { maxKeys: 3 }), { nil: undefined }),
+    )
+    .map(([update, extra]) => ({ ...extra, ...update }));
+}
+
+/** Objects shaped like Telegram updates, with wrong types scattered over every field. */
+const tgUpdate = telegramUpdates(mostly);
+/** Telegram updates of the right types throughout (hostile values; other update kinds of any type). */
+const tgTypedUpdate = telegramUpdates(typed);
+
+/** Zalo Bot updates whose fields are filled by `field`: flat, `{ ok, result }`-wrapped, or with a bad wrapper. */
+function zaloBotUpdates(field: Field) {
+  const zaloMessage = fc.record(
+    {
+      message_id: field(fc.oneof(fc.string({ minLength: 1, maxLength: 24 }), fc.integer())),
+      date: field(fc.integer({ min: 0 })),
+      chat: field(
+        fc.record(
+          { id: field(fc.oneof(fc.string({ maxLength: 24 }), fc.integer())), chat_type: field(fc.constantFrom('PRIVATE', 'GROUP', 'x')) },
+          { requiredKeys: [] },
+        ),
+      ),
+      from: field(
+        fc.record(
+          {
+            id: field(fc.oneof(fc.string({ maxLength: 24 }), fc.integer())),
+            display_name: field(nastyText),
+            first_name: field(nastyText),
+            name: field(nastyText),
+            is_bot: field(fc.boolean()),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      text: field(nastyText),
+      sticker: field(fc.string()),
+      url: field(fc.webUrl()),
+    },
+    { requiredKeys: [] },
+  );
+
+  const zaloEventName = field(
+    fc.constantFrom(
+      'message.text.received',
+      'message.sticker.received',
+      'message.image.received',
+      'message.reaction.received',
+      'message.unsupported.received',
+      'message..received',
+      'MESSAGE.TEXT.RECEIVED',
+      '',
     ),
-    text: mostly(nastyText),
-    sticker: mostly(fc.string()),
-    url: mostly(fc.webUrl()),
-  },
-  { requiredKeys: [] },
-);
+  );
 
-const zaloEventName = mostly(
-  fc.constantFrom(
-    'message.text.received',
-    'message.sticker.received',
-    'message.image.received',
-    'message.reaction.received',
-    'message.unsupported.received',
-    'message..received',
-    'MESSAGE.TEXT.RECEIVED',
-    '',
-  ),
-);
+  return fc
+    .tuple(
+      fc.record({ event_name: zaloEventName, message: field(zaloMessage) }, { requiredKeys: [] }),
+      fc.constantFrom('flat', 'wrapped', 'bad-wrapper'),
+      anyValue,
+    )
+    .map(([update, form, junk]) =>
+      form === 'flat' ? update : form === 'wrapped' ? { ok: true, result: update } : field === typed ? { ok: junk, ...update } : { ok: junk, result: junk, ...update },
+    );
+}
 
-/** Zalo Bot updates: flat, `{ ok, result }`-wrapped, or with `ok`/`result` of the wrong type. */
-const zaloBotUpdate = fc
-  .tuple(
-    fc.record({ event_name: zaloEventName, message: mostly(zaloMessage) }, { requiredKeys: [] }),
-    fc.constantFrom('flat', 'wrapped', 'bad-wrapper'),
-    anyValue,
-  )
-  .map(([update, form, junk]) => (form === 'flat' ? update : form === 'wrapped' ? { ok: true, result: update } : { ok: junk, result: junk, ...update }));
+/** Zalo Bot updates with wrong types scattered over every field. */
+const zaloBotUpdate = zaloBotUpdates(mostly);
+/** Zalo Bot updates of the right types throughout (hostile values). */
+const zaloBotTypedUpdate = zaloBotUpdates(typed);
 
 /** An `app_id` or `timestamp`: what Zalo sends (strings of digits) or anything a signer could put there. */
 const signedField = fc.oneof(
@@ -275,24 +301,39 @@ const signedField = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }) as fc.Arbitrary<string | number> },
 );
 
-/** OA events: always with a string or integer app_id and timestamp (so they can be signed), the rest hostile. */
-const oaEvent = fc
-  .tuple(
-    signedField,
-    signedField,
-    fc.record(
-      {
-        event_name: mostly(fc.constantFrom('user_send_text', 'user_send_sticker', 'user_send_image', 'follow', 'oa_send_text', 'user_send_')),
-        user_id_by_app: mostly(fc.string()),
-        sender: mostly(fc.record({ id: mostly(fc.stringMatching(/^\d{1,19}$/)) }, { requiredKeys: [] })),
-        recipient: mostly(fc.record({ id: mostly(fc.string()) }, { requiredKeys: [] })),
-        message: mostly(fc.record({ msg_id: mostly(fc.string({ minLength: 1, maxLength: 30 })), text: mostly(nastyText) }, { requiredKeys: [] })),
-      },
-      { requiredKeys: [] },
-    ),
-  )
-  // app_id and timestamp first: the adapter reads a numeric one from the raw text.
-  .map(([app_id, timestamp, rest]) => ({ app_id, timestamp, ...rest }));
+/** The OA's app id (ZALO_OA_APP_ID of the adapter under test). */
+const OA_APP_ID = '4100000000000000001';
+
+/** A timestamp within the freshness window: now, give or take a minute (ms, as a string). */
+const freshTimestamp = fc.integer({ min: -60_000, max: 60_000 }).map((d) => String(Date.now() + d));
+
+/**
+ * OA events, always with a string or integer app_id and timestamp (so they can be signed): mostly this
+ * OA's app id and a fresh timestamp, sometimes anything; the other fields filled by `field`.
+ */
+function oaEvents(field: Field) {
+  return fc
+    .tuple(
+      fc.oneof({ weight: 4, arbitrary: fc.constant<string | number>(OA_APP_ID) }, { weight: 1, arbitrary: signedField }),
+      fc.oneof({ weight: 4, arbitrary: freshTimestamp as fc.Arbitrary<string | number> }, { weight: 1, arbitrary: signedField }),
+      fc.record(
+        {
+          event_name: field(fc.constantFrom('user_send_text', 'user_send_sticker', 'user_send_image', 'follow', 'oa_send_text', 'user_send_')),
+          user_id_by_app: field(fc.string()),
+          sender: field(fc.record({ id: field(fc.stringMatching(/^\d{1,19}$/)) }, { requiredKeys: [] })),
+          recipient: field(fc.record({ id: field(fc.string()) }, { requiredKeys: [] })),
+          message: field(fc.record({ msg_id: field(fc.string({ minLength: 1, maxLength: 30 })), text: field(nastyText) }, { requiredKeys: [] })),
+        },
+        { requiredKeys: [] },
+      ),
+    )
+    .map(([app_id, timestamp, rest]) => ({ app_id, timestamp, ...rest }));
+}
+
+/** OA events with wrong types scattered over every field. */
+const oaEvent = oaEvents(mostly);
+/** OA events of the right types throughout (hostile values). */
+const oaTypedEvent = oaEvents(typed);
 
 /** Bytes that are not JSON (binary, or text that almost is). */
 const notJson = fc.oneof(
@@ -358,26 +399,30 @@ const RUNS = { numRuns: 60, endOnFailure: true } as const;
 /** Any JSON value, and values JSON cannot even hold (toJson writes them as best it can). */
 const anyJsonValue = fc.oneof(fc.jsonValue(), fc.anything({ withBigInt: true, withNullPrototype: true, withBoxedValues: true }));
 
-/** Posts each generated value as JSON: none may get a 5xx. Returns how many were taken (200). */
+/** Posts each generated value as JSON: none may get a 5xx. Returns the statuses answered. */
 async function postEach<T>(
   values: fc.Arbitrary<T>,
   send: (body: string) => Promise<{ status: number }>,
   idle: () => Promise<void>,
   params: fc.Parameters<[T]>,
-): Promise<number> {
-  let accepted = 0;
+): Promise<number[]> {
+  const statuses: number[] = [];
   await fc.assert(
     fc.asyncProperty(values, async (value) => {
       const body = toJson(value);
       const { status } = await send(body);
       expectNoServerError(status, show(body));
-      if (status === 200) accepted += 1;
+      statuses.push(status);
       await idle();
     }),
     params,
   );
-  return accepted;
+  return statuses;
 }
+
+const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+/** Generated texts run to 60,000 characters: a body with several of them is over the 1 MiB cap (413). */
+const TOO_LARGE = 413;
 /** Runs of the update-shaped properties (they go deepest: through the bot to the assistant). */
 const SHAPED_RUNS = 120;
 
@@ -416,11 +461,20 @@ describe('Telegram webhook with the right secret', () => {
     await expectHealthy(h.url, 'telegram');
   });
 
-  it('answers update-shaped objects with wrong types in every field with 200 or 4xx', async () => {
-    const accepted = await postEach(tgUpdate, send, () => h.deps.background.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x7e1e + 1 });
-    // Most generated updates have a valid update_id: they really went past the route into the bot.
-    expect(accepted).toBeGreaterThan(SHAPED_RUNS / 2);
-    expect(h.emulator.callsOf('sendMessage').length + h.emulator.callsOf('answerCallbackQuery').length).toBeGreaterThan(0);
+  it('answers update-shaped objects with wrong types in every field with 200 or 400', async () => {
+    const statuses = await postEach(tgUpdate, send, () => h.deps.background.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x7e1e + 1 });
+    expect(countOf(statuses, 200) + countOf(statuses, 400) + countOf(statuses, TOO_LARGE)).toBe(SHAPED_RUNS);
+    // Nearly every one has a mistyped field somewhere the bot reads: refused before it is stored.
+    expect(countOf(statuses, 400)).toBeGreaterThan(SHAPED_RUNS / 2);
+    await expectHealthy(h.url, 'telegram');
+  });
+
+  it('takes updates of the right types with hostile values, and the bot handles them', async () => {
+    const before = h.emulator.callsOf('sendMessage').length + h.emulator.callsOf('answerCallbackQuery').length;
+    const statuses = await postEach(tgTypedUpdate, send, () => h.deps.background.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x7e1e + 3 });
+    expect(countOf(statuses, 200) + countOf(statuses, TOO_LARGE)).toBe(SHAPED_RUNS);
+    expect(countOf(statuses, 200)).toBeGreaterThan(SHAPED_RUNS / 2);
+    expect(h.emulator.callsOf('sendMessage').length + h.emulator.callsOf('answerCallbackQuery').length).toBeGreaterThan(before);
     await expectHealthy(h.url, 'telegram');
   });
 
@@ -504,10 +558,20 @@ describe('Zalo Bot webhook with the right secret', () => {
     await expectHealthy(harness.baseUrl, 'zalo-bot');
   });
 
-  it('answers update-shaped objects with wrong types in every field with 200 or 4xx', async () => {
-    const accepted = await postEach(zaloBotUpdate, send, () => harness.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x2a10 + 1 });
-    expect(accepted).toBe(SHAPED_RUNS); // every one is a JSON object: all go past the route
-    expect(emulator.callsOf('sendMessage').length).toBeGreaterThan(0);
+  it('answers update-shaped objects with wrong types in every field with 200 or 400', async () => {
+    const statuses = await postEach(zaloBotUpdate, send, () => harness.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x2a10 + 1 });
+    expect(countOf(statuses, 200) + countOf(statuses, 400) + countOf(statuses, TOO_LARGE)).toBe(SHAPED_RUNS);
+    expect(countOf(statuses, 400)).toBeGreaterThan(0);
+    await expectHealthy(harness.baseUrl, 'zalo-bot');
+  });
+
+  it('takes updates of the right types with hostile values, and answers them', async () => {
+    const before = emulator.callsOf('sendMessage').length;
+    const statuses = await postEach(zaloBotTypedUpdate, send, () => harness.idle(), { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x2a10 + 3 });
+    // Every one is a JSON object of the right types.
+    expect(countOf(statuses, 200) + countOf(statuses, TOO_LARGE)).toBe(SHAPED_RUNS);
+    expect(countOf(statuses, 200)).toBeGreaterThan(SHAPED_RUNS / 2);
+    expect(emulator.callsOf('sendMessage').length).toBeGreaterThan(before);
     await expectHealthy(harness.baseUrl, 'zalo-bot');
   });
 
@@ -562,7 +626,7 @@ describe('Zalo OA webhook with a valid signature', () => {
   const asWritten = (value: unknown) => (typeof value === 'string' ? value : String(value));
 
   beforeAll(async () => {
-    oa = await new ZaloOaEmulator().start();
+    oa = await new ZaloOaEmulator({ appId: OA_APP_ID }).start();
     harness = await startChannelHarness(({ baseUrl, deps, app }) => {
       webhook = `${baseUrl}/webhooks/zalo-oa`;
       const config = oa.adapterConfig(OA_SECRET);
@@ -579,8 +643,9 @@ describe('Zalo OA webhook with a valid signature', () => {
 
   it('answers any signed JSON object with 200 or 4xx, and never refuses the signature', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), fc.stringMatching(/^\d{1,19}$/), fc.stringMatching(/^\d{13}$/), async (value, appId, timestamp) => {
-        // Any object gets a string app_id and timestamp so it can be signed; other values are sent as they are.
+      fc.asyncProperty(fc.jsonValue(), freshTimestamp, async (value, timestamp) => {
+        // Any object gets this OA's app_id and a fresh timestamp so it can be signed; other values are sent as they are.
+        const appId = OA_APP_ID;
         const event = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value, app_id: appId, timestamp } : value;
         const body = Buffer.from(toJson(event), 'utf8');
         const { status } = await signedPost(body, appId, timestamp);
@@ -593,19 +658,36 @@ describe('Zalo OA webhook with a valid signature', () => {
     await expectHealthy(harness.baseUrl, 'zalo-oa');
   });
 
-  it('answers event-shaped objects with wrong types in every field with 200 or 4xx', async () => {
+  /** Posts signed events; none may get a 5xx or (the signature being right) a 401. Returns the statuses. */
+  async function postSigned(events: fc.Arbitrary<Record<string, unknown>>, seed: number): Promise<number[]> {
+    const statuses: number[] = [];
     await fc.assert(
-      fc.asyncProperty(oaEvent, async (event) => {
+      fc.asyncProperty(events, async (event) => {
         const body = Buffer.from(toJson(event), 'utf8');
         const { status } = await signedPost(body, asWritten(event.app_id), asWritten(event.timestamp));
         expectNoServerError(status, show(body));
-        // The signature is right, so the event went past the check: it is taken (200), never refused (401).
         expect(status, show(body)).not.toBe(401);
+        // Another app's event is refused (403) whatever else it holds.
+        if (asWritten(event.app_id) !== OA_APP_ID) expect(status, show(body)).toBe(403);
+        statuses.push(status);
         await harness.idle();
       }),
-      { ...RUNS, numRuns: SHAPED_RUNS, seed: 0x0a0a + 1 },
+      { ...RUNS, numRuns: SHAPED_RUNS, seed },
     );
-    expect(oa.sent.length).toBeGreaterThan(0);
+    return statuses;
+  }
+
+  it('answers event-shaped objects with wrong types in every field with 200 or 4xx, never 401', async () => {
+    const statuses = await postSigned(oaEvent, 0x0a0a + 1);
+    expect(countOf(statuses, 400)).toBeGreaterThan(0);
+    await expectHealthy(harness.baseUrl, 'zalo-oa');
+  });
+
+  it('takes signed, fresh events of the right types with hostile values, and answers them', async () => {
+    const before = oa.sent.length;
+    const statuses = await postSigned(oaTypedEvent, 0x0a0a + 3);
+    expect(countOf(statuses, 200)).toBeGreaterThan(SHAPED_RUNS / 2);
+    expect(oa.sent.length).toBeGreaterThan(before);
     await expectHealthy(harness.baseUrl, 'zalo-oa');
   });
 
@@ -639,7 +721,7 @@ describe('Zalo OA webhook with a valid signature', () => {
 
   it('refuses a gzip bomb in Content-Encoding', async () => {
     const bomb = gzipBomb();
-    const { status } = await postRaw(webhook, bomb, { 'X-ZEvent-Signature': 'mac=00', 'content-encoding': 'gzip' });
+    const { status } = await postRaw(webhook, bomb, { 'X-ZEvent-Signature': `mac=${'0'.repeat(64)}`, 'content-encoding': 'gzip' });
     expect(status).toBe(413);
     await expectHealthy(harness.baseUrl, 'zalo-oa');
   });

@@ -9,7 +9,8 @@ import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from './context.js
 import { createTelegramPort } from './outbound-port.js';
 import { ALLOWED_UPDATES, startPolling } from './polling.js';
 import { BOT_COMMANDS } from './texts.js';
-import { createWebhookRouter, isUpdate } from './webhook.js';
+import { updateProblem } from './update-shape.js';
+import { createWebhookRouter } from './webhook.js';
 
 export type TelegramConfig = NonNullable<AppConfig['telegram']>;
 
@@ -60,7 +61,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
     async start() {
       accepting = true;
       await bot.init();
-      await intake.replayUnfinished((payload) => (isUpdate(payload) ? payload : undefined));
+      await intake.replayUnfinished((payload) => (updateProblem(payload) === undefined ? (payload as Update) : undefined));
       await bot.api
         .setMyCommands([...BOT_COMMANDS])
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'telegram: could not set the command menu'));

@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { createHash } from 'node:crypto';
+import type { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
-import { acknowledge, UpdateIntake, type IntakeOutcome } from '../intake.js';
+import { sourceKeyOf } from '../inbox.js';
+import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZaloBotApi, ZaloBotApiError, type ZaloBotUpdate } from './api.js';
 import { ZALO_TEXT_LIMIT, ZaloConversation } from './conversation.js';
-import { classifyUpdate, unwrapUpdate } from './update.js';
-import { constantTimeEqual } from './webhook-secret.js';
+import { classifyUpdate, unwrapUpdate, updateProblem } from './update.js';
+import { createZaloBotWebhook } from './webhook.js';
 
 export const ZALO_BOT_CHANNEL = 'zalo-bot';
 
@@ -77,7 +78,7 @@ export function createZaloBotAdapter(
     }
     const text =
       inbound.kind === 'text'
-        ? await conversation.reply(inbound.asker, inbound.text, { sourceKey: `${ZALO_BOT_CHANNEL}:${updateId}`, resumed })
+        ? await conversation.reply(inbound.asker, inbound.text, { sourceKey: sourceKeyOf(ZALO_BOT_CHANNEL, updateId), resumed })
         : await conversation.nonText(inbound.asker);
     const result = await sender.reply(inbound.asker.chatId, text);
     if (result.ok) return;
@@ -87,36 +88,22 @@ export function createZaloBotAdapter(
     }
     // Zalo unreachable for now: the outbox keeps the answer and retries it with backoff.
     logger.warn({ chatId: inbound.asker.chatId, error: result.error }, 'answer not sent; queued in the outbox');
-    await deps.escalation.queueAnswer({ channel: ZALO_BOT_CHANNEL, chatId: inbound.asker.chatId, text, key: `${ZALO_BOT_CHANNEL}:${updateId}` });
+    await deps.escalation.queueAnswer({ channel: ZALO_BOT_CHANNEL, chatId: inbound.asker.chatId, text, key: sourceKeyOf(ZALO_BOT_CHANNEL, updateId) });
   }
 
   const intake = new UpdateIntake<ZaloBotUpdate>(ZALO_BOT_CHANNEL, { ...deps, logger }, handleUpdate);
 
-  /** Stores the update and hands it to background work (see UpdateIntake); throws when it cannot be stored. */
-  function accept(update: ZaloBotUpdate): Promise<IntakeOutcome> {
+  /**
+   * Stores the update and hands it to background work (see UpdateIntake); throws when it cannot be
+   * stored. An event without a message id is keyed by `fallbackId` (a digest of its bytes).
+   */
+  function accept(update: ZaloBotUpdate, fallbackId: string): Promise<IntakeOutcome> {
     const inbound = classifyUpdate(update, ZALO_BOT_CHANNEL);
-    // Events without a message id cannot be recognised when re-delivered; they still get an inbox entry.
-    const updateId = (inbound.kind !== 'ignore' && inbound.messageId) || `noid:${randomUUID()}`;
+    const updateId = (inbound.kind !== 'ignore' && inbound.messageId) || fallbackId;
     return intake.take(updateId, update);
   }
 
-  let router: Router | undefined;
-  if (config.mode === 'webhook') {
-    router = Router();
-    router.post('/', async (req, res) => {
-      if (!constantTimeEqual(req.get('x-bot-api-secret-token'), webhookSecret!)) {
-        logger.warn({ ip: req.ip }, 'webhook refused: wrong or missing secret token');
-        res.status(401).json({ error: 'unauthorized' });
-        return;
-      }
-      const update = unwrapUpdate(req.body);
-      if (!update) {
-        res.status(400).json({ error: 'expected a JSON object' });
-        return;
-      }
-      await acknowledge(res, accept(update), { ok: true });
-    });
-  }
+  const router: Router | undefined = config.mode === 'webhook' ? createZaloBotWebhook(webhookSecret!, logger, accept) : undefined;
 
   let polling: { controller: AbortController; loop: Promise<void> } | undefined;
 
@@ -128,7 +115,13 @@ export function createZaloBotAdapter(
         failures = 0;
         for (const update of Array.isArray(result) ? result : [result]) {
           const body = unwrapUpdate(update);
-          if (body && (await accept(body)) === 'closed') return;
+          if (!body) continue;
+          const problem = updateProblem(body);
+          if (problem) {
+            logger.warn({ reason: problem }, 'getUpdates: update skipped as malformed');
+            continue;
+          }
+          if ((await accept(body, `noid:${digestOf(body)}`)) === 'closed') return;
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -149,7 +142,10 @@ export function createZaloBotAdapter(
     async start() {
       const me = await api.getMe();
       logger.info({ bot: me.account_name ?? me.id, mode: config.mode }, 'Zalo Bot connected');
-      await intake.replayUnfinished(unwrapUpdate);
+      await intake.replayUnfinished((payload) => {
+        const update = unwrapUpdate(payload);
+        return update && !updateProblem(update) ? update : undefined;
+      });
       if (config.mode === 'webhook') {
         if (!config.webhookUrl) throw new Error('Zalo Bot webhook mode needs a webhook URL (ZALO_BOT_WEBHOOK_URL)');
         await api.setWebhook(config.webhookUrl, webhookSecret!);
@@ -169,6 +165,10 @@ export function createZaloBotAdapter(
       await loop;
     },
   };
+}
+
+function digestOf(update: ZaloBotUpdate): string {
+  return createHash('sha256').update(JSON.stringify(update)).digest('hex');
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

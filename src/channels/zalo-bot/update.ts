@@ -40,6 +40,43 @@ export function classifyUpdate(update: ZaloBotUpdate, channel: string): ZaloBotI
   return { kind: 'non-text', asker, ...(messageId && { messageId }) };
 }
 
+/**
+ * What is wrong with the types of an update's fields (a field path and the type expected), or undefined
+ * when it can be read. A field that is absent or null is fine (Zalo leaves out what an event does not
+ * have); a present one must have its documented type, so a text event whose `text` is an object is
+ * refused rather than answered as a sticker.
+ */
+export function updateProblem(update: ZaloBotUpdate): string | undefined {
+  const body = update as Record<string, unknown>;
+  if (!isAbsent(body.event_name) && typeof body.event_name !== 'string') return 'event_name: expected a string';
+  if (isAbsent(body.message)) return undefined;
+  if (!isObject(body.message)) return 'message: expected an object';
+  const message = body.message;
+  for (const name of ['text', 'caption', 'photo', 'sticker', 'url']) {
+    if (!isAbsent(message[name]) && typeof message[name] !== 'string') return `message.${name}: expected a string`;
+  }
+  if (!isAbsent(message.message_id) && !isIdLike(message.message_id)) return 'message.message_id: expected a string';
+  if (!isAbsent(message.date) && typeof message.date !== 'number') return 'message.date: expected a number';
+  if (!isAbsent(message.chat)) {
+    if (!isObject(message.chat)) return 'message.chat: expected an object';
+    if (!isAbsent(message.chat.id) && !isIdLike(message.chat.id)) return 'message.chat.id: expected a string';
+    if (!isAbsent(message.chat.chat_type) && typeof message.chat.chat_type !== 'string') return 'message.chat.chat_type: expected a string';
+  }
+  if (!isAbsent(message.from)) {
+    if (!isObject(message.from)) return 'message.from: expected an object';
+    const from = message.from;
+    if (!isAbsent(from.id) && !isIdLike(from.id)) return 'message.from.id: expected a string';
+    for (const name of ['display_name', 'first_name', 'name']) {
+      if (!isAbsent(from[name]) && typeof from[name] !== 'string') return `message.from.${name}: expected a string`;
+    }
+    if (!isAbsent(from.is_bot) && typeof from.is_bot !== 'boolean') return 'message.from.is_bot: expected true or false';
+  }
+  return undefined;
+}
+
+const isAbsent = (value: unknown) => value === undefined || value === null;
+const isIdLike = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+
 function idOf(value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim()) return value.trim();
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);

@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
-import { rawBodyOf } from '../../web/http-app.js';
 import type { ChannelStateStore } from '../channel-state.js';
-import { acknowledge, UpdateIntake } from '../intake.js';
+import { sourceKeyOf } from '../inbox.js';
+import { UpdateIntake } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZALO_TEXT_LIMIT, ZaloConversation } from '../zalo-bot/conversation.js';
 import { TOKEN_ERRORS, ZaloOaApi, type OaCallResult } from './api.js';
-import { verifyZaloEvent } from './signature.js';
+import { DEFAULT_EVENT_MAX_AGE_MS, DEFAULT_EVENT_MAX_SKEW_MS, senderAndEvent, type OaEvent } from './event.js';
 import { OaTokenError, OaTokens } from './tokens.js';
+import { createZaloOaWebhook } from './webhook.js';
 
 export const ZALO_OA_CHANNEL = 'zalo-oa';
 
@@ -24,16 +23,17 @@ export interface ZaloOaAdapterOptions {
   maxMessageChars?: number;
   /** How long "1"/"2"/"3" refers to the chat's last answer. Default 30 minutes. */
   feedbackTtlMs?: number;
-  /** The clock for token expiry. */
+  /** The clock for token expiry and for the events' freshness window. */
   now?: () => number;
 }
 
 /**
- * The Zalo Official Account channel (OA API v3). Its router takes the OA webhook: every event must carry a
- * valid `X-ZEvent-Signature` over the raw body (401 otherwise, nothing processed); `user_send_text` is
- * answered through the consultation message endpoint (de-duplicated by msg_id); any other event from a
- * user only makes their pending relays due again. The access token and its single-use refresh token
- * live in the channel state store and are rotated on error -216.
+ * The Zalo Official Account channel (OA API v3). Its router takes the OA webhook (see webhook.ts): every
+ * event must carry a valid `X-ZEvent-Signature` over the raw body (401 otherwise, nothing parsed or
+ * processed), name ZALO_OA_APP_ID and be dated within the freshness window; `user_send_text` is answered
+ * through the consultation message endpoint (de-duplicated by msg_id, or by a digest of the signed bytes
+ * without one); any other event from a user only makes their pending relays due again. The access token
+ * and its single-use refresh token live in the channel state store and are rotated on error -216.
  *
  * A relay refused because the user is outside the window in which an OA may answer fails as
  * non-retryable: the ticket becomes relay_pending and goes out at the user's next message.
@@ -82,7 +82,7 @@ export function createZaloOaAdapter(
   }
 
   async function answerText(asker: Asker, text: string, eventId: string, resumed: boolean): Promise<void> {
-    const reply = await conversation.reply(asker, text, { sourceKey: `${ZALO_OA_CHANNEL}:${eventId}`, resumed });
+    const reply = await conversation.reply(asker, text, { sourceKey: sourceKeyOf(ZALO_OA_CHANNEL, eventId), resumed });
     const result = await sender.reply(asker.chatId, reply);
     if (result.ok) return;
     if (!result.retryable) {
@@ -90,7 +90,7 @@ export function createZaloOaAdapter(
       return;
     }
     logger.warn({ userId: asker.chatId, error: result.error }, 'answer not sent; queued in the outbox');
-    await deps.escalation.queueAnswer({ channel: ZALO_OA_CHANNEL, chatId: asker.chatId, text: reply, key: `${ZALO_OA_CHANNEL}:${eventId}` });
+    await deps.escalation.queueAnswer({ channel: ZALO_OA_CHANNEL, chatId: asker.chatId, text: reply, key: sourceKeyOf(ZALO_OA_CHANNEL, eventId) });
   }
 
   /** What an accepted event leads to (also run again for events a crash interrupted). */
@@ -107,29 +107,16 @@ export function createZaloOaAdapter(
 
   const intake = new UpdateIntake<OaEvent>(ZALO_OA_CHANNEL, { ...deps, logger }, handleEvent);
 
-  const router = Router();
-  router.post('/', async (req, res) => {
-    const raw = rawBodyOf(req);
-    const event = req.body as unknown;
-    if (!raw || typeof event !== 'object' || event === null || Array.isArray(event)) {
-      res.status(400).json({ error: 'expected a JSON object' });
-      return;
-    }
-    const body = event as OaEvent;
-    if (!verifyZaloEvent(raw, body as Record<string, unknown>, req.get('x-zevent-signature'), config.secretKey)) {
-      logger.warn({ ip: req.ip, event: body.event_name }, 'webhook refused: wrong or missing signature');
-      res.status(401).json({ error: 'invalid signature' });
-      return;
-    }
-    const { userId, eventName } = senderAndEvent(body);
-    if (!userId || !eventName.startsWith('user_send_')) {
-      logger.debug({ event: eventName }, 'event ignored');
-      res.status(200).json({ ok: true });
-      return;
-    }
-    const msgId = typeof body.message?.msg_id === 'string' && body.message.msg_id ? body.message.msg_id : undefined;
-    await acknowledge(res, intake.take(msgId ?? `noid:${randomUUID()}`, body), { ok: true });
-  });
+  const router = createZaloOaWebhook(
+    {
+      appId: config.appId,
+      secretKey: config.secretKey,
+      window: { maxAgeMs: config.eventMaxAgeMs ?? DEFAULT_EVENT_MAX_AGE_MS, maxSkewMs: config.eventMaxSkewMs ?? DEFAULT_EVENT_MAX_SKEW_MS },
+      now: options.now ?? Date.now,
+    },
+    logger,
+    (event, eventId) => intake.take(eventId, event),
+  );
 
   return {
     name: ZALO_OA_CHANNEL,
@@ -145,25 +132,7 @@ export function createZaloOaAdapter(
   };
 }
 
-/** The fields of an OA webhook event the adapter reads (ids are strings; never coerced to numbers). */
-interface OaEvent {
-  app_id?: unknown;
-  event_name?: unknown;
-  timestamp?: unknown;
-  sender?: { id?: unknown };
-  recipient?: { id?: unknown };
-  message?: { msg_id?: unknown; text?: unknown };
-}
-
 function toSendResult(result: OaCallResult<unknown>): SendResult {
   if (result.ok) return { ok: true };
   return { ok: false, retryable: result.retryable, error: result.message, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
-}
-
-/** Who sent an event and what it is, from an untrusted body ('' and undefined when absent or of the wrong type). */
-function senderAndEvent(body: OaEvent): { userId: string | undefined; eventName: string } {
-  return {
-    userId: typeof body.sender?.id === 'string' && body.sender.id ? body.sender.id : undefined,
-    eventName: typeof body.event_name === 'string' ? body.event_name : '',
-  };
 }

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from '../context.js';
+import { sourceKeyOf } from '../../inbox.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
 import { toSendResult } from '../outbound-port.js';
@@ -52,7 +53,7 @@ async function ask(ctx: BotContext, text: string): Promise<void> {
   const message = {
     asker,
     text,
-    sourceKey: `${TELEGRAM_CHANNEL}:${ctx.update.update_id}`,
+    sourceKey: sourceKeyOf(TELEGRAM_CHANNEL, String(ctx.update.update_id)),
     resumed: RESUMED_UPDATES.has(ctx.update),
   };
   const reply = await withTyping(ctx, () => ctx.deps.assistant.handle(message));
