@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 
 /** Distinct refused bodies remembered (so that a re-delivery is not logged again). */
@@ -47,6 +47,20 @@ export class WebhookRefusals {
     if (this.bodies.has(digest)) return;
     remember(this.bodies, digest, REMEMBERED_BODIES);
     this.logger[level]({ ...fields, bytes: raw.length, body: digest.slice(0, 16) }, message);
+  }
+
+  /**
+   * Express middleware that lets a request through only when `isValid` accepts the value of `header`;
+   * otherwise answers 401 with `body`, before anything reads the request's body, and logs it (rate-limited).
+   */
+  requireHeader(header: string, isValid: (value: string | undefined) => boolean, body: { json: unknown } | { text: string }, message: string): RequestHandler {
+    return (req, res, next) => {
+      if (isValid(req.get(header))) return next();
+      this.unauthorised(req.ip, message);
+      res.status(401);
+      if ('json' in body) res.json(body.json);
+      else res.type('text/plain').send(body.text);
+    };
   }
 
   /** Logs a request refused for a wrong or missing secret or signature (rate-limited per client address). */

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Update } from 'grammy/types';
 import { acknowledge, type UpdateIntake } from '../intake.js';
 import { WebhookRefusals } from '../refusals.js';
@@ -30,15 +30,12 @@ export interface WebhookOptions {
 export function createWebhookRouter(intake: UpdateIntake<Update>, deps: Pick<ChannelDeps, 'logger'>, options: WebhookOptions): Router {
   const expected = digest(options.secretToken);
   const refusals = new WebhookRefusals(deps.logger);
-  const checkSecret: RequestHandler = (req, res, next) => {
-    const given = req.get(SECRET_HEADER);
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
-      refusals.unauthorised(req.ip, 'telegram webhook: wrong or missing secret token');
-      res.status(401).type('text/plain').send('secret token is wrong');
-      return;
-    }
-    next();
-  };
+  const checkSecret = refusals.requireHeader(
+    SECRET_HEADER,
+    (given) => given !== undefined && timingSafeEqual(digest(given), expected),
+    { text: 'secret token is wrong' },
+    'telegram webhook: wrong or missing secret token',
+  );
   const router = Router();
   router.post('/', checkSecret, readRawBody(), async (req, res) => {
     const raw = rawBody(req);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Logger } from '../../logger.js';
 import { acknowledge, type IntakeOutcome } from '../intake.js';
 import { WebhookRefusals } from '../refusals.js';
@@ -26,14 +26,12 @@ export function createZaloBotWebhook(
   accept: (update: ZaloBotUpdate, fallbackId: string) => Promise<IntakeOutcome>,
 ): Router {
   const refusals = new WebhookRefusals(logger);
-  const checkSecret: RequestHandler = (req, res, next) => {
-    if (!constantTimeEqual(req.get(ZALO_BOT_SECRET_HEADER), secret)) {
-      refusals.unauthorised(req.ip, 'webhook refused: wrong or missing secret token');
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    next();
-  };
+  const checkSecret = refusals.requireHeader(
+    ZALO_BOT_SECRET_HEADER,
+    (given) => constantTimeEqual(given, secret),
+    { json: { error: 'unauthorized' } },
+    'webhook refused: wrong or missing secret token',
+  );
   const router = Router();
   router.post('/', checkSecret, readRawBody(), async (req, res) => {
     const raw = rawBody(req);

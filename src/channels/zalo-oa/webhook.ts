@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Logger } from '../../logger.js';
 import { acknowledge, type IntakeOutcome } from '../intake.js';
 import { WebhookRefusals } from '../refusals.js';
@@ -41,14 +41,12 @@ export function createZaloOaWebhook(
   accept: (event: OaEvent, eventId: string) => Promise<IntakeOutcome>,
 ): Router {
   const refusals = new WebhookRefusals(logger);
-  const checkHeader: RequestHandler = (req, res, next) => {
-    if (!looksLikeSignature(req.get(ZALO_OA_SIGNATURE_HEADER))) {
-      refusals.unauthorised(req.ip, 'webhook refused: wrong or missing signature');
-      res.status(401).json({ error: 'invalid signature' });
-      return;
-    }
-    next();
-  };
+  const checkHeader = refusals.requireHeader(
+    ZALO_OA_SIGNATURE_HEADER,
+    looksLikeSignature,
+    { json: { error: 'invalid signature' } },
+    'webhook refused: wrong or missing signature',
+  );
   const router = Router();
   router.post('/', checkHeader, readRawBody(), async (req, res) => {
     const raw = rawBody(req);
