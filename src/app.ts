@@ -1,5 +1,6 @@
 import type { AppConfig } from './config.js';
 import { Assistant } from './assistant/assistant.js';
+import { TurnTaker } from './assistant/turns.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import { SqliteQuestionLog } from './assistant/question-log.js';
@@ -20,6 +21,8 @@ export interface App {
   escalation: EscalationService;
   log: SqliteQuestionLog;
   assistant: Assistant;
+  /** Event-loop turns shared by the channels' intake and the assistant: acknowledgements go first. */
+  turns: TurnTaker;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,9 @@ export async function createApp(
       config.llm.provider !== 'none' && config.llm.model
         ? new LlmAnswerer(await ThreadedChatCompleter.start(config.llm), loadPromptTemplates(), config.llm.timeoutMs)
         : undefined;
+    const turns = new TurnTaker();
     const assistant = new Assistant({
+      turns,
       kb,
       escalation,
       curated: stores.curated,
@@ -75,7 +80,7 @@ export async function createApp(
       await kb?.stopThreads();
       await db.close();
     };
-    return { config, db, kb, stores, escalation, log, assistant, close };
+    return { config, db, kb, stores, escalation, log, assistant, turns, close };
   } catch (error) {
     await kb?.stopThreads();
     await db.close();

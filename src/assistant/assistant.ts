@@ -1,8 +1,6 @@
-import type { EscalationService } from '../escalation/escalation-service.js';
 import { alreadyEscalatedText, escalatedText } from '../escalation/messages.js';
 import type { CuratedAnswerStore, UserStore } from '../escalation/stores.js';
 import type { EscalationReason, RetrievedContextItem } from '../escalation/types.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
@@ -21,13 +19,14 @@ import {
 } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
-import { answerTurns } from './turns.js';
+import { TurnTaker } from './turns.js';
+import type { AnswerSearcher, Escalator, KnowledgeSource } from './ports.js';
 import { ChatMemory } from './memory.js';
 import { QuestionRateLimiter } from './rate-limit.js';
 import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question-log.js';
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
 import { AmountRegistry } from './amounts.js';
-import { judgeDomain } from './domain.js';
+import { judgeDomain, type DomainVerdict } from './domain.js';
 import { readQuestion, type ReadQuestion } from './reading.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
 
@@ -58,8 +57,8 @@ export const DEFAULT_ASSISTANT_SETTINGS: AssistantSettings = {
 };
 
 export interface AssistantDeps {
-  kb: KnowledgeBase;
-  escalation: EscalationService;
+  kb: KnowledgeSource;
+  escalation: Escalator;
   curated: CuratedAnswerStore;
   users: UserStore;
   log: QuestionLogStore;
@@ -67,6 +66,37 @@ export interface AssistantDeps {
   settings?: Partial<AssistantSettings>;
   now?: () => Date;
   logger?: Logger;
+  /** Shared with the channels' intake (see TurnTaker); a fresh one when the assistant runs alone. */
+  turns?: TurnTaker;
+}
+
+/** One message on its way through the stages. */
+interface Turn {
+  asker: Asker;
+  read: ReadQuestion;
+  /** What is stored of the message. */
+  text: string;
+  warnings: string[];
+  chatKey: string;
+  smallTalk: ReturnType<typeof classifySmallTalk>;
+  previous: ReturnType<ChatMemory['get']>;
+  started: number;
+  sourceKey: string | undefined;
+  resumed: boolean;
+}
+
+/** The question as answered: with the case of a follow-up, and its field. */
+interface Understood {
+  followUp: boolean;
+  query: string;
+  asked: ReadQuestion;
+  domain: DomainVerdict;
+}
+
+interface Retrieved {
+  hits: ScoredPassage[];
+  expandedQuery: string;
+  intent: ReturnType<typeof detectSectionIntent>;
 }
 
 /** "/chitiet", "chi tiết", "xem chi tiết": the whole of the last answer. */
@@ -87,6 +117,7 @@ export class Assistant {
   private readonly curatedMatcher: CuratedMatcher;
   private readonly now: () => Date;
   private readonly limiter: QuestionRateLimiter;
+  private readonly turns: TurnTaker;
   private registry: { passages: readonly StoredPassage[]; amounts: AmountRegistry } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {
@@ -95,10 +126,39 @@ export class Assistant {
     this.memory = new ChatMemory(this.settings.memoryTtlMs, () => this.now().getTime());
     this.curatedMatcher = new CuratedMatcher(deps.curated, this.settings.curatedMinSimilarity);
     this.limiter = new QuestionRateLimiter(this.settings.questionsPerMinute, () => this.now().getTime());
+    this.turns = deps.turns ?? new TurnTaker();
   }
 
+  /**
+   * Answers one message through a pipeline of stages, each of which may give the reply: guard (access,
+   * replays, rate), small talk, an explicit request for an expert, curated answers, retrieval and its gate,
+   * composition (extractive, then the model when configured).
+   */
   async handle(message: IncomingMessage): Promise<AssistantReply> {
     const started = performance.now();
+    const guarded = await this.guard(message);
+    if (guarded) return guarded;
+    const turn = this.readMessage(message, started);
+    const early = this.smallTalk(turn);
+    if (early) return early;
+    if (turn.smallTalk === 'expert_request') return this.expertRequest(turn);
+
+    const understood = this.understand(turn);
+    const searcher = await this.deps.kb.searcher();
+    // The CPU-heavy part starts in a turn of its own, so other webhooks are acknowledged meanwhile.
+    await this.turns.next();
+    const curated = await this.curatedStage(turn, understood, searcher);
+    if (curated) return curated;
+    const retrieved = await this.retrieve(understood, searcher);
+    const gate = assessRetrieval(retrieved.hits, this.settings.gate, understood.domain);
+    if (!gate.answer) {
+      return this.escalate({ ...this.escalation(turn, understood), reason: gate.reason, hits: retrieved.hits, confidence: gate.confidence });
+    }
+    return this.compose(turn, understood, retrieved, searcher, gate.confidence);
+  }
+
+  /** Refuses who may not ask and who asks too fast; replays an answer already given; sends relays held back. */
+  private async guard(message: IncomingMessage): Promise<AssistantReply | undefined> {
     const { asker } = message;
     if (!(await this.deps.escalation.access.mayAsk(asker))) {
       return plainReply('refused', 'Tài khoản của bạn chưa được duyệt để hỏi Trợ lý Xã. Vui lòng liên hệ quản trị viên của tỉnh để được cấp quyền.');
@@ -107,15 +167,17 @@ export class Assistant {
       const earlier = await this.deps.log.findBySource(message.sourceKey);
       if (earlier?.replyText !== undefined) return replayedReply(earlier, earlier.replyText);
     }
-    const { sourceKey } = message;
-    const resumed = message.resumed === true;
     const wait = message.rateLimited === false ? 0 : this.limiter.take(`${asker.channel}:${asker.userId}`);
     if (wait > 0) {
       return plainReply('refused', `Bạn đang gửi câu hỏi nhanh quá. Vui lòng đợi khoảng ${wait} giây rồi hỏi tiếp.`);
     }
     // A relay that could not be delivered earlier (e.g. outside a messaging window) goes out now.
     await this.deps.escalation.deliverPendingFor(asker.channel, asker.chatId);
+    return undefined;
+  }
 
+  /** The message read as a story and a question; what is stored of it; the chat's previous question. */
+  private readMessage(message: IncomingMessage, started: number): Turn {
     // A long story ends with its question: the whole message is read (within a bound), what is stored is capped.
     const whole = nfc(message.text).trim();
     const read = readQuestion(whole.slice(0, this.settings.maxReadChars));
@@ -124,68 +186,96 @@ export class Assistant {
     if (whole.length > this.settings.maxReadChars) {
       warnings.push(`✂️ Tin nhắn dài hơn ${this.settings.maxReadChars} ký tự nên tôi chỉ đọc phần đầu. Bạn nên hỏi ngắn gọn từng ý.`);
     }
-    const chatKey = `${asker.channel}:${asker.chatId}`;
-    const smallTalk = classifySmallTalk(text);
-    if (smallTalk === 'empty') {
+    const chatKey = `${message.asker.channel}:${message.asker.chatId}`;
+    return {
+      asker: message.asker,
+      read,
+      text,
+      warnings,
+      chatKey,
+      smallTalk: classifySmallTalk(text),
+      previous: this.memory.get(chatKey),
+      started,
+      sourceKey: message.sourceKey,
+      resumed: message.resumed === true,
+    };
+  }
+
+  /** Empty messages, greetings, thanks and "/chitiet" are answered without searching. */
+  private smallTalk(turn: Turn): AssistantReply | Promise<AssistantReply> | undefined {
+    if (turn.smallTalk === 'empty') {
       return plainReply('smalltalk', 'Bạn chưa nhập câu hỏi. Ví dụ: "Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?"');
     }
-    if (smallTalk === 'greeting') {
+    if (turn.smallTalk === 'greeting') {
       return plainReply(
         'smalltalk',
         'Xin chào! Tôi là Trợ lý Xã. Tôi trả lời về thủ tục, chế độ đối với người có công và các Kết luận 192-KL/TW, 195-KL/TW về chính quyền địa phương hai cấp. Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được.',
       );
     }
-    if (smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
+    if (turn.smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
+    if (DETAILS_REQUEST.test(fold(turn.text.toLowerCase()).trim())) return this.details(turn.chatKey);
+    return undefined;
+  }
 
-    if (DETAILS_REQUEST.test(fold(text.toLowerCase()).trim())) return this.details(chatKey);
-    const previous = this.memory.get(chatKey);
-    if (smallTalk === 'expert_request') {
-      const question = stripExpertRequest(text) || previous?.question;
-      if (!question) {
-        return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
-      }
-      return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey, resumed });
+  /** "hỏi chuyên gia: …" (or alone, after a question): a ticket for the experts. */
+  private async expertRequest(turn: Turn): Promise<AssistantReply> {
+    const question = stripExpertRequest(turn.text) || turn.previous?.question;
+    if (!question) {
+      return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
     }
+    const { asker, started, warnings, sourceKey, resumed } = turn;
+    return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey, resumed });
+  }
 
+  /** The question with the case of a follow-up, and whether it is in the field. */
+  private understand(turn: Turn): Understood {
+    const { read, previous } = turn;
     const followUp = previous !== undefined && isFollowUp(read.question);
     const query = followUp ? `${previous.query} ${read.query}` : read.query;
     const asked: ReadQuestion = followUp ? { ...read, query, asks: read.asks ?? previous.asks, story: `${previous.story ?? ''} ${read.story}`.trim() } : read;
     const domain = judgeDomain(followUp ? `${previous.question} ${read.question}` : read.question, asked.story);
-    const searcher = await this.deps.kb.searcher();
-    // The CPU-heavy part starts in a turn of its own, so other webhooks are acknowledged meanwhile.
-    await answerTurns.next();
+    return { followUp, query, asked, domain };
+  }
 
-    const curated = await this.curatedMatcher.match(followUp ? query : read.question, searcher);
-    if (curated) {
-      await this.deps.curated.recordHit(curated.answer.id);
-      const expert = curated.answer.expertId === undefined ? undefined : await this.deps.users.get(curated.answer.expertId);
-      const when = (curated.answer.answeredAt ?? curated.answer.approvedAt).slice(0, 10);
-      const body = `${curated.answer.answer}\n\n— Chuyên gia ${expert?.displayName ?? 'biệt phái'} trả lời ngày ${vietnameseDate(when)} (câu trả lời đã được duyệt).`;
-      const citation: AnswerCitation = {
-        id: `curated:${curated.answer.id}`,
-        docId: `curated:${curated.answer.id}`,
-        citation: `Câu trả lời của chuyên gia đã được duyệt (phiếu #${curated.answer.sourceTicketId ?? curated.answer.id})`,
-        verified: true,
-        status: 'in_force',
-      };
-      return this.finish({
-        stage: 'curated', asker, question: text, query, body, citations: [citation], warnings,
-        confidence: round3(curated.similarity), started, curatedId: curated.answer.id, sourceKey,
-      });
-    }
+  /** An approved expert answer to the same question, reused verbatim with who answered and when. */
+  private async curatedStage(turn: Turn, understood: Understood, searcher: AnswerSearcher): Promise<AssistantReply | undefined> {
+    const curated = await this.curatedMatcher.match(understood.followUp ? understood.query : turn.read.question, searcher);
+    if (!curated) return undefined;
+    await this.deps.curated.recordHit(curated.answer.id);
+    const expert = curated.answer.expertId === undefined ? undefined : await this.deps.users.get(curated.answer.expertId);
+    const when = (curated.answer.answeredAt ?? curated.answer.approvedAt).slice(0, 10);
+    const body = `${curated.answer.answer}\n\n— Chuyên gia ${expert?.displayName ?? 'biệt phái'} trả lời ngày ${vietnameseDate(when)} (câu trả lời đã được duyệt).`;
+    const citation: AnswerCitation = {
+      id: `curated:${curated.answer.id}`,
+      docId: `curated:${curated.answer.id}`,
+      citation: `Câu trả lời của chuyên gia đã được duyệt (phiếu #${curated.answer.sourceTicketId ?? curated.answer.id})`,
+      verified: true,
+      status: 'in_force',
+    };
+    const { asker, text, warnings, started, sourceKey } = turn;
+    return this.finish({
+      stage: 'curated', asker, question: text, query: understood.query, body, citations: [citation], warnings,
+      confidence: round3(curated.similarity), started, curatedId: curated.answer.id, sourceKey,
+    });
+  }
 
-    const { hits: found, expandedQuery } = await searcher.search(query, this.settings.retrievalDepth);
+  /** The passages for the question (and for each other question of a many-part message). */
+  private async retrieve(understood: Understood, searcher: AnswerSearcher): Promise<Retrieved> {
+    const { asked } = understood;
+    const { hits: found, expandedQuery } = await searcher.search(understood.query, this.settings.retrievalDepth);
     // Results of searches run in another thread arrive together; each is taken up in a turn of its own.
-    await answerTurns.next();
+    await this.turns.next();
     // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
-    const raw = isDefinitional(read.question) ? found : withoutGlossary(found);
-    const intent = detectSectionIntent(read.question);
+    const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
+    const intent = detectSectionIntent(asked.question);
     const hits = intent ? rerankForIntent(raw, intent) : raw;
-    const gate = assessRetrieval(hits, this.settings.gate, domain);
-    if (!gate.answer) {
-      return this.escalate({ asker, question: text, query, reason: gate.reason, hits, confidence: gate.confidence, started, warnings, sourceKey, resumed, read: asked });
-    }
+    return { hits, expandedQuery, intent };
+  }
 
+  /** The reply from the passages: the direct lines and the passages, or the model's answer after the lines. */
+  private async compose(turn: Turn, understood: Understood, retrieved: Retrieved, searcher: AnswerSearcher, confidence: number): Promise<AssistantReply> {
+    const { asked, query, followUp } = understood;
+    const { hits, expandedQuery, intent } = retrieved;
     // Each other question of a many-part message is searched on its own, to answer it with a line of its own.
     const partHits: ScoredPassage[][] = [];
     for (const part of asked.parts) {
@@ -208,13 +298,13 @@ export class Assistant {
     let body = composed.body;
     const { lead } = composed;
     let citations = composed.citations;
-    const answerWarnings = [...warnings];
+    const answerWarnings = [...turn.warnings];
     let fromModel = false;
     if (this.deps.llm) {
       const context = hits.slice(0, 5).map((h) => h.passage);
-      const outcome = await this.deps.llm.answer(followUp ? query : read.text, context);
+      const outcome = await this.deps.llm.answer(followUp ? query : turn.read.text, context);
       // Likewise the model's answers: many can arrive in one message drain of the LLM thread.
-      await answerTurns.next();
+      await this.turns.next();
       if (outcome.kind === 'answer') {
         const used = outcome.cited.map((n) => context[n - 1]!);
         fromModel = true;
@@ -224,16 +314,23 @@ export class Assistant {
         if (used.some((p) => !p.meta.verified)) answerWarnings.push(unverifiedWarning(used));
         if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
-        return this.escalate({ asker, question: text, query, reason: 'low_confidence', hits, confidence: gate.confidence, started, warnings, sourceKey, resumed, read: asked });
+        return this.escalate({ ...this.escalation(turn, understood), reason: 'low_confidence', hits, confidence });
       } else {
         this.deps.logger?.warn({ why: outcome.why }, 'LLM answer rejected; answering extractively');
       }
     }
     if (!fromModel) answerWarnings.push(...composed.warnings);
+    const { asker, text, started, sourceKey } = turn;
     return this.finish({
       stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
-      confidence: gate.confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey, read: asked,
+      confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey, read: asked,
     });
+  }
+
+  /** What every escalation of this turn shares. */
+  private escalation(turn: Turn, understood: Understood) {
+    const { asker, text, started, warnings, sourceKey, resumed } = turn;
+    return { asker, question: text, query: understood.query, started, warnings, sourceKey, resumed, read: understood.asked };
   }
 
   /** The amounts of the searcher's knowledge base, built once per index snapshot. */

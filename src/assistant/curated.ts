@@ -1,7 +1,7 @@
 import { fold } from '../text/normalize.js';
 import type { CuratedAnswerStore } from '../escalation/stores.js';
 import type { CuratedAnswer } from '../escalation/types.js';
-import type { HybridSearcher } from '../retrieval/hybrid-search.js';
+import type { AnswerSearcher } from './ports.js';
 
 export interface CuratedMatch {
   answer: CuratedAnswer;
@@ -26,7 +26,7 @@ export class CuratedMatcher {
     private readonly minSimilarity: number,
   ) {}
 
-  async match(question: string, searcher: HybridSearcher): Promise<CuratedMatch | undefined> {
+  async match(question: string, searcher: AnswerSearcher): Promise<CuratedMatch | undefined> {
     const active = await this.activeAnswers();
     if (active.length === 0) return undefined;
     const typed = comparableQuestion(question);
@@ -53,7 +53,7 @@ export class CuratedMatcher {
     return answers;
   }
 
-  private async vectorOf(answer: CuratedAnswer, searcher: HybridSearcher): Promise<number[]> {
+  private async vectorOf(answer: CuratedAnswer, searcher: AnswerSearcher): Promise<number[]> {
     // Re-embed when the question was edited, or when the searcher (and so its embedding) was rebuilt.
     const key = `${answer.question}\u0000${searcherId(searcher)}`;
     const cached = this.vectors.get(answer.id);

@@ -65,6 +65,3 @@ export class TurnTaker {
     this.arm();
   };
 }
-
-/** One per process: the steps of every channel and chat share the one event loop. */
-export const answerTurns = new TurnTaker();

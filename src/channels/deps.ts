@@ -13,5 +13,6 @@ export function createChannelDeps(app: App, logger: Logger): ChannelDeps {
     logger,
     inbox: new SqliteUpdateInbox(app.db),
     background: new BackgroundWork(logger),
+    turns: app.turns,
   };
 }

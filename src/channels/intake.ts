@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { answerTurns, type TurnTaker } from '../assistant/turns.js';
+import { TurnTaker } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import { UnstorableUpdateError, type UpdateInbox } from './inbox.js';
@@ -23,7 +23,7 @@ export class UpdateIntake<T> {
     /** Handles one update; `resumed` when it is handled again after a crash. */
     private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
   ) {
-    this.turns = deps.turns ?? answerTurns;
+    this.turns = deps.turns ?? new TurnTaker();
   }
 
   /**

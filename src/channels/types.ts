@@ -1,3 +1,4 @@
+import type { TurnTaker } from '../assistant/turns.js';
 import type { Router } from 'express';
 import type { Assistant } from '../assistant/assistant.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
@@ -20,6 +21,8 @@ export interface ChannelDeps {
   inbox: UpdateInbox;
   /** Runs work after the webhook has been acknowledged, and lets shutdown wait for it. */
   background: BackgroundWork;
+  /** The event-loop turns the intake shares with the assistant (acknowledgements before answers). */
+  turns: TurnTaker;
 }
 
 /**

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { Assistant } from '../../src/assistant/assistant.js';
+import type { AnswerSearcher, Escalator, KnowledgeSource } from '../../src/assistant/ports.js';
+import type { LoggedQuestion, QuestionLogStore } from '../../src/assistant/question-log.js';
+import type { CreateTicketInput } from '../../src/escalation/escalation-service.js';
+import type { CuratedAnswerStore, UserStore } from '../../src/escalation/stores.js';
+import type { Asker, CuratedAnswer, OpenedTicket } from '../../src/escalation/types.js';
+import type { DocumentMeta } from '../../src/knowledge/types.js';
+import type { ScoredPassage } from '../../src/retrieval/hybrid-search.js';
+import type { StoredPassage } from '../../src/storage/knowledge-store.js';
+
+/**
+ * The assistant's decisions on fakes of its ports: no database, no knowledge folder, no index. Each stage
+ * of the pipeline (guard, small talk, expert request, curated, retrieve + gate, compose) is reached here.
+ */
+
+const asker: Asker = { channel: 'test', chatId: 'c-1', userId: 'u-1', displayName: 'Chị Lan' };
+
+function passage(docId: string, text: string, meta: Partial<DocumentMeta> = {}): StoredPassage {
+  return {
+    id: `${docId}#0`, docId, ordinal: 0, citation: `${docId}, Điều 1`, path: ['Mục 1'], heading: 'Mục 1', text,
+    meta: { id: docId, title: `Tài liệu ${docId}`, status: 'in_force', verified: true, topic: ['mai-tang'], ...meta } as DocumentMeta,
+  };
+}
+
+const MAI_TANG = passage(
+  'tt-mai-tang',
+  'Hồ sơ hưởng trợ cấp mai táng gồm:\n1. Bản khai theo Mẫu số 12.\n2. Bản sao giấy báo tử.\n\nNộp hồ sơ tại UBND cấp xã nơi quản lý hồ sơ người có công.',
+);
+
+class FakeSearcher implements AnswerSearcher {
+  readonly passages: readonly StoredPassage[];
+  readonly queries: string[] = [];
+  constructor(private readonly found: readonly { passage: StoredPassage; coverage: number }[]) {
+    this.passages = found.map((f) => f.passage);
+  }
+  async search(query: string) {
+    this.queries.push(query);
+    const hits: ScoredPassage[] = this.found.map(({ passage: p, coverage }, i) => ({
+      passage: p, score: 0.9 - i * 0.1, lexicalScore: 10 - i, lexicalNormalized: 1, lexicalCoverage: coverage, vectorSimilarity: 0.5,
+    }));
+    return { hits, expandedQuery: query, typedWithDiacritics: true };
+  }
+  passagesOf(docId: string) {
+    return this.passages.filter((p) => p.docId === docId);
+  }
+  async embedQuestion() {
+    return undefined;
+  }
+}
+
+class FakeLog implements QuestionLogStore {
+  readonly entries: LoggedQuestion[] = [];
+  async add(entry: Omit<LoggedQuestion, 'id'>) {
+    this.entries.push({ ...entry, id: this.entries.length + 1 });
+    return this.entries.length;
+  }
+  async get(id: number) {
+    return this.entries[id - 1];
+  }
+  async findBySource(sourceKey: string) {
+    return this.entries.find((e) => e.sourceKey === sourceKey);
+  }
+  async attachTicket() {}
+  async addFeedback() {}
+  async feedbackFor() {
+    return [];
+  }
+}
+
+class FakeEscalator implements Escalator {
+  readonly tickets: CreateTicketInput[] = [];
+  allowed = true;
+  readonly access = { mayAsk: async () => this.allowed };
+  async createTicket(input: CreateTicketInput) {
+    this.tickets.push(input);
+    return { id: this.tickets.length, routing: 'experts' } as OpenedTicket;
+  }
+  async deliverPendingFor() {
+    return 0;
+  }
+  async routingOf() {
+    return 'experts' as const;
+  }
+}
+
+function curatedStore(answers: CuratedAnswer[]): CuratedAnswerStore {
+  return { revision: 0, listActive: async () => answers, recordHit: async () => {} } as unknown as CuratedAnswerStore;
+}
+
+function setup(options: { found?: { passage: StoredPassage; coverage: number }[]; curated?: CuratedAnswer[]; perMinute?: number } = {}) {
+  const searcher = new FakeSearcher(options.found ?? [{ passage: MAI_TANG, coverage: 0.8 }]);
+  const kb: KnowledgeSource = { searcher: async () => searcher };
+  const log = new FakeLog();
+  const escalation = new FakeEscalator();
+  const assistant = new Assistant({
+    kb,
+    escalation,
+    log,
+    curated: curatedStore(options.curated ?? []),
+    users: { get: async () => undefined } as unknown as UserStore,
+    settings: { questionsPerMinute: options.perMinute ?? 0 },
+    now: () => new Date('2026-12-06T08:00:00Z'),
+  });
+  return { assistant, searcher, log, escalation, ask: (text: string, extra: { sourceKey?: string; resumed?: boolean } = {}) => assistant.handle({ asker, text, ...extra }) };
+}
+
+describe('the assistant pipeline, on fakes of its ports', () => {
+  it('answers small talk without searching', async () => {
+    const { ask, searcher } = setup();
+    expect((await ask('xin chào')).stage).toBe('smalltalk');
+    expect((await ask('   ')).stage).toBe('smalltalk');
+    expect(searcher.queries).toEqual([]);
+  });
+
+  it('refuses an asker the access policy does not allow, and one who asks too fast', async () => {
+    const first = setup();
+    first.escalation.allowed = false;
+    expect((await first.ask('hồ sơ mai táng gồm gì')).stage).toBe('refused');
+    const fast = setup({ perMinute: 1 });
+    expect((await fast.ask('hồ sơ mai táng gồm gì')).stage).toBe('retrieval');
+    const second = await fast.ask('nộp hồ sơ mai táng ở đâu');
+    expect(second.stage).toBe('refused');
+    expect(second.text).toMatch(/nhanh quá/);
+  });
+
+  it('answers from the passages with the direct lines first and the basis', async () => {
+    const { ask, log } = setup();
+    const reply = await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(reply.stage).toBe('retrieval');
+    expect(reply.text.split('\n')[0]).toBe('👉 Hồ sơ hưởng trợ cấp mai táng gồm:');
+    expect(reply.text).toContain('Mẫu số 12');
+    expect(reply.citations.map((c) => c.docId)).toEqual(['tt-mai-tang']);
+    expect(log.entries).toHaveLength(1);
+  });
+
+  it('escalates a neighbouring field whatever the passages, filed under no topic', async () => {
+    const { ask, escalation } = setup();
+    const reply = await ask('Hồ sơ hưởng trợ cấp thất nghiệp gồm những gì?');
+    expect(reply.stage).toBe('escalated');
+    expect(escalation.tickets[0]).toMatchObject({ reason: 'out_of_domain', topic: undefined });
+  });
+
+  it('escalates a question of the field that the passages barely cover, with its topic', async () => {
+    const { ask, escalation } = setup({ found: [{ passage: MAI_TANG, coverage: 0.05 }] });
+    const reply = await ask('Thương binh được cấp xe lăn mấy năm một lần?');
+    expect(reply.stage).toBe('escalated');
+    expect(escalation.tickets[0]).toMatchObject({ reason: 'low_confidence', topic: 'mai-tang' });
+  });
+
+  it('hands an explicit request to the experts, and a bare one takes the previous question', async () => {
+    const { ask, escalation } = setup();
+    await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect((await ask('hỏi chuyên gia')).stage).toBe('escalated');
+    expect(escalation.tickets[0]).toMatchObject({ reason: 'user_request', question: 'Hồ sơ hưởng trợ cấp mai táng gồm những gì?' });
+  });
+
+  it('reuses an approved answer for the same question typed without diacritics', async () => {
+    const approved: CuratedAnswer = {
+      id: 7, question: 'Hồ sơ mai táng phí gồm những gì?', answer: 'Bản khai Mẫu số 12 và giấy báo tử.', approvedAt: '2026-11-01T00:00:00Z',
+      hits: 0, active: true, updatedAt: '2026-11-01T00:00:00Z',
+    };
+    const { ask, searcher } = setup({ curated: [approved] });
+    const reply = await ask('ho so mai tang phi gom nhung gi');
+    expect(reply.stage).toBe('curated');
+    expect(reply.text).toContain('Bản khai Mẫu số 12 và giấy báo tử.');
+    expect(searcher.queries).toEqual([]);
+  });
+
+  it('replays the answer already given when a stored update is handled again after a crash', async () => {
+    const { ask, log } = setup();
+    const first = await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?', { sourceKey: 'test:1' });
+    const again = await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?', { sourceKey: 'test:1', resumed: true });
+    expect(again.text).toBe(first.text);
+    expect(log.entries).toHaveLength(1);
+  });
+});
