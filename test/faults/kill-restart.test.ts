@@ -142,12 +142,24 @@ describe('kill -9 in the middle of a load of questions and escalations', () => {
     const deadline = Date.now() + 30_000;
     while (!everyoneAnswered() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(askers.filter((a) => emulator.messagesTo(a.id).length === 0).map((a) => a.id)).toEqual([]);
-    // Let the outbox deliver the expert notifications, then stop cleanly.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Let the outbox deliver (and record as sent) a notification of every ticket, then stop cleanly. The
+    // database is read beside the running server (WAL), however long a loaded machine takes.
+    const file = path.join(dataDir, 'trolyxa.sqlite');
+    const pendingNotifications = async () => {
+      const live = await Database.open(file);
+      try {
+        const [row] = await live.all<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'notify' AND status <> 'sent'");
+        const [tickets] = await live.all<{ n: number }>('SELECT COUNT(*) AS n FROM tickets');
+        return row!.n + Math.max(0, escalating.size - tickets!.n);
+      } finally {
+        await live.close();
+      }
+    };
+    const notifyDeadline = Date.now() + 60_000;
+    while ((await pendingNotifications()) > 0 && Date.now() < notifyDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
     server.kill('SIGTERM');
     await exited(server);
 
-    const file = path.join(dataDir, 'trolyxa.sqlite');
     expect(await Database.openReadOnlyCheck(file)).toBe('ok');
     const db = await Database.open(file);
     try {
