@@ -3,6 +3,7 @@
  * ends, metadata validated with {@link documentMetaSchema}. Every failure is a {@link DocumentLoadError}
  * naming the file and the reason.
  */
+import { vietnameseErrorMap } from '../config-messages.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import matter from 'gray-matter';
@@ -114,7 +115,7 @@ export async function loadDocumentFile(absPath: string, rootDir: string, limits:
   };
   const ext = path.extname(absPath).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
-    fail(`unsupported file type "${ext || '(none)'}" (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
+    fail(`loại tệp "${ext || '(không có đuôi)'}" không được hỗ trợ (chỉ nhận: ${SUPPORTED_EXTENSIONS.join(', ')})`);
   }
 
   const buffer = await readLimited(absPath, fail, refuse);
@@ -140,7 +141,7 @@ export async function loadDocumentFile(absPath: string, rootDir: string, limits:
 async function readLimited(absPath: string, fail: Fail, refuse: Refuse): Promise<Buffer> {
   try {
     const info = await stat(absPath);
-    if (!info.isFile()) return fail('not a regular file');
+    if (!info.isFile()) return fail('không phải một tệp thông thường');
     if (info.size > MAX_FILE_BYTES) {
       return refuse(`tệp quá lớn (${megabytes(info.size)}; giới hạn ${megabytes(MAX_FILE_BYTES)})`);
     }
@@ -148,7 +149,7 @@ async function readLimited(absPath: string, fail: Fail, refuse: Refuse): Promise
   } catch (error) {
     if (error instanceof DocumentLoadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(`cannot read the file (${code ?? (error as Error).message})`, error);
+    return fail(`không đọc được tệp (${code ?? (error as Error).message})`, error);
   }
 }
 
@@ -158,7 +159,7 @@ async function readLimited(absPath: string, fail: Fail, refuse: Refuse): Promise
  */
 function decodeUtf8(buffer: Buffer, fail: Fail): string {
   if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-    return fail('not valid UTF-8: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8');
+    return fail('không phải văn bản UTF-8: tệp mã hóa UTF-16 (bắt đầu bằng dấu BOM UTF-16); hãy lưu lại dưới dạng UTF-8');
   }
   let text: string;
   try {
@@ -167,20 +168,20 @@ function decodeUtf8(buffer: Buffer, fail: Fail): string {
     const lenient = new TextDecoder('utf-8').decode(buffer);
     const at = lenient.indexOf('\uFFFD');
     const line = at < 0 ? 1 : lenient.slice(0, at).split('\n').length;
-    return fail(`not valid UTF-8 (first bad byte on line ${line}); save the file as UTF-8 (Windows-1258, TCVN3 and UTF-16 are not supported)`, error);
+    return fail(`không phải văn bản UTF-8 (byte sai đầu tiên ở dòng ${line}); hãy lưu lại dưới dạng UTF-8 (không hỗ trợ Windows-1258, TCVN3, UTF-16)`, error);
   }
   if (text.includes('\u0000')) {
-    return fail('not valid UTF-8 text: it contains NUL characters (UTF-16 without a byte-order mark?); save it as UTF-8');
+    return fail('không phải văn bản UTF-8: có ký tự NUL (có thể là UTF-16 không có BOM); hãy lưu lại dưới dạng UTF-8');
   }
   return tidyText(text);
 }
 
 function formatZodError(error: ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(toàn bộ)'}: ${issue.message}`).join('; ');
 }
 
 function validateMeta(data: Record<string, unknown>, where: string, fail: Fail): DocumentMeta {
-  const parsed = documentMetaSchema.safeParse(data);
+  const parsed = documentMetaSchema.safeParse(data, { errorMap: vietnameseErrorMap });
   if (!parsed.success) return fail(`${where}: ${formatZodError(parsed.error)}`, parsed.error);
   return parsed.data;
 }
@@ -220,21 +221,21 @@ function yamlReason(error: unknown): string {
 const FRONT_MATTER = 'phần thông tin đầu tệp (front matter)';
 
 function loadMarkdown(text: string, sourcePath: string, fail: Fail, refuse: Refuse): LoadedDocument {
-  if (!matter.test(text)) return fail('front matter: missing (a Markdown document must start with a "---" YAML block)');
+  if (!matter.test(text)) return fail(`${FRONT_MATTER}: chưa có (tài liệu Markdown phải bắt đầu bằng một khối YAML mở bằng dòng "---")`);
   // gray-matter evaluates front matter opened with "---js" (or "---javascript") as JavaScript.
   if (hasForeignLanguage(text)) return refuse(`${FRONT_MATTER} chỉ được viết bằng YAML: dòng đầu tiên phải đúng là “---”`);
   if (!/^---[^\n]*\n(?:[\s\S]*?\n)?---[ \t]*(?:\n|$)/u.test(text)) {
-    return fail('front matter: not closed (add a line "---" after the YAML block)');
+    return fail(`${FRONT_MATTER}: chưa đóng (thêm một dòng "---" sau khối YAML)`);
   }
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = matter(text, SAFE_MATTER_OPTIONS);
   } catch (error) {
     if (error instanceof YamlRefusal) return refuse(`${FRONT_MATTER} ${error.reason}`);
-    return fail(`front matter: invalid YAML: ${yamlReason(error)}`, error);
+    return fail(`${FRONT_MATTER}: YAML không hợp lệ: ${yamlReason(error)}`, error);
   }
-  if (!isPlainObject(parsed.data)) return fail('front matter: expected a YAML mapping of keys to values');
-  const meta = validateMeta(restoreImpossibleDates(parsed.data, parsed.matter), 'front matter', fail);
+  if (!isPlainObject(parsed.data)) return fail(`${FRONT_MATTER}: cần một bảng "khóa: giá trị" YAML`);
+  const meta = validateMeta(restoreImpossibleDates(parsed.data, parsed.matter), FRONT_MATTER, fail);
   return { meta, body: parsed.content.replace(/^\n+/u, ''), format: 'markdown', sourcePath };
 }
 
@@ -251,12 +252,12 @@ async function readSidecar(absPath: string, fail: Fail, refuse: Refuse): Promise
       raw = await readFile(path.join(dir, name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      return fail(`sidecar ${name}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, error);
+      return fail(`tệp thông tin kèm ${name}: không đọc được (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, error);
     }
     if (raw.length > MAX_FRONT_MATTER_BYTES) {
       return refuse(`tệp thông tin đi kèm ${name} dài ${Math.ceil(raw.length / 1024)} KB, vượt giới hạn ${MAX_FRONT_MATTER_BYTES / 1024} KB`);
     }
-    const text = decodeUtf8(raw, (reason, cause) => fail(`sidecar ${name}: ${reason}`, cause));
+    const text = decodeUtf8(raw, (reason, cause) => fail(`tệp thông tin kèm ${name}: ${reason}`, cause));
     let data: unknown;
     try {
       if (name.endsWith('.json')) {
@@ -267,9 +268,9 @@ async function readSidecar(absPath: string, fail: Fail, refuse: Refuse): Promise
       }
     } catch (error) {
       if (error instanceof YamlRefusal) return refuse(`tệp thông tin đi kèm ${name} ${error.reason}`);
-      return fail(`sidecar ${name}: invalid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${yamlReason(error)}`, error);
+      return fail(`tệp thông tin kèm ${name}: ${name.endsWith('.json') ? 'JSON' : 'YAML'} không hợp lệ: ${yamlReason(error)}`, error);
     }
-    if (!isPlainObject(data)) return fail(`sidecar ${name}: expected a mapping of keys to values`);
+    if (!isPlainObject(data)) return fail(`tệp thông tin kèm ${name}: cần một bảng "khóa: giá trị"`);
     return { name, data };
   }
   return null;
@@ -296,8 +297,8 @@ async function metaForPlainDocument(absPath: string, body: string, fail: Fail, r
   if (header.issuer) derived.issuer = header.issuer;
   if (header.issued) derived.issued = header.issued;
   if (header.invalidDate && sidecar?.data.issued === undefined) {
-    fail(`date ${header.invalidDate} is not a valid date (from the date line in the document header)`);
+    fail(`ngày ${header.invalidDate} không phải ngày hợp lệ (ở dòng ngày tháng trong phần đầu văn bản)`);
   }
   if (!sidecar) return validateMeta(derived, 'metadata derived from the document header', fail);
-  return validateMeta({ ...derived, ...sidecar.data }, `sidecar ${sidecar.name}`, fail);
+  return validateMeta({ ...derived, ...sidecar.data }, `tệp thông tin kèm ${sidecar.name}`, fail);
 }

@@ -8,7 +8,7 @@ const isoDate = z
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
     const date = match ? new Date(`${text}T00:00:00Z`) : null;
     if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a valid date (YYYY-MM-DD): ${String(value)}` });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `không phải ngày hợp lệ (dạng YYYY-MM-DD): ${String(value)}` });
       return z.NEVER;
     }
     return text;
@@ -33,7 +33,7 @@ export function amountKey(text: string): string {
  */
 export const amountSchema = z
   .object({
-    value: z.string().min(1).refine((v) => amountKey(v).length > 0, 'value must contain digits, e.g. "2.789.000 đồng"'),
+    value: z.string().min(1).refine((v) => amountKey(v).length > 0, 'value phải có chữ số, ví dụ "2.789.000 đồng"'),
     what: z.string().min(3),
     from: isoDate,
     to: isoDate.optional(),
@@ -82,7 +82,7 @@ export const documentMetaSchema = z
   .passthrough()
   .superRefine((meta, ctx) => {
     if (meta.status === 'superseded' && !meta.superseded_by) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['superseded_by'], message: 'a superseded document must name superseded_by' });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['superseded_by'], message: 'văn bản đã bị thay thế phải ghi superseded_by (văn bản thay thế)' });
     }
   });
 

@@ -55,7 +55,7 @@ describe('a parse thread with the default limits', () => {
     const error = await refusalOf(parser, 'tran.md');
     expect(error.refused).toBe(false);
     expect(error.file).toBe('tran.md');
-    expect(error.reason).toMatch(/^front matter: missing/u);
+    expect(error.reason).toMatch(/^phần thông tin đầu tệp \(front matter\): chưa có/u);
   });
 });
 

@@ -82,47 +82,47 @@ describe('loadDocumentFile — Markdown', () => {
     await put('thu-tuc/hong.md', '---\nid: hong\ntitle: "Thủ tục\n  bad: [\n---\nBody\n');
     const error = await loadError('thu-tuc/hong.md');
     expect(error.file).toBe('thu-tuc/hong.md');
-    expect(error.reason).toMatch(/^front matter: invalid YAML: /u);
+    expect(error.reason).toMatch(/^phần thông tin đầu tệp \(front matter\): YAML không hợp lệ: /u);
     expect(error.message).toContain('thu-tuc/hong.md');
   });
 
-  it('reports a missing id as "front matter: id: Required"', async () => {
+  it('reports a missing id, in Vietnamese', async () => {
     await put('no-id.md', '---\ntitle: "Thủ tục mai táng"\n---\nBody\n');
-    expect((await loadError('no-id.md')).reason).toBe('front matter: id: Required');
+    expect((await loadError('no-id.md')).reason).toBe('phần thông tin đầu tệp (front matter): id: chưa được đặt');
   });
 
   it('reports all schema problems joined by "; "', async () => {
     await put('many.md', '---\nid: Bad_Id\nstatus: superseded\nverified: "yes"\n---\nBody\n');
     const { reason } = await loadError('many.md');
     expect(reason).toContain('id: id must be lower-case letters, digits and dashes');
-    expect(reason).toContain('; title: Required');
-    expect(reason).toContain('verified: Expected boolean, received string');
+    expect(reason).toContain('; title: chưa được đặt');
+    expect(reason).toContain('verified: phải là true hoặc false');
   });
 
   it('rejects an impossible date that YAML would silently roll over (2021-02-30 → 2 March)', async () => {
     await put('date.md', `---\nid: date\ntitle: "Văn bản thử"\nissued: 2021-02-30\n---\nBody\n`);
     const { reason } = await loadError('date.md');
-    expect(reason).toMatch(/^front matter: issued: not a valid date.*2021-02-30/u);
+    expect(reason).toMatch(/^phần thông tin đầu tệp \(front matter\): issued: không phải ngày hợp lệ.*2021-02-30/u);
   });
 
   it('rejects a month 13 date', async () => {
     await put('date13.md', `---\nid: date13\ntitle: "Văn bản thử"\nreviewed: 2021-13-45\n---\nBody\n`);
-    expect((await loadError('date13.md')).reason).toContain('reviewed: not a valid date (YYYY-MM-DD): 2021-13-45');
+    expect((await loadError('date13.md')).reason).toContain('reviewed: không phải ngày hợp lệ (dạng YYYY-MM-DD): 2021-13-45');
   });
 
   it('reports front matter that is never closed', async () => {
     await put('open.md', '---\nid: open\ntitle: "Tiêu đề"\n\nNội dung.\n');
-    expect((await loadError('open.md')).reason).toBe('front matter: not closed (add a line "---" after the YAML block)');
+    expect((await loadError('open.md')).reason).toBe('phần thông tin đầu tệp (front matter): chưa đóng (thêm một dòng "---" sau khối YAML)');
   });
 
   it('reports front matter that is not a mapping', async () => {
     await put('list.md', '---\n- a\n- b\n---\nNội dung.\n');
-    expect((await loadError('list.md')).reason).toBe('front matter: expected a YAML mapping of keys to values');
+    expect((await loadError('list.md')).reason).toBe('phần thông tin đầu tệp (front matter): cần một bảng "khóa: giá trị" YAML');
   });
 
   it('reports a file without front matter', async () => {
     await put('bare.md', '# Chỉ có nội dung\n');
-    expect((await loadError('bare.md')).reason).toMatch(/^front matter: missing/u);
+    expect((await loadError('bare.md')).reason).toMatch(/^phần thông tin đầu tệp \(front matter\): chưa có/u);
   });
 
   it('returns NFD text as NFC, strips a UTF-8 BOM and turns CRLF into LF', async () => {
@@ -147,20 +147,20 @@ describe('loadDocumentFile — encodings', () => {
     ]);
     await put('cp1258.txt', cp1258);
     const { reason } = await loadError('cp1258.txt');
-    expect(reason).toMatch(/^not valid UTF-8/u);
-    expect(reason).toContain('line 3');
+    expect(reason).toMatch(/^không phải văn bản UTF-8/u);
+    expect(reason).toContain('dòng 3');
   });
 
   it('reports Latin-1 text as not valid UTF-8', async () => {
     await put('latin1.txt', Buffer.from('Résumé du décret\n', 'latin1'));
-    expect((await loadError('latin1.txt')).reason).toMatch(/^not valid UTF-8/u);
+    expect((await loadError('latin1.txt')).reason).toMatch(/^không phải văn bản UTF-8/u);
   });
 
   it('reports UTF-16 with a BOM and ASCII UTF-16 without one', async () => {
     await put('bom16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Điều 1. Phạm vi', 'utf16le')]));
-    expect((await loadError('bom16.txt')).reason).toMatch(/^not valid UTF-8: the file is UTF-16/u);
+    expect((await loadError('bom16.txt')).reason).toMatch(/^không phải văn bản UTF-8: tệp mã hóa UTF-16/u);
     await put('nobom16.txt', Buffer.from('Dieu 1. Pham vi dieu chinh', 'utf16le'));
-    expect((await loadError('nobom16.txt')).reason).toMatch(/^not valid UTF-8 text: it contains NUL/u);
+    expect((await loadError('nobom16.txt')).reason).toMatch(/^không phải văn bản UTF-8: có ký tự NUL/u);
   });
 });
 
@@ -215,7 +215,7 @@ describe('loadDocumentFile — .txt metadata', () => {
 
   it('reports an impossible date in the header', async () => {
     await put('bad-date.txt', 'CHÍNH PHỦ\nSố: 1/2021/NĐ-CP\nHà Nội, ngày 30 tháng 02 năm 2021\nNGHỊ ĐỊNH\nVỀ VIỆC THỬ\n');
-    expect((await loadError('bad-date.txt')).reason).toMatch(/^date 2021-02-30 is not a valid date/u);
+    expect((await loadError('bad-date.txt')).reason).toMatch(/^ngày 2021-02-30 không phải ngày hợp lệ/u);
   });
 
   it('falls back to the first line as title for a text without a legal header', async () => {
@@ -250,14 +250,14 @@ describe('loadDocumentFile — .txt metadata', () => {
 
     await put('ghi-chu.txt.meta.json', JSON.stringify({ title: 'Ghi chú', issued: '2024-02-30' }));
     expect((await loadError('ghi-chu.txt')).reason).toBe(
-      'sidecar ghi-chu.txt.meta.json: issued: not a valid date (YYYY-MM-DD): 2024-02-30',
+      'tệp thông tin kèm ghi-chu.txt.meta.json: issued: không phải ngày hợp lệ (dạng YYYY-MM-DD): 2024-02-30',
     );
   });
 
   it('reports an impossible date in a YAML sidecar', async () => {
     await put('x.txt', 'Ghi chú về hồ sơ\n');
     await put('x.meta.yml', 'issued: 2021-02-30\n');
-    expect((await loadError('x.txt')).reason).toMatch(/^sidecar x\.meta\.yml: issued: not a valid date.*2021-02-30/u);
+    expect((await loadError('x.txt')).reason).toMatch(/^tệp thông tin kèm x\.meta\.yml: issued: không phải ngày hợp lệ.*2021-02-30/u);
   });
 });
 
@@ -369,11 +369,11 @@ describe('loadDocumentFile — .pdf', () => {
 describe('loadDocumentFile — other errors', () => {
   it('refuses unsupported extensions', async () => {
     await put('cu.doc', 'binary');
-    expect((await loadError('cu.doc')).reason).toMatch(/^unsupported file type "\.doc"/u);
+    expect((await loadError('cu.doc')).reason).toMatch(/^loại tệp "\.doc" không được hỗ trợ/u);
   });
 
   it('reports a missing file', async () => {
-    expect((await loadError('khong-co.md')).reason).toBe('cannot read the file (ENOENT)');
+    expect((await loadError('khong-co.md')).reason).toBe('không đọc được tệp (ENOENT)');
   });
 });
 
