@@ -224,7 +224,15 @@ export class Assistant {
       return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
     }
     const { asker, started, warnings, sourceKey, resumed } = turn;
-    return this.escalate({ asker, question, query: question, reason: 'user_request', hits: [], confidence: 0, started, warnings, sourceKey, resumed });
+    // The passages found go with the ticket: they tell the expert what the knowledge base holds, and the
+    // best one's topic routes the ticket to the experts of that topic (none for a neighbouring field).
+    const read = readQuestion(question);
+    const searcher = await this.deps.kb.searcher();
+    const { hits } = await searcher.search(read.query, this.settings.retrievalDepth);
+    const outside = judgeDomain(read.question, read.story).verdict === 'out';
+    const found = outside ? [] : withoutGlossary(hits);
+    const confidence = found[0] ? round3(found[0].lexicalCoverage) : 0;
+    return this.escalate({ asker, question, query: read.query, reason: 'user_request', hits: found, confidence, started, warnings, sourceKey, resumed });
   }
 
   /** The question with the case of a follow-up, and whether it is in the field. */
