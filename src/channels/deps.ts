@@ -1,17 +1,29 @@
-import type { App } from '../app.js';
+import type { Assistant } from '../assistant/assistant.js';
+import type { EscalationService } from '../escalation/escalation-service.js';
+import type { EscalationStores } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
+import type { Database } from '../storage/database.js';
 import { BackgroundWork } from './background.js';
 import { SqliteUpdateInbox } from './inbox.js';
 import type { ChannelDeps } from './types.js';
 
-/** What every channel adapter is given, built from the app. */
-export function createChannelDeps(app: App, logger: Logger): ChannelDeps {
+/** The services the channels' dependencies are built from (the App provides them). */
+export interface ChannelServices {
+  assistant: Assistant;
+  escalation: EscalationService;
+  stores: Pick<EscalationStores, 'users'>;
+  /** The update inbox's database. */
+  db: Database;
+}
+
+/** What every channel adapter is given, built from the app's services. */
+export function createChannelDeps(services: ChannelServices, logger: Logger): ChannelDeps {
   return {
-    assistant: app.assistant,
-    escalation: app.escalation,
-    users: app.stores.users,
+    assistant: services.assistant,
+    escalation: services.escalation,
+    users: services.stores.users,
     logger,
-    inbox: new SqliteUpdateInbox(app.db),
+    inbox: new SqliteUpdateInbox(services.db),
     background: new BackgroundWork(logger),
     turns: app.turns,
   };

@@ -9,36 +9,9 @@ import { parseReferences, referenceScore } from './references.js';
 import { topK } from './top-k.js';
 import type { RetrievalSettings } from './settings.js';
 import { toQueryVector, VectorIndex } from './vector-index.js';
-import type { SearchThread } from './search-thread-client.js';
+import type { RankedHit, RankedResult, SearchResult, ThreadRanker } from './search-results.js';
 
-/** One retrieved passage with every score that led to its rank. */
-export interface ScoredPassage {
-  passage: StoredPassage;
-  /** Fused score in [0, 1]: (1 − w)·BM25F/best BM25F + w·cosine. */
-  score: number;
-  /** Raw BM25F score (0 when the passage matched no query term). */
-  lexicalScore: number;
-  /** BM25F score divided by the best one of this query. */
-  lexicalNormalized: number;
-  /** IDF-weighted share of the question's words found in the passage (words unknown to the knowledge base weigh most). */
-  lexicalCoverage: number;
-  /** Cosine similarity of query and passage vectors (not a distance). */
-  vectorSimilarity: number;
-}
-
-export interface SearchResult {
-  hits: ScoredPassage[];
-  /** The question as the engine understood it (abbreviations expanded). */
-  expandedQuery: string;
-  typedWithDiacritics: boolean;
-}
-
-/** A hit by the passage's position in the searcher's list (cheap to send between threads). */
-export type RankedHit = Omit<ScoredPassage, 'passage'> & { index: number };
-
-export interface RankedResult extends Omit<SearchResult, 'hits'> {
-  hits: RankedHit[];
-}
+export type { RankedHit, RankedResult, ScoredPassage, SearchResult, ThreadRanker } from './search-results.js';
 
 /** The text each passage is indexed and embedded under. */
 export function passageTitle(p: StoredPassage): string {
@@ -53,7 +26,7 @@ export function passageEmbeddingText(p: StoredPassage): string {
  * index, fused on scores (unlike langchain's EnsembleRetriever, which keeps only ranks).
  */
 export class HybridSearcher {
-  private thread: { client: SearchThread; generation: number } | undefined;
+  private thread: { client: ThreadRanker; generation: number } | undefined;
 
   private constructor(
     readonly passages: readonly StoredPassage[],
@@ -126,7 +99,7 @@ export class HybridSearcher {
    * Lets a search thread holding a copy of this searcher (same passages, in the same order) answer
    * plain searches; until it has loaded that copy, or if it fails, this searcher answers itself.
    */
-  useThread(client: SearchThread, generation: number): void {
+  useThread(client: ThreadRanker, generation: number): void {
     this.thread = { client, generation };
   }
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
-import type { RankedResult } from './hybrid-search.js';
-import type { FromSearchThread, SearcherSnapshot, ToSearchThread } from './search-thread.js';
+import type { RankedResult, ThreadRanker } from './search-results.js';
+import type { FromSearchThread, SearcherSnapshot, ToSearchThread } from './search-thread-protocol.js';
 
 /**
  * A worker thread (src/retrieval/search-thread.ts) that searches a copy of the current searcher. The
@@ -10,7 +10,7 @@ import type { FromSearchThread, SearcherSnapshot, ToSearchThread } from './searc
  * the index's memory (SEARCH_THREAD=false turns it off). Every failure — not loaded yet, a newer
  * snapshot, an error, the thread gone — answers `undefined`, and the caller searches on its own thread.
  */
-export class SearchThread {
+export class SearchThread implements ThreadRanker {
   private readonly worker: Worker;
   private readonly calls = new Map<number, (result: RankedResult | undefined) => void>();
   private nextId = 1;

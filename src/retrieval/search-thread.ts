@@ -3,31 +3,11 @@
  * (the heaviest step of an answer) runs beside the thread that serves webhooks. See SearchThread.
  */
 import { parentPort } from 'node:worker_threads';
-import type { StoredPassage } from '../storage/knowledge-store.js';
 import { lowerThreadPriority } from '../thread-priority.js';
 import { AbbreviationDictionary } from '../text/abbreviations.js';
-import { createEmbeddingsSetup, type EmbeddingsConfig } from './embeddings.js';
-import { HybridSearcher, type RankedResult } from './hybrid-search.js';
-import type { RetrievalSettings } from './settings.js';
-
-export interface SearcherSnapshot {
-  generation: number;
-  passages: readonly StoredPassage[];
-  /** Undefined: no dictionary (the file is missing). */
-  abbreviationsFile: string | undefined;
-  settings: RetrievalSettings;
-  embeddings: EmbeddingsConfig;
-  vectorRoot: string;
-}
-
-export type ToSearchThread = ({ type: 'load' } & SearcherSnapshot) | { type: 'search'; id: number; generation: number; query: string; k: number };
-export type FromSearchThread =
-  | { type: 'loaded'; generation: number }
-  | { type: 'load_failed'; generation: number; message: string }
-  | ({ type: 'hits'; id: number } & RankedResult)
-  /** The thread holds another snapshot (or none): the caller searches itself. */
-  | { type: 'stale'; id: number }
-  | { type: 'error'; id: number; message: string };
+import { createEmbeddingsSetup } from './embeddings.js';
+import { HybridSearcher } from './hybrid-search.js';
+import type { FromSearchThread, SearcherSnapshot, ToSearchThread } from './search-thread-protocol.js';
 
 // A little below the main thread, which acknowledges webhooks: under contention for the cores, the
 // acknowledgements come first.

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import type { App } from '../app.js';
-import { createChannelDeps } from '../channels/deps.js';
+import { createChannelDeps, type ChannelServices } from '../channels/deps.js';
 import { SqliteUpdateInbox } from '../channels/inbox.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
@@ -12,8 +11,17 @@ import { createHttpApp, type TrustProxy } from '../web/http-app.js';
 import { ChannelSupervisor } from './channel-supervisor.js';
 import { listen } from './listen.js';
 
+/**
+ * The app's services the server uses (the App provides them): those the channels are built from (the
+ * escalation service also runs the outbox and the reminders; the database is pruned hourly) and `close`,
+ * called last when the server stops.
+ */
+export interface BotServerServices extends ChannelServices {
+  close(): Promise<void>;
+}
+
 export interface BotServerOptions {
-  app: App;
+  app: BotServerServices;
   logger: Logger;
   host: string;
   port: number;

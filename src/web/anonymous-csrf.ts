@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { SqliteChannelStateStore } from '../channels/channel-state.js';
 import type { Database } from '../storage/database.js';
-import { readCookie, sameSecret, setCookie, type CookieSettings } from './console/sessions.js';
+import { readCookie, sameSecret, setCookie, type CookieSettings } from './shared/cookies.js';
 
 /** The cookie holding a visitor's random nonce (no row anywhere: the server keeps only one signing key). */
 export const CSRF_COOKIE = 'trolyxa_csrf';

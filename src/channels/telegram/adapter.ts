@@ -5,7 +5,7 @@ import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import type { Update } from 'grammy/types';
 import { UpdateIntake } from '../intake.js';
 import { createBot, handleUpdateSafely, type BotOptions } from './bot.js';
-import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from './context.js';
+import { TELEGRAM_CHANNEL, type BotContext } from './context.js';
 import { createTelegramPort } from './outbound-port.js';
 import { ALLOWED_UPDATES, startPolling } from './polling.js';
 import { BOT_COMMANDS } from './texts.js';
@@ -14,7 +14,7 @@ import { createWebhookRouter } from './webhook.js';
 
 export type TelegramConfig = NonNullable<AppConfig['telegram']>;
 
-export interface TelegramAdapterOptions extends Omit<BotOptions, 'apiRoot'> {
+export interface TelegramAdapterOptions extends Omit<BotOptions, 'apiRoot' | 'isResumed'> {
   /** Long-polling timeout of getUpdates in seconds (polling mode). Default 30. */
   pollingTimeoutSeconds?: number;
 }
@@ -37,10 +37,16 @@ export interface TelegramAdapter extends ChannelAdapter {
  */
 export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps, options: TelegramAdapterOptions = {}): TelegramAdapter {
   const { pollingTimeoutSeconds, ...botOptions } = options;
-  const bot = createBot(config.token, deps, { ...botOptions, ...(config.apiRoot && { apiRoot: config.apiRoot }) });
+  // Updates the intake hands over again after a crash (grammY gives handlers the same object as `ctx.update`).
+  const resumedUpdates = new WeakSet<Update>();
+  const bot = createBot(config.token, deps, {
+    ...botOptions,
+    ...(config.apiRoot && { apiRoot: config.apiRoot }),
+    isResumed: (update) => resumedUpdates.has(update),
+  });
   const port = createTelegramPort(bot.api, deps.logger);
   const intake = new UpdateIntake<Update>(TELEGRAM_CHANNEL, deps, (update, _id, resumed) => {
-    if (resumed) RESUMED_UPDATES.add(update);
+    if (resumed) resumedUpdates.add(update);
     return handleUpdateSafely(bot, update);
   });
   let accepting = true;

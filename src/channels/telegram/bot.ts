@@ -29,6 +29,8 @@ export interface BotOptions {
   timeoutSeconds?: number;
   /** "typing…" is shown only when an answer takes longer than this. Default 400 ms. */
   typingAfterMs?: number;
+  /** Whether an update is handled again after a crash (the adapter's intake knows); sets `ctx.resumed`. Default: never. */
+  isResumed?: (update: Update) => boolean;
 }
 
 export const DEFAULT_AUTO_RETRY: AutoRetryOptions = {
@@ -70,6 +72,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
   bot.use((ctx, next) => {
     ctx.deps = deps;
     ctx.typingAfterMs = options.typingAfterMs ?? DEFAULT_TYPING_AFTER_MS;
+    ctx.resumed = options.isResumed?.(ctx.update) ?? false;
     return next();
   });
   // Updates of one chat run one after another (webhooks and the runner both handle updates concurrently).

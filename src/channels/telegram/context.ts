@@ -1,5 +1,4 @@
 import type { Context } from 'grammy';
-import type { Update } from 'grammy/types';
 import type { ChannelDeps } from '../types.js';
 
 /** What the bot's handlers use from the core (the webhook/polling plumbing stays outside the bot). */
@@ -10,10 +9,9 @@ export type BotContext = Context & {
   deps: BotDeps;
   /** How long an answer may take before the chat sees "typing…" (most offline answers take a few ms). */
   typingAfterMs: number;
+  /** Whether this update is handled again after a crash (the assistant then looks for the answer it logged). */
+  resumed: boolean;
 };
 
 /** The channel name stored on tickets and users. */
 export const TELEGRAM_CHANNEL = 'telegram';
-
-/** Updates handled again after a crash (grammY hands handlers the same object as `ctx.update`). */
-export const RESUMED_UPDATES = new WeakSet<Update>();

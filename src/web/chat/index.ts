@@ -1,17 +1,18 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { App } from '../../app.js';
+import type { Assistant } from '../../assistant/assistant.js';
 import { vietnameseDate } from '../../assistant/extractive.js';
-import type { FeedbackValue } from '../../assistant/question-log.js';
+import type { FeedbackValue, QuestionLogStore } from '../../assistant/question-log.js';
 import type { AssistantReply } from '../../assistant/types.js';
 import type { ChannelAdapter } from '../../channels/types.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
+import type { Database } from '../../storage/database.js';
 import { AnonymousCsrf } from '../anonymous-csrf.js';
-import { safeHref } from '../console/html.js';
-import { clearCookie, readCookie, sameSecret, setCookie, type CookieSettings } from '../console/sessions.js';
 import { DEFAULT_PAGE_LIMIT, LIMITER_BASE, pageLimiter, type RateWindow } from '../rate-limits.js';
+import { clearCookie, readCookie, sameSecret, setCookie, type CookieSettings } from '../shared/cookies.js';
+import { safeHref } from '../shared/html.js';
 import { chatPage } from './page.js';
 import { WebChatStore, type ChatMessage, type ChatMessageMeta, type ChatSource, type ChatVisitor } from './store.js';
 
@@ -27,6 +28,13 @@ const TOUCH_EVERY_MS = 3_600_000;
 const FEEDBACK_VALUES: readonly FeedbackValue[] = ['helpful', 'unhelpful', 'expert'];
 const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CSRF). Hãy tải lại trang rồi thử lại.';
 
+/** The services the web chat uses (the App provides them): its store's database, the assistant, and the question log (feedback). */
+export interface WebChatServices {
+  db: Database;
+  assistant: Pick<Assistant, 'handle' | 'feedback'>;
+  log: Pick<QuestionLogStore, 'get'>;
+}
+
 /**
  * The web chat's outbound port: a message the outbox sends to channel 'web' (an expert's relayed answer,
  * a notification to a console-only expert) is stored for its chat, where the page picks it up by polling
@@ -36,7 +44,7 @@ const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CS
  * const router = new ChannelRouter().register('web', createWebChatPort(app));
  * await app.escalation.processOutbox(router);
  */
-export function createWebChatPort(app: App): OutboundPort {
+export function createWebChatPort(app: Pick<WebChatServices, 'db'>): OutboundPort {
   const store = new WebChatStore(app.db);
   return {
     async send(message) {
@@ -60,7 +68,7 @@ export function createWebChatPort(app: App): OutboundPort {
  * @example
  * await BotServer.start({ app, logger, host, port, adapters: () => [createWebChatAdapter(app), ...others], mount });
  */
-export function createWebChatAdapter(app: App): ChannelAdapter {
+export function createWebChatAdapter(app: Pick<WebChatServices, 'db'>): ChannelAdapter {
   return { name: WEB_CHAT_CHANNEL, port: createWebChatPort(app), start: async () => undefined, stop: async () => undefined };
 }
 
@@ -92,7 +100,7 @@ function replyMeta(reply: AssistantReply): ChatMessageMeta {
 }
 
 export interface WebChatOptions {
-  app: App;
+  app: WebChatServices;
   logger: Logger;
   cookies: CookieSettings;
   /** Put in front of every chat route (e.g. "signed in to the console" when the chat is not public). */

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../console/html.js';
+import { html, type SafeHtml } from '../shared/html.js';
 import { PASSAGES_START } from '../../assistant/extractive.js';
 import type { ChatMessage, ChatVisitor } from './store.js';
 

@@ -1,14 +1,27 @@
 import type { Request } from 'express';
-import type { App } from '../../app.js';
+import type { AppConfig } from '../../config.js';
+import type { EscalationService } from '../../escalation/escalation-service.js';
+import type { EscalationStores } from '../../escalation/stores.js';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { Logger } from '../../logger.js';
+import type { Database } from '../../storage/database.js';
 import type { WebAccount, WebAccountStore } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import type { IndexJobs } from './knowledge/index-jobs.js';
 import type { CookieSettings, SessionStore, WebSession } from './sessions.js';
 
+/** The app's services the console's routes use (the App provides them). */
+export interface ConsoleServices {
+  config: Pick<AppConfig, 'assistant' | 'knowledgeDir'>;
+  db: Database;
+  kb: KnowledgeBase;
+  stores: Pick<EscalationStores, 'curated' | 'users'>;
+  escalation: EscalationService;
+}
+
 /** What every console route needs; built once by `createWebConsole`. */
 export interface ConsoleDeps {
-  app: App;
+  app: ConsoleServices;
   logger: Logger;
   accounts: WebAccountStore;
   sessions: SessionStore;

@@ -2,16 +2,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import type { App } from '../../app.js';
 import type { Logger } from '../../logger.js';
 import { AnonymousCsrf } from '../anonymous-csrf.js';
-import { webChatRouter } from '../chat/index.js';
+import { webChatRouter, type WebChatServices } from '../chat/index.js';
 import type { RateWindow } from '../rate-limits.js';
 import { WebAccountStore } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { auditHandler } from './audit-page.js';
 import { type AuthOptions, DEFAULT_LOGIN_LIMIT, loadSession, mountAuth, requireRole, requireSignedIn, type LoginLimit } from './auth.js';
-import { csrfOf, stateOf, type ConsoleDeps } from './context.js';
+import { csrfOf, stateOf, type ConsoleDeps, type ConsoleServices } from './context.js';
 import { curatedRouter } from './curated.js';
 import { dashboardHandler } from './dashboard.js';
 import { exportsRouter } from './exports.js';
@@ -30,7 +29,8 @@ export type { LoginLimit } from './auth.js';
 export type { RateWindow } from '../rate-limits.js';
 
 export interface WebConsoleOptions {
-  app: App;
+  /** The services of the console and of the web chat it mounts (the App provides them). */
+  app: ConsoleServices & WebChatServices;
   logger: Logger;
   /** Mark cookies Secure always. Default false: Secure only when the request is HTTPS (as a trusted proxy says). */
   secureCookies?: boolean;

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
-import type { Request, Response } from 'express';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../../storage/database.js';
 import { endOtherSessions } from '../../storage/web-housekeeping.js';
+
+// The cookie and secret helpers live in src/web/shared/cookies.ts (the web chat uses them too).
+export { clearCookie, readCookie, sameSecret, secureFor, setCookie, type CookieSettings } from '../shared/cookies.js';
 
 export const SESSION_COOKIE = 'trolyxa_session';
 /** A signed-in session ends after this long without a request… */
@@ -45,14 +46,6 @@ export function randomToken(bytes = 32): string {
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** Constant-time comparison of two strings (false when lengths differ). */
-export function sameSecret(a: string | undefined, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
@@ -152,42 +145,4 @@ function toSession(r: Row): WebSession {
     lastSeenAt: r.last_seen_at,
     expiresAt: r.expires_at,
   };
-}
-
-/** A cookie value from the request (the `cookie` package parses the header). */
-export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  return parseCookies(header)[name];
-}
-
-export interface CookieSettings {
-  /** Always Secure (`SECURE_COOKIES`); otherwise Secure whenever the request came over HTTPS. */
-  secure: boolean;
-}
-
-/**
- * Whether a cookie set in answer to `req` is marked Secure: always when configured, and whenever the request
- * is HTTPS — directly, or as a proxy trusted by `TRUST_PROXY` says in `X-Forwarded-Proto` (`req.secure`).
- */
-export function secureFor(req: Request | undefined, settings: CookieSettings): boolean {
-  return settings.secure || req?.secure === true;
-}
-
-/** Sets an http-only, SameSite=Lax cookie on path `/` (Secure over HTTPS or when configured). `maxAgeMs` undefined: session cookie. */
-export function setCookie(res: Response, name: string, value: string, settings: CookieSettings, maxAgeMs?: number): void {
-  res.append(
-    'Set-Cookie',
-    serializeCookie(name, value, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secureFor(res.req, settings),
-      path: '/',
-      ...(maxAgeMs !== undefined && { maxAge: Math.floor(maxAgeMs / 1000) }),
-    }),
-  );
-}
-
-export function clearCookie(res: Response, name: string, settings: CookieSettings): void {
-  res.append('Set-Cookie', serializeCookie(name, '', { httpOnly: true, sameSite: 'lax', secure: secureFor(res.req, settings), path: '/', maxAge: 0 }));
 }

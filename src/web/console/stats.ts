@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { ConsoleServices } from './context.js';
 
 /** A period of whole days in Vietnam time (UTC+7), `from` and `to` inclusive, as `YYYY-MM-DD`. */
 export interface Period {
@@ -57,7 +57,7 @@ export function periodFrom(query: { from?: string; to?: string; days?: string },
 }
 
 /** What the dashboard shows, computed in SQL over question_log, feedback and tickets. */
-export async function dashboardStats(app: App, period: Period): Promise<DashboardStats> {
+export async function dashboardStats(app: Pick<ConsoleServices, 'db' | 'escalation'>, period: Period): Promise<DashboardStats> {
   const { db } = app;
   const start = dayStartUtc(period.from);
   const end = dayStartUtc(addDays(period.to, 1));

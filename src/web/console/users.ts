@@ -1,11 +1,10 @@
 import express, { type Request, type Router } from 'express';
-import type { App } from '../../app.js';
 import { EscalationError } from '../../escalation/errors.js';
 import { normalizeTopics } from '../../escalation/topics.js';
 import { ROLES, type Role, type User } from '../../escalation/types.js';
 import { isValidEmail, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, normalizeEmail, passwordProblem, WEB_ROLES, WebAccountStore, type WebAccount, type WebRole } from './accounts.js';
 import { flash, requireCsrf } from './auth.js';
-import { accountOf, type ConsoleDeps, field, idParam, stateOf } from './context.js';
+import { accountOf, type ConsoleDeps, type ConsoleServices, field, idParam, stateOf } from './context.js';
 import { formatDateTime, html } from './html.js';
 import { CHANNEL_LABELS, label, ROLE_LABELS } from './labels.js';
 import { csrfField, sendPage } from './layout.js';
@@ -17,7 +16,7 @@ export const WEB_CHANNEL = 'web';
  * The escalation user a console account acts as: created on channel 'web' (chat id `console:<email>`,
  * so notifications to it land in the web chat store) when the account has none.
  */
-export async function createLinkedUser(app: App, input: { email: string; role: WebRole; displayName: string; topics?: string[] }, now: string): Promise<User> {
+export async function createLinkedUser(app: Pick<ConsoleServices, 'stores'>, input: { email: string; role: WebRole; displayName: string; topics?: string[] }, now: string): Promise<User> {
   const email = normalizeEmail(input.email);
   const existing = await app.stores.users.findByChannelUser(WEB_CHANNEL, `console:${email}`);
   if (existing) {
@@ -38,7 +37,7 @@ export async function createLinkedUser(app: App, input: { email: string; role: W
  * @example
  * if (config.admin) await bootstrapAdmin(app, config.admin.email, config.admin.password);
  */
-export async function bootstrapAdmin(app: App, email: string, password: string): Promise<WebAccount> {
+export async function bootstrapAdmin(app: Pick<ConsoleServices, 'db' | 'stores'>, email: string, password: string): Promise<WebAccount> {
   const address = normalizeEmail(email);
   if (!isValidEmail(address)) throw new Error('ADMIN_EMAIL: địa chỉ thư điện tử không hợp lệ.');
   const accounts = new WebAccountStore(app.db);

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { RESUMED_UPDATES, TELEGRAM_CHANNEL, type BotContext } from '../context.js';
+import { TELEGRAM_CHANNEL, type BotContext } from '../context.js';
 import { sourceKeyOf } from '../../inbox.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
@@ -54,7 +54,7 @@ async function ask(ctx: BotContext, text: string): Promise<void> {
     asker,
     text,
     sourceKey: sourceKeyOf(TELEGRAM_CHANNEL, String(ctx.update.update_id)),
-    resumed: RESUMED_UPDATES.has(ctx.update),
+    resumed: ctx.resumed,
   };
   const reply = await withTyping(ctx, () => ctx.deps.assistant.handle(message));
   try {
