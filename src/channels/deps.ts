@@ -1,4 +1,5 @@
 import type { Assistant } from '../assistant/assistant.js';
+import type { TurnTaker } from '../assistant/turns.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { EscalationStores } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +15,8 @@ export interface ChannelServices {
   stores: Pick<EscalationStores, 'users'>;
   /** The update inbox's database. */
   db: Database;
+  /** Shared with the assistant: acknowledgements of webhooks go before answers. */
+  turns: TurnTaker;
 }
 
 /** What every channel adapter is given, built from the app's services. */
@@ -25,6 +28,6 @@ export function createChannelDeps(services: ChannelServices, logger: Logger): Ch
     logger,
     inbox: new SqliteUpdateInbox(services.db),
     background: new BackgroundWork(logger),
-    turns: app.turns,
+    turns: services.turns,
   };
 }

@@ -154,7 +154,7 @@ describe('the assistant pipeline, on fakes of its ports', () => {
     expect((await ask('hỏi chuyên gia')).stage).toBe('escalated');
     expect(escalation.tickets[0]).toMatchObject({ reason: 'user_request', question: 'Hồ sơ hưởng trợ cấp mai táng gồm những gì?', topic: 'mai-tang' });
     // The passages found travel with the ticket; a neighbouring field's question is routed by no topic.
-    expect(escalation.tickets[0]!.context.map((c) => c.id)).toEqual(['tt-mai-tang#0']);
+    expect(escalation.tickets[0]!.context?.map((c) => c.id)).toEqual(['tt-mai-tang#0']);
     await ask('hỏi chuyên gia: hồ sơ hưởng trợ cấp thất nghiệp gồm những gì');
     expect(escalation.tickets[1]).toMatchObject({ reason: 'user_request', topic: undefined, context: [] });
   });
