@@ -20,6 +20,8 @@ const LIST_TTL_MS = 2_000;
 export class CuratedMatcher {
   private readonly vectors = new Map<number, { key: string; vector: number[] }>();
   private list: { revision: number; at: number; answers: CuratedAnswer[] } | undefined;
+  private readonly searcherIds = new WeakMap<object, number>();
+  private searchersSeen = 0;
 
   constructor(
     private readonly store: CuratedAnswerStore,
@@ -53,9 +55,19 @@ export class CuratedMatcher {
     return answers;
   }
 
+  /** A number for each searcher this matcher has met (a new one after a re-index). */
+  private searcherId(searcher: object): number {
+    let id = this.searcherIds.get(searcher);
+    if (id === undefined) {
+      id = ++this.searchersSeen;
+      this.searcherIds.set(searcher, id);
+    }
+    return id;
+  }
+
   private async vectorOf(answer: CuratedAnswer, searcher: AnswerSearcher): Promise<number[]> {
     // Re-embed when the question was edited, or when the searcher (and so its embedding) was rebuilt.
-    const key = `${answer.question}\u0000${searcherId(searcher)}`;
+    const key = `${answer.question}\u0000${this.searcherId(searcher)}`;
     const cached = this.vectors.get(answer.id);
     if (cached?.key === key) return cached.vector;
     const vector = (await searcher.embedQuestion(fold(answer.question))) ?? [];
@@ -64,16 +76,6 @@ export class CuratedMatcher {
   }
 }
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function searcherId(searcher: object): number {
-  let id = ids.get(searcher);
-  if (id === undefined) {
-    id = nextId++;
-    ids.set(searcher, id);
-  }
-  return id;
-}
 
 /**
  * Questions compared as typed matters not: without diacritics, case and punctuation. (Both sides are also
