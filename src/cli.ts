@@ -9,6 +9,7 @@ import { registerTicketCommands } from './cli/ticket-commands.js';
 import { createApp } from './app.js';
 import { registerEvalCommand } from './cli/eval-command.js';
 import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
+import { registerMigrateCommand } from './cli/migrate-command.js';
 
 const program = new Command()
   .name('trolyxa')
@@ -21,6 +22,7 @@ registerEvalCommand(program);
 registerChatCommand(program);
 registerAskCommand(program);
 registerBackupCommands(program);
+registerMigrateCommand(program);
 registerServeCommand(program);
 registerTicketCommands(program, async () => {
   const context = createCliContext();

@@ -42,7 +42,8 @@ export const vietnameseErrorMap: ZodErrorMap = (issue, ctx) => {
   }
 };
 
-const SECRET_NAME = /PASSWORD|TOKEN|SECRET|KEY/;
+/** Variables whose value is never printed back (DATABASE_URL may carry a password). */
+const SECRET_NAME = /PASSWORD|TOKEN|SECRET|KEY|DATABASE_URL/;
 
 /**
  * One problem as printed: the variable, what is wrong, and — for a variable that is not a secret — the

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { configErrorText, problemText, vietnameseErrorMap } from './config-messages.js';
+import { isPostgresUrl } from './storage/postgres/url.js';
 
 const optionalText = z
   .string()
@@ -19,6 +20,12 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(isPostgresUrl, 'phải là địa chỉ PostgreSQL dạng postgres://người_dùng:mật_khẩu@máy_chủ:5432/tên_cơ_sở_dữ_liệu (hoặc postgresql://…); bỏ trống để dùng SQLite')
+      .optional(),
+  ),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
   ABBREVIATIONS_FILE: optionalText,
 
@@ -92,6 +99,8 @@ export interface AppConfig {
   logLevel: string;
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL's connection URL (it may hold a password: never log it as is); unset, the SQLite file `databaseFile` is used. */
+  databaseUrl?: string;
   vectorDir: string;
   knowledgeDir: string;
   abbreviationsFile: string;
@@ -227,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     dataDir,
     databaseFile: path.join(dataDir, 'trolyxa.sqlite'),
+    databaseUrl: e.DATABASE_URL,
     vectorDir: path.join(dataDir, 'vectors'),
     knowledgeDir,
     abbreviationsFile: e.ABBREVIATIONS_FILE

@@ -1,0 +1,161 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { toPgPlaceholders } from './placeholders.js';
+import { redactDatabaseUrl } from './url.js';
+
+export type PgValue = string | number | bigint | boolean | Buffer | null;
+export type PgParams = readonly PgValue[];
+
+export interface PgDatabaseOptions {
+  /** Connections at most (default 10). */
+  maxConnections?: number;
+  /** `application_name` shown in pg_stat_activity. */
+  applicationName?: string;
+  /** Run every statement (and transaction) in this schema, created when missing; tests use one per file. */
+  schema?: string;
+}
+
+/**
+ * Column values as the SQLite wrapper returns them: 64-bit integers (ids, COUNT(*)) as numbers, not
+ * strings. Ids stay far below 2^53; a bigger value would fail loudly rather than lose digits.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === pg.types.builtins.INT8 && format !== 'binary') return parseInt8;
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`PostgreSQL: integer ${value} is beyond what a number holds exactly`);
+  return n;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * A small promise wrapper over a `pg` connection pool with the SQLite `Database` wrapper's shape:
+ * parameterised statements only (`?` or `$n` placeholders), `run`/`get`/`all`/`exec`, and `transaction`,
+ * whose statements — wherever they are issued from inside `work` — run on the transaction's connection.
+ * Unlike SQLite's, transactions here run side by side (one connection each).
+ */
+export class PgDatabase {
+  /** The connection the current async context is bound to: inside `transaction` or `withConnection`. */
+  private readonly bound = new AsyncLocalStorage<{ client: pg.PoolClient; transaction: boolean }>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The URL with its password hidden: the only form fit for logs. */
+    readonly displayUrl: string,
+    readonly schema: string | undefined,
+  ) {}
+
+  static async open(url: string, options: PgDatabaseOptions = {}): Promise<PgDatabase> {
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`PostgreSQL: bad schema name ${schema}`);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      application_name: options.applicationName ?? 'trolyxa',
+      types,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle connection the server dropped must not take the process down; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new PgDatabase(pool, redactDatabaseUrl(url), schema);
+    try {
+      if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      else await db.exec('SELECT 1');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw wrapError(error, `cannot connect to ${db.displayUrl}`);
+    }
+    return db;
+  }
+
+  async run(sql: string, params: PgParams = []): Promise<{ changes: number }> {
+    const result = await this.query(sql, params);
+    return { changes: result.rowCount ?? 0 };
+  }
+
+  async get<T>(sql: string, params: PgParams = []): Promise<T | undefined> {
+    return (await this.query(sql, params)).rows[0] as T | undefined;
+  }
+
+  async all<T>(sql: string, params: PgParams = []): Promise<T[]> {
+    return (await this.query(sql, params)).rows as T[];
+  }
+
+  /** Runs one or more statements without parameters (DDL, migrations). */
+  async exec(sql: string): Promise<void> {
+    const target: Queryable = this.bound.getStore()?.client ?? this.pool;
+    try {
+      await target.query(sql);
+    } catch (error) {
+      throw wrapError(error, sql);
+    }
+  }
+
+  /**
+   * Runs `work` inside BEGIN … COMMIT on one connection of the pool, rolling back on any error.
+   * Re-entrant: a transaction started inside `work` joins this one.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const bound = this.bound.getStore();
+    if (bound?.transaction) return work();
+    const client = bound?.client ?? (await this.pool.connect());
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await this.bound.run({ client, transaction: true }, work);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      if (!bound) client.release(broken);
+    }
+  }
+
+  /**
+   * Runs `work` with one connection of the pool held for it: every statement and transaction issued inside
+   * runs on it (what session-level advisory locks need).
+   */
+  async withConnection<T>(work: () => Promise<T>): Promise<T> {
+    if (this.bound.getStore()) return work();
+    const client = await this.pool.connect();
+    try {
+      return await this.bound.run({ client, transaction: false }, work);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async query(sql: string, params: PgParams): Promise<pg.QueryResult> {
+    const target: Queryable = this.bound.getStore()?.client ?? this.pool;
+    try {
+      return await target.query(toPgPlaceholders(sql), params as unknown[]);
+    } catch (error) {
+      throw wrapError(error, sql);
+    }
+  }
+}
+
+function wrapError(error: unknown, context: string): Error {
+  const short = context.replace(/\s+/g, ' ').slice(0, 120);
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(`PostgreSQL: ${message} (in: ${short})`, { cause: error });
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') Object.assign(wrapped, { code });
+  return wrapped;
+}
