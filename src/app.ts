@@ -2,14 +2,17 @@ import type { AppConfig } from './config.js';
 import { Assistant } from './assistant/assistant.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
-import { SqliteQuestionLog } from './assistant/question-log.js';
+import type { QuestionLogStore } from './assistant/question-log.js';
+import { SqliteQuestionLog } from './storage/sqlite/question-log-repository.js';
 import { AccessPolicy } from './escalation/access-policy.js';
 import { EscalationService } from './escalation/escalation-service.js';
-import { createSqliteEscalationStores } from './escalation/sqlite-stores.js';
+import { createSqliteEscalationStores } from './storage/sqlite/escalation-stores.js';
 import type { EscalationStores } from './escalation/stores.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './logger.js';
 import { Database } from './storage/database.js';
+import type { Repositories } from './storage/repositories.js';
+import { createSqliteRepositories } from './storage/sqlite/repositories.js';
 
 /** Everything the assistant needs, wired from one configuration over one database. */
 export interface App {
@@ -17,8 +20,10 @@ export interface App {
   db: Database;
   kb: KnowledgeBase;
   stores: EscalationStores;
+  /** The console's, web chat's, server's and channels' repositories. */
+  repos: Repositories;
   escalation: EscalationService;
-  log: SqliteQuestionLog;
+  log: QuestionLogStore;
   assistant: Assistant;
   close(): Promise<void>;
 }
@@ -43,6 +48,7 @@ export async function createApp(
       logger: options.logger,
     });
     const log = new SqliteQuestionLog(db);
+    const repos = createSqliteRepositories(db);
     // The model runs in its own thread; a bad LLM configuration fails here, at start-up.
     const llm =
       config.llm.provider !== 'none' && config.llm.model
@@ -75,7 +81,7 @@ export async function createApp(
       await kb?.stopThreads();
       await db.close();
     };
-    return { config, db, kb, stores, escalation, log, assistant, close };
+    return { config, db, kb, stores, repos, escalation, log, assistant, close };
   } catch (error) {
     await kb?.stopThreads();
     await db.close();

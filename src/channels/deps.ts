@@ -1,7 +1,6 @@
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { BackgroundWork } from './background.js';
-import { SqliteUpdateInbox } from './inbox.js';
 import type { ChannelDeps } from './types.js';
 
 /** What every channel adapter is given, built from the app. */
@@ -11,7 +10,7 @@ export function createChannelDeps(app: App, logger: Logger): ChannelDeps {
     escalation: app.escalation,
     users: app.stores.users,
     logger,
-    inbox: new SqliteUpdateInbox(app.db),
+    inbox: app.repos.inbox,
     background: new BackgroundWork(logger),
   };
 }

@@ -3,11 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { App } from '../app.js';
 import { createChannelDeps } from '../channels/deps.js';
-import { SqliteUpdateInbox } from '../channels/inbox.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
 import type { Logger } from '../logger.js';
-import { pruneWebState } from '../storage/web-housekeeping.js';
 import { createHttpApp, type TrustProxy } from '../web/http-app.js';
 import { ChannelSupervisor } from './channel-supervisor.js';
 import { listen } from './listen.js';
@@ -81,14 +79,14 @@ export class BotServer {
       }, options.reminderIntervalMs ?? 60_000),
     );
     const pruneWeb = () =>
-      pruneWebState(app.db, new Date()).then(
+      app.repos.webState.prune(new Date()).then(
         (report) => logger.debug({ ...report }, 'web sessions and chat visitors pruned'),
         (error: unknown) => logger.error({ err: error }, 'web prune failed'),
       );
     await pruneWeb();
     bot.timers.push(
       setInterval(() => {
-        new SqliteUpdateInbox(app.db).prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
+        app.repos.inbox.prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
         void pruneWeb();
       }, 3_600_000),
     );

@@ -37,7 +37,7 @@ const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CS
  * await app.escalation.processOutbox(router);
  */
 export function createWebChatPort(app: App): OutboundPort {
-  const store = new WebChatStore(app.db);
+  const store = new WebChatStore(app.repos.webChat);
   return {
     async send(message) {
       if (message.channel !== WEB_CHAT_CHANNEL) return { ok: false, retryable: false, error: `not a web chat message (channel ${message.channel})` };
@@ -120,8 +120,8 @@ export interface WebChatOptions {
 export function webChatRouter(options: WebChatOptions): Router {
   const { app, logger } = options;
   const now = options.now ?? (() => new Date());
-  const store = new WebChatStore(app.db, now);
-  const csrf = options.csrf ?? AnonymousCsrf.fromDatabase(app.db, options.cookies);
+  const store = new WebChatStore(app.repos.webChat, now);
+  const csrf = options.csrf ?? AnonymousCsrf.fromState(app.repos.channelState, options.cookies);
   const router = express.Router();
   if (options.guard) router.use(options.guard);
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
