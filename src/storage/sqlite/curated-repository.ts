@@ -2,7 +2,7 @@
 import type { Database, SqlValue } from '../database.js';
 import type { CuratedAnswerStore, NewCuratedAnswer } from '../../escalation/stores.js';
 import { normalizeTopic } from '../../escalation/topics.js';
-import { type CuratedAnswer } from '../../escalation/types.js';
+import type { CuratedAnswer } from '../../escalation/types.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 interface CuratedRow {

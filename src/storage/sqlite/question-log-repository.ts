@@ -3,7 +3,8 @@ import type { AnswerCitation, AnswerStage, Asker } from '../../assistant/types.j
 import type { Database } from '../database.js';
 
 /** The question log and feedback (tables `question_log`, `feedback`), SQLite. */
-interface Row {
+/** A row of `question_log`. */
+export interface QuestionLogRow {
   id: number;
   channel: string;
   chat_id: string;
@@ -60,11 +61,11 @@ export class SqliteQuestionLog implements QuestionLogStore {
   }
 
   async get(id: number): Promise<LoggedQuestion | undefined> {
-    return toEntry(await this.db.get<Row>('SELECT * FROM question_log WHERE id = ?', [id]));
+    return toEntry(await this.db.get<QuestionLogRow>('SELECT * FROM question_log WHERE id = ?', [id]));
   }
 
   async findBySource(sourceKey: string): Promise<LoggedQuestion | undefined> {
-    return toEntry(await this.db.get<Row>('SELECT * FROM question_log WHERE source_key = ?', [sourceKey]));
+    return toEntry(await this.db.get<QuestionLogRow>('SELECT * FROM question_log WHERE source_key = ?', [sourceKey]));
   }
 
   async attachTicket(id: number, ticketId: number): Promise<void> {
@@ -88,7 +89,7 @@ export class SqliteQuestionLog implements QuestionLogStore {
   }
 }
 
-function toEntry(r: Row | undefined): LoggedQuestion | undefined {
+function toEntry(r: QuestionLogRow | undefined): LoggedQuestion | undefined {
   if (!r) return undefined;
   const entry: LoggedQuestion = {
     id: r.id,

@@ -1,23 +1,11 @@
 import type { Database } from '../database.js';
+import type { QuestionLogRow } from './question-log-repository.js';
 import type { ExportedQuestion, LabelCount, QuestionActivity, ReportingRepository, TimeRange } from '../ports.js';
 
-interface ExportRow {
-  id: number;
-  created_at: string;
-  channel: string;
-  display_name: string | null;
-  commune: string | null;
-  question: string;
-  stage: string;
-  confidence: number;
-  reason: string | null;
-  ticket_id: number | null;
-  curated_id: number | null;
-  doc_id: string | null;
-  topic: string | null;
-  feedback: string | null;
-  latency_ms: number;
-}
+type ExportRow = Pick<
+  QuestionLogRow,
+  'id' | 'created_at' | 'channel' | 'display_name' | 'commune' | 'question' | 'stage' | 'confidence' | 'reason' | 'ticket_id' | 'curated_id' | 'doc_id' | 'topic' | 'latency_ms'
+> & { feedback: string | null };
 
 /** Dashboard figures and exports over question_log, feedback and tickets, SQLite. */
 export class SqliteReportingRepository implements ReportingRepository {

@@ -2,7 +2,7 @@
 import type { Database, SqlValue } from '../database.js';
 import type { NewTicket, TicketOpeningEffects, TicketFilter, TicketScope, TicketPatch, TicketStore } from '../../escalation/stores.js';
 import { normalizeTopic } from '../../escalation/topics.js';
-import { type EscalationReason, type RetrievedContextItem, type Ticket, type TicketEvent, type TicketStatus } from '../../escalation/types.js';
+import type { EscalationReason, RetrievedContextItem, Ticket, TicketEvent, TicketStatus } from '../../escalation/types.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 interface TicketRow {

@@ -3,7 +3,7 @@ import type { Database, SqlValue } from '../database.js';
 import { EscalationError } from '../../escalation/errors.js';
 import type { NewUser, UserPatch, UserStore } from '../../escalation/stores.js';
 import { normalizeTopics } from '../../escalation/topics.js';
-import { type Role, type User } from '../../escalation/types.js';
+import type { Role, User } from '../../escalation/types.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 interface UserRow {
