@@ -50,9 +50,28 @@ function offenders(): string[] {
   return found;
 }
 
+/** Modules that import an engine's repositories: only the composition root may choose the engine. */
+function engineImports(): string[] {
+  const found: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    if (file === path.join(SRC, 'app.ts')) continue;
+    withoutComments(readFileSync(file, 'utf8'))
+      .split('\n')
+      .forEach((line, i) => {
+        if (/(from\s+|import\s*\(\s*)['"][^'"]*storage\/sqlite\//.test(line)) found.push(`${path.relative(path.resolve(SRC, '..'), file)}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  return found;
+}
+
 describe('storage boundary', () => {
   it('keeps every SQL statement under src/storage/', () => {
     const found = offenders();
     expect(found, `SQL outside src/storage/ (move it into a repository):\n${found.join('\n')}`).toEqual([]);
+  });
+
+  it('lets only the composition root (src/app.ts) import src/storage/sqlite/', () => {
+    const found = engineImports();
+    expect(found, `engine repositories imported outside src/app.ts (take them from app.repos or a port):\n${found.join('\n')}`).toEqual([]);
   });
 });
