@@ -3,14 +3,17 @@ import { Assistant } from './assistant/assistant.js';
 import { TurnTaker } from './assistant/turns.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
-import { SqliteQuestionLog } from './assistant/question-log.js';
+import type { QuestionLogStore } from './assistant/question-log.js';
+import { SqliteQuestionLog } from './storage/sqlite/question-log-repository.js';
 import { AccessPolicy } from './escalation/access-policy.js';
 import { EscalationService } from './escalation/escalation-service.js';
-import { createSqliteEscalationStores } from './escalation/sqlite-stores.js';
+import { createSqliteEscalationStores } from './storage/sqlite/escalation-stores.js';
 import type { EscalationStores } from './escalation/stores.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './logger.js';
 import { Database } from './storage/database.js';
+import type { Repositories } from './storage/repositories.js';
+import { createSqliteRepositories } from './storage/sqlite/repositories.js';
 
 /** Everything the assistant needs, wired from one configuration over one database. */
 export interface App {
@@ -18,8 +21,10 @@ export interface App {
   db: Database;
   kb: KnowledgeBase;
   stores: EscalationStores;
+  /** The console's, web chat's, server's and channels' repositories. */
+  repos: Repositories;
   escalation: EscalationService;
-  log: SqliteQuestionLog;
+  log: QuestionLogStore;
   assistant: Assistant;
   /** Event-loop turns shared by the channels' intake and the assistant: acknowledgements go first. */
   turns: TurnTaker;
@@ -46,6 +51,7 @@ export async function createApp(
       logger: options.logger,
     });
     const log = new SqliteQuestionLog(db);
+    const repos = createSqliteRepositories(db);
     // The model runs in its own thread; a bad LLM configuration fails here, at start-up.
     const llm =
       config.llm.provider !== 'none' && config.llm.model
@@ -80,7 +86,7 @@ export async function createApp(
       await kb?.stopThreads();
       await db.close();
     };
-    return { config, db, kb, stores, escalation, log, assistant, turns, close };
+    return { config, db, kb, stores, repos, escalation, log, assistant, turns, close };
   } catch (error) {
     await kb?.stopThreads();
     await db.close();

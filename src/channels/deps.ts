@@ -3,9 +3,8 @@ import type { TurnTaker } from '../assistant/turns.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { EscalationStores } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
-import type { Database } from '../storage/database.js';
+import type { Repositories } from '../storage/repositories.js';
 import { BackgroundWork } from './background.js';
-import { SqliteUpdateInbox } from './inbox.js';
 import type { ChannelDeps } from './types.js';
 
 /** The services the channels' dependencies are built from (the App provides them). */
@@ -13,8 +12,8 @@ export interface ChannelServices {
   assistant: Assistant;
   escalation: EscalationService;
   stores: Pick<EscalationStores, 'users'>;
-  /** The update inbox's database. */
-  db: Database;
+  /** The update inbox lives there. */
+  repos: Pick<Repositories, 'inbox'>;
   /** Shared with the assistant: acknowledgements of webhooks go before answers. */
   turns: TurnTaker;
 }
@@ -26,7 +25,7 @@ export function createChannelDeps(services: ChannelServices, logger: Logger): Ch
     escalation: services.escalation,
     users: services.stores.users,
     logger,
-    inbox: new SqliteUpdateInbox(services.db),
+    inbox: services.repos.inbox,
     background: new BackgroundWork(logger),
     turns: services.turns,
   };

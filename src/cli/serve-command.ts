@@ -37,7 +37,7 @@ export function registerServeCommand(program: Command): void {
           port: config.http.port,
           trustProxy: config.web.trustProxy,
           adapters: (deps) => {
-            const configured = configuredAdapters(config, deps, opened.db);
+            const configured = configuredAdapters(config, deps, opened.repos.channelState);
             off = configured.off;
             return [createWebChatAdapter(opened), ...configured.adapters];
           },
@@ -55,7 +55,7 @@ export function registerServeCommand(program: Command): void {
       console.error(
         `Trợ lý Xã đang chạy tại ${server.url} — trò chuyện: ${server.url}/chat · quản trị: ${server.url}/console · kiểm tra: ${server.url}/healthz. Nhấn Ctrl-C để dừng.`,
       );
-      const hasAdmin = (await new WebAccountStore(app!.db).list()).some((a) => a.role === 'admin' && a.active);
+      const hasAdmin = (await new WebAccountStore(app!.repos.webAccounts).list()).some((a) => a.role === 'admin' && a.active);
       if (!hasAdmin) console.error('Chưa có tài khoản quản trị: đặt ADMIN_EMAIL và ADMIN_PASSWORD trong .env rồi chạy lại.');
       // The process now lives on its server and timers; a signal ends it.
     });
@@ -63,7 +63,7 @@ export function registerServeCommand(program: Command): void {
 
 /** Creates the admin account of `.env` when it does not exist yet, and says so (never the password). */
 async function createFirstAdmin(app: App, logger: Logger, email: string, password: string): Promise<void> {
-  const accounts = new WebAccountStore(app.db);
+  const accounts = new WebAccountStore(app.repos.webAccounts);
   const existed = await accounts.findByEmail(email);
   const first = !(await accounts.list()).some((a) => a.role === 'admin');
   const account = await bootstrapAdmin(app, email, password);

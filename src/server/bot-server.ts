@@ -1,12 +1,11 @@
+import type { Repositories } from '../storage/repositories.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createChannelDeps, type ChannelServices } from '../channels/deps.js';
-import { SqliteUpdateInbox } from '../channels/inbox.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { ChannelRouter } from '../escalation/outbound-port.js';
 import type { Logger } from '../logger.js';
-import { pruneWebState } from '../storage/web-housekeeping.js';
 import { createHttpApp, type TrustProxy } from '../web/http-app.js';
 import { ChannelSupervisor } from './channel-supervisor.js';
 import { listen } from './listen.js';
@@ -17,6 +16,8 @@ import { listen } from './listen.js';
  * called last when the server stops.
  */
 export interface BotServerServices extends ChannelServices {
+  /** The inbox (pruned hourly) and the web sessions and chat visitors (pruned at start and hourly). */
+  repos: Pick<Repositories, 'inbox' | 'webState'>;
   close(): Promise<void>;
 }
 
@@ -89,14 +90,14 @@ export class BotServer {
       }, options.reminderIntervalMs ?? 60_000),
     );
     const pruneWeb = () =>
-      pruneWebState(app.db, new Date()).then(
+      app.repos.webState.prune(new Date()).then(
         (report) => logger.debug({ ...report }, 'web sessions and chat visitors pruned'),
         (error: unknown) => logger.error({ err: error }, 'web prune failed'),
       );
     await pruneWeb();
     bot.timers.push(
       setInterval(() => {
-        new SqliteUpdateInbox(app.db).prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
+        app.repos.inbox.prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
         void pruneWeb();
       }, 3_600_000),
     );

@@ -23,6 +23,8 @@ export interface KnowledgeStore {
   applyChanges(save: readonly { doc: StoredDocument; chunks: readonly Chunk[] }[], deleteIds?: readonly string[]): Promise<void>;
   /** All chunks with their documents' metadata, in a stable order (document id, ordinal). */
   listPassages(): Promise<StoredPassage[]>;
+  /** How many chunks each document has, by document id (documents without chunks are absent). */
+  chunkCounts(): Promise<Map<string, number>>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
 }
@@ -118,6 +120,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
         meta,
       };
     });
+  }
+
+  async chunkCounts(): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ doc_id: string; n: number }>('SELECT doc_id, COUNT(*) AS n FROM chunks GROUP BY doc_id');
+    return new Map(rows.map((r) => [r.doc_id, r.n]));
   }
 
   async getState(key: string): Promise<string | undefined> {

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { SqliteChannelStateStore } from '../channels/channel-state.js';
-import type { Database } from '../storage/database.js';
+import type { ChannelStateStore } from '../channels/channel-state.js';
 import { readCookie, sameSecret, setCookie, type CookieSettings } from './shared/cookies.js';
 
 /** The cookie holding a visitor's random nonce (no row anywhere: the server keeps only one signing key). */
@@ -18,7 +17,7 @@ const NONCE = /^[A-Za-z0-9_-]{32}$/;
  * a nonce of its own. The key is made once and kept in the database, so tokens survive a restart.
  *
  * @example
- * const csrf = AnonymousCsrf.fromDatabase(app.db, { secure: false });
+ * const csrf = AnonymousCsrf.fromState(app.repos.channelState, { secure: false });
  * const token = await csrf.issue(req, res, 'login'); // put in the form
  * await csrf.verify(req, 'login', field(req, '_csrf')); // on POST
  */
@@ -30,8 +29,8 @@ export class AnonymousCsrf {
     private readonly cookies: CookieSettings,
   ) {}
 
-  static fromDatabase(db: Database, cookies: CookieSettings): AnonymousCsrf {
-    const state = new SqliteChannelStateStore(db);
+  /** Keeps the signing key in the channel state (channel `web`, key `csrf-key`). */
+  static fromState(state: ChannelStateStore, cookies: CookieSettings): AnonymousCsrf {
     return new AnonymousCsrf(async () => {
       const stored = await state.get('web', 'csrf-key');
       if (stored) return Buffer.from(stored, 'base64url');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config.js';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import { FEEDBACK_HINT } from '../../src/channels/zalo-bot/conversation.js';
 import { createZaloOaAdapter } from '../../src/channels/zalo-oa/adapter.js';

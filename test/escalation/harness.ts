@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { EscalationService, type EscalationServiceOptions } from '../../src/escalation/escalation-service.js';
 import type { OutboundPort, SendResult } from '../../src/escalation/outbound-port.js';
-import { createSqliteEscalationStores } from '../../src/escalation/sqlite-stores.js';
+import { createSqliteEscalationStores } from '../../src/storage/sqlite/escalation-stores.js';
 import type { EscalationStores } from '../../src/escalation/stores.js';
 import type { Asker, OutboundKind, OutboundMessage, User } from '../../src/escalation/types.js';
 import { Database } from '../../src/storage/database.js';

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteEscalationStores } from '../../src/escalation/sqlite-stores.js';
+import { createSqliteEscalationStores } from '../../src/storage/sqlite/escalation-stores.js';
 import type { OutboundMessage } from '../../src/escalation/types.js';
 import { Database } from '../../src/storage/database.js';
 import { MIGRATIONS } from '../../src/storage/migrations.js';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { registerTicketCommands } from '../../src/cli/ticket-commands.js';
 import { EscalationService } from '../../src/escalation/escalation-service.js';
-import { createSqliteEscalationStores } from '../../src/escalation/sqlite-stores.js';
+import { createSqliteEscalationStores } from '../../src/storage/sqlite/escalation-stores.js';
 import { Database } from '../../src/storage/database.js';
 import { ASKER, disposeEnv, openEnv, type Env } from './harness.js';
 

@@ -145,20 +145,20 @@ describe('pruning', () => {
       const db = s.app.db;
       const baseline = await rows(s);
       // Sessions: an anonymous one from 3 h ago (2 h life) and a signed-in one idle for 9 h (8 h) are expired.
-      await new SessionStore(db, ago(3 * 3_600_000)).create(undefined);
-      await new SessionStore(db, ago(9 * 3_600_000)).create(1);
-      const live = await new SessionStore(db, ago(3_600_000)).create(1);
+      await new SessionStore(s.app.repos.sessions, ago(3 * 3_600_000)).create(undefined);
+      await new SessionStore(s.app.repos.sessions, ago(9 * 3_600_000)).create(1);
+      const live = await new SessionStore(s.app.repos.sessions, ago(3_600_000)).create(1);
       // Visitors: one idle longer than the cookie lives (with messages), one that never asked (2 days old),
       // one that asked a year ago but came back yesterday, one from an hour ago that has not asked yet.
-      const idle = await new WebChatStore(db, ago(CHAT_VISITOR_IDLE_MS + 86_400_000)).createVisitor();
-      await new WebChatStore(db, ago(CHAT_VISITOR_IDLE_MS + 86_400_000)).add(idle.chatId, 'user', 'câu hỏi cũ');
-      await new WebChatStore(db, ago(2 * 86_400_000)).createVisitor();
-      const back = await new WebChatStore(db, ago(365 * 86_400_000)).createVisitor();
-      await new WebChatStore(db, ago(365 * 86_400_000)).add(back.chatId, 'user', 'câu hỏi năm ngoái');
-      await new WebChatStore(db, ago(86_400_000)).touch(back.chatId);
-      const fresh = await new WebChatStore(db, ago(3_600_000)).createVisitor();
+      const idle = await new WebChatStore(s.app.repos.webChat, ago(CHAT_VISITOR_IDLE_MS + 86_400_000)).createVisitor();
+      await new WebChatStore(s.app.repos.webChat, ago(CHAT_VISITOR_IDLE_MS + 86_400_000)).add(idle.chatId, 'user', 'câu hỏi cũ');
+      await new WebChatStore(s.app.repos.webChat, ago(2 * 86_400_000)).createVisitor();
+      const back = await new WebChatStore(s.app.repos.webChat, ago(365 * 86_400_000)).createVisitor();
+      await new WebChatStore(s.app.repos.webChat, ago(365 * 86_400_000)).add(back.chatId, 'user', 'câu hỏi năm ngoái');
+      await new WebChatStore(s.app.repos.webChat, ago(86_400_000)).touch(back.chatId);
+      const fresh = await new WebChatStore(s.app.repos.webChat, ago(3_600_000)).createVisitor();
       // Console-only experts get notifications in the web chat store without a visitor row: never pruned.
-      await new WebChatStore(db, ago(CHAT_VISITOR_IDLE_MS * 2)).add('console:chuyengia@sonv.gov.vn', 'system', 'Phiếu mới #1');
+      await new WebChatStore(s.app.repos.webChat, ago(CHAT_VISITOR_IDLE_MS * 2)).add('console:chuyengia@sonv.gov.vn', 'system', 'Phiếu mới #1');
 
       const report = await pruneWebState(db, NOW);
       expect(report).toEqual({ sessions: 2, visitors: 2, messages: 1 });
@@ -166,9 +166,9 @@ describe('pruning', () => {
       expect(await db.get('SELECT 1 FROM web_sessions WHERE token_hash = ?', [live.session.tokenHash])).toBeDefined();
       const left = await db.all<{ chat_id: string }>('SELECT chat_id FROM web_chat_visitors ORDER BY chat_id');
       expect(left.map((r) => r.chat_id).sort()).toEqual([back.chatId, fresh.chatId].sort());
-      expect(await new WebChatStore(db).list(back.chatId)).toHaveLength(1);
-      expect(await new WebChatStore(db).list(idle.chatId)).toHaveLength(0);
-      expect(await new WebChatStore(db).list('console:chuyengia@sonv.gov.vn')).toHaveLength(1);
+      expect(await new WebChatStore(s.app.repos.webChat).list(back.chatId)).toHaveLength(1);
+      expect(await new WebChatStore(s.app.repos.webChat).list(idle.chatId)).toHaveLength(0);
+      expect(await new WebChatStore(s.app.repos.webChat).list('console:chuyengia@sonv.gov.vn')).toHaveLength(1);
       expect(await pruneWebState(db, NOW)).toEqual({ sessions: 0, visitors: 0, messages: 0 });
       // A browser still holding a pruned visitor's cookie gets a new visitor's page, and the stale cookie goes.
       const stale = new WebClient(s.url);
@@ -186,8 +186,8 @@ describe('pruning', () => {
     const first = await startWebServer({ dataDir });
     const old = () => new Date(Date.now() - 3 * 86_400_000);
     for (let i = 0; i < 50; i++) {
-      await new WebChatStore(first.app.db, old).createVisitor();
-      await new SessionStore(first.app.db, old).create(undefined);
+      await new WebChatStore(first.app.repos.webChat, old).createVisitor();
+      await new SessionStore(first.app.repos.sessions, old).create(undefined);
     }
     expect(await rows(first)).toMatchObject({ web_chat_visitors: 50, web_sessions: 50 });
     await first.stop();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createZaloBotAdapter } from '../../src/channels/zalo-bot/adapter.js';
 import { createZaloOaAdapter } from '../../src/channels/zalo-oa/adapter.js';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import type { Role, User } from '../../src/escalation/types.js';
 import {

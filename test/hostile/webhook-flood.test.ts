@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import { createZaloBotAdapter } from '../../src/channels/zalo-bot/adapter.js';
 import { NO_PENDING_FEEDBACK } from '../../src/channels/zalo-bot/conversation.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZaloBotAdapter } from '../../src/channels/zalo-bot/adapter.js';
 import { createZaloOaAdapter } from '../../src/channels/zalo-oa/adapter.js';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import { person, privateChat, startTelegramHarness, TEST_SECRET, textUpdate, type TelegramHarness } from '../helpers/telegram-emulator.js';
 import { startChannelHarness, type ChannelHarness } from '../helpers/zalo-harness.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
 import { isAddressedToBot, isReplyToTicketNotification, mentionsBot } from '../../src/channels/telegram/filters.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import { createZaloBotAdapter } from '../../src/channels/zalo-bot/adapter.js';

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteChannelStateStore } from '../../src/channels/channel-state.js';
-import type { SqliteUpdateInbox } from '../../src/channels/inbox.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
+import type { SqliteUpdateInbox } from '../../src/storage/sqlite/inbox-repository.js';
 import type { ChannelAdapter } from '../../src/channels/types.js';
 import { FAILURE_REPLY } from '../../src/channels/zalo-bot/conversation.js';
 import { createZaloOaAdapter } from '../../src/channels/zalo-oa/adapter.js';

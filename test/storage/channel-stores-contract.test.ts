@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteChannelStateStore, type ChannelStateStore } from '../../src/channels/channel-state.js';
-import { sourceKeyOf, SqliteUpdateInbox, UnstorableUpdateError, type UpdateInbox } from '../../src/channels/inbox.js';
+import type { ChannelStateStore } from '../../src/storage/channel-state.js';
+import { sourceKeyOf, UnstorableUpdateError, type UpdateInbox } from '../../src/storage/update-inbox.js';
+import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
+import { SqliteUpdateInbox } from '../../src/storage/sqlite/inbox-repository.js';
 import { Database } from '../../src/storage/database.js';
 import { PgChannelStateStore } from '../../src/storage/postgres/channel-state.js';
 import { PgUpdateInbox } from '../../src/storage/postgres/update-inbox.js';

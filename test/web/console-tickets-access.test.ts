@@ -48,7 +48,7 @@ beforeAll(async () => {
     { channel: 'telegram', channelUserId: 'tg-phuc', chatId: 'tg-phuc', displayName: 'Lý Văn Phúc', role: 'expert', topics: ['mai-tang'] },
     now,
   );
-  await new WebAccountStore(s.app.db).create({ ...PHUC, role: 'expert', userId: phucUser.id }, now);
+  await new WebAccountStore(s.app.repos.webAccounts).create({ ...PHUC, role: 'expert', userId: phucUser.id }, now);
   admin = new WebClient(s.url);
   expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
   hoa = new WebClient(s.url);
@@ -146,6 +146,6 @@ describe('a ticket another expert holds', () => {
 });
 
 async function adminUserId(): Promise<number> {
-  const account = await new WebAccountStore(s.app.db).findByEmail(ADMIN.email);
+  const account = await new WebAccountStore(s.app.repos.webAccounts).findByEmail(ADMIN.email);
   return account!.userId;
 }

@@ -128,7 +128,7 @@ describe('accounts and the web chat port', () => {
       const first = await bootstrapAdmin(app, 'Admin@Tinh.gov.vn', 'mat-khau-dau-tien-1');
       const again = await bootstrapAdmin(app, 'admin@tinh.gov.vn', 'mat-khau-moi-hon-2');
       expect(again.id).toBe(first.id);
-      const accounts = new WebAccountStore(app.db);
+      const accounts = new WebAccountStore(app.repos.webAccounts);
       expect((await accounts.verify('ADMIN@tinh.gov.vn', 'mat-khau-dau-tien-1'))?.role).toBe('admin');
       expect(await accounts.verify('admin@tinh.gov.vn', 'mat-khau-moi-hon-2')).toBeUndefined();
       const user = await app.stores.users.get(first.userId);
@@ -155,7 +155,7 @@ describe('accounts and the web chat port', () => {
       expect(await port.send(message)).toEqual({ ok: true });
       expect(await port.send(message)).toEqual({ ok: true });
       expect((await port.send({ ...message, channel: 'telegram' })).ok).toBe(false);
-      const stored = await new WebChatStore(app.db).list('w-abc');
+      const stored = await new WebChatStore(app.repos.webChat).list('w-abc');
       expect(stored).toHaveLength(1);
       expect(stored[0]).toMatchObject({ role: 'expert', text: 'Chuyên gia trả lời…', meta: { kind: 'relay', ticket: 3 } });
     } finally {

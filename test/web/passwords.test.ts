@@ -68,14 +68,14 @@ describe('passwords in the console', () => {
     expect(await create('1234567890')).toContain('Mật khẩu quá dễ đoán: chỉ gồm chữ số');
     expect(await create('matkhau123')).toContain('Mật khẩu quá dễ đoán: là một từ phổ biến kèm vài chữ số');
     expect(await create(`${SAME_72}một`)).toContain('Mật khẩu dài quá 64 byte (mật khẩu này dài 77 byte');
-    expect(await new WebAccountStore(s.app.db).findByEmail('moi@xa.gov.vn')).toBeUndefined();
-    const expert = (await new WebAccountStore(s.app.db).findByEmail(EXPERT.email))!;
+    expect(await new WebAccountStore(s.app.repos.webAccounts).findByEmail('moi@xa.gov.vn')).toBeUndefined();
+    const expert = (await new WebAccountStore(s.app.repos.webAccounts).findByEmail(EXPERT.email))!;
     expect(await flashAfter({ password: 'qwertyuiop' }, `/console/users/accounts/${expert.id}/password`)).toContain('Mật khẩu quá dễ đoán');
     expect((await new WebClient(s.url).login(EXPERT.email, EXPERT.password)).status).toBe(303);
   });
 
   it('never lets two passwords sharing their first 72 bytes both sign in', async () => {
-    const accounts = new WebAccountStore(s.app.db);
+    const accounts = new WebAccountStore(s.app.repos.webAccounts);
     const now = new Date().toISOString();
     // An account whose hash was made before the cap (bcrypt kept only the first 72 bytes of it).
     const user = await s.app.stores.users.add({ channel: 'web', channelUserId: 'legacy', chatId: 'legacy', displayName: 'Cũ', role: 'expert' }, now);
@@ -97,13 +97,13 @@ describe('passwords in the console', () => {
     const admin2 = new WebClient(s.url);
     expect((await admin2.login(ADMIN.email, ADMIN.password)).status).toBe(303);
 
-    const expert = (await new WebAccountStore(s.app.db).findByEmail(EXPERT.email))!;
+    const expert = (await new WebAccountStore(s.app.repos.webAccounts).findByEmail(EXPERT.email))!;
     const newExpertPassword = 'ngọn đèn biển Sa Kỳ 7';
     expect(await flashAfter({ password: newExpertPassword }, `/console/users/accounts/${expert.id}/password`)).toContain('Đã đặt mật khẩu mới');
     expect((await expertA.get('/console/tickets')).status).toBe(303);
     expect((await expertB.get('/console/tickets')).status).toBe(303);
 
-    const me = (await new WebAccountStore(s.app.db).findByEmail(ADMIN.email))!;
+    const me = (await new WebAccountStore(s.app.repos.webAccounts).findByEmail(ADMIN.email))!;
     const newAdminPassword = 'cầu Trà Khúc lúc bình minh';
     expect(await flashAfter({ password: newAdminPassword }, `/console/users/accounts/${me.id}/password`)).toContain('Đã đặt mật khẩu mới');
     expect((await admin.get('/console/users')).status).toBe(200);
@@ -112,8 +112,8 @@ describe('passwords in the console', () => {
     expect((await new WebClient(s.url).login(ADMIN.email, newAdminPassword)).status).toBe(303);
     expect((await new WebClient(s.url).login(EXPERT.email, newExpertPassword)).status).toBe(303);
     // Put the fixture's passwords back for the other tests.
-    await new WebAccountStore(s.app.db).setPassword(me.id, ADMIN.password, new Date().toISOString());
-    await new WebAccountStore(s.app.db).setPassword(expert.id, EXPERT.password, new Date().toISOString());
+    await new WebAccountStore(s.app.repos.webAccounts).setPassword(me.id, ADMIN.password, new Date().toISOString());
+    await new WebAccountStore(s.app.repos.webAccounts).setPassword(expert.id, EXPERT.password, new Date().toISOString());
   });
 
   it('logs a failed sign-in with the client address and the account id, never what was typed', async () => {
@@ -126,7 +126,7 @@ describe('passwords in the console', () => {
     expect((await c.login(EXPERT.email, 'sai-mat-khau-chuyen-gia')).status).toBe(401);
     const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'console sign-in failed');
     expect(failed).toHaveLength(3);
-    const expert = (await new WebAccountStore(s.app.db).findByEmail(EXPERT.email))!;
+    const expert = (await new WebAccountStore(s.app.repos.webAccounts).findByEmail(EXPERT.email))!;
     expect(failed.map((l) => l['accountId'])).toEqual([undefined, undefined, expert.id]);
     expect(failed.every((l) => l['ip'] === '127.0.0.1')).toBe(true);
     const all = lines.join('\n');
@@ -144,7 +144,7 @@ describe('ADMIN_PASSWORD of .env', () => {
       try {
         const admin = new WebClient(first.url);
         expect((await admin.login('quantri@tinh.gov.vn', 'mat-khau-tu-env-1')).status).toBe(303);
-        const me = (await new WebAccountStore(first.app.db).findByEmail('quantri@tinh.gov.vn'))!;
+        const me = (await new WebAccountStore(first.app.repos.webAccounts).findByEmail('quantri@tinh.gov.vn'))!;
         await admin.get('/console/users');
         expect((await admin.post(`/console/users/accounts/${me.id}/password`, { password: changed })).status).toBe(303);
       } finally {

@@ -56,7 +56,7 @@ export async function startWebServer(
   const logger = options.logger ?? pino({ level: 'silent' });
   const app = await createApp(config, { logger });
   await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
-  const accounts = new WebAccountStore(app.db);
+  const accounts = new WebAccountStore(app.repos.webAccounts);
   const existing = await accounts.findByEmail(EXPERT.email);
   const now = new Date().toISOString();
   const expert = existing

@@ -42,7 +42,7 @@ export interface ZaloOaAdapterOptions {
  * loads the tokens.
  *
  * @example
- * const adapter = createZaloOaAdapter(config.zaloOa!, { ...deps, state: new SqliteChannelStateStore(app.db) });
+ * const adapter = createZaloOaAdapter(config.zaloOa!, { ...deps, state: app.repos.channelState });
  * const http = createHttpApp({ adapters: [adapter], logger }); // POST /webhooks/zalo-oa
  */
 export function createZaloOaAdapter(

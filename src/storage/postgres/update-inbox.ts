@@ -1,4 +1,4 @@
-import { UnstorableUpdateError, type UnfinishedUpdate, type UpdateInbox } from '../../channels/inbox.js';
+import { UnstorableUpdateError, type UnfinishedUpdate, type UpdateInbox } from '../update-inbox.js';
 import type { PgDatabase } from './pg-database.js';
 
 /**

@@ -8,7 +8,7 @@ import type { ChannelAdapter } from '../../channels/types.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
-import type { Database } from '../../storage/database.js';
+import type { Repositories } from '../../storage/repositories.js';
 import { AnonymousCsrf } from '../anonymous-csrf.js';
 import { DEFAULT_PAGE_LIMIT, LIMITER_BASE, pageLimiter, type RateWindow } from '../rate-limits.js';
 import { clearCookie, readCookie, sameSecret, setCookie, type CookieSettings } from '../shared/cookies.js';
@@ -30,7 +30,7 @@ const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CS
 
 /** The services the web chat uses (the App provides them): its store's database, the assistant, and the question log (feedback). */
 export interface WebChatServices {
-  db: Database;
+  repos: Pick<Repositories, 'webChat' | 'channelState'>;
   assistant: Pick<Assistant, 'handle' | 'feedback'>;
   log: Pick<QuestionLogStore, 'get'>;
 }
@@ -44,8 +44,8 @@ export interface WebChatServices {
  * const router = new ChannelRouter().register('web', createWebChatPort(app));
  * await app.escalation.processOutbox(router);
  */
-export function createWebChatPort(app: Pick<WebChatServices, 'db'>): OutboundPort {
-  const store = new WebChatStore(app.db);
+export function createWebChatPort(app: Pick<WebChatServices, 'repos'>): OutboundPort {
+  const store = new WebChatStore(app.repos.webChat);
   return {
     async send(message) {
       if (message.channel !== WEB_CHAT_CHANNEL) return { ok: false, retryable: false, error: `not a web chat message (channel ${message.channel})` };
@@ -68,7 +68,7 @@ export function createWebChatPort(app: Pick<WebChatServices, 'db'>): OutboundPor
  * @example
  * await BotServer.start({ app, logger, host, port, adapters: () => [createWebChatAdapter(app), ...others], mount });
  */
-export function createWebChatAdapter(app: Pick<WebChatServices, 'db'>): ChannelAdapter {
+export function createWebChatAdapter(app: Pick<WebChatServices, 'repos'>): ChannelAdapter {
   return { name: WEB_CHAT_CHANNEL, port: createWebChatPort(app), start: async () => undefined, stop: async () => undefined };
 }
 
@@ -128,8 +128,8 @@ export interface WebChatOptions {
 export function webChatRouter(options: WebChatOptions): Router {
   const { app, logger } = options;
   const now = options.now ?? (() => new Date());
-  const store = new WebChatStore(app.db, now);
-  const csrf = options.csrf ?? AnonymousCsrf.fromDatabase(app.db, options.cookies);
+  const store = new WebChatStore(app.repos.webChat, now);
+  const csrf = options.csrf ?? AnonymousCsrf.fromState(app.repos.channelState, options.cookies);
   const router = express.Router();
   if (options.guard) router.use(options.guard);
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));

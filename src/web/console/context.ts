@@ -1,3 +1,4 @@
+import type { Repositories } from '../../storage/repositories.js';
 import type { Request } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
@@ -14,6 +15,7 @@ import type { CookieSettings, SessionStore, WebSession } from './sessions.js';
 export interface ConsoleServices {
   config: Pick<AppConfig, 'assistant' | 'knowledgeDir'>;
   db: Database;
+  repos: Repositories;
   kb: KnowledgeBase;
   stores: Pick<EscalationStores, 'curated' | 'users'>;
   escalation: EscalationService;

@@ -78,29 +78,7 @@ export function exportsRouter(deps: ConsoleDeps): Router {
     const period = periodFrom({ from: queryParam(req, 'from'), to: queryParam(req, 'to'), days: queryParam(req, 'days') }, deps.now());
     const start = new Date(Date.parse(`${period.from}T00:00:00+07:00`)).toISOString();
     const end = new Date(Date.parse(`${period.to}T00:00:00+07:00`) + 86_400_000).toISOString();
-    const rows = await app.db.all<{
-      id: number;
-      created_at: string;
-      channel: string;
-      display_name: string | null;
-      commune: string | null;
-      question: string;
-      stage: string;
-      confidence: number;
-      reason: string | null;
-      ticket_id: number | null;
-      curated_id: number | null;
-      doc_id: string | null;
-      topic: string | null;
-      feedback: string | null;
-      latency_ms: number;
-    }>(
-      `SELECT q.id, q.created_at, q.channel, q.display_name, q.commune, q.question, q.stage, q.confidence, q.reason, q.ticket_id,
-              q.curated_id, q.doc_id, q.topic, q.latency_ms,
-              (SELECT group_concat(value, ';') FROM feedback f WHERE f.question_id = q.id) AS feedback
-       FROM question_log q WHERE q.created_at >= ? AND q.created_at < ? ORDER BY q.id`,
-      [start, end],
-    );
+    const rows = await app.repos.reporting.questionsForExport({ start, end });
     const account = accountOf(req);
     await deps.audit.record({ accountId: account.id, actor: account.email, action: 'export.questions', target: 'question_log', detail: { ...period, rows: rows.length } });
     sendCsv(
@@ -110,20 +88,20 @@ export function exportsRouter(deps: ConsoleDeps): Router {
         ['Mã', 'Thời gian (giờ Việt Nam)', 'Kênh', 'Người hỏi', 'Xã', 'Câu hỏi', 'Cách trả lời', 'Độ tin cậy', 'Lý do chuyển', 'Phiếu', 'Câu trả lời mẫu', 'Tài liệu', 'Chủ đề', 'Phản hồi', 'Thời gian xử lý (ms)'],
         rows.map((r) => [
           r.id,
-          csvDateTime(r.created_at),
+          csvDateTime(r.createdAt),
           label(CHANNEL_LABELS, r.channel),
-          r.display_name,
+          r.displayName,
           r.commune,
           r.question,
           label(STAGE_LABELS, r.stage),
           r.confidence,
           r.reason ? reasonText(r.reason) : null,
-          r.ticket_id,
-          r.curated_id,
-          r.doc_id,
+          r.ticketId,
+          r.curatedId,
+          r.docId,
           r.topic,
           r.feedback ? r.feedback.split(';').map((v) => label(FEEDBACK_LABELS, v)).join('; ') : null,
-          r.latency_ms,
+          r.latencyMs,
         ]),
       ),
     );

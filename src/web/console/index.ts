@@ -90,14 +90,14 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
   const deps: ConsoleDeps = {
     app,
     logger,
-    accounts: new WebAccountStore(app.db),
-    sessions: new SessionStore(app.db, now),
-    audit: new AuditLog(app.db, now),
+    accounts: new WebAccountStore(app.repos.webAccounts),
+    sessions: new SessionStore(app.repos.sessions, now),
+    audit: new AuditLog(app.repos.audit, now),
     cookies: { secure: options.secureCookies ?? false },
     indexer: new IndexJobs(app.kb, logger, now),
     now,
   };
-  const csrf = AnonymousCsrf.fromDatabase(app.db, deps.cookies);
+  const csrf = AnonymousCsrf.fromState(app.repos.channelState, deps.cookies);
   const auth: AuthOptions = { loginLimit: options.loginLimit ?? DEFAULT_LOGIN_LIMIT, pageLimit: options.pageLimit, csrf };
 
   return (expressApp) => {

@@ -56,67 +56,36 @@ export function periodFrom(query: { from?: string; to?: string; days?: string },
   return { from: addDays(today, -(days - 1)), to: today };
 }
 
-/** What the dashboard shows, computed in SQL over question_log, feedback and tickets. */
-export async function dashboardStats(app: Pick<ConsoleServices, 'db' | 'escalation'>, period: Period): Promise<DashboardStats> {
-  const { db } = app;
+/** What the dashboard shows, from the reporting repository (question log, feedback and tickets). */
+export async function dashboardStats(app: Pick<ConsoleServices, 'repos' | 'escalation'>, period: Period): Promise<DashboardStats> {
   const start = dayStartUtc(period.from);
   const end = dayStartUtc(addDays(period.to, 1));
-  const range = [start, end];
 
   const days: string[] = [];
   for (let d = period.from; d <= period.to; d = addDays(d, 1)) days.push(d);
   const index = new Map(days.map((d, i) => [d, i]));
   const perDay: Record<string, number[]> = {};
-  const dayRows = await db.all<{ day: string; channel: string; n: number }>(
-    `SELECT date(created_at, '+7 hours') AS day, channel, COUNT(*) AS n FROM question_log
-     WHERE created_at >= ? AND created_at < ? GROUP BY day, channel ORDER BY day`,
-    range,
-  );
-  for (const row of dayRows) {
+  const activity = await app.repos.reporting.questionActivity({ start, end });
+  for (const row of activity.perDay) {
     const i = index.get(row.day);
     if (i === undefined) continue;
     (perDay[row.channel] ??= days.map(() => 0))[i] = row.n;
   }
-
-  const byStage = await db.all<{ stage: string; n: number }>(
-    'SELECT stage, COUNT(*) AS n FROM question_log WHERE created_at >= ? AND created_at < ? GROUP BY stage ORDER BY n DESC',
-    range,
-  );
+  const { byStage } = activity;
   const totalQuestions = byStage.reduce((sum, r) => sum + r.n, 0);
-  const open = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM tickets WHERE status IN ('open', 'assigned')");
-  const created = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ? AND created_at < ?', range);
-  const feedback = await db.get<{ answers: number; unhelpful: number; helpful: number }>(
-    `SELECT COUNT(*) AS answers,
-            SUM(EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = 'unhelpful')) AS unhelpful,
-            SUM(EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value = 'helpful')) AS helpful
-     FROM question_log q WHERE q.stage IN ('retrieval', 'curated') AND q.created_at >= ? AND q.created_at < ?`,
-    range,
-  );
-  const topTopics = await db.all<{ label: string; n: number }>(
-    `SELECT COALESCE(q.topic, t.topic) AS label, COUNT(*) AS n FROM question_log q LEFT JOIN tickets t ON t.id = q.ticket_id
-     WHERE q.created_at >= ? AND q.created_at < ? AND COALESCE(q.topic, t.topic) IS NOT NULL
-     GROUP BY label ORDER BY n DESC, label LIMIT 10`,
-    range,
-  );
-  const topCommunes = await db.all<{ label: string; n: number }>(
-    `SELECT commune AS label, COUNT(*) AS n FROM question_log
-     WHERE created_at >= ? AND created_at < ? AND commune IS NOT NULL AND commune <> ''
-     GROUP BY commune ORDER BY n DESC, commune LIMIT 10`,
-    range,
-  );
   return {
     period,
     days,
     perDay,
     totalQuestions,
     byStage,
-    openTickets: open?.n ?? 0,
+    openTickets: activity.openTickets,
     overdueTickets: (await app.escalation.listOverdue()).length,
-    ticketsCreated: created?.n ?? 0,
-    answers: feedback?.answers ?? 0,
-    unhelpfulAnswers: feedback?.unhelpful ?? 0,
-    helpfulAnswers: feedback?.helpful ?? 0,
-    topTopics,
-    topCommunes,
+    ticketsCreated: activity.ticketsCreated,
+    answers: activity.answers,
+    unhelpfulAnswers: activity.unhelpfulAnswers,
+    helpfulAnswers: activity.helpfulAnswers,
+    topTopics: activity.topTopics,
+    topCommunes: activity.topCommunes,
   };
 }

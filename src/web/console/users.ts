@@ -37,10 +37,10 @@ export async function createLinkedUser(app: Pick<ConsoleServices, 'stores'>, inp
  * @example
  * if (config.admin) await bootstrapAdmin(app, config.admin.email, config.admin.password);
  */
-export async function bootstrapAdmin(app: Pick<ConsoleServices, 'db' | 'stores'>, email: string, password: string): Promise<WebAccount> {
+export async function bootstrapAdmin(app: Pick<ConsoleServices, 'repos' | 'stores'>, email: string, password: string): Promise<WebAccount> {
   const address = normalizeEmail(email);
   if (!isValidEmail(address)) throw new Error('ADMIN_EMAIL: địa chỉ thư điện tử không hợp lệ.');
-  const accounts = new WebAccountStore(app.db);
+  const accounts = new WebAccountStore(app.repos.webAccounts);
   const now = new Date().toISOString();
   const existing = await accounts.findByEmail(address);
   if (existing) {
@@ -53,14 +53,7 @@ export async function bootstrapAdmin(app: Pick<ConsoleServices, 'db' | 'stores'>
   if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
   const user = await createLinkedUser(app, { email: address, role: 'admin', displayName: 'Quản trị viên' }, now);
   const account = await accounts.create({ email: address, password, role: 'admin', userId: user.id }, now);
-  await app.db.run('INSERT INTO web_audit (at, account_id, actor, action, target, detail_json) VALUES (?, ?, ?, ?, ?, ?)', [
-    now,
-    account.id,
-    'hệ thống',
-    'account.bootstrap',
-    `account:${account.id}`,
-    JSON.stringify({ email: address }),
-  ]);
+  await app.repos.audit.append({ at: now, accountId: account.id, actor: 'hệ thống', action: 'account.bootstrap', target: `account:${account.id}`, detail: { email: address } });
   return account;
 }
 

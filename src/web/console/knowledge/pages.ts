@@ -73,9 +73,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
   router.get('/', async (req, res) => {
     const allDocs = await app.kb.store.listDocuments();
     const filter = documentFilterFrom(req);
-    const counts = new Map(
-      (await app.db.all<{ doc_id: string; n: number }>('SELECT doc_id, COUNT(*) AS n FROM chunks GROUP BY doc_id')).map((r) => [r.doc_id, r.n]),
-    );
+    const counts = await app.kb.store.chunkCounts();
     const pending = (await readdir(pendingDir).catch(() => [] as string[])).filter((n) => PENDING_NAME.test(n));
     const now = deps.now();
     const progress = deps.indexer.progress();

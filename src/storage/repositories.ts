@@ -1,0 +1,20 @@
+import type { ChannelStateStore } from './channel-state.js';
+import type { PrunableUpdateInbox } from './update-inbox.js';
+import type { AuditRepository, ReportingRepository, SessionRepository, WebAccountRepository, WebChatRepository, WebStateMaintenance } from './ports.js';
+
+/**
+ * The repositories the app hands to the console, the web chat, the server and the channels (the escalation
+ * stores and the question log are on the app as `stores` and `log`). Built by the composition root for
+ * one engine.
+ */
+export interface Repositories {
+  webAccounts: WebAccountRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  webChat: WebChatRepository;
+  /** Expired sessions and idle web chat visitors. */
+  webState: WebStateMaintenance;
+  reporting: ReportingRepository;
+  channelState: ChannelStateStore;
+  inbox: PrunableUpdateInbox;
+}

@@ -1,0 +1,24 @@
+import type { Database } from '../database.js';
+import type { Repositories } from '../repositories.js';
+import { pruneWebState } from '../web-housekeeping.js';
+import { SqliteAuditRepository } from './audit-repository.js';
+import { SqliteChannelStateStore } from './channel-state-repository.js';
+import { SqliteUpdateInbox } from './inbox-repository.js';
+import { SqliteReportingRepository } from './reporting-repository.js';
+import { SqliteSessionRepository } from './sessions-repository.js';
+import { SqliteWebAccountRepository } from './web-accounts-repository.js';
+import { SqliteWebChatRepository } from './web-chat-repository.js';
+
+/** Every repository of `Repositories` over one SQLite database. */
+export function createSqliteRepositories(db: Database): Repositories {
+  return {
+    webAccounts: new SqliteWebAccountRepository(db),
+    sessions: new SqliteSessionRepository(db),
+    audit: new SqliteAuditRepository(db),
+    webChat: new SqliteWebChatRepository(db),
+    webState: { prune: (now) => pruneWebState(db, now) },
+    reporting: new SqliteReportingRepository(db),
+    channelState: new SqliteChannelStateStore(db),
+    inbox: new SqliteUpdateInbox(db),
+  };
+}
