@@ -21,6 +21,8 @@ interface Rule {
   forbidden: string[];
   /** Modules they may import even so (narrower than `forbidden`). */
   allowed?: string[];
+  /** Modules of `from` the rule does not apply to. */
+  exempt?: string[];
 }
 
 const DELIVERY = ['channels/', 'web/', 'server/'];
@@ -29,9 +31,18 @@ const TOP = ['app.ts', 'cli.ts', 'cli/'];
 const RULES: Rule[] = [
   { name: 'text/ imports nothing else of the project', from: ['text/'], forbidden: [''], allowed: ['text/'] },
   {
-    name: 'storage/ imports no domain module and no way in',
+    // An engine's repositories implement interfaces the domain owns (escalation/stores.ts, the question
+    // log), so they import those; the rest of storage/ (the wrappers, the shared ports) imports no domain.
+    name: 'storage/ imports no domain module and no way in (an engine folder may import the interfaces it implements)',
     from: ['storage/'],
+    exempt: ['storage/sqlite/', 'storage/postgres/'],
     forbidden: ['retrieval/', 'knowledge/', 'escalation/', 'assistant/', 'eval/', ...DELIVERY, ...TOP],
+  },
+  {
+    name: 'only the composition root picks an engine: storage/sqlite/ and storage/postgres/ are imported by app.ts and storage/ alone (config.ts checks the URL)',
+    from: [''],
+    exempt: ['app.ts', 'storage/', 'config.ts'],
+    forbidden: ['storage/sqlite/', 'storage/postgres/'],
   },
   { name: 'escalation/ does not import the assistant or retrieval', from: ['escalation/'], forbidden: ['assistant/', 'retrieval/', 'knowledge/'] },
   { name: 'retrieval/ and knowledge/ do not import the assistant', from: ['retrieval/', 'knowledge/'], forbidden: ['assistant/'] },
@@ -75,7 +86,7 @@ describe('module boundaries of src/', () => {
   it.each(RULES.map((rule) => [rule.name, rule] as const))('%s', (_name, rule) => {
     const violations: string[] = [];
     for (const [from, targets] of graph.edges) {
-      if (!matches(from, rule.from)) continue;
+      if (!matches(from, rule.from) || (rule.exempt && matches(from, rule.exempt))) continue;
       for (const to of targets) {
         if (!matches(to, rule.forbidden) || (rule.allowed && matches(to, rule.allowed))) continue;
         if (EXCEPTIONS.some((e) => e.from === from && e.to === to)) continue;
