@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { TurnTaker } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
-import { UnstorableUpdateError, type UpdateInbox } from './inbox.js';
+import { UnstorableUpdateError, type UpdateInbox } from '../storage/update-inbox.js';
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'closed';
 

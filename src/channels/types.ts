@@ -5,7 +5,7 @@ import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OutboundPort } from '../escalation/outbound-port.js';
 import type { UserStore } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
-import type { UpdateInbox } from './inbox.js';
+import type { UpdateInbox } from '../storage/update-inbox.js';
 import type { BackgroundWork } from './background.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config.js';
-import type { ChannelStateStore } from '../channels/channel-state.js';
+import type { ChannelStateStore } from '../storage/channel-state.js';
 import { createTelegramAdapter } from '../channels/telegram/adapter.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
 import { createZaloBotAdapter } from '../channels/zalo-bot/adapter.js';

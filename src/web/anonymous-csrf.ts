@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { ChannelStateStore } from '../channels/channel-state.js';
+import type { ChannelStateStore } from '../storage/channel-state.js';
 import { readCookie, sameSecret, setCookie, type CookieSettings } from './shared/cookies.js';
 
 /** The cookie holding a visitor's random nonce (no row anywhere: the server keeps only one signing key). */

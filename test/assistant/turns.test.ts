@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TurnTaker } from '../../src/assistant/turns.js';
 import { BackgroundWork } from '../../src/channels/background.js';
-import type { UpdateInbox } from '../../src/channels/inbox.js';
+import type { UpdateInbox } from '../../src/storage/update-inbox.js';
 import { UpdateIntake } from '../../src/channels/intake.js';
 import { createLogger } from '../../src/logger.js';
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sourceKeyOf, UnstorableUpdateError } from '../../src/channels/inbox.js';
+import { sourceKeyOf, UnstorableUpdateError } from '../../src/storage/update-inbox.js';
 import { SqliteUpdateInbox } from '../../src/storage/sqlite/inbox-repository.js';
 import { Database } from '../../src/storage/database.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

@@ -6,7 +6,7 @@ import { createTestApp } from '../helpers/app-fixture.js';
 import { WebChatStore } from '../../src/web/chat/store.js';
 import { WebAccountStore } from '../../src/web/console/accounts.js';
 import { csvField, toCsv } from '../../src/web/console/exports.js';
-import { escapeHtml, html, jsonScript, raw, safeHref } from '../../src/web/console/html.js';
+import { escapeHtml, html, jsonScript, raw, safeHref } from '../../src/web/shared/html.js';
 import { contentProblem, editYaml, resolveInside, safeUploadName } from '../../src/web/console/knowledge/files.js';
 import { isStale } from '../../src/web/console/knowledge/pages.js';
 import { bootstrapAdmin, createWebChatPort, createWebConsole } from '../../src/web/console/index.js';

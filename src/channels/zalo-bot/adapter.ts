@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
-import { sourceKeyOf } from '../inbox.js';
+import { sourceKeyOf } from '../../storage/update-inbox.js';
 import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';

@@ -1,8 +1,8 @@
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
 import type { Asker } from '../../escalation/types.js';
-import type { ChannelStateStore } from '../channel-state.js';
-import { sourceKeyOf } from '../inbox.js';
+import type { ChannelStateStore } from '../../storage/channel-state.js';
+import { sourceKeyOf } from '../../storage/update-inbox.js';
 import { UpdateIntake } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logger.js';
-import type { ChannelStateStore } from '../channel-state.js';
+import type { ChannelStateStore } from '../../storage/channel-state.js';
 import type { ZaloOaApi } from './api.js';
 
 /** The state-store key of the token pair (one JSON value, so the pair is always written together). */

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { ConsoleDeps } from './context.js';
-import { formatDateTime, html, type SafeHtml } from './html.js';
+import { formatDateTime, html, type SafeHtml } from '../shared/html.js';
 import { detailText, EVENT_LABELS, label } from './labels.js';
 import { sendPage } from './layout.js';
 

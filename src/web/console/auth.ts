@@ -4,10 +4,11 @@ import type { AnonymousCsrf } from '../anonymous-csrf.js';
 import { accountLimiter, DEFAULT_ACCOUNT_LIMIT, DEFAULT_PAGE_LIMIT, LIMITER_BASE, minutesOf, pageLimiter, type RateWindow } from '../rate-limits.js';
 import { normalizeEmail, type WebRole } from './accounts.js';
 import { type ConsoleDeps, csrfOf, field, queryParam, stateOf } from './context.js';
-import { html } from './html.js';
+import { html } from '../shared/html.js';
 import { BCRYPT_MAX_BYTES } from './passwords.js';
 import { documentHtml, sendPage } from './layout.js';
-import { clearCookie, readCookie, sameSecret, SESSION_COOKIE, SESSION_MAX_MS, setCookie, type Flash } from './sessions.js';
+import { clearCookie, readCookie, sameSecret, setCookie } from '../shared/cookies.js';
+import { SESSION_COOKIE, SESSION_MAX_MS, type Flash } from './sessions.js';
 
 export interface LoginLimit {
   /** Failed sign-ins allowed per client address and window. Default 10. */

@@ -9,7 +9,8 @@ import type { Database } from '../../storage/database.js';
 import type { WebAccount, WebAccountStore } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import type { IndexJobs } from './knowledge/index-jobs.js';
-import type { CookieSettings, SessionStore, WebSession } from './sessions.js';
+import type { CookieSettings } from '../shared/cookies.js';
+import type { SessionStore, WebSession } from './sessions.js';
 
 /** The app's services the console's routes use (the App provides them). */
 export interface ConsoleServices {

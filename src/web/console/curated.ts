@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { flash, requireCsrf } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam } from './context.js';
-import { formatDateTime, html, type SafeHtml } from './html.js';
+import { formatDateTime, html, type SafeHtml } from '../shared/html.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
 import { TOPIC_LABELS, topicLabel } from '../../escalation/topic-labels.js';
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { accountOf, type ConsoleDeps, queryParam } from './context.js';
-import { formatDate, formatPercent, html, jsonScript } from './html.js';
+import { formatDate, formatPercent, html, jsonScript } from '../shared/html.js';
 import { CHANNEL_LABELS, label, STAGE_LABELS } from './labels.js';
 import { sendPage } from './layout.js';
 import { dashboardStats, periodFrom } from './stats.js';

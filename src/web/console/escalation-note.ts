@@ -1,5 +1,5 @@
 import type { Ticket } from '../../escalation/types.js';
-import { formatScore, html, type SafeHtml } from './html.js';
+import { formatScore, html, type SafeHtml } from '../shared/html.js';
 import { reasonText } from './labels.js';
 
 const WHY: Record<string, string> = {

@@ -14,7 +14,7 @@ import { csrfOf, stateOf, type ConsoleDeps, type ConsoleServices } from './conte
 import { curatedRouter } from './curated.js';
 import { dashboardHandler } from './dashboard.js';
 import { exportsRouter } from './exports.js';
-import { html } from './html.js';
+import { html } from '../shared/html.js';
 import { IndexJobs } from './knowledge/index-jobs.js';
 import { knowledgeRouter } from './knowledge/pages.js';
 import { documentHtml, sendPage } from './layout.js';

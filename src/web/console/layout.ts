@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { WebAccount } from './accounts.js';
 import { csrfOf, stateOf } from './context.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../shared/html.js';
 import type { Flash } from './sessions.js';
 
 export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'users' | 'audit' | 'chat';

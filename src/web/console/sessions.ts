@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Flash, SessionRepository, WebSession } from '../../storage/ports.js';
 
-// The cookie and secret helpers live in src/web/shared/cookies.ts (the web chat uses them too).
-export { clearCookie, readCookie, sameSecret, secureFor, setCookie, type CookieSettings } from '../shared/cookies.js';
 
 export const SESSION_COOKIE = 'trolyxa_session';
 /** A signed-in session ends after this long without a request… */

@@ -4,7 +4,7 @@ import { duration } from '../../escalation/messages.js';
 import { TICKET_STATUSES, type Ticket, type TicketStatus, type User } from '../../escalation/types.js';
 import { flash, requireCsrf, requireRole } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam, queryParam } from './context.js';
-import { formatDateTime, formatScore, html } from './html.js';
+import { formatDateTime, formatScore, html } from '../shared/html.js';
 import { CHANNEL_LABELS, detailText, EVENT_LABELS, label, reasonText, TICKET_STATUS_LABELS } from './labels.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
 import { escalationNote } from './escalation-note.js';

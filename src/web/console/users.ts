@@ -5,7 +5,7 @@ import { ROLES, type Role, type User } from '../../escalation/types.js';
 import { isValidEmail, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, normalizeEmail, passwordProblem, WEB_ROLES, WebAccountStore, type WebAccount, type WebRole } from './accounts.js';
 import { flash, requireCsrf } from './auth.js';
 import { accountOf, type ConsoleDeps, type ConsoleServices, field, idParam, stateOf } from './context.js';
-import { formatDateTime, html } from './html.js';
+import { formatDateTime, html } from '../shared/html.js';
 import { CHANNEL_LABELS, label, ROLE_LABELS } from './labels.js';
 import { csrfField, sendPage } from './layout.js';
 

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import { TELEGRAM_CHANNEL, type BotContext } from '../context.js';
-import { sourceKeyOf } from '../../inbox.js';
+import { sourceKeyOf } from '../../../storage/update-inbox.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
 import { toSendResult } from '../outbound-port.js';

@@ -3,7 +3,7 @@ import { DOCUMENT_STATUSES } from '../../../knowledge/types.js';
 import type { StoredDocument } from '../../../storage/knowledge-store.js';
 import { fold } from '../../../text/normalize.js';
 import { queryParam } from '../context.js';
-import { html, type SafeHtml } from '../html.js';
+import { html, type SafeHtml } from '../../shared/html.js';
 import { DOCUMENT_STATUS_LABELS } from '../labels.js';
 import { topicLabel } from '../../../escalation/topic-labels.js';
 import { DOC_TYPES } from './meta-form.js';

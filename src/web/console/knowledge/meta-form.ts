@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { ZodIssue } from 'zod';
 import { DOCUMENT_STATUSES, documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
 import { field } from '../context.js';
-import { html, type SafeHtml } from '../html.js';
+import { html, type SafeHtml } from '../../shared/html.js';
 import { DOCUMENT_STATUS_LABELS } from '../labels.js';
 
 /** The metadata form of a knowledge document, as text fields. */

@@ -9,7 +9,7 @@ import type { StoredDocument } from '../../../storage/knowledge-store.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
 import { flash, isCsrfValid, requireCsrf, CSRF_REFUSED } from '../auth.js';
 import { accountOf, type ConsoleDeps, field, queryParam } from '../context.js';
-import { formatDate, formatDateTime, formatScore, html, safeHref, type SafeHtml } from '../html.js';
+import { formatDate, formatDateTime, formatScore, html, safeHref, type SafeHtml } from '../../shared/html.js';
 import { DOCUMENT_STATUS_LABELS, label } from '../labels.js';
 import { actionButton, csrfField, fileInput, sendPage } from '../layout.js';
 import {

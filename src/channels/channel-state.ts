@@ -1,1 +1,0 @@
-export type { ChannelStateStore } from '../storage/channel-state.js';
