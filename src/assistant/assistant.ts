@@ -276,7 +276,8 @@ export class Assistant {
     // The glossary answers "ncc là gì"; for any other question it only echoes the words asked.
     const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(asked.question);
-    const hits = intent ? rerankForIntent(raw, intent) : raw;
+    const reranked = intent ? rerankForIntent(raw, intent) : raw;
+    const hits = asked.afterDeath ? deathBenefitsFirst(reranked) : reranked;
     return { hits, expandedQuery, intent };
   }
 
@@ -593,4 +594,19 @@ function topicOf(hit: ScoredPassage): string | undefined {
 
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The rule on what a family receives when a người có công dies: mai táng and the one-time allowance. */
+const DEATH_BENEFITS_TEXT = /\bmai táng\b/iu;
+const DEATH_TEXT = /\b(từ trần|chết)\b/iu;
+
+/**
+ * For a question on what the family receives after a death, the passage of the death benefits leads when it
+ * is among the first hits: a passage on the person's own benefits matches the story's words better but does
+ * not answer "what now".
+ */
+function deathBenefitsFirst(hits: readonly ScoredPassage[]): ScoredPassage[] {
+  const at = hits.slice(0, 5).findIndex((h) => DEATH_BENEFITS_TEXT.test(h.passage.text) && DEATH_TEXT.test(h.passage.text));
+  if (at <= 0) return [...hits];
+  return [hits[at]!, ...hits.slice(0, at), ...hits.slice(at + 1)];
 }

@@ -30,6 +30,7 @@ const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   form: /\bMẫu (?:số )?\d+/u,
   where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)\b.{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)\b.{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
   deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
+  code: /\b[12]\.\d{6}\b/u,
 };
 
 const KIND_NAMES: Record<AskedKind, string> = {
@@ -42,6 +43,7 @@ const KIND_NAMES: Record<AskedKind, string> = {
   steps: 'các bước thực hiện',
   document: 'nội dung văn bản',
   definition: 'nghĩa của từ',
+  code: 'mã thủ tục',
 };
 
 export function kindName(kind: AskedKind): string {
@@ -120,6 +122,22 @@ function contentWords(text: string): Set<string> {
   return words;
 }
 
+/** Words of a question that are in the knowledge base's way of asking nothing in particular. */
+const ASKING_WORDS = new Set(['co', 'duoc', 'khong', 'bi', 'gi', 'nao', 'bao', 'nhieu', 'the', 'sao', 'nhu', 'lam', 'phai', 'tien', 'tro', 'cap', 'tro cap', 'huong', 'nhan', 'nguoi', 'thi', 'nay', 'hien', 'con', 've']);
+
+/**
+ * True when `line` speaks of what `part` asks beyond the rest of the message: a part question's line
+ * must share one of its own words ("gián đoạn"), else it is a neighbouring fact. A part made only of
+ * asking words ("mức bao nhiêu?") is answered by any line.
+ */
+export function answersOwnWords(line: string, part: string, rest: string): boolean {
+  const restWords = contentWords(rest);
+  const own = [...contentWords(part)].filter((w) => !w.includes(' ') && !restWords.has(w) && !ASKING_WORDS.has(w) && !/^\d+$/.test(w));
+  if (own.length === 0) return true;
+  const lineWords = contentWords(line);
+  return own.some((w) => lineWords.has(w));
+}
+
 function overlap(unit: Set<string>, question: Set<string>, weight: (word: string) => number = () => 1): number {
   let score = 0;
   for (const w of question) if (unit.has(w)) score += (w.includes(' ') ? 2 : 1) * weight(w);
@@ -161,6 +179,15 @@ export function directAnswer(input: {
   const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /\b(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)\b/iu.test(read.question);
+  const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
+  const amountBonus = (unit: AnswerUnit): number => {
+    const text = unit.item?.text ?? unit.text;
+    let bonus = /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(text) ? 1 : 0;
+    if (monthly && MONTHLY.test(text)) bonus += 2;
+    // An amount that has been replaced answers only a question about its time.
+    if (!askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) bonus -= 4;
+    return bonus;
+  };
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
   let relatedUnits: typeof pool | undefined;
   const relatedPool = () =>
@@ -179,9 +206,7 @@ export function directAnswer(input: {
       let score = overlap(words, questionWords, weight) - rank * 1.5;
       if (wantsList) score += unit.list ? 4 : -4;
       if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
-      if (kind === 'amount' && /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(unit.text)) score += 1;
-      // An amount that has been replaced answers only a question about its time.
-      if (kind === 'amount' && !askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) score -= 4;
+      if (kind === 'amount') score += amountBonus(unit);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
       // question about before that day.
       if (routeMatters && !askedBeforeRouteChange) score += routeWeight(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedAfterRouteChange);
@@ -199,14 +224,21 @@ export function directAnswer(input: {
   // amount, the other amounts of the same benefit.
   const chosen: AnswerUnit[] = [best.unit];
   const covered = new Set([...best.words].filter((w) => questionWords.has(w)));
-  const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : 2;
+  // A question that asks several things needs each fact short, so that all of them fit the first screen.
+  const manyAsks = read.alsoAsks.length + read.parts.length > 0;
+  const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : manyAsks ? 1 : 2;
   while (chosen.length < limit) {
     let next: { unit: AnswerUnit; gain: number; words: Set<string> } | undefined;
     for (const { unit, score, words: unitWords } of scored) {
       if (unit.list || chosen.includes(unit) || score <= 0 || score < best.score * 0.5) continue;
       if (chosen.some((c) => c.text.includes(unit.text) || unit.text.includes(c.text))) continue;
+      // "…hằng tháng là bao nhiêu": the other monthly amounts, not a one-time sum.
+      if (kind === 'amount' && monthly && !MONTHLY.test(unit.item?.text ?? unit.text)) continue;
       const words = [...unitWords].filter((w) => questionWords.has(w) && !covered.has(w));
-      const gain = words.reduce((n, w) => n + (w.includes(' ') ? 2 : 1), 0) + (kind === 'amount' && score >= best.score * 0.8 ? 2 : 0);
+      const gain =
+        words.reduce((n, w) => n + (w.includes(' ') ? 2 : 1), 0) +
+        (kind === 'amount' && score >= best.score * 0.8 ? 2 : 0) +
+        (LEGAL_BASIS.test(unit.text) && !chosen.some((c) => LEGAL_BASIS.test(c.text)) ? 1 : 0);
       if (!next || gain > next.gain) next = { unit, gain, words: unitWords };
     }
     if (!next || next.gain < 2) break;
@@ -222,17 +254,26 @@ export function directAnswer(input: {
     let found: { unit: AnswerUnit; score: number } | undefined;
     for (const { unit, rank, words } of [...pool, ...relatedPool()]) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
-      const score = overlap(words, questionWords, weight) - rank * 1.5;
-      if (score > 0 && (!found || score > found.score)) found = { unit, score };
+      // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
+      const shared = overlap(words, questionWords, weight);
+      const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);
+      if (shared > 0 && (!found || score > found.score)) found = { unit, score };
     }
     if (found) chosen.push(found.unit);
   }
-  const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where');
-  const lines = renderUnits(chosen, questionWords, kind).map((line) => (compact ? compactLine(line, questionWords, required) : line));
+  const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where' || (manyAsks && kind === 'form'));
+  const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
+  const lines = renderUnits(chosen, questionWords, kind, focus).map((line) => (compact ? compactLine(line, questionWords, required) : line));
   const docs = new Set(chosen.map((u) => u.passage.docId));
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
+
+/** An office named as such answers "nộp ở đâu" better than "the agency that manages the file". */
+const NAMED_OFFICE = /\b(Sở Nội vụ|UBND cấp (xã|tỉnh)|Ủy ban nhân dân cấp (xã|tỉnh)|Chủ tịch UBND|Bộ (Nội vụ|Quốc phòng|Công an)|Công an cấp)/u;
+const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.text ?? unit.text) ? 1.5 : 0);
+
+const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 
 /** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
 const PAPERS_LEAD_IN = /\b(hồ sơ|giấy tờ|thành phần|trình tự|các bước)\b/iu;
@@ -322,18 +363,20 @@ function formBonus(text: string, forms: readonly number[]): number {
 }
 
 /** The chosen units as lines, items of one list under their lead-in once. */
-function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined): string[] {
+function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp): string[] {
   const wholeLists = kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
   const showWhole = (items: readonly string[]): boolean => {
     const size = items.join('\n').length;
-    return (wholeLists && size <= SHORT_LIST_CHARS) || (items.length <= 4 && size <= TINY_LIST_CHARS);
+    // A list that holds the one fact a many-part question asks of it is cut to that item (listLines).
+    const focused = focus !== undefined && items.some((item) => focus.test(item));
+    return (wholeLists && size <= SHORT_LIST_CHARS) || (!focused && items.length <= 4 && size <= TINY_LIST_CHARS);
   };
   const lines: string[] = [];
   const leadIns = new Map<string, number>();
   const whole = new Set<string>();
   const shown = new Map<string, { index: number; list: string[]; count: number }>();
   for (const unit of units) {
-    if (unit.list) lines.push(listLines(unit.list, questionWords));
+    if (unit.list) lines.push(listLines(unit.list, questionWords, focus));
     else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
       // A short list is shown whole: an answer never drops items of the list it quotes.
       leadIns.set(unit.item.leadIn, lines.length);
@@ -361,7 +404,10 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
  * A list as an answer: whole, unless the question names one of its items (e.g. the paper needed for a
  * child under 18): then the lead-in, that item, and how many items the whole list has.
  */
-function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>): string {
+function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>, focus?: RegExp): string {
+  // The one item that holds the asked fact, when the question asks for that fact among others.
+  const focused = focus ? list.items.filter((item) => focus.test(item)) : [];
+  if (focused.length === 1 && list.items.length > 1) return `${list.leadIn}\n${focused[0]}\n(danh sách đủ ${list.items.length} mục ở dưới)`;
   const leadWords = contentWords(list.leadIn);
   const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w) && !leadWords.has(w)));
   const scored = list.items.map((item) => ({ item, score: overlap(contentWords(item), specific) }));

@@ -2,7 +2,7 @@ import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { directAnswer, figureNotes, kindName } from './direct-answer.js';
+import { answersOwnWords, directAnswer, figureNotes, kindName } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
 import type { AnswerCitation } from './types.js';
@@ -66,6 +66,8 @@ export function composeExtractiveAnswer(input: {
     const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today });
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || direct.lines.some((l) => l.includes(line) || line.includes(l)) || partLines.includes(line)) continue;
+    const rest = [read.story, read.question.replace(part.question, ' ')].join(' ');
+    if (!answersOwnWords(line, part.question, rest)) continue;
     partLines.push(line);
     partPassages.push(answer.passages[0]!);
   }

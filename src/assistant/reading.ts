@@ -2,7 +2,7 @@ import { fold } from '../text/normalize.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 
 /** What a question asks for: decides which line of a passage answers it first. */
-export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition';
+export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition' | 'code';
 
 /** A message read as a story (the facts of a case) plus the question. */
 export interface ReadQuestion {
@@ -28,6 +28,8 @@ export interface ReadQuestion {
    * each with its own retrieval query (its words and the case's), answered with a line of their own.
    */
   parts: { question: string; query: string; asks: AskedKind | undefined }[];
+  /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
+  afterDeath: boolean;
 }
 
 // Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
@@ -64,10 +66,12 @@ export function readQuestion(raw: string): ReadQuestion {
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
-  const queryOf = (part: string) =>
-    [withoutFillers(withoutCaseDetails(part)), caseWords, asksAfterDeath(part) ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  const queryOf = (part: string, context = caseWords) =>
+    [withoutFillers(withoutCaseDetails(part)), context, asksAfterDeath(part) ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const query = queryOf(question) || text;
   const questions = question.split(/(?<=\?)\s+/).filter((q) => q.split(/\s+/).length >= 4);
+  // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
+  const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   return {
     text,
     question,
@@ -78,7 +82,8 @@ export function readQuestion(raw: string): ReadQuestion {
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
-    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part), asks: askedKind(part) })),
+    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part)), asks: askedKind(part) })),
+    afterDeath: asksAfterDeath(question),
   };
 }
 
@@ -132,11 +137,12 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
+  [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
   [/\b(chet|mat|qua doi|tu tran)\b/, 'từ trần'],
   [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
-  [/\b(chuyen (ve|vao|ra|den)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
+  [/\b(chuyen (ve|vao|ra|den)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
   [/\b(mat bang|bang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
@@ -197,9 +203,10 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi)|(lam|viet) don (gi|nao)|don (gi|nao)|mau don)\b/],
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
   ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
+  ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
-  ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
+  ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi))\b/],
   ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
   ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],

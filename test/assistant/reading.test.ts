@@ -106,6 +106,29 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('thời hạn giải quyết bao lâu').asks).toBe('deadline');
     expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
+    expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
+    expect(readQuestion('bố tôi có được hưởng không, tiền được tính như thế nào').asks).toBe('amount');
+  });
+
+  it('reads a death the story tells only as "no news, no death notice" as a missing person', () => {
+    const read = readQuestion(
+      'Năm 1946 cha tôi là ông Lê Văn Mùi đi kháng chiến. Từ đó đến nay gia đình không có tin tức gì của ông, cũng không nhận được giấy báo tử từ đơn vị. ' +
+        'Cho tôi hỏi, tôi phải chuẩn bị hồ sơ xin công nhận liệt sĩ cho cha tôi gồm các loại giấy tờ nào?',
+    );
+    expect(read.query).toContain('mất tích');
+    expect(read.query).not.toMatch(/Mùi|1946/);
+  });
+
+  it('asks what the family gets after a death only when the question says so', () => {
+    expect(readQuestion('Cụ tôi là Bà mẹ Việt Nam anh hùng, mới chết tháng 12. Vậy chế độ tử tuất đối với cụ tôi như thế nào?').afterDeath).toBe(true);
+    expect(readQuestion('Mẹ tôi là vợ liệt sĩ, bố tôi mất đã lâu. Mẹ tôi có được hưởng thêm khoản trợ cấp nào không?').afterDeath).toBe(false);
+    expect(readQuestion('Bố tôi mất rồi, hồ sơ thờ cúng liệt sĩ gồm gì?').afterDeath).toBe(false);
+  });
+
+  it('gives a later question of the message the subject of the first', () => {
+    const read = readQuestion('Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì làm đơn gì, nộp ở cơ quan nào? Trong thời gian chuyển, tiền có bị gián đoạn không?');
+    expect(read.parts).toHaveLength(1);
+    expect(read.parts[0]!.query).toContain('di chuyển hồ sơ');
   });
 
   it('notes amounts typed in the question', () => {
@@ -226,6 +249,31 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read, candidates: [doc2], registry, today: TODAY }).lines.join('\n');
     expect(lines).toContain('Mẫu số 17');
     expect(lines).toContain('Sở Nội vụ');
+  });
+
+  it('answers a question for the procedure\'s code with the line that gives it, beside the office', () => {
+    const doc3 = passage(
+      'tt-code',
+      'Thủ tục di chuyển hồ sơ người có công nộp tại Sở Nội vụ nơi đang quản lý hồ sơ.\n\nĐiều kiện: người đang hưởng trợ cấp thay đổi nơi thường trú.\n\n' +
+        'Trên Cổng Dịch vụ công, thủ tục này có mã thủ tục hành chính 1.010827.',
+    );
+    const read = readQuestion('di chuyen ho so nguoi co cong nop o dau ma so thu tuc bao nhieu');
+    const lines = directAnswer({ read, candidates: [doc3], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('Sở Nội vụ');
+    expect(lines).toContain('1.010827');
+  });
+
+  it('cuts a short list to the item asked for when the question asks for other things too', () => {
+    const papers = passage('tt-papers', 'Hồ sơ đề nghị cấp lại Bằng gồm:\n1. Đơn đề nghị theo Mẫu số 16.\n2. Bằng cũ, nếu còn.\n\nĐơn nộp tại UBND cấp xã nơi thường trú.');
+    const many = readQuestion('cấp lại bằng tổ quốc ghi công làm đơn theo mẫu nào, nộp ở đâu');
+    const lines = directAnswer({ read: many, candidates: [papers], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('1. Đơn đề nghị theo Mẫu số 16.');
+    expect(lines).not.toContain('2. Bằng cũ');
+    expect(lines).toMatch(/\(và 1 mục khác của danh sách này|\(danh sách đủ 2 mục ở dưới\)/);
+    expect(lines).toContain('UBND cấp xã');
+    // Asked alone, the same short list is quoted whole.
+    const alone = directAnswer({ read: readQuestion('cấp lại bằng tổ quốc ghi công làm đơn theo mẫu nào'), candidates: [papers], registry, today: TODAY });
+    expect(alone.lines.join('\n')).toContain('2. Bằng cũ');
   });
 
   it('answers with today\'s route before the one of before 01/7/2025', () => {
