@@ -66,10 +66,12 @@ export function readQuestion(raw: string): ReadQuestion {
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
-  const queryOf = (part: string, context = caseWords) =>
-    [withoutFillers(withoutCaseDetails(part)), context, asksAfterDeath(part) ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-  const query = queryOf(question) || text;
-  const questions = question.split(/(?<=\?)\s+/).filter((q) => q.split(/\s+/).length >= 4);
+  const queryOf = (part: string, context: string, afterDeath: boolean) =>
+    [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  const questions = questionsOf(question);
+  // "…hằng tháng bao nhiêu? Và sau này nếu mẹ mất thì…": the death belongs to the later question only.
+  const afterDeath = asksAfterDeath(questions[0] ?? question);
+  const query = queryOf(question, caseWords, afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   return {
@@ -82,9 +84,31 @@ export function readQuestion(raw: string): ReadQuestion {
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
-    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part)), asks: askedKind(part) })),
-    afterDeath: asksAfterDeath(question),
+    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) })),
+    afterDeath,
   };
+}
+
+/**
+ * The questions of a question part: each sentence that asks something ("…?", "Tôi muốn biết … bao nhiêu."),
+ * with the sentences before it that only tell the case. Short fragments are not questions of their own.
+ */
+function questionsOf(question: string): string[] {
+  const out: string[] = [];
+  let pending = '';
+  for (const sentence of question.split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean)) {
+    const joined = pending ? `${pending} ${sentence}` : sentence;
+    if (QUESTION_CUE.test(fold(sentence.toLowerCase()))) {
+      out.push(joined);
+      pending = '';
+    } else pending = joined;
+  }
+  if (pending) {
+    if (out.length > 0) out[out.length - 1] += ` ${pending}`;
+    else out.push(pending);
+  }
+  const long = out.filter((q) => q.split(/\s+/).length >= 4);
+  return long.length > 0 ? long : [question];
 }
 
 /**

@@ -125,6 +125,18 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi mất rồi, hồ sơ thờ cúng liệt sĩ gồm gì?').afterDeath).toBe(false);
   });
 
+  it('takes a sentence that asks without a question mark as a question of its own', () => {
+    const read = readQuestion(
+      'Thời chống Mỹ, nhà tôi đào hầm nuôi giấu cán bộ; năm 1988 mẹ được tặng Huân chương Kháng chiến hạng Nhì và nay đang hưởng trợ cấp người có công giúp đỡ cách mạng. ' +
+        'Tôi muốn biết hiện mẹ được trợ cấp hằng tháng bao nhiêu cho đúng. Và sau này nếu mẹ mất thì con cháu có được hưởng khoản gì không?',
+    );
+    expect(read.asks).toBe('amount');
+    expect(read.afterDeath).toBe(false);
+    expect(read.parts).toHaveLength(1);
+    expect(read.parts[0]!.question).toMatch(/^Và sau này nếu mẹ mất/);
+    expect(read.parts[0]!.query).toContain('trợ cấp mai táng');
+  });
+
   it('gives a later question of the message the subject of the first', () => {
     const read = readQuestion('Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì làm đơn gì, nộp ở cơ quan nào? Trong thời gian chuyển, tiền có bị gián đoạn không?');
     expect(read.parts).toHaveLength(1);
