@@ -26,9 +26,9 @@ export interface DirectAnswer {
 
 /** What a line must contain to answer each kind of question (absent: any line may answer). */
 const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
-  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)\b|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
+  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
   form: /\bMẫu (?:số )?\d+/u,
-  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)\b.{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)\b.{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
+  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
   deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
   code: /\b[12]\.\d{6}\b/u,
 };
@@ -107,11 +107,20 @@ function cells(row: string): string[] {
   return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
 }
 
+/** A sentence that only goes on from the one before ("Họ chỉ được…"): quoted with it, never alone. */
+const CONTINUES = /^(Họ|Người này|Người đó|Những người này|Khi đó|Trường hợp này|Trường hợp đó|Việc này|Điều này|Khoản này)(?=[\s,])/u;
+
 function sentencesOf(paragraph: string): string[] {
-  return paragraph
+  const sentences = paragraph
     .split(/(?<=[.;!?])\s+(?=[\p{Lu}(“"])/u)
     .map((s) => s.trim().replace(/^#+\s*/, ''))
     .filter((s) => s.length > 3);
+  const joined: string[] = [];
+  for (const sentence of sentences) {
+    if (joined.length > 0 && CONTINUES.test(sentence)) joined[joined.length - 1] += ` ${sentence}`;
+    else joined.push(sentence);
+  }
+  return joined;
 }
 
 function contentWords(text: string): Set<string> {
@@ -178,7 +187,7 @@ export function directAnswer(input: {
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
-  const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /\b(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)\b/iu.test(read.question);
+  const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const amountBonus = (unit: AnswerUnit): number => {
     const text = unit.item?.text ?? unit.text;
@@ -205,7 +214,7 @@ export function directAnswer(input: {
       if (wantsList && !unit.list && rank > 0) continue;
       let score = overlap(words, questionWords, weight) - rank * 1.5;
       if (wantsList) score += unit.list ? 4 : -4;
-      if (kind === 'eligibility' && /\b(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)\b/iu.test(unit.text)) score += 1.5;
+      if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
       // question about before that day.
@@ -263,25 +272,32 @@ export function directAnswer(input: {
   }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where' || (manyAsks && kind === 'form'));
   const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
-  const lines = renderUnits(chosen, questionWords, kind, focus).map((line) => (compact ? compactLine(line, questionWords, required) : line));
+  // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
+  const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
+  const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
+  const lines = renderUnits(chosen, questionWords, kind, focus).map((line, index) => {
+    const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
+    const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
+    return fact ? compactLine(line, questionWords, fact, chars) : compact ? compactLine(line, questionWords, required, chars) : line;
+  });
   const docs = new Set(chosen.map((u) => u.passage.docId));
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
 }
 
 /** An office named as such answers "nộp ở đâu" better than "the agency that manages the file". */
-const NAMED_OFFICE = /\b(Sở Nội vụ|UBND cấp (xã|tỉnh)|Ủy ban nhân dân cấp (xã|tỉnh)|Chủ tịch UBND|Bộ (Nội vụ|Quốc phòng|Công an)|Công an cấp)/u;
+const NAMED_OFFICE = /(?<![\p{L}\p{N}])(Sở Nội vụ|UBND cấp (xã|tỉnh)|Ủy ban nhân dân cấp (xã|tỉnh)|Chủ tịch UBND|Bộ (Nội vụ|Quốc phòng|Công an)|Công an cấp)/u;
 const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.text ?? unit.text) ? 1.5 : 0);
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 
 /** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
-const PAPERS_LEAD_IN = /\b(hồ sơ|giấy tờ|thành phần|trình tự|các bước)\b/iu;
+const PAPERS_LEAD_IN = /(?<![\p{L}\p{N}])(hồ sơ|giấy tờ|thành phần|trình tự|các bước)(?![\p{L}\p{N}])/iu;
 
 /** The day districts were abolished and their work passed to communes and provinces. */
 const ROUTE_CHANGE = '2025-07-01';
 const OLD_ROUTE = /\btrước (ngày )?0?1\/0?7\/2025\b|\bPhòng (LĐTBXH|Lao động)|\bSở LĐTBXH\b|\bcấp huyện\b/u;
-const NEW_ROUTE = /\b(từ|kể từ|sau) (ngày )?0?1\/0?7\/2025\b|\bSở Nội vụ\b|\bNghị định 129\/2025|\bhiện nay\b/iu;
+const NEW_ROUTE = /(?<![\p{L}\p{N}])(từ|kể từ|sau) (ngày )?0?1\/0?7\/2025\b|\bSở Nội vụ(?![\p{L}\p{N}])|\bNghị định 129\/2025|\bhiện nay\b/iu;
 
 /**
  * A line that describes only the route of before 01/7/2025 comes after those on today's route, and never
@@ -305,6 +321,8 @@ function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: stri
 
 /** A first line longer than this is cut to its clauses that hold the asked fact (atomic facts only). */
 const COMPACT_LINE_CHARS = 360;
+/** The same for each line of an answer to a question that asks several things, so that all fit the first screen. */
+const MANY_ASKS_LINE_CHARS = 240;
 
 /**
  * A long sentence cut to the clauses that answer an atomic question (an amount, a form, an office, a
@@ -312,8 +330,8 @@ const COMPACT_LINE_CHARS = 360;
  * words with the question, in their order, verbatim, with "…" where clauses are left out. Lists and short
  * lines are kept whole.
  */
-function compactLine(line: string, questionWords: Set<string>, required: RegExp): string {
-  if (line.length <= COMPACT_LINE_CHARS || line.includes('\n')) return line;
+function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS): string {
+  if (line.length <= maxChars || line.includes('\n')) return line;
   const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)\s+(?=\p{Lu})/u);
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({
@@ -331,7 +349,7 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp)
   let length = 0;
   for (const { index, score } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
     const size = clauses[index]!.length + 1;
-    if (keep.size > 0 && (score <= 0 || length + size > COMPACT_LINE_CHARS) && !(score >= 10 && !hasRequired(keep, clauses, required))) continue;
+    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required))) continue;
     keep.add(index);
     length += size;
   }
@@ -395,7 +413,7 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
     } else lines.push(unit.text.replace(/^[-*+•]\s+/u, ''));
   }
   for (const { index, list, count } of shown.values()) {
-    if (count < list.length) lines[index] += `\n(và ${list.length - count} mục khác của danh sách này, xem dưới đây)`;
+    if (count < list.length) lines[index] += `\n(còn ${list.length - count} mục, xem dưới)`;
   }
   return lines;
 }
@@ -407,7 +425,7 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
 function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>, focus?: RegExp): string {
   // The one item that holds the asked fact, when the question asks for that fact among others.
   const focused = focus ? list.items.filter((item) => focus.test(item)) : [];
-  if (focused.length === 1 && list.items.length > 1) return `${list.leadIn}\n${focused[0]}\n(danh sách đủ ${list.items.length} mục ở dưới)`;
+  if (focused.length === 1 && list.items.length > 1) return `${list.leadIn}\n${focused[0]}\n(còn ${list.items.length - 1} mục, xem dưới)`;
   const leadWords = contentWords(list.leadIn);
   const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w) && !leadWords.has(w)));
   const scored = list.items.map((item) => ({ item, score: overlap(contentWords(item), specific) }));
@@ -415,7 +433,7 @@ function listLines(list: { leadIn: string; items: string[] }, questionWords: Set
   const runnerUp = [...scored].sort((a, b) => b.score - a.score)[1];
   const tiny = list.items.join('\n').length <= TINY_LIST_CHARS;
   if (!tiny && best && best.score >= 3 && (!runnerUp || best.score >= runnerUp.score * 2) && list.items.length > 2) {
-    return `${list.leadIn}\n${best.item}\n(danh sách đủ ${list.items.length} mục ở dưới)`;
+    return `${list.leadIn}\n${best.item}\n(còn ${list.items.length - 1} mục, xem dưới)`;
   }
   return [list.leadIn, ...list.items].join('\n');
 }
@@ -428,7 +446,7 @@ const GENERIC_LIST_WORDS = new Set(
 function periodNote(line: string, registry: AmountRegistry, today: string, docIds: ReadonlySet<string>): string {
   const amounts = [...line.matchAll(MONEY_PATTERN)].map((m) => m[0]);
   if (amounts.length === 0) return '';
-  if (/\btừ (ngày )?\d{1,2}\/\d{1,2}\/\d{4}\b|\bnăm 20\d\d\b|\báp dụng từ\b/u.test(line)) return '';
+  if (/\btừ (ngày )?\d{1,2}\/\d{1,2}\/\d{4}\b|\bnăm 20\d\d\b|(?<![\p{L}\p{N}])áp dụng từ(?![\p{L}\p{N}])/u.test(line)) return '';
   const entry = registry.lookup(amountKey(amounts[0]!), today, docIds)[0];
   if (!entry) return '';
   return ` (${periodText(entry)}, theo ${entry.basis})`;

@@ -74,6 +74,10 @@ export function readQuestion(raw: string): ReadQuestion {
   const query = queryOf(question, caseWords, afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
+  // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
+  // asks; the rule on who is kin decides the answer.
+  const parts = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
+  if (NOT_KIN_RELATIVE.test(fold(withoutCaseDetails(text).toLowerCase())) && ASKS_IF_ENTITLED.test(fold(question.toLowerCase()))) parts.push(NOT_KIN_PART);
   return {
     text,
     question,
@@ -84,7 +88,7 @@ export function readQuestion(raw: string): ReadQuestion {
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
-    parts: questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) })),
+    parts,
     afterDeath,
   };
 }
@@ -128,6 +132,18 @@ function domainWordsOf(story: string, question: string): string {
 const MAX_CASE_CONCEPTS = 6;
 /** Questions of one message answered each with a line of their own, besides the first. */
 const MAX_PARTS = 2;
+
+/** A person with merit named as the asker's sibling, uncle or aunt, grandparent or in-law ("Anh ruột tôi là liệt sĩ"). */
+const NOT_KIN_RELATIVE =
+  /\b(anh|chi|em|bac|chu|co|di|cau|ong|ba)( (ruot|trai|gai|ca|noi|ngoai|ho))? (toi|em|chau|minh)\b[^.?!;]{0,50}\b(liet s[iy]|thuong binh|benh binh|tu si)\b/;
+/** "…có được hưởng/hỗ trợ … không", "được hưởng chế độ gì". */
+const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi)\b/;
+/** The question the rule on kin answers, searched beside the asker's own. */
+const NOT_KIN_PART = {
+  question: 'Anh, chị, em ruột, cháu, ông bà, con dâu, con rể có phải là thân nhân của người có công không?',
+  query: 'anh chị em ruột cháu ông bà con dâu con rể không phải là thân nhân người có công theo Pháp lệnh',
+  asks: 'eligibility' as AskedKind,
+};
 
 /** What the family of a người có công receives when he or she dies, in the knowledge base's words. */
 const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi người có công từ trần';
@@ -174,6 +190,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b/, 'giám định'],
   [/\b(luong huu|nghi huu)\b/, 'lương hưu'],
   [/\b(vo|chong)( cua)? (liet si|thuong binh|benh binh)\b/, 'vợ chồng'],
+  [/\b(nhan nuoi|nuoi (chau|duong chau|no|anh|em)( [a-z]+)? tu (khi|nho|be|luc)|nuoi tu nho)\b/, 'người có công nuôi liệt sĩ'],
   [/\b(con de|con ruot|con nuoi)\b/, 'con'],
   [/\b(cha de|me de|bo de)\b/, 'cha đẻ mẹ đẻ'],
   [/\b(khuyet tat)\b/, 'khuyết tật'],
@@ -201,7 +218,7 @@ const NAME_TITLES = new RegExp(
 const PROPER_RUN = /(?<![.?!]\s|^)(?:\p{Lu}[\p{Ll}\p{M}]+\s+){1,4}\p{Lu}[\p{Ll}\p{M}]+/gu;
 
 /** Words that are capitalised in the domain's own names and must survive name removal. */
-const DOMAIN_CAPITALISED = /\b(Tổ quốc|Bằng|Tổ|Kỷ niệm chương|Việt Nam|Nhà nước|Chính phủ|Bộ|Sở|Ủy ban|Nội vụ|Lao động|Thương binh|Xã hội|Chủ tịch|Quốc hội|Bộ Chính trị|Ban Bí thư|Đảng|Huân chương|Huy chương|Mẹ|Phòng|Hội đồng|Bà mẹ|Anh hùng|Quân đội|Công an|Kết luận|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định|Mẫu|Điều)\b/u;
+const DOMAIN_CAPITALISED = /(?<![\p{L}\p{N}])(Tổ quốc|Bằng|Tổ|Kỷ niệm chương|Việt Nam|Nhà nước|Chính phủ|Bộ|Sở|Ủy ban|Nội vụ|Lao động|Thương binh|Xã hội|Chủ tịch|Quốc hội|Bộ Chính trị|Ban Bí thư|Đảng|Huân chương|Huy chương|Mẹ|Phòng|Hội đồng|Bà mẹ|Anh hùng|Quân đội|Công an|Kết luận|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định|Mẫu|Điều)(?![\p{L}\p{N}])/u;
 
 /**
  * The message without what only identifies the case: personal names and place names (after a title such
@@ -246,7 +263,10 @@ export function askedKind(question: string): AskedKind | undefined {
 /** Everything the question asks for, the first kind first. */
 export function askedKinds(question: string): AskedKind[] {
   const plain = fold(question.toLowerCase());
-  return [...new Set(ASKED_KINDS.filter(([, cue]) => cue.test(plain)).map(([kind]) => kind))];
+  const found = ASKED_KINDS.map(([kind, cue]) => ({ kind, at: plain.search(cue) })).filter(({ at }) => at >= 0);
+  // The first kind by precedence leads; the others in the order the asker wrote them.
+  const [first, ...others] = found;
+  return [...new Set([...(first ? [first.kind] : []), ...others.sort((a, b) => a.at - b.at).map(({ kind }) => kind)])];
 }
 
 /**

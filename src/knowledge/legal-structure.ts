@@ -262,7 +262,7 @@ export interface LegalHeader {
   citation?: string;
 }
 
-const HEADER_STOP = /^(căn\s+cứ|theo\s+đề\s+nghị)\b/iu;
+const HEADER_STOP = /^(căn\s+cứ|theo\s+đề\s+nghị)(?![\p{L}\p{N}])/iu;
 const DOC_NUMBER = /^số\s*[:.]?\s*([\p{L}\p{N}][\p{L}\p{N}.\-–]*(?:\s*\/\s*[\p{L}\p{N}][\p{L}\p{N}.\-–]*)+)/iu;
 const DATE = /ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/iu;
 const NATIONAL_MOTTO = /^(cộng\s+hòa|cộng\s+hoà|độc\s+lập|đảng\s+cộng\s+sản)/iu;
@@ -357,7 +357,7 @@ export function parseLegalHeader(text: string): LegalHeader {
       const line = lines[i]!.replace(/^#{1,6}\s+/u, '').trim();
       if (line === '' || isDecorativeLine(line)) break;
       if (isMostlyUpperCase(line)) subject.push(line);
-      else if (subject.length === 0 && /^(về|v\/v|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)\b/iu.test(line)) subject.push(line);
+      else if (subject.length === 0 && /^(về|v\/v|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)(?![\p{L}\p{N}])/iu.test(line)) subject.push(line);
       else break;
     }
   } else if (vv) {

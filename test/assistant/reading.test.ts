@@ -137,6 +137,13 @@ describe('reading the question out of a story', () => {
     expect(read.parts[0]!.query).toContain('trợ cấp mai táng');
   });
 
+  it('asks the rule on who is kin when a sibling, a nephew or an in-law of the person with merit asks', () => {
+    const sibling = readQuestion('Anh ruột tôi là liệt sĩ, không có vợ con. Vậy anh, em ruột tôi đi thăm viếng mộ liệt sĩ thì có được hỗ trợ kinh phí không?');
+    expect(sibling.parts.map((p) => p.query)).toContainEqual(expect.stringContaining('không phải là thân nhân'));
+    const child = readQuestion('Bố tôi là liệt sĩ. Tôi đi thăm viếng mộ bố thì có được hỗ trợ kinh phí không?');
+    expect(child.parts).toEqual([]);
+  });
+
   it('gives a later question of the message the subject of the first', () => {
     const read = readQuestion('Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì làm đơn gì, nộp ở cơ quan nào? Trong thời gian chuyển, tiền có bị gián đoạn không?');
     expect(read.parts).toHaveLength(1);
@@ -281,7 +288,7 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read: many, candidates: [papers], registry, today: TODAY }).lines.join('\n');
     expect(lines).toContain('1. Đơn đề nghị theo Mẫu số 16.');
     expect(lines).not.toContain('2. Bằng cũ');
-    expect(lines).toMatch(/\(và 1 mục khác của danh sách này|\(danh sách đủ 2 mục ở dưới\)/);
+    expect(lines).toContain('(còn 1 mục, xem dưới)');
     expect(lines).toContain('UBND cấp xã');
     // Asked alone, the same short list is quoted whole.
     const alone = directAnswer({ read: readQuestion('cấp lại bằng tổ quốc ghi công làm đơn theo mẫu nào'), candidates: [papers], registry, today: TODAY });
@@ -300,6 +307,15 @@ describe('a direct answer first', () => {
     }
     const past = directAnswer({ read: readQuestion('Trước 01/7/2025 phòng LĐTBXH có bao nhiêu ngày?'), candidates: [route], registry, today: TODAY }).lines;
     expect(past[0]).toContain('Phòng LĐTBXH');
+  });
+
+  it('quotes a sentence that only goes on from the one before together with it', () => {
+    const kin = passage(
+      'cs-kin',
+      'Anh, chị, em ruột, cháu của người có công không phải là thân nhân theo Pháp lệnh. Họ chỉ có thể hưởng một số chế độ khi được ủy quyền thờ cúng liệt sĩ.',
+    );
+    const lines = directAnswer({ read: readQuestion('em ruột liệt sĩ có phải là thân nhân không'), candidates: [kin], registry, today: TODAY }).lines;
+    expect(lines[0]).toContain('Họ chỉ có thể hưởng một số chế độ khi được ủy quyền');
   });
 
   it('answers a papers question with the whole list and its lead-in', () => {
