@@ -77,7 +77,8 @@ export function readQuestion(raw: string): ReadQuestion {
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
   const parts = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
-  if (NOT_KIN_RELATIVE.test(fold(withoutCaseDetails(text).toLowerCase())) && ASKS_IF_ENTITLED.test(fold(question.toLowerCase()))) parts.push(NOT_KIN_PART);
+  const plainCase = fold(withoutCaseDetails(text).toLowerCase());
+  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && ASKS_IF_ENTITLED.test(fold(question.toLowerCase()))) parts.push(NOT_KIN_PART);
   return {
     text,
     question,
@@ -136,6 +137,8 @@ const MAX_PARTS = 2;
 /** A person with merit named as the asker's sibling, uncle or aunt, grandparent or in-law ("Anh ruột tôi là liệt sĩ"). */
 const NOT_KIN_RELATIVE =
   /\b(anh|chi|em|bac|chu|co|di|cau|ong|ba)( (ruot|trai|gai|ca|noi|ngoai|ho))? (toi|em|chau|minh)\b[^.?!;]{0,50}\b(liet s[iy]|thuong binh|benh binh|tu si)\b/;
+/** …unless the asker is also the child, parent or spouse of one ("Cha và hai anh tôi đều là liệt sĩ"). */
+const KIN_RELATIVE = /\b(cha|bo|me|chong|vo)( de| ruot)?\b[^.?!;]{0,30}\b(toi|em)\b[^.?!;]{0,50}\b(liet s[iy]|thuong binh|benh binh)\b/;
 /** "…có được hưởng/hỗ trợ … không", "được hưởng chế độ gì". */
 const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi)\b/;
 /** The question the rule on kin answers, searched beside the asker's own. */
@@ -183,7 +186,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
   [/\b(chuyen (ve|vao|ra|den)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
-  [/\b(mat bang|bang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
+  // Losing or damaging the Bằng is a case; holding it is only a fact of the story.
+  [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,30}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|rach|chay)|cap lai bang)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],

@@ -142,6 +142,8 @@ describe('reading the question out of a story', () => {
     expect(sibling.parts.map((p) => p.query)).toContainEqual(expect.stringContaining('không phải là thân nhân'));
     const child = readQuestion('Bố tôi là liệt sĩ. Tôi đi thăm viếng mộ bố thì có được hỗ trợ kinh phí không?');
     expect(child.parts).toEqual([]);
+    const both = readQuestion('Cha và hai anh tôi đều là liệt sĩ. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Tôi có được hưởng chế độ gì không?');
+    expect(both.parts).toEqual([]);
   });
 
   it('gives a later question of the message the subject of the first', () => {
