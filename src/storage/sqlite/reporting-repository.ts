@@ -1,5 +1,5 @@
 import type { Database } from '../database.js';
-import type { QuestionLogRow } from './question-log-repository.js';
+import type { QuestionLogRow } from '../shared/question-log.js';
 import type { ExportedQuestion, LabelCount, QuestionActivity, ReportingRepository, TimeRange } from '../ports.js';
 
 type ExportRow = Pick<
