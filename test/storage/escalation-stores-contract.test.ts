@@ -1,6 +1,4 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoggedQuestion, QuestionLogStore } from '../../src/assistant/question-log.js';
 import type { EscalationStores, NewTicket, TicketOpeningEffects } from '../../src/escalation/stores.js';
 import type { Ticket } from '../../src/escalation/types.js';
@@ -11,7 +9,7 @@ import { PgQuestionLog } from '../../src/storage/postgres/question-log-repositor
 import { createSqliteEscalationStores } from '../../src/storage/sqlite/escalation-stores.js';
 import { SqliteQuestionLog } from '../../src/storage/sqlite/question-log-repository.js';
 import { describePostgres, openMigratedPg, usePostgresDatabase } from '../helpers/postgres.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 /*
  * What every engine's escalation stores and question log must do (issue 16): one suite, run against SQLite
@@ -399,13 +397,7 @@ function contract(open: () => Promise<Engine>): void {
 }
 
 describe('escalation stores on SQLite', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await makeTempDir();
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir();
   let n = 0;
   const connect = async (file: string): Promise<Connection> => {
     const db = await Database.open(file);
@@ -413,7 +405,7 @@ describe('escalation stores on SQLite', () => {
   };
   contract(async () => {
     n += 1;
-    const file = path.join(dir, `escalation-${n}.sqlite`);
+    const file = dir.file(`escalation-${n}.sqlite`);
     return { ...(await connect(file)), connect: () => connect(file) };
   });
 });

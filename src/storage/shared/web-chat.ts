@@ -23,11 +23,7 @@ interface VisitorRow {
 export abstract class SqlWebChatRepository implements WebChatRepository {
   constructor(protected readonly db: SqlRunner) {}
 
-  abstract addMessage(
-    chatId: string,
-    message: { role: ChatRole; text: string; meta: ChatMessageMeta; outboxId?: number },
-    at: string,
-  ): Promise<ChatMessage | undefined>;
+  abstract addMessage(chatId: string, message: NewChatMessage, at: string): Promise<ChatMessage | undefined>;
 
   async findVisitor(chatId: string): Promise<ChatVisitor | undefined> {
     const row = await this.db.get<VisitorRow>('SELECT * FROM web_chat_visitors WHERE chat_id = ?', [chatId]);
@@ -72,7 +68,9 @@ export abstract class SqlWebChatRepository implements WebChatRepository {
 /** The statement that adds a message (`addMessage`), before the engine's conflict clause; values from `chatMessageValues`. */
 export const CHAT_MESSAGE_COLUMNS = 'web_chat_messages (chat_id, role, text, meta_json, outbox_id, created_at) VALUES (?, ?, ?, ?, ?, ?)';
 
-export function chatMessageValues(chatId: string, message: { role: ChatRole; text: string; meta: ChatMessageMeta; outboxId?: number }, at: string): SqlValue[] {
+export type NewChatMessage = Parameters<WebChatRepository['addMessage']>[1];
+
+export function chatMessageValues(chatId: string, message: NewChatMessage, at: string): SqlValue[] {
   return [chatId, message.role, message.text, JSON.stringify(message.meta), message.outboxId ?? null, at];
 }
 
