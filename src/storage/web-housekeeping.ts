@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import type { SqlRunner, SqlTransactor } from './shared/sql.js';
 
 /** A web chat visitor not seen for this long is forgotten (the chat cookie lives as long). */
 export const CHAT_VISITOR_IDLE_MS = 180 * 86_400_000;
@@ -14,12 +14,12 @@ export interface PruneReport {
 /**
  * Removes what the web console and the web chat no longer need: expired sessions, web chat visitors not
  * seen for `CHAT_VISITOR_IDLE_MS` (with their messages: their cookie is gone, nobody can read them), and
- * visitors that never asked anything. Run at start-up and every hour.
+ * visitors that never asked anything. Run at start-up and every hour. The same SQL serves both engines.
  *
  * @example
  * const report = await pruneWebState(app.db, new Date());
  */
-export async function pruneWebState(db: Database, now: Date): Promise<PruneReport> {
+export async function pruneWebState(db: SqlTransactor, now: Date): Promise<PruneReport> {
   const at = now.getTime();
   const idleBefore = new Date(at - CHAT_VISITOR_IDLE_MS).toISOString();
   const emptyBefore = new Date(at - EMPTY_CHAT_VISITOR_MS).toISOString();
@@ -40,11 +40,11 @@ export async function pruneWebState(db: Database, now: Date): Promise<PruneRepor
 }
 
 /** Ends every session of an account but one (the one that changed its own password stays signed in). */
-export async function endOtherSessions(db: Database, accountId: number, keepTokenHash: string): Promise<number> {
+export async function endOtherSessions(db: SqlRunner, accountId: number, keepTokenHash: string): Promise<number> {
   return (await db.run('DELETE FROM web_sessions WHERE account_id = ? AND token_hash <> ?', [accountId, keepTokenHash])).changes;
 }
 
 /** Records that a web chat visitor came back (pushes its idle deadline back). */
-export async function touchChatVisitor(db: Database, chatId: string, at: Date): Promise<void> {
+export async function touchChatVisitor(db: SqlRunner, chatId: string, at: Date): Promise<void> {
   await db.run('UPDATE web_chat_visitors SET last_seen_at = ? WHERE chat_id = ?', [at.toISOString(), chatId]);
 }

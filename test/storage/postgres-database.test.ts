@@ -59,4 +59,13 @@ describePostgres('PgDatabase', () => {
     expect(refused.message).toMatch(/cannot connect to postgres:\/\//);
     if (url.password) expect(refused.message).not.toContain(decodeURIComponent(url.password));
   });
+
+  it('opens the same new schema from several pools at once (instances starting together)', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const schema = uniqueSchema();
+      const opened = await Promise.allSettled(Array.from({ length: 8 }, () => PgDatabase.open(database.url, { schema, maxConnections: 1 })));
+      await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+      expect(opened.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    }
+  });
 });

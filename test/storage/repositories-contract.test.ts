@@ -6,10 +6,15 @@ import type { Repositories } from '../../src/storage/repositories.js';
 import { createSqliteEscalationStores } from '../../src/storage/sqlite/escalation-stores.js';
 import { SqliteQuestionLog } from '../../src/storage/sqlite/question-log-repository.js';
 import { createSqliteRepositories } from '../../src/storage/sqlite/repositories.js';
+import { createPostgresEscalationStores } from '../../src/storage/postgres/escalation-stores.js';
+import { PgQuestionLog } from '../../src/storage/postgres/question-log-repository.js';
+import { createPostgresRepositories } from '../../src/storage/postgres/repositories.js';
+import { describePostgres, openMigratedPg, usePostgresDatabase } from '../helpers/postgres.js';
 
 /*
- * What every engine's repositories must do (issue 16, point 1). Written against the interfaces only, so a
- * second engine adds one `repositoryContract(...)` line; today it runs on SQLite.
+ * What every engine's repositories must do (issue 16, point 1). Written against the interfaces only: it
+ * runs on SQLite always and on PostgreSQL where a server is available (always on CI). The escalation
+ * stores and the question log have their own suite (escalation-stores-contract.test.ts).
  */
 
 interface Engine {
@@ -43,7 +48,10 @@ function repositoryContract(name: string, open: () => Promise<Engine>): void {
         expect.objectContaining({ id, role: 'expert', active: false, updatedAt: '2026-01-03T00:00:00.000Z', lastLoginAt: '2026-01-04T00:00:00.000Z' }),
       ]);
       await expect(repos.webAccounts.insert({ email: 'a@x.vn', passwordHash: 'h', role: 'admin', userId: user.id }, '2026-01-05T00:00:00.000Z')).rejects.toThrow();
+      await expect(repos.webAccounts.insert({ email: 'A@X.vn', passwordHash: 'h', role: 'admin', userId: user.id }, '2026-01-05T00:00:00.000Z')).rejects.toThrow();
+      expect(await repos.webAccounts.findByEmail('A@x.VN')).toMatchObject({ id });
       expect(await repos.webAccounts.findByEmail('nobody@x.vn')).toBeUndefined();
+      expect(await repos.webAccounts.get(id)).toEqual((await repos.webAccounts.list())[0]);
     });
 
     it('sessions: insert, touch, flash, delete others, expire', async () => {
@@ -68,14 +76,23 @@ function repositoryContract(name: string, open: () => Promise<Engine>): void {
     });
 
     it('audit: appends, lists newest first, and merges ticket events into the journal', async () => {
-      const { repos } = engine;
+      const { repos, stores } = engine;
+      const ticket = await stores.tickets.open(
+        { asker: { channel: 'telegram', chatId: '1', userId: '1' }, question: 'q', reason: 'user_request', context: [], status: 'open', createdAt: '2026-01-01T12:00:00.000Z' },
+        () => ({ notifications: [], events: [{ actor: 'system', action: 'created', detail: { n: 1 }, at: '2026-01-01T12:00:00.000Z' }] }),
+      );
       await repos.audit.append({ at: '2026-01-01T00:00:00.000Z', accountId: 1, actor: 'a@x.vn', action: 'user.update', target: 'user:2', detail: { role: 'expert' } });
       await repos.audit.append({ at: '2026-01-02T00:00:00.000Z', actor: 'hệ thống', action: 'account.bootstrap', detail: {} });
       const entries = await repos.audit.list(10);
       expect(entries.map((e) => e.action)).toEqual(['account.bootstrap', 'user.update']);
       expect(entries[1]).toMatchObject({ accountId: 1, target: 'user:2', detail: { role: 'expert' } });
       expect(entries[0]).not.toHaveProperty('target');
-      expect((await repos.audit.journal(10)).map((l) => l.source)).toEqual(['console', 'console']);
+      expect(await repos.audit.journal(10)).toEqual([
+        { source: 'console', at: '2026-01-02T00:00:00.000Z', actor: 'hệ thống', action: 'account.bootstrap', detail: {} },
+        { source: 'ticket', at: '2026-01-01T12:00:00.000Z', actor: 'system', action: 'created', target: `ticket:${ticket.id}`, detail: { n: 1 } },
+        { source: 'console', at: '2026-01-01T00:00:00.000Z', actor: 'a@x.vn', action: 'user.update', target: 'user:2', detail: { role: 'expert' } },
+      ]);
+      expect(await repos.audit.journal(1)).toHaveLength(1);
     });
 
     it('web chat: visitors and messages, an outbox message stored once', async () => {
@@ -101,7 +118,14 @@ function repositoryContract(name: string, open: () => Promise<Engine>): void {
       await repos.sessions.insert({ tokenHash: 'old', csrfToken: 'c', createdAt: '2025-01-01T00:00:00.000Z', lastSeenAt: '2025-01-01T00:00:00.000Z', expiresAt: '2025-01-01T02:00:00.000Z' });
       await repos.webChat.insertVisitor({ chatId: 'w-old', csrfToken: 't' }, '2025-01-01T00:00:00.000Z');
       await repos.webChat.addMessage('w-old', { role: 'user', text: 'cũ', meta: {} }, '2025-01-01T00:00:00.000Z');
-      expect(await repos.webState.prune(new Date('2026-01-01T00:00:00.000Z'))).toEqual({ sessions: 1, visitors: 1, messages: 1 });
+      await repos.webChat.insertVisitor({ chatId: 'w-empty', csrfToken: 't' }, '2025-12-30T00:00:00.000Z');
+      await repos.webChat.insertVisitor({ chatId: 'w-new', csrfToken: 't' }, '2025-12-31T12:00:00.000Z');
+      await repos.webChat.addMessage('w-new', { role: 'user', text: 'mới', meta: {} }, '2025-12-31T12:00:00.000Z');
+      await repos.sessions.insert({ tokenHash: 'live', csrfToken: 'c', createdAt: '2025-12-31T00:00:00.000Z', lastSeenAt: '2025-12-31T00:00:00.000Z', expiresAt: '2026-01-01T08:00:00.000Z' });
+      expect(await repos.webState.prune(new Date('2026-01-01T00:00:00.000Z'))).toEqual({ sessions: 1, visitors: 2, messages: 1 });
+      expect(await repos.webChat.findVisitor('w-new')).toBeDefined();
+      expect(await repos.webChat.listMessages('w-new', 0, 10)).toHaveLength(1);
+      expect(await repos.sessions.find('live')).toBeDefined();
     });
 
     it('reporting: question activity and the export rows', async () => {
@@ -110,16 +134,25 @@ function repositoryContract(name: string, open: () => Promise<Engine>): void {
       const entry = { asker, query: 'q', confidence: 0.9, citations: [], latencyMs: 12 };
       const id = await log.add({ ...entry, question: 'Hỏi 1', stage: 'retrieval', topic: 'ho-tich', createdAt: '2026-01-01T18:00:00.000Z' });
       await log.add({ ...entry, question: 'Hỏi 2', stage: 'escalated', createdAt: '2026-01-02T01:00:00.000Z' });
-      await log.addFeedback(id, 'unhelpful', asker, '2026-01-02T00:00:00.000Z');
+      await log.addFeedback(id, 'unhelpful', { channel: 'telegram', userId: 'z' }, '2026-01-02T00:00:00.000Z');
+      await log.addFeedback(id, 'helpful', { channel: 'telegram', userId: 'a' }, '2026-01-02T00:00:01.000Z');
+      await engine.stores.tickets.open(
+        { asker, question: 'Hỏi 2', reason: 'low_confidence', context: [], status: 'open', createdAt: '2026-01-02T01:00:00.000Z' },
+        () => ({ notifications: [], events: [] }),
+      );
       const range = { start: '2025-12-31T17:00:00.000Z', end: '2026-01-03T17:00:00.000Z' };
       const activity = await repos.reporting.questionActivity(range);
       expect(activity.perDay).toEqual([{ day: '2026-01-02', channel: 'telegram', n: 2 }]);
-      expect(activity).toMatchObject({ answers: 1, unhelpfulAnswers: 1, helpfulAnswers: 0, openTickets: 0, ticketsCreated: 0 });
+      expect(activity.byStage).toEqual([
+        { stage: 'escalated', n: 1 },
+        { stage: 'retrieval', n: 1 },
+      ]);
+      expect(activity).toMatchObject({ answers: 1, unhelpfulAnswers: 1, helpfulAnswers: 1, openTickets: 1, ticketsCreated: 1 });
       expect(activity.topTopics).toEqual([{ label: 'ho-tich', n: 1 }]);
       expect(activity.topCommunes).toEqual([{ label: 'Xã A', n: 2 }]);
       const rows = await repos.reporting.questionsForExport(range);
       expect(rows.map((r) => [r.question, r.feedback, r.latencyMs])).toEqual([
-        ['Hỏi 1', 'unhelpful', 12],
+        ['Hỏi 1', 'unhelpful;helpful', 12],
         ['Hỏi 2', null, 12],
       ]);
     });
@@ -142,4 +175,17 @@ repositoryContract('SQLite', async () => {
     log: new SqliteQuestionLog(db),
     close: () => db.close(),
   };
+});
+
+describePostgres('repositories on PostgreSQL', () => {
+  const database = usePostgresDatabase();
+  repositoryContract('PostgreSQL', async () => {
+    const db = await openMigratedPg(database.url);
+    return {
+      repos: createPostgresRepositories(db),
+      stores: createPostgresEscalationStores(db),
+      log: new PgQuestionLog(db),
+      close: () => db.close(),
+    };
+  });
 });

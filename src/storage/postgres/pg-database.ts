@@ -65,7 +65,7 @@ export class PgDatabase {
     pool.on('error', () => undefined);
     const db = new PgDatabase(pool, redactDatabaseUrl(url), schema);
     try {
-      if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      if (schema) await createSchema(db, schema);
       else await db.exec('SELECT 1');
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -148,6 +148,18 @@ export class PgDatabase {
     } catch (error) {
       throw wrapError(error, sql);
     }
+  }
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS` is not safe against itself: of several instances opening at once, all
+ * but one may fail on the catalog's unique index (23505). Such a loser finds the schema there.
+ */
+async function createSchema(db: PgDatabase, schema: string): Promise<void> {
+  try {
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '23505') throw error;
   }
 }
 

@@ -1,65 +1,32 @@
 /* Curated answers approved by experts (table `curated_answers`), SQLite. */
-import type { Database, SqlValue } from '../database.js';
-import type { CuratedAnswerStore, NewCuratedAnswer } from '../../escalation/stores.js';
-import { normalizeTopic } from '../../escalation/topics.js';
+import type { Database } from '../database.js';
+import type { NewCuratedAnswer } from '../../escalation/stores.js';
 import type { CuratedAnswer } from '../../escalation/types.js';
+import { APPROVAL_COLUMNS, approvalValues, SqlCuratedAnswerStore } from '../shared/curated.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
-interface CuratedRow {
-  id: number;
-  question: string;
-  answer: string;
-  source_ticket_id: number | null;
-  expert_id: number | null;
-  answered_at: string | null;
-  approved_by: number | null;
-  approved_at: string;
-  topic: string | null;
-  hits: number;
-  active: number;
-  updated_at: string;
-}
-
-export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
-  revision = 0;
-
+export class SqliteCuratedAnswerStore extends SqlCuratedAnswerStore {
   constructor(
     private readonly db: Database,
-    private readonly uow: SqliteUnitOfWork,
-  ) {}
-
-  /** Runs a write and moves `revision` on (after it, so a reader that saw the old revision reloads). */
-  private write<T>(work: () => Promise<T>): Promise<T> {
-    return this.uow.run(work).finally(() => (this.revision += 1));
+    uow: SqliteUnitOfWork,
+  ) {
+    super(db, (work) => uow.run(work));
   }
 
   upsert(answer: NewCuratedAnswer): Promise<CuratedAnswer> {
     return this.write(async () => {
       const existing = answer.sourceTicketId === undefined ? undefined : await this.getBySourceTicket(answer.sourceTicketId);
-      const values: SqlValue[] = [
-        answer.question,
-        answer.answer,
-        answer.expertId ?? null,
-        answer.answeredAt ?? null,
-        answer.approvedBy ?? null,
-        answer.approvedAt,
-        normalizeTopic(answer.topic) ?? null,
-        answer.approvedAt,
-      ];
+      const values = approvalValues(answer);
       let id: number;
       if (existing) {
-        await this.db.run(
-          `UPDATE curated_answers SET question = ?, answer = ?, expert_id = ?, answered_at = ?, approved_by = ?, approved_at = ?,
-             topic = ?, updated_at = ?, active = 1
-           WHERE id = ?`,
-          [...values, existing.id],
-        );
+        await this.db.run(`UPDATE curated_answers SET ${APPROVAL_COLUMNS.map((c) => `${c} = ?`).join(', ')}, active = 1 WHERE id = ?`, [
+          ...values,
+          existing.id,
+        ]);
         id = existing.id;
       } else {
         ({ lastID: id } = await this.db.run(
-          `INSERT INTO curated_answers (question, answer, expert_id, answered_at, approved_by, approved_at, topic, updated_at,
-             source_ticket_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO curated_answers (${APPROVAL_COLUMNS.join(', ')}, source_ticket_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [...values, answer.sourceTicketId ?? null],
         ));
       }
@@ -68,68 +35,4 @@ export class SqliteCuratedAnswerStore implements CuratedAnswerStore {
       return saved;
     });
   }
-
-  async get(id: number): Promise<CuratedAnswer | undefined> {
-    const row = await this.db.get<CuratedRow>('SELECT * FROM curated_answers WHERE id = ?', [id]);
-    return row && toCurated(row);
-  }
-
-  async getBySourceTicket(ticketId: number): Promise<CuratedAnswer | undefined> {
-    const row = await this.db.get<CuratedRow>('SELECT * FROM curated_answers WHERE source_ticket_id = ?', [ticketId]);
-    return row && toCurated(row);
-  }
-
-  async listActive(): Promise<CuratedAnswer[]> {
-    return (await this.db.all<CuratedRow>('SELECT * FROM curated_answers WHERE active = 1 ORDER BY id')).map(toCurated);
-  }
-
-  async listAll(): Promise<CuratedAnswer[]> {
-    return (await this.db.all<CuratedRow>('SELECT * FROM curated_answers ORDER BY active DESC, hits DESC, id')).map(toCurated);
-  }
-
-  edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
-    return this.write(
-      async () =>
-        (
-          await this.db.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
-            patch.question,
-            patch.answer,
-            normalizeTopic(patch.topic) ?? null,
-            now,
-            id,
-          ])
-        ).changes === 1,
-    );
-  }
-
-  recordHit(id: number): Promise<void> {
-    return this.uow.run(async () => {
-      await this.db.run('UPDATE curated_answers SET hits = hits + 1 WHERE id = ?', [id]);
-    });
-  }
-
-  setActive(id: number, active: boolean, now: string): Promise<boolean> {
-    return this.write(
-      async () =>
-        (await this.db.run('UPDATE curated_answers SET active = ?, updated_at = ? WHERE id = ?', [active ? 1 : 0, now, id]))
-          .changes === 1,
-    );
-  }
-}
-
-function toCurated(r: CuratedRow): CuratedAnswer {
-  return {
-    id: r.id,
-    question: r.question,
-    answer: r.answer,
-    ...(r.source_ticket_id !== null && { sourceTicketId: r.source_ticket_id }),
-    ...(r.expert_id !== null && { expertId: r.expert_id }),
-    ...(r.answered_at !== null && { answeredAt: r.answered_at }),
-    ...(r.approved_by !== null && { approvedBy: r.approved_by }),
-    approvedAt: r.approved_at,
-    ...(r.topic !== null && { topic: r.topic }),
-    hits: r.hits,
-    active: r.active === 1,
-    updatedAt: r.updated_at,
-  };
 }

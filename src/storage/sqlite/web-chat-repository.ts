@@ -1,84 +1,16 @@
 import type { Database } from '../database.js';
-import type { ChatMessage, ChatMessageMeta, ChatRole, ChatVisitor, WebChatRepository } from '../ports.js';
-import { touchChatVisitor } from '../web-housekeeping.js';
-
-interface MessageRow {
-  id: number;
-  role: ChatRole;
-  text: string;
-  meta_json: string;
-  created_at: string;
-}
-
-interface VisitorRow {
-  chat_id: string;
-  csrf_token: string;
-  display_name: string | null;
-  commune: string | null;
-  last_seen_at: string;
-}
+import type { ChatMessage } from '../ports.js';
+import { CHAT_MESSAGE_COLUMNS, chatMessageValues, SqlWebChatRepository, type NewChatMessage } from '../shared/web-chat.js';
 
 /** The web chat's visitors and messages (tables `web_chat_visitors`, `web_chat_messages`), SQLite. */
-export class SqliteWebChatRepository implements WebChatRepository {
-  constructor(private readonly db: Database) {}
-
-  async findVisitor(chatId: string): Promise<ChatVisitor | undefined> {
-    const row = await this.db.get<VisitorRow>('SELECT * FROM web_chat_visitors WHERE chat_id = ?', [chatId]);
-    return (
-      row && {
-        chatId: row.chat_id,
-        csrfToken: row.csrf_token,
-        ...(row.display_name && { displayName: row.display_name }),
-        ...(row.commune && { commune: row.commune }),
-        lastSeenAt: row.last_seen_at,
-      }
-    );
+export class SqliteWebChatRepository extends SqlWebChatRepository {
+  constructor(private readonly sqlite: Database) {
+    super(sqlite);
   }
 
-  async insertVisitor(visitor: { chatId: string; csrfToken: string }, at: string): Promise<void> {
-    await this.db.run('INSERT INTO web_chat_visitors (chat_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?)', [visitor.chatId, visitor.csrfToken, at, at]);
-  }
-
-  touchVisitor(chatId: string, at: string): Promise<void> {
-    return touchChatVisitor(this.db, chatId, new Date(at));
-  }
-
-  async updateVisitor(chatId: string, patch: { displayName?: string; commune?: string }, at: string): Promise<void> {
-    await this.db.run('UPDATE web_chat_visitors SET display_name = ?, commune = ?, last_seen_at = ? WHERE chat_id = ?', [
-      patch.displayName || null,
-      patch.commune || null,
-      at,
-      chatId,
-    ]);
-  }
-
-  async addMessage(
-    chatId: string,
-    message: { role: ChatRole; text: string; meta: ChatMessageMeta; outboxId?: number },
-    at: string,
-  ): Promise<ChatMessage | undefined> {
+  async addMessage(chatId: string, message: NewChatMessage, at: string): Promise<ChatMessage | undefined> {
+    const { changes, lastID } = await this.sqlite.run(`INSERT OR IGNORE INTO ${CHAT_MESSAGE_COLUMNS}`, chatMessageValues(chatId, message, at));
     const { role, text, meta } = message;
-    const { changes, lastID } = await this.db.run(
-      'INSERT OR IGNORE INTO web_chat_messages (chat_id, role, text, meta_json, outbox_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [chatId, role, text, JSON.stringify(meta), message.outboxId ?? null, at],
-    );
     return changes === 1 ? { id: lastID, role, text, meta, createdAt: at } : undefined;
-  }
-
-  async listMessages(chatId: string, afterId: number, limit: number): Promise<ChatMessage[]> {
-    const rows = await this.db.all<MessageRow>(
-      'SELECT * FROM (SELECT id, role, text, meta_json, created_at FROM web_chat_messages WHERE chat_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id',
-      [chatId, afterId, limit],
-    );
-    return rows.map((r) => ({ id: r.id, role: r.role, text: r.text, meta: parseMeta(r.meta_json), createdAt: r.created_at }));
-  }
-}
-
-function parseMeta(json: string): ChatMessageMeta {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value && typeof value === 'object' ? (value as ChatMessageMeta) : {};
-  } catch {
-    return {};
   }
 }

@@ -1,0 +1,24 @@
+import type { Repositories } from '../repositories.js';
+import { pruneWebState } from '../web-housekeeping.js';
+import { PgAuditRepository } from './audit-repository.js';
+import { PgChannelStateStore } from './channel-state.js';
+import type { PgDatabase } from './pg-database.js';
+import { PgReportingRepository } from './reporting-repository.js';
+import { PgSessionRepository } from './sessions-repository.js';
+import { PgUpdateInbox } from './update-inbox.js';
+import { PgWebAccountRepository } from './web-accounts-repository.js';
+import { PgWebChatRepository } from './web-chat-repository.js';
+
+/** Every repository of `Repositories` over one PostgreSQL pool (the schema migrated by migratePostgres). */
+export function createPostgresRepositories(db: PgDatabase): Repositories {
+  return {
+    webAccounts: new PgWebAccountRepository(db),
+    sessions: new PgSessionRepository(db),
+    audit: new PgAuditRepository(db),
+    webChat: new PgWebChatRepository(db),
+    webState: { prune: (now) => pruneWebState(db, now) },
+    reporting: new PgReportingRepository(db),
+    channelState: new PgChannelStateStore(db),
+    inbox: new PgUpdateInbox(db),
+  };
+}
