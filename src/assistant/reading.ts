@@ -187,7 +187,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
   [/\b(chuyen (ve|vao|ra|den)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
   // Losing or damaging the Bằng is a case; holding it is only a fact of the story.
-  [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,30}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|rach|chay)|cap lai bang)\b/, 'Bằng Tổ quốc ghi công'],
+  [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],
