@@ -207,13 +207,19 @@ export function directAnswer(input: {
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   // A papers or steps question may find its list in a passage of the best document or of a lower hit.
   const wantsList = kind === 'documents' || kind === 'steps';
-  const listsElsewhere = wantsList ? relatedPool().filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text)) : [];
+  // The best document's list ranks just after the best hit; another document's, after every candidate.
+  const listsElsewhere = wantsList
+    ? relatedPool()
+        .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text))
+        .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
+    : [];
   for (const { unit, rank, words } of [...pool, ...listsElsewhere]) {
     {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       if (wantsList && !unit.list && rank > 0) continue;
       let score = overlap(words, questionWords, weight) - rank * 1.5;
-      if (wantsList) score += unit.list ? 4 : -4;
+      // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
+      if (wantsList) score += unit.list ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
@@ -290,6 +296,9 @@ const NAMED_OFFICE = /(?<![\p{L}\p{N}])(Sở Nội vụ|UBND cấp (xã|tỉnh)|
 const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.text ?? unit.text) ? 1.5 : 0);
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
+
+/** A lead-in that opens the list of papers or steps itself ("Hồ sơ đề nghị … gồm:"), not notes about them. */
+const PAPERS_LIST = /^(hồ sơ|thành phần|trình tự|các bước|giấy tờ)(?![\p{L}\p{N}])/iu;
 
 /** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
 const PAPERS_LEAD_IN = /(?<![\p{L}\p{N}])(hồ sơ|giấy tờ|thành phần|trình tự|các bước)(?![\p{L}\p{N}])/iu;
