@@ -25,6 +25,8 @@ export class PgLeaderLock implements LeaderLock {
   private readonly held = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  /** Statements on the connection run one after another (a check and a release may be asked for at once). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -114,8 +116,15 @@ export class PgLeaderLock implements LeaderLock {
     return client;
   }
 
-  /** Runs one statement; one that fails or outlasts the timeout drops the connection (its locks are unknown). */
-  private async query<T>(client: pg.Client, sql: string, params: unknown[]): Promise<T | undefined> {
+  /** Runs one statement after those asked for before it; one that fails or outlasts the timeout drops the connection (its locks are unknown). */
+  private query<T>(client: pg.Client, sql: string, params: unknown[]): Promise<T | undefined> {
+    const result = this.turn.then(() => this.queryNow<T>(client, sql, params));
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private async queryNow<T>(client: pg.Client, sql: string, params: unknown[]): Promise<T | undefined> {
+    if (this.client !== client) throw new Error('PostgreSQL: the leader lock lost its connection');
     const timeoutMs = this.options.queryTimeoutMs ?? 5_000;
     let timer: NodeJS.Timeout | undefined;
     try {
