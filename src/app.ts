@@ -12,6 +12,7 @@ import type { EscalationStores } from './escalation/stores.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './logger.js';
 import { Database } from './storage/database.js';
+import { SingleInstanceLock, type LeaderLock } from './storage/leader-lock.js';
 import type { Repositories } from './storage/repositories.js';
 import { createSqliteRepositories } from './storage/sqlite/repositories.js';
 
@@ -28,6 +29,8 @@ export interface App {
   assistant: Assistant;
   /** Event-loop turns shared by the channels' intake and the assistant: acknowledgements go first. */
   turns: TurnTaker;
+  /** Who runs the polling channels among the instances on one database (SQLite: this process alone). */
+  leaderLock: LeaderLock;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,8 @@ export async function createApp(
       logger: options.logger,
     });
     const log = new SqliteQuestionLog(db);
-    const repos = createSqliteRepositories(db);
+    const repos = createSqliteRepositories(db, { instanceId: config.instanceId, leaseMs: config.inbox.leaseMs });
+    const leaderLock = new SingleInstanceLock();
     // The model runs in its own thread; a bad LLM configuration fails here, at start-up.
     const llm =
       config.llm.provider !== 'none' && config.llm.model
@@ -82,11 +86,12 @@ export async function createApp(
       },
     });
     const close = async () => {
+      await leaderLock.close();
       await llm?.close();
       await kb?.stopThreads();
       await db.close();
     };
-    return { config, db, kb, stores, repos, escalation, log, assistant, turns, close };
+    return { config, db, kb, stores, repos, escalation, log, assistant, turns, leaderLock, close };
   } catch (error) {
     await kb?.stopThreads();
     await db.close();

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { configErrorText, problemText, vietnameseErrorMap } from './config-messages.js';
@@ -26,6 +27,13 @@ const envSchema = z.object({
       .refine(isPostgresUrl, 'phải là địa chỉ PostgreSQL dạng postgres://người_dùng:mật_khẩu@máy_chủ:5432/tên_cơ_sở_dữ_liệu (hoặc postgresql://…); bỏ trống để dùng SQLite')
       .optional(),
   ),
+  INSTANCE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\w.:@-]{1,100}$/, 'tối đa 100 ký tự, chỉ gồm chữ không dấu, chữ số và các dấu . _ - : @ (ví dụ may-chu-1); bỏ trống để dùng tên máy và số tiến trình')
+      .optional(),
+  ),
+  INBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(30),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('./knowledge'),
   ABBREVIATIONS_FILE: optionalText,
 
@@ -101,6 +109,16 @@ export interface AppConfig {
   databaseFile: string;
   /** PostgreSQL's connection URL (it may hold a password: never log it as is); unset, the SQLite file `databaseFile` is used. */
   databaseUrl?: string;
+  /**
+   * This instance among those sharing one database (`INSTANCE_ID`; default: host name and process id):
+   * what claims inbox rows, shown in /healthz.
+   */
+  instanceId: string;
+  /**
+   * How long an instance's claim on an update it is handling lasts unless renewed; when it runs out (the
+   * instance died), another instance's sweep takes the update over.
+   */
+  inbox: { leaseMs: number };
   vectorDir: string;
   knowledgeDir: string;
   abbreviationsFile: string;
@@ -237,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     databaseFile: path.join(dataDir, 'trolyxa.sqlite'),
     databaseUrl: e.DATABASE_URL,
+    instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    inbox: { leaseMs: e.INBOX_LEASE_SECONDS * 1000 },
     vectorDir: path.join(dataDir, 'vectors'),
     knowledgeDir,
     abbreviationsFile: e.ABBREVIATIONS_FILE

@@ -5,6 +5,7 @@ import type { EscalationStores } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
 import type { Repositories } from '../storage/repositories.js';
 import { BackgroundWork } from './background.js';
+import { InboxLeases } from './inbox-leases.js';
 import type { ChannelDeps } from './types.js';
 
 /** The services the channels' dependencies are built from (the App provides them). */
@@ -19,7 +20,7 @@ export interface ChannelServices {
 }
 
 /** What every channel adapter is given, built from the app's services. */
-export function createChannelDeps(services: ChannelServices, logger: Logger): ChannelDeps {
+export function createChannelDeps(services: ChannelServices, logger: Logger): ChannelDeps & { leases: InboxLeases } {
   return {
     assistant: services.assistant,
     escalation: services.escalation,
@@ -28,5 +29,6 @@ export function createChannelDeps(services: ChannelServices, logger: Logger): Ch
     inbox: services.repos.inbox,
     background: new BackgroundWork(logger),
     turns: services.turns,
+    leases: new InboxLeases(logger),
   };
 }

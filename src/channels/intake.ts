@@ -2,24 +2,33 @@ import type { Response } from 'express';
 import { TurnTaker } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
+import type { InboxLeases, LeasedIntake } from './inbox-leases.js';
 import { UnstorableUpdateError, type UpdateInbox } from '../storage/update-inbox.js';
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'closed';
 
 /** Updates older than this are not replayed after a crash (the asker has long moved on); they are logged and dropped. */
 const REPLAY_MAX_AGE_MS = 24 * 3_600_000;
+/** An update claimed this many times without being finished (its handling fails, or kills its instance) is given up, logged. */
+const MAX_ATTEMPTS = 5;
 
 /**
  * How every channel takes an update: stored in the durable inbox first (so the platform is only told
- * "received" once it is safe), handled in the background, marked done when handled; what a crash
- * interrupted is handled again by `replayUnfinished` at the next start.
+ * "received" once it is safe) and claimed for this instance, handled in the background, marked done
+ * when handled. What a crash interrupted is handled again: at the next start by `replayUnfinished`, and
+ * — once the lease of the instance that held it has run out — by the sweep of whichever instance runs
+ * one first (see InboxLeases). While an update is being handled here, its lease is renewed.
  */
-export class UpdateIntake<T> {
+export class UpdateIntake<T> implements LeasedIntake {
   private readonly turns: TurnTaker;
+  /** The updates this intake is handling now (their leases are renewed). */
+  private readonly inFlight = new Set<string>();
+  /** Set by the first `replayUnfinished`: from then on the channel runs here and is swept. */
+  private parse: ((payload: unknown) => T | undefined) | undefined;
 
   constructor(
-    private readonly channel: string,
-    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnTaker },
+    readonly channel: string,
+    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnTaker; leases?: InboxLeases },
     /** Handles one update; `resumed` when it is handled again after a crash. */
     private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
   ) {
@@ -57,31 +66,72 @@ export class UpdateIntake<T> {
     return first ? 'accepted' : 'duplicate';
   }
 
-  /** Handles again the updates a crash interrupted (call once at start). Returns how many were resumed. */
+  /**
+   * Handles again the updates a crash interrupted; call when the channel starts. The first call also takes
+   * the updates an earlier run of this instance held (see ClaimOptions.atStart) and lets the periodic sweep
+   * take over this channel's abandoned updates with the same `parse`. Returns how many were resumed.
+   */
   async replayUnfinished(parse: (payload: unknown) => T | undefined): Promise<number> {
-    const unfinished = await this.deps.inbox.unfinished(this.channel);
+    const first = this.parse === undefined;
+    const resumed = await this.replay(parse, first);
+    if (first) {
+      this.parse = parse;
+      this.deps.leases?.register(this);
+    }
+    return resumed;
+  }
+
+  /** Takes over the updates of this channel whose lease ran out (nothing before the channel started here). */
+  async sweep(): Promise<number> {
+    return this.parse ? this.replay(this.parse, false) : 0;
+  }
+
+  async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    const ids = [...this.inFlight];
+    const held = new Set(await this.deps.inbox.renew(this.channel, ids));
+    const lost = ids.filter((id) => !held.has(id) && this.inFlight.has(id));
+    if (lost.length) {
+      this.deps.logger.warn({ channel: this.channel, updateIds: lost }, 'lease lost on updates still being handled: another instance may have taken them over');
+    }
+  }
+
+  private async replay(parse: (payload: unknown) => T | undefined, atStart: boolean): Promise<number> {
+    const claimed = await this.deps.inbox.claimAbandoned(this.channel, { atStart });
     let resumed = 0;
-    for (const { updateId, payload, receivedAt } of unfinished) {
+    for (const { updateId, payload, receivedAt, attempts } of claimed) {
+      // Already being handled here (a channel started again while its earlier updates are still in flight).
+      if (this.inFlight.has(updateId)) continue;
       const update = parse(payload);
-      if (!update || Date.now() - Date.parse(receivedAt) > REPLAY_MAX_AGE_MS) {
-        this.deps.logger.warn({ channel: this.channel, updateId, receivedAt }, 'unfinished update not replayed (unreadable or too old)');
+      if (!update || Date.now() - Date.parse(receivedAt) > REPLAY_MAX_AGE_MS || attempts > MAX_ATTEMPTS) {
+        this.deps.logger.warn({ channel: this.channel, updateId, receivedAt, attempts }, 'unfinished update not replayed (unreadable, too old, or failed too often)');
         await this.deps.inbox.done(this.channel, updateId);
         continue;
       }
       if (!this.deps.background.run(`${this.channel} replay ${updateId}`, () => this.handleAndFinish(updateId, update, true))) break;
       resumed += 1;
     }
-    if (resumed) this.deps.logger.warn({ channel: this.channel, resumed }, 'resumed updates interrupted by a crash');
+    if (resumed) {
+      this.deps.logger.warn(
+        { channel: this.channel, resumed },
+        atStart ? 'resumed updates interrupted by a crash' : 'took over updates whose lease ran out (an instance stopped, or their handling failed)',
+      );
+    }
     return resumed;
   }
 
   private async handleAndFinish(updateId: string, update: T, resumed: boolean): Promise<void> {
-    // In a turn of its own, after the acknowledgement is written: in a burst, the webhooks still
-    // waiting to be read and stored come before the answering of those already stored.
-    await this.turns.next();
-    // A failure leaves the update unfinished: it is tried again at the next start.
-    await this.handle(update, updateId, resumed);
-    await this.deps.inbox.done(this.channel, updateId);
+    this.inFlight.add(updateId);
+    try {
+      // In a turn of its own, after the acknowledgement is written: in a burst, the webhooks still
+      // waiting to be read and stored come before the answering of those already stored.
+      await this.turns.next();
+      // A failure leaves the update unfinished: once its lease runs out, a sweep tries it again.
+      await this.handle(update, updateId, resumed);
+      await this.deps.inbox.done(this.channel, updateId);
+    } finally {
+      this.inFlight.delete(updateId);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { UserStore } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
 import type { UpdateInbox } from '../storage/update-inbox.js';
 import type { BackgroundWork } from './background.js';
+import type { InboxLeases } from './inbox-leases.js';
 
 /**
  * What every channel adapter receives: the core (assistant, escalation service, users) and the
@@ -23,6 +24,8 @@ export interface ChannelDeps {
   background: BackgroundWork;
   /** The event-loop turns the intake shares with the assistant (acknowledgements before answers). */
   turns: TurnTaker;
+  /** The started channels' intakes, for the server's inbox sweep and lease renewal (none: never swept). */
+  leases?: InboxLeases;
 }
 
 /**
@@ -34,6 +37,12 @@ export interface ChannelAdapter {
   readonly name: string;
   /** Express router for the webhook (mounted at /webhooks/<name>), when the adapter takes webhooks. */
   readonly router?: Router;
+  /**
+   * True when `start()` runs a polling loop (Telegram long polling, Zalo Bot getUpdates): among several
+   * instances it must run on one at a time, so the server starts it only while this instance holds the
+   * channel's leader lock.
+   */
+  readonly polling?: boolean;
   readonly port: OutboundPort;
   /** Registers the webhook or starts polling. */
   start(): Promise<void>;

@@ -1,3 +1,5 @@
+import type { AppConfig } from '../config.js';
+import type { LeaderLock } from '../storage/leader-lock.js';
 import type { Repositories } from '../storage/repositories.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,10 @@ import { listen } from './listen.js';
 export interface BotServerServices extends ChannelServices {
   /** The inbox (pruned hourly) and the web sessions and chat visitors (pruned at start and hourly). */
   repos: Pick<Repositories, 'inbox' | 'webState'>;
+  /** This instance's id (shown in /healthz) and the inbox lease it renews. */
+  config: Pick<AppConfig, 'instanceId' | 'inbox'>;
+  /** Who runs the polling channels among the instances on one database. Default: this process alone. */
+  leaderLock?: LeaderLock;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,10 @@ export interface BotServerOptions {
   channelRetryDelaysMs?: readonly number[];
   /** Longest wait for answers in progress at shutdown. Default 3 s. */
   drainMs?: number;
+  /** How often the inbox is swept for updates whose lease ran out (another instance died with them). Default 10 s. */
+  inboxSweepMs?: number;
+  /** How often a standby instance tries to take over a polling channel. Default 10 s. */
+  lockRetryMs?: number;
 }
 
 /**
@@ -49,7 +59,11 @@ export interface BotServerOptions {
  *
  * A port that cannot be opened fails `start()` with a {@link StartupError}. A channel that cannot start
  * does not: it is marked failed (bad credentials) or retried (network), the log says how to fix it,
- * and `/healthz` shows each channel's state — `{ ok, channels: { web: 'active', telegram: 'failed: …' } }`.
+ * and `/healthz` shows each channel's state and the instance — `{ ok, channels: { web: 'active', telegram: 'failed: …' }, instance }`.
+ *
+ * Among several instances on one database: the inbox is swept every 10 s for updates whose lease ran out
+ * (their instance died) and the leases of updates in flight here are renewed every third of the lease;
+ * a polling channel runs only on the instance holding its leader lock.
  */
 export class BotServer {
   private stopped = false;
@@ -71,8 +85,15 @@ export class BotServer {
     const adapters = await options.adapters(deps);
     const router = new ChannelRouter();
     for (const adapter of adapters) router.register(adapter.name, adapter.port);
-    const channels = new ChannelSupervisor(adapters, { logger, patienceMs: options.channelPatienceMs, retryDelaysMs: options.channelRetryDelaysMs });
-    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy, health: () => channels.health() });
+    const channels = new ChannelSupervisor(adapters, {
+      logger,
+      patienceMs: options.channelPatienceMs,
+      retryDelaysMs: options.channelRetryDelaysMs,
+      lock: app.leaderLock,
+      lockRetryMs: options.lockRetryMs,
+    });
+    const instance = app.config.instanceId;
+    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy, health: () => ({ ...channels.health(), instance }) });
     const http = createServer(express);
     await listen(http, options.port, options.host);
     const bot = new BotServer(http, adapters, deps, router, channels, options);
@@ -84,6 +105,8 @@ export class BotServer {
       throw error;
     }
     bot.timers.push(setInterval(() => void bot.runOutbox(), options.outboxIntervalMs ?? 1000));
+    bot.timers.push(setInterval(() => void deps.leases.sweep(), options.inboxSweepMs ?? 10_000));
+    bot.timers.push(setInterval(() => void deps.leases.renew(), Math.max(1_000, Math.floor(app.config.inbox.leaseMs / 3))));
     bot.timers.push(
       setInterval(() => {
         app.escalation.remindOverdue().catch((error: unknown) => logger.error({ err: error }, 'reminders failed'));
@@ -102,7 +125,7 @@ export class BotServer {
       }, 3_600_000),
     );
     for (const timer of bot.timers) timer.unref();
-    logger.info({ url: bot.url, channels: channels.health().channels }, 'server listening');
+    logger.info({ url: bot.url, channels: channels.health().channels, instance }, 'server listening');
     return bot;
   }
 

@@ -345,4 +345,16 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
     `,
   },
+  {
+    // Several instances on one database: an update is claimed by the instance handling it for a lease
+    // (ISO time) it renews while it works; an unfinished update whose lease ran out — its instance died —
+    // is claimed by another. `attempts` counts claims, so an update that fails every time is given up.
+    // Updates unfinished at this migration have no lease: the next start or sweep takes them.
+    version: 10,
+    sql: `
+      ALTER TABLE processed_updates ADD COLUMN claimed_by TEXT;
+      ALTER TABLE processed_updates ADD COLUMN lease_until TEXT;
+      ALTER TABLE processed_updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

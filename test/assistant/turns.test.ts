@@ -55,7 +55,8 @@ describe('UpdateIntake with a burst of deliveries', () => {
     const inbox: UpdateInbox = {
       accept: (_channel, updateId) => new Promise<boolean>((resolve) => stored.set(updateId, () => resolve(true))),
       done: async () => {},
-      unfinished: async () => [],
+      claimAbandoned: async () => [],
+      renew: async () => [],
     };
     const handled: string[] = [];
     const background = new BackgroundWork();

@@ -34,12 +34,12 @@ describe('the durable inbox, written in batches', () => {
     expect(await inbox.accept('telegram', '3', {})).toBe(false);
     expect(await inbox.accept('zalo-oa', '3', {})).toBe(true);
 
-    const unfinished = await inbox.unfinished('telegram');
+    const unfinished = await inbox.claimAbandoned('telegram', { atStart: true });
     expect(unfinished).toHaveLength(250);
     expect(unfinished.find((u) => u.updateId === '42')!.payload).toEqual({ text: 'câu hỏi 42' });
 
     await Promise.all(ids.slice(0, 200).map((id) => inbox.done('telegram', id)));
-    expect((await inbox.unfinished('telegram')).map((u) => u.updateId).sort()).toEqual(ids.slice(200).sort());
+    expect((await inbox.claimAbandoned('telegram', { atStart: true })).map((u) => u.updateId).sort()).toEqual(ids.slice(200).sort());
     expect(await db.get('SELECT count(*) AS n FROM processed_updates WHERE payload_json IS NOT NULL AND done_at IS NOT NULL')).toEqual({ n: 0 });
   });
 
@@ -48,7 +48,7 @@ describe('the durable inbox, written in batches', () => {
     const results = await Promise.allSettled(['a', 'b', 'c'].map((id) => inbox.accept('telegram', id, {})));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/disk is full/);
-    expect(await inbox.unfinished('telegram')).toEqual([]);
+    expect(await inbox.claimAbandoned('telegram', { atStart: true })).toEqual([]);
     await db.exec('DROP TRIGGER temp.full');
     expect(await Promise.all(['a', 'c'].map((id) => inbox.accept('telegram', id, {})))).toEqual([true, true]);
   });

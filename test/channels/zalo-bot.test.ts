@@ -118,7 +118,7 @@ describe('Zalo Bot webhook', () => {
     expect(emulator.sentTo('chat-r1')[0]!.text).toContain('Mẫu số 12');
     expect(emulator.sentTo('chat-r2').map((m) => m.text).join('')).toContain(first.body.slice(0, 40));
     expect(await harness.questionCount()).toBe(2);
-    expect(await inbox.unfinished('zalo-bot')).toEqual([]);
+    expect(await inbox.claimAbandoned('zalo-bot', { atStart: true })).toEqual([]);
     // A re-delivery of either is recognised.
     expect((await post(pending)).status).toBe(200);
     await harness.idle();

@@ -20,6 +20,8 @@ export interface ServeProcess {
 export interface HealthBody {
   ok: boolean;
   channels: Record<string, string>;
+  /** The instance's id (INSTANCE_ID). */
+  instance?: string;
 }
 
 export async function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import { GrammyError, HttpError } from 'grammy';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,8 @@ describe('configuration problems are Vietnamese and name the variable', () => {
     NODE_ENV: 'prod',
     LOG_LEVEL: 'loud',
     DATA_DIR: ' ',
+    INSTANCE_ID: 'máy chủ 1',
+    INBOX_LEASE_SECONDS: '2',
     KNOWLEDGE_DIR: ' ',
     EMBEDDINGS_PROVIDER: 'magic',
     LLM_PROVIDER: 'gpt',
@@ -87,6 +90,17 @@ describe('configuration problems are Vietnamese and name the variable', () => {
     expect(problemsOf({ EMBEDDINGS_PROVIDER: 'magic' })).toEqual(['EMBEDDINGS_PROVIDER: giá trị “magic” không hợp lệ; chọn một trong: hashing, openai, ollama']);
     expect(problemsOf({ TELEGRAM_BOT_TOKEN: 'sai-ma' })[0]).toMatch(/^TELEGRAM_BOT_TOKEN: không đúng dạng mã bot @BotFather cấp/);
     expect(problemsOf({ TELEGRAM_BOT_TOKEN: 'sai-ma' })[0]).not.toContain('sai-ma');
+    expect(problemsOf({ INBOX_LEASE_SECONDS: 'ba mươi' })).toEqual(['INBOX_LEASE_SECONDS: phải là một số (đang là “ba mươi”)']);
+    expect(problemsOf({ INBOX_LEASE_SECONDS: '4' })).toEqual(['INBOX_LEASE_SECONDS: phải từ 5 trở lên (đang là “4”)']);
+    expect(problemsOf({ INSTANCE_ID: 'máy 1' })[0]).toMatch(/^INSTANCE_ID: tối đa 100 ký tự, chỉ gồm chữ không dấu, chữ số và các dấu/);
+  });
+
+  it('names the instance by INSTANCE_ID, or by host name and process id, and takes the inbox lease in seconds', () => {
+    const named = loadConfig({ INSTANCE_ID: 'may-chu-2', INBOX_LEASE_SECONDS: '45' }, '/tmp');
+    expect([named.instanceId, named.inbox.leaseMs]).toEqual(['may-chu-2', 45_000]);
+    const unnamed = loadConfig({ INSTANCE_ID: ' ' }, '/tmp');
+    expect(unnamed.instanceId).toBe(`${hostname()}-${process.pid}`);
+    expect(unnamed.inbox.leaseMs).toBe(30_000);
   });
 
   it('says the same of the rules that join two variables', () => {

@@ -74,11 +74,13 @@ describe('trolyxa serve: start-up mistakes explain themselves', () => {
         TELEGRAM_API_ROOT: telegram.apiRoot,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
+        INSTANCE_ID: 'may-chu-1',
       });
       const health = await p.waitForHealth((h) => h.channels['telegram']?.startsWith('failed') === true);
       expect(health).toEqual({
         ok: false,
         channels: { web: 'active', telegram: 'failed: Telegram từ chối TELEGRAM_BOT_TOKEN (401: Unauthorized)' },
+        instance: 'may-chu-1',
       });
       expect(telegram.callsOf('getMe').map((c) => c.status)).toEqual([401]);
 

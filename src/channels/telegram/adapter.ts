@@ -64,6 +64,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
     bot,
     port,
     ...(router && { router }),
+    polling: !webhook,
     async start() {
       accepting = true;
       await bot.init();

@@ -137,6 +137,7 @@ export function createZaloBotAdapter(
   return {
     name: ZALO_BOT_CHANNEL,
     router,
+    polling: config.mode === 'polling',
     port: { send: (message) => sender.send(message.chatId, message.text, message.id) },
 
     async start() {

@@ -309,4 +309,13 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
     `,
   },
+  {
+    // Inbox leases (see src/storage/migrations.ts, version 10).
+    version: 10,
+    sql: `
+      ALTER TABLE processed_updates ADD COLUMN claimed_by TEXT;
+      ALTER TABLE processed_updates ADD COLUMN lease_until TEXT;
+      ALTER TABLE processed_updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Database } from '../database.js';
 import type { Repositories } from '../repositories.js';
+import type { InboxClaimant } from '../update-inbox.js';
 import { pruneWebState } from '../web-housekeeping.js';
 import { SqliteAuditRepository } from './audit-repository.js';
 import { SqliteChannelStateStore } from './channel-state-repository.js';
@@ -9,8 +10,8 @@ import { SqliteSessionRepository } from './sessions-repository.js';
 import { SqliteWebAccountRepository } from './web-accounts-repository.js';
 import { SqliteWebChatRepository } from './web-chat-repository.js';
 
-/** Every repository of `Repositories` over one SQLite database. */
-export function createSqliteRepositories(db: Database): Repositories {
+/** Every repository of `Repositories` over one SQLite database; the inbox claims updates for `claimant`. */
+export function createSqliteRepositories(db: Database, claimant?: InboxClaimant): Repositories {
   return {
     webAccounts: new SqliteWebAccountRepository(db),
     sessions: new SqliteSessionRepository(db),
@@ -19,6 +20,6 @@ export function createSqliteRepositories(db: Database): Repositories {
     webState: { prune: (now) => pruneWebState(db, now) },
     reporting: new SqliteReportingRepository(db),
     channelState: new SqliteChannelStateStore(db),
-    inbox: new SqliteUpdateInbox(db),
+    inbox: new SqliteUpdateInbox(db, undefined, claimant),
   };
 }
