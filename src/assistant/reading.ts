@@ -170,6 +170,7 @@ function asksAfterDeath(question: string): boolean {
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
+  [/\btu si\b/, 'tử sĩ'],
   [/\bthuong binh\b|\bhang \d\/4\b|\bloai [ab]\b/, 'thương binh'],
   [/\bbenh binh\b/, 'bệnh binh'],
   [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
