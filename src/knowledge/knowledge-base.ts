@@ -165,6 +165,11 @@ export class KnowledgeBase {
     });
   }
 
+  /** Resolves once the background rebuild in progress, if any, has ended (swapped in or failed). */
+  async refreshed(): Promise<void> {
+    while (this.refreshing) await this.refreshing;
+  }
+
   private async refresh(): Promise<void> {
     do {
       this.refreshAgain = false;
