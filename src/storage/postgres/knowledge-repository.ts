@@ -1,4 +1,4 @@
-import { CHUNK_COLUMNS, chunkValues, SqlKnowledgeStore, type ChunkRecord } from '../sql-knowledge-store.js';
+import { CHUNK_COLUMNS, chunkValues, SqlKnowledgeStore, type ChunkRecord } from '../shared/knowledge.js';
 import type { PgDatabase } from './pg-database.js';
 
 /** Chunk rows per INSERT statement (7 parameters each, far below PostgreSQL's 65,535): one round trip per batch. */
@@ -6,7 +6,7 @@ const CHUNKS_PER_STATEMENT = 500;
 
 /**
  * The knowledge store on PostgreSQL, with the SQLite store's behaviour (the shared SQL is in
- * storage/sql-knowledge-store.ts). Ids are ordered with the "C" collation whatever the database's default,
+ * storage/shared/knowledge.ts). Ids are ordered with the "C" collation whatever the database's default,
  * so every engine and every instance lists passages in the same code-point order — the order the vector
  * index's fingerprint and the search thread's copy rely on.
  */

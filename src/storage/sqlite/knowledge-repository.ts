@@ -1,9 +1,9 @@
 import type { Database } from '../database.js';
-import { CHUNK_COLUMNS, chunkValues, SqlKnowledgeStore, type ChunkRecord } from '../sql-knowledge-store.js';
+import { CHUNK_COLUMNS, chunkValues, SqlKnowledgeStore, type ChunkRecord } from '../shared/knowledge.js';
 
 /**
  * The knowledge store in SQLite (tables `documents`, `chunks`, `index_state`; the SQL shared with PostgreSQL
- * is in storage/sql-knowledge-store.ts). SQLite's default BINARY collation already orders ids by code point;
+ * is in storage/shared/knowledge.ts). SQLite's default BINARY collation already orders ids by code point;
  * one pooled INSERT a chunk is as fast as SQLite gets on its single connection.
  */
 export class SqliteKnowledgeStore extends SqlKnowledgeStore {

@@ -1,12 +1,5 @@
-import { KNOWLEDGE_VERSION_KEY, type KnowledgeStore, type StoredDocument, type StoredPassage } from './knowledge-store.js';
-
-/** What the store needs of an engine's database wrapper (storage/database.ts, storage/postgres/pg-database.ts). */
-export interface SqlRunner {
-  run(sql: string, params?: readonly (string | number | null)[]): Promise<unknown>;
-  get<T>(sql: string, params?: readonly (string | number | null)[]): Promise<T | undefined>;
-  all<T>(sql: string, params?: readonly (string | number | null)[]): Promise<T[]>;
-  transaction<T>(work: () => Promise<T>): Promise<T>;
-}
+import { KNOWLEDGE_VERSION_KEY, type KnowledgeStore, type StoredDocument, type StoredPassage } from '../knowledge-store.js';
+import type { SqlTransactor } from './sql.js';
 
 interface DocumentRow {
   id: string;
@@ -39,11 +32,11 @@ export function chunkValues(docId: string, chunk: ChunkRecord): [string, string,
 
 /**
  * The knowledge store over the tables `documents`, `chunks` and `index_state`, in the SQL both engines
- * speak; each engine's subclass (storage/sqlite/knowledge-repository.ts, storage/postgres/…) supplies
+ * speak; each engine's subclass (storage/sqlite/knowledge-repository.ts, storage/postgres/knowledge-repository.ts) supplies
  * what differs: how ids are ordered, and how chunks are inserted and documents deleted in bulk.
  */
 export abstract class SqlKnowledgeStore implements KnowledgeStore {
-  constructor(protected readonly db: SqlRunner) {}
+  constructor(protected readonly db: SqlTransactor) {}
 
   /** Appended to `ORDER BY <id column>` so that ids sort in code-point order (e.g. ` COLLATE "C"`). */
   protected abstract readonly idOrder: string;
