@@ -20,6 +20,8 @@ export interface KnowledgeBaseOptions {
   settings?: RetrievalSettings;
   /** Searches run in a worker thread holding a copy of the index (the server's choice). */
   searchThread?: boolean;
+  /** After a failed background rebuild, how long until it is tried again (default 5 s). */
+  refreshRetryMs?: number;
 }
 
 /** A searcher and the knowledge version its passages were read at. */
@@ -40,6 +42,10 @@ export class KnowledgeBase {
   private searcherPromise: Promise<HybridSearcher> | undefined;
   /** The newest knowledge version a searcher was (or is being) built from; -1 before the first. */
   private newestBuild = -1;
+  /** The knowledge version of the searcher in use. */
+  private servingVersion = -1;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   /** Bumped when a local ingest drops the searcher: a background rebuild started before must not bring back an older one. */
   private epoch = 0;
   /** Builds, one at a time (they share the vector index folder). */
@@ -62,6 +68,7 @@ export class KnowledgeBase {
     readonly settings: RetrievalSettings,
     private readonly logger?: Logger,
     private readonly thread?: SearchThread,
+    private readonly refreshRetryMs = 5000,
   ) {
     this.store = storage.store;
     this.changes = storage.changes;
@@ -82,6 +89,7 @@ export class KnowledgeBase {
       settings,
       options.logger,
       options.searchThread ? new SearchThread(options.logger) : undefined,
+      options.refreshRetryMs,
     );
   }
 
@@ -144,7 +152,10 @@ export class KnowledgeBase {
   /** The searcher over the stored passages (built once, then reused until the knowledge changes). */
   searcher(): Promise<HybridSearcher> {
     this.searcherPromise ??= this.build()
-      .then((built) => built.searcher)
+      .then((built) => {
+        this.servingVersion = built.version;
+        return built.searcher;
+      })
       .catch((error: unknown) => {
         this.searcherPromise = undefined;
         throw error;
@@ -156,6 +167,11 @@ export class KnowledgeBase {
   private onKnowledgeChange(version: number): void {
     // Before the first searcher, or while one is dropped after a local ingest, the next build reads the newest.
     if (!this.searcherPromise || version <= this.newestBuild) return;
+    this.startRefresh();
+  }
+
+  private startRefresh(): void {
+    if (this.stopped) return;
     if (this.refreshing) {
       this.refreshAgain = true;
       return;
@@ -178,11 +194,21 @@ export class KnowledgeBase {
         const built = await this.build();
         if (epoch === this.epoch && this.searcherPromise) {
           this.searcherPromise = Promise.resolve(built.searcher);
+          this.servingVersion = built.version;
           this.logger?.info({ version: built.version, passages: built.searcher.size }, 'knowledge changed: the searcher was rebuilt');
         }
       } catch (error) {
-        // The old searcher keeps answering; the next change or version check tries again.
-        this.logger?.error({ err: error }, 'could not rebuild the searcher after a knowledge change');
+        // The old searcher keeps answering; the rebuild is tried again a little later (the version it was
+        // for is not announced twice), or at the next change.
+        this.logger?.error({ err: error }, 'could not rebuild the searcher after a knowledge change; trying again shortly');
+        this.newestBuild = this.servingVersion;
+        if (!this.stopped && !this.retryTimer) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            if (this.searcherPromise) this.startRefresh();
+          }, this.refreshRetryMs);
+          this.retryTimer.unref();
+        }
         return;
       }
     } while (this.refreshAgain);
@@ -246,6 +272,8 @@ export class KnowledgeBase {
 
   /** Stops the search thread and the parse thread, and listening for changes (the storage is the caller's). */
   async stopThreads(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     this.unsubscribe();
     await Promise.all([this.stopSearchThread(), this.parser.close()]);
     await this.refreshing;

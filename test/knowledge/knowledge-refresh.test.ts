@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 /** One instance's knowledge base: its own data folder (vector index), the shared storage. */
-function instance(name: string, storage: KnowledgeStorage): KnowledgeBase {
+function instance(name: string, storage: KnowledgeStorage, options: { refreshRetryMs?: number } = {}): KnowledgeBase {
   const kb = KnowledgeBase.create(
     {
       vectorDir: path.join(root, name, 'vectors'),
@@ -42,6 +42,7 @@ function instance(name: string, storage: KnowledgeStorage): KnowledgeBase {
       embeddings: { provider: 'hashing' },
     },
     storage,
+    options,
   );
   opened.push(kb);
   return kb;
@@ -105,6 +106,30 @@ describe('knowledge changes within one process (SQLite)', () => {
     await Promise.all([older.refreshed(), newer.refreshed()]);
     expect(await newer.searcher()).toBe(newerFirst);
     expect(await older.searcher()).not.toBe(olderFirst);
+  });
+
+  it('tries a failed rebuild again, though the change is not announced again', async () => {
+    const storage = await sharedSqlite();
+    const a = instance('a', storage);
+    expect((await a.ingest()).added).toEqual(['mai-tang.md']);
+    // B reads the passages through a store that fails once, when asked to.
+    let failNext = false;
+    const flaky = Object.create(storage.store) as typeof storage.store;
+    flaky.listPassages = async () => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('mất kết nối cơ sở dữ liệu');
+      }
+      return storage.store.listPassages();
+    };
+    const b = instance('b', { ...storage, store: flaky }, { refreshRetryMs: 50 });
+    expect(await findsThoCung(b)).toBe(false);
+
+    failNext = true;
+    await writeDoc(path.join(root, 'knowledge'), 'tho-cung.md', THO_CUNG);
+    await a.ingest();
+    await expect.poll(() => findsThoCung(b), DEADLINE).toBe(true);
+    expect(failNext).toBe(false);
   });
 });
 
