@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { registerEvalCommand } from './cli/eval-command.js';
 import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
+import { registerExportCommand } from './cli/export-command.js';
 
 const program = new Command()
   .name('trolyxa')
@@ -23,6 +24,7 @@ registerChatCommand(program);
 registerAskCommand(program);
 registerBackupCommands(program);
 registerMigrateCommand(program);
+registerExportCommand(program);
 registerServeCommand(program);
 registerTicketCommands(program, async () => {
   const context = createCliContext();

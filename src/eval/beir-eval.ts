@@ -6,8 +6,8 @@ import type { Chunk, DocumentMeta, LoadedDocument } from '../knowledge/types.js'
 import type { EmbeddingsSetup } from '../retrieval/embeddings.js';
 import { HybridSearcher } from '../retrieval/hybrid-search.js';
 import type { RetrievalSettings } from '../retrieval/settings.js';
-import { Database } from '../storage/database.js';
-import { SqliteKnowledgeStore, type StoredDocument } from '../storage/knowledge-store.js';
+import type { StoredDocument } from '../storage/knowledge-store.js';
+import { openKnowledgeStorage, type KnowledgeStorage } from '../storage/knowledge-storage.js';
 import type { AbbreviationDictionary } from '../text/abbreviations.js';
 import { fold } from '../text/normalize.js';
 import { loadBeir, type BeirDataset } from './beir.js';
@@ -48,7 +48,7 @@ export class BeirIndex {
     readonly passages: number,
     readonly storeMs: number,
     readonly indexMs: number,
-    private readonly db: Database,
+    private readonly storage: KnowledgeStorage,
     private readonly work: string,
   ) {}
 
@@ -56,11 +56,11 @@ export class BeirIndex {
     const dataset = typeof dir === 'string' ? await loadBeir(dir) : dir;
     const { settings } = options;
     const work = await mkdtemp(path.join(tmpdir(), 'trolyxa-eval-'));
-    const db = await Database.open(path.join(work, 'eval.sqlite'));
+    const storage = await openKnowledgeStorage({ kind: 'sqlite', file: path.join(work, 'eval.sqlite') });
     try {
       options.onProgress?.('storing corpus');
       const storeStarted = performance.now();
-      const store = new SqliteKnowledgeStore(db);
+      const { store } = storage;
       const items = dataset.corpus.map((d, i) => {
         const meta = { id: `d${i}`, title: d.title, citation: d.title, status: 'in_force', verified: true } as DocumentMeta;
         const loaded: LoadedDocument = { meta, body: d.text.normalize('NFC'), format: 'text', sourcePath: `${i}` };
@@ -82,9 +82,9 @@ export class BeirIndex {
         vectorRoot: path.join(work, 'vectors'),
       });
       const indexMs = performance.now() - indexStarted;
-      return new BeirIndex(dataset, searcher, passages.length, Math.round(storeMs), Math.round(indexMs), db, work);
+      return new BeirIndex(dataset, searcher, passages.length, Math.round(storeMs), Math.round(indexMs), storage, work);
     } catch (error) {
-      await db.close();
+      await storage.close();
       await rm(work, { recursive: true, force: true });
       throw error;
     }
@@ -122,7 +122,7 @@ export class BeirIndex {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    await this.storage.close();
     await rm(this.work, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentParser } from '../../src/knowledge/document-parser.js';
 import { ingestKnowledge } from '../../src/knowledge/ingest.js';
 import { Database } from '../../src/storage/database.js';
-import { SqliteKnowledgeStore } from '../../src/storage/knowledge-store.js';
+import { SqliteKnowledgeStore } from '../../src/storage/sqlite/knowledge-repository.js';
 import { MAI_TANG, THO_CUNG, writeDoc } from '../helpers/knowledge-fixture.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 

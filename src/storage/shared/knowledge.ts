@@ -1,0 +1,127 @@
+import { KNOWLEDGE_VERSION_KEY, type KnowledgeStore, type StoredDocument, type StoredPassage } from '../knowledge-store.js';
+import type { SqlTransactor } from './sql.js';
+
+interface DocumentRow {
+  id: string;
+  source_path: string;
+  content_hash: string;
+  meta_json: string;
+}
+
+interface PassageRow {
+  id: string;
+  doc_id: string;
+  ordinal: number;
+  citation: string;
+  path_json: string;
+  heading: string;
+  text: string;
+  meta_json: string;
+}
+
+type DocumentMeta = StoredDocument['meta'];
+/** A chunk as the store receives it (knowledge/types.ts's Chunk). */
+export type ChunkRecord = Omit<StoredPassage, 'meta'>;
+
+export const CHUNK_COLUMNS = 'id, doc_id, ordinal, citation, path_json, heading, text';
+
+/** The values of a `chunks` row, in the order of CHUNK_COLUMNS. */
+export function chunkValues(docId: string, chunk: ChunkRecord): [string, string, number, string, string, string, string] {
+  return [chunk.id, docId, chunk.ordinal, chunk.citation, JSON.stringify(chunk.path), chunk.heading, chunk.text];
+}
+
+/**
+ * The knowledge store over the tables `documents`, `chunks` and `index_state`, in the SQL both engines
+ * speak; each engine's subclass (storage/sqlite/knowledge-repository.ts, storage/postgres/knowledge-repository.ts) supplies
+ * what differs: how ids are ordered, and how chunks are inserted and documents deleted in bulk.
+ */
+export abstract class SqlKnowledgeStore implements KnowledgeStore {
+  constructor(protected readonly db: SqlTransactor) {}
+
+  /** Appended to `ORDER BY <id column>` so that ids sort in code-point order (e.g. ` COLLATE "C"`). */
+  protected abstract readonly idOrder: string;
+  /** Inserts the chunks of one document (inside the change's transaction). */
+  protected abstract insertChunks(docId: string, chunks: readonly ChunkRecord[]): Promise<void>;
+  /** Deletes documents by id, their chunks with them (inside the change's transaction). */
+  protected abstract deleteDocuments(ids: readonly string[]): Promise<void>;
+
+  async listDocuments(): Promise<StoredDocument[]> {
+    const rows = await this.db.all<DocumentRow>(`SELECT id, source_path, content_hash, meta_json FROM documents ORDER BY id${this.idOrder}`);
+    return rows.map((r) => ({ id: r.id, sourcePath: r.source_path, contentHash: r.content_hash, meta: JSON.parse(r.meta_json) as DocumentMeta }));
+  }
+
+  async applyChanges(save: readonly { doc: StoredDocument; chunks: readonly ChunkRecord[] }[], deleteIds: readonly string[] = []): Promise<number> {
+    if (save.length === 0 && deleteIds.length === 0) return this.version();
+    return this.db.transaction(async () => {
+      // First: on PostgreSQL the version row's lock makes concurrent changes (from any instance) take turns.
+      const version = await this.bumpVersion();
+      if (deleteIds.length > 0) await this.deleteDocuments(deleteIds);
+      for (const { doc, chunks } of save) await this.writeDocument(doc, chunks);
+      return version;
+    });
+  }
+
+  private async bumpVersion(): Promise<number> {
+    const row = await this.db.get<{ value: string }>(
+      `INSERT INTO index_state (key, value) VALUES (?, '1')
+       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(index_state.value AS BIGINT) + 1 AS TEXT)
+       RETURNING value`,
+      [KNOWLEDGE_VERSION_KEY],
+    );
+    return Number(row!.value);
+  }
+
+  private async writeDocument(doc: StoredDocument, chunks: readonly ChunkRecord[]): Promise<void> {
+    // A file may have been renamed (same id, new path) or re-used (same path, new id).
+    await this.db.run('DELETE FROM documents WHERE id = ? OR source_path = ?', [doc.id, doc.sourcePath]);
+    await this.db.run(
+      `INSERT INTO documents (id, source_path, content_hash, title, meta_json, status, verified, ingested_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [doc.id, doc.sourcePath, doc.contentHash, doc.meta.title, JSON.stringify(doc.meta), doc.meta.status, doc.meta.verified ? 1 : 0, new Date().toISOString()],
+    );
+    await this.insertChunks(doc.id, chunks);
+  }
+
+  async listPassages(): Promise<StoredPassage[]> {
+    const rows = await this.db.all<PassageRow>(
+      `SELECT c.id, c.doc_id, c.ordinal, c.citation, c.path_json, c.heading, c.text, d.meta_json
+       FROM chunks c JOIN documents d ON d.id = c.doc_id
+       ORDER BY c.doc_id${this.idOrder}, c.ordinal`,
+    );
+    const metaCache = new Map<string, DocumentMeta>();
+    return rows.map((r) => {
+      let meta = metaCache.get(r.doc_id);
+      if (!meta) {
+        meta = JSON.parse(r.meta_json) as DocumentMeta;
+        metaCache.set(r.doc_id, meta);
+      }
+      return {
+        id: r.id,
+        docId: r.doc_id,
+        ordinal: r.ordinal,
+        citation: r.citation,
+        path: JSON.parse(r.path_json) as string[],
+        heading: r.heading,
+        text: r.text,
+        meta,
+      };
+    });
+  }
+
+  async chunkCounts(): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ doc_id: string; n: number }>('SELECT doc_id, COUNT(*) AS n FROM chunks GROUP BY doc_id');
+    return new Map(rows.map((r) => [r.doc_id, r.n]));
+  }
+
+  async version(): Promise<number> {
+    return Number((await this.getState(KNOWLEDGE_VERSION_KEY)) ?? 0);
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    return (await this.db.get<{ value: string }>('SELECT value FROM index_state WHERE key = ?', [key]))?.value;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    await this.db.run('INSERT INTO index_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+}
