@@ -188,6 +188,7 @@ export function directAnswer(input: {
   const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
+  const askedPercents = [...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const amountBonus = (unit: AnswerUnit): number => {
     const text = unit.item?.text ?? unit.text;
@@ -222,6 +223,8 @@ export function directAnswer(input: {
       if (wantsList) score += unit.list ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
+      // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
+      if (askedPercents.length > 0) score += percentFit(unit.item?.text ?? unit.text, askedPercents);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
       // question about before that day.
       if (routeMatters && !askedBeforeRouteChange) score += routeWeight(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedAfterRouteChange);
@@ -294,6 +297,33 @@ export function directAnswer(input: {
 /** An office named as such answers "nộp ở đâu" better than "the agency that manages the file". */
 const NAMED_OFFICE = /(?<![\p{L}\p{N}])(Sở Nội vụ|UBND cấp (xã|tỉnh)|Ủy ban nhân dân cấp (xã|tỉnh)|Chủ tịch UBND|Bộ (Nội vụ|Quốc phòng|Công an)|Công an cấp)/u;
 const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.text ?? unit.text) ? 1.5 : 0);
+
+/** Percent brackets a line names: "từ 71% đến 80%", "71–80%", "từ 81% trở lên", "dưới 21%", "100%". */
+function percentBrackets(text: string): [number, number][] {
+  const brackets: [number, number][] = [];
+  const rest = text
+    .replace(/(\d{1,3})\s?%?\s?(?:đến|–|-)\s?(\d{1,3})\s?%/gu, (_, a: string, b: string) => {
+      brackets.push([Number(a), Number(b)]);
+      return ' ';
+    })
+    .replace(/(\d{1,3})\s?% trở lên/gu, (_, a: string) => {
+      brackets.push([Number(a), 100]);
+      return ' ';
+    })
+    .replace(/dưới (\d{1,3})\s?%/gu, (_, a: string) => {
+      brackets.push([0, Number(a) - 1]);
+      return ' ';
+    });
+  for (const m of rest.matchAll(/(\d{1,3})\s?%/gu)) brackets.push([Number(m[1]), Number(m[1])]);
+  return brackets;
+}
+
+/** +3 for a line whose brackets hold an asked percentage, −3 for one that names only other brackets. */
+function percentFit(text: string, asked: readonly number[]): number {
+  const brackets = percentBrackets(text);
+  if (brackets.length === 0) return 0;
+  return asked.some((p) => brackets.some(([from, to]) => p >= from && p <= to)) ? 3 : -3;
+}
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 

@@ -40,7 +40,7 @@ const INTENT_CUE = /\b(muon|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|p
 
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE =
-  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?|\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b)/;
+  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?|\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
 
 /** A story is worth splitting from its question only when it is long. */
 const STORY_MIN_WORDS = 28;
@@ -71,7 +71,9 @@ export function readQuestion(raw: string): ReadQuestion {
   const questions = questionsOf(question);
   // "…hằng tháng bao nhiêu? Và sau này nếu mẹ mất thì…": the death belongs to the later question only.
   const afterDeath = asksAfterDeath(questions[0] ?? question);
-  const query = queryOf(question, caseWords, afterDeath) || text;
+  // A short message of two questions ("tb 100% bn/tháng? còn bmvnah thì bn"): each is searched on its own;
+  // in a story, the whole question part keeps the case together.
+  const query = queryOf(!story && questions.length > 1 ? questions[0]! : question, caseWords, afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
@@ -112,7 +114,7 @@ function questionsOf(question: string): string[] {
     if (out.length > 0) out[out.length - 1] += ` ${pending}`;
     else out.push(pending);
   }
-  const long = out.filter((q) => q.split(/\s+/).length >= 4);
+  const long = out.filter((q) => q.split(/\s+/).length >= 3);
   return long.length > 0 ? long : [question];
 }
 

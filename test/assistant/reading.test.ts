@@ -125,6 +125,13 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi mất rồi, hồ sơ thờ cúng liệt sĩ gồm gì?').afterDeath).toBe(false);
   });
 
+  it('reads a short message of two questions as two', () => {
+    const read = readQuestion('tb 100% đang hưởng bn/tháng, có phụ cấp ko? còn bmvnah thì bn');
+    expect(read.query).not.toMatch(/bmvnah/);
+    expect(read.parts.map((p) => p.question)).toEqual(['còn bmvnah thì bn']);
+    expect(read.parts[0]!.asks).toBe('amount');
+  });
+
   it('takes a sentence that asks without a question mark as a question of its own', () => {
     const read = readQuestion(
       'Thời chống Mỹ, nhà tôi đào hầm nuôi giấu cán bộ; năm 1988 mẹ được tặng Huân chương Kháng chiến hạng Nhì và nay đang hưởng trợ cấp người có công giúp đỡ cách mạng. ' +
@@ -318,6 +325,16 @@ describe('a direct answer first', () => {
     );
     const lines = directAnswer({ read: readQuestion('em ruột liệt sĩ có phải là thân nhân không'), candidates: [kin], registry, today: TODAY }).lines;
     expect(lines[0]).toContain('Họ chỉ có thể hưởng một số chế độ khi được ủy quyền');
+  });
+
+  it('answers a question naming a percentage with the row of its bracket', () => {
+    const table = passage(
+      'mh-bb',
+      'Mức trợ cấp hằng tháng của bệnh binh:\n\n| Tỷ lệ tổn thương cơ thể | Mức trợ cấp |\n|---|---|\n| Từ 61% đến 70% | 4.406.000 đồng |\n| Từ 71% đến 80% | 5.329.000 đồng |\n| Từ 81% đến 90% | 6.378.000 đồng |',
+    );
+    const lines = directAnswer({ read: readQuestion('bb 75% trợ cấp bn 1 tháng'), candidates: [table], registry, today: TODAY }).lines;
+    expect(lines[0]).toContain('5.329.000 đồng');
+    expect(lines.join('\n')).not.toContain('4.406.000');
   });
 
   it('answers a papers question with the whole list and its lead-in', () => {
