@@ -1,5 +1,6 @@
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
+import { fold } from '../text/normalize.js';
 import { isStopWord, tokenize } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
@@ -188,6 +189,7 @@ export function directAnswer(input: {
   const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
+  const askedStates = statesOf(read.question);
   const askedPercents = [...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const amountBonus = (unit: AnswerUnit): number => {
@@ -223,6 +225,8 @@ export function directAnswer(input: {
       if (wantsList) score += unit.list ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
+      // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
+      if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
       if (askedPercents.length > 0) score += percentFit(unit.item?.text ?? unit.text, askedPercents);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
@@ -244,7 +248,7 @@ export function directAnswer(input: {
   const covered = new Set([...best.words].filter((w) => questionWords.has(w)));
   // A question that asks several things needs each fact short, so that all of them fit the first screen.
   const manyAsks = read.alsoAsks.length + read.parts.length > 0;
-  const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : manyAsks ? 1 : 2;
+  const limit = best.unit.list ? 1 : kind === 'amount' ? 3 : 2;
   while (chosen.length < limit) {
     let next: { unit: AnswerUnit; gain: number; words: Set<string> } | undefined;
     for (const { unit, score, words: unitWords } of scored) {
@@ -297,6 +301,25 @@ export function directAnswer(input: {
 /** An office named as such answers "nộp ở đâu" better than "the agency that manages the file". */
 const NAMED_OFFICE = /(?<![\p{L}\p{N}])(Sở Nội vụ|UBND cấp (xã|tỉnh)|Ủy ban nhân dân cấp (xã|tỉnh)|Chủ tịch UBND|Bộ (Nội vụ|Quốc phòng|Công an)|Công an cấp)/u;
 const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.text ?? unit.text) ? 1.5 : 0);
+
+/** "đã được hỗ trợ", "chưa được cấp": a state and the verb it is about. */
+const STATE = /\b(da|chua)( tung)? (duoc|nhan|huong|co)( [a-z]+)?/g;
+
+/** The states a text names, folded ("da duoc ho", "chua duoc ho"), whether typed with marks or without. */
+function statesOf(text: string): { done: boolean; what: string }[] {
+  return [...fold(text.toLowerCase()).matchAll(STATE)].map((m) => ({ done: m[1] === 'da', what: `${m[3]}${m[4] ?? ''}` }));
+}
+
+/** +2 for a line about the state asked, −6 for one about its opposite only (it answers another case). */
+function stateFit(text: string, asked: readonly { done: boolean; what: string }[]): number {
+  const states = statesOf(text);
+  let fit = 0;
+  for (const a of asked) {
+    if (states.some((s) => s.what === a.what && s.done === a.done)) fit = Math.max(fit, 2);
+    else if (states.some((s) => s.what === a.what && s.done !== a.done)) fit = Math.min(fit, -6);
+  }
+  return fit;
+}
 
 /** Percent brackets a line names: "từ 71% đến 80%", "71–80%", "từ 81% trở lên", "dưới 21%", "100%". */
 function percentBrackets(text: string): [number, number][] {

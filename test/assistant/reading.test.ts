@@ -327,6 +327,20 @@ describe('a direct answer first', () => {
     expect(lines[0]).toContain('Họ chỉ có thể hưởng một số chế độ khi được ủy quyền');
   });
 
+  it('answers "đã được hỗ trợ rồi" with the line for that case, not the one for "chưa được hỗ trợ"', () => {
+    const cases = passage(
+      'tt-hai-cot',
+      'Trường hợp chưa được hỗ trợ di chuyển hài cốt, đơn theo Mẫu số 32 gửi Sở Nội vụ nơi quản lý hồ sơ gốc của liệt sĩ.\n\n' +
+        'Trường hợp đã được hỗ trợ di chuyển hài cốt trước đây, đơn theo Mẫu số 32 gửi UBND cấp xã nơi người đề nghị thường trú.',
+    );
+    for (const q of ['boc mo liet si da duoc ho tro roi thi nop don o dau', 'Bốc mộ liệt sĩ đã được hỗ trợ rồi thì nộp đơn ở đâu?']) {
+      expect(directAnswer({ read: readQuestion(q), candidates: [cases], registry, today: TODAY }).lines[0], q).toMatch(/^Trường hợp đã được hỗ trợ/);
+    }
+    expect(directAnswer({ read: readQuestion('chưa được hỗ trợ di chuyển hài cốt thì nộp đơn ở đâu'), candidates: [cases], registry, today: TODAY }).lines[0]).toMatch(
+      /^Trường hợp chưa được hỗ trợ/,
+    );
+  });
+
   it('answers a question naming a percentage with the row of its bracket', () => {
     const table = passage(
       'mh-bb',
