@@ -63,7 +63,7 @@ if (role === 'platform') {
 } else {
   const listeners: AnswerListener[] = [];
   peer.on('message', ({ chatId, at }: { chatId: string; at: number }) => listeners.forEach((listener) => listener(chatId, at)));
-  port.on('message', (message: { type: 'run'; url: string; plan: LoadPlan } | { type: 'stop' }) => {
+  port.on('message', (message: { type: 'run'; url: string | string[]; plan: LoadPlan } | { type: 'stop' }) => {
     if (message.type === 'stop') {
       void pool?.close().then(() => process.exit(0));
       return;
@@ -85,7 +85,10 @@ subscribe('undici:client:sendHeaders', (message) => {
 });
 
 
-async function run(url: string, plan: LoadPlan, listeners: AnswerListener[]): Promise<LoadSamples> {
+/** Sends to `url`, or round-robin to each of several (instances behind a load balancer). */
+async function run(url: string | string[], plan: LoadPlan, listeners: AnswerListener[]): Promise<LoadSamples> {
+  const urls = typeof url === 'string' ? [url] : url;
+  let nextUrl = 0;
   // Kept from the warm-up, as Telegram keeps its connections to a webhook open between deliveries.
   const dispatcher = (pool ??= new Agent({ connections: 256, keepAliveTimeout: 60_000 }));
   const pending = new Map<string, number[]>(); // chat → send times of unanswered questions, in order
@@ -116,7 +119,7 @@ async function run(url: string, plan: LoadPlan, listeners: AnswerListener[]): Pr
     (pending.get(chatId) ?? pending.set(chatId, []).get(chatId)!).push(t0);
     (perChat[chatId] ??= { asked: 0, answered: 0 }).asked += 1;
     try {
-      const response = await request(url, {
+      const response = await request(urls[nextUrl++ % urls.length]!, {
         method: 'POST',
         dispatcher,
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TEST_SECRET, 'x-load-id': loadId },

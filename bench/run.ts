@@ -15,7 +15,8 @@ import { benchAssistant } from './assistant.js';
 import { UNVERIFIED_CAUTION } from '../src/knowledge/validate.js';
 import { fold } from '../src/text/normalize.js';
 import { benchIngestLarge } from './ingest-large.js';
-import { webhookLoad, type LoadResult } from './webhook-load.js';
+import { webhookLoad, webhookLoadPostgres, type LoadResult } from './webhook-load.js';
+import { redactDatabaseUrl } from '../src/storage/postgres/url.js';
 import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
 import { benchDataset, benchLarge, type Row } from './retrieval.js';
 
@@ -80,6 +81,16 @@ if (only.has('load')) {
   row('50 chats, open loop 150/s for 10 s', await webhookLoad({ chats: 50, rate: 150, seconds: 10, questions }));
   row('50 chats, open loop 300/s for 5 s', await webhookLoad({ chats: 50, rate: 300, seconds: 5, questions }));
   row('50 chats × 4, fake LLM taking 1 s', await webhookLoad({ chats: 50, questionsPerChat: 4, questions, slowLlmMs: 1000 }));
+  // Several instances: the same generator split round-robin over two servers on one PostgreSQL database.
+  const pgAdmin = (process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'])?.trim();
+  if (!pgAdmin) {
+    console.log('PostgreSQL rows skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server the benchmark may create a database on.');
+  } else {
+    console.log(`PostgreSQL ${redactDatabaseUrl(pgAdmin)} — each instance a process of its own (CPU: the instances' own, summed; server thread: both event loops, summed):`);
+    row('PG 2 instances, 50 chats × 20', await webhookLoadPostgres({ chats: 50, questionsPerChat: 20, questions }, { adminUrl: pgAdmin, instances: 2 }));
+    row('PG 2 instances, open loop 300/s 5 s', await webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 2 }));
+    row('PG 1 instance, open loop 300/s 5 s', await webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 1 }));
+  }
   console.log(
     'targets: ≥ 300 updates/s with reply p99 ≤ 100 ms from 50 chats (the open-loop 300/s row: a closed loop of 50 chats waits 50 / throughput per reply by construction); with the slow LLM, ack p99 ≤ 50 ms; never answered twice or lost. One in eight questions is out of scope and opens a ticket.',
   );

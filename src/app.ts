@@ -4,22 +4,21 @@ import { TurnTaker } from './assistant/turns.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import type { QuestionLogStore } from './assistant/question-log.js';
-import { SqliteQuestionLog } from './storage/sqlite/question-log-repository.js';
 import { AccessPolicy } from './escalation/access-policy.js';
 import { EscalationService } from './escalation/escalation-service.js';
-import { createSqliteEscalationStores } from './storage/sqlite/escalation-stores.js';
 import type { EscalationStores } from './escalation/stores.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './logger.js';
-import { Database } from './storage/database.js';
-import { SingleInstanceLock, type LeaderLock } from './storage/leader-lock.js';
+import type { StorageEngine } from './storage/engine.js';
+import type { LeaderLock } from './storage/leader-lock.js';
+import { openStorage, type Storage } from './storage/open-storage.js';
 import type { Repositories } from './storage/repositories.js';
-import { createSqliteRepositories } from './storage/sqlite/repositories.js';
 
-/** Everything the assistant needs, wired from one configuration over one database. */
+/** Everything the assistant needs, wired from one configuration over one database (SQLite or PostgreSQL). */
 export interface App {
   config: AppConfig;
-  db: Database;
+  /** Which engine holds the data (for what only one engine can do, such as `trolyxa backup`), and where. */
+  engine: StorageEngine;
   kb: KnowledgeBase;
   stores: EscalationStores;
   /** The console's, web chat's, server's and channels' repositories. */
@@ -34,28 +33,34 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(
-  config: AppConfig,
-  options: { logger?: Logger; now?: () => Date; autoIngest?: boolean; searchThread?: boolean } = {},
-): Promise<App> {
-  const db = await Database.open(config.databaseFile);
+export interface CreateAppOptions {
+  logger?: Logger;
+  now?: () => Date;
+  autoIngest?: boolean;
+  searchThread?: boolean;
+  /** Storage opened by the caller (tests that also read the database); the app closes it. Default: `openStorage(config)`. */
+  storage?: Storage;
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<App> {
+  const logger = options.logger;
+  const storage =
+    options.storage ?? (await openStorage(config, { onEvent: (message, detail) => logger?.info({ ...detail }, message) }));
   let kb: KnowledgeBase | undefined;
   try {
-    kb = await KnowledgeBase.open(config, { logger: options.logger, db, searchThread: options.searchThread });
+    kb = KnowledgeBase.create(config, { ...storage.knowledge, close: async () => undefined }, { logger, searchThread: options.searchThread });
     if (options.autoIngest !== false && (await kb.store.listDocuments()).length === 0) {
       const report = await kb.ingest();
-      options.logger?.info({ added: report.added.length, failed: report.failed.length }, 'knowledge base was empty: ingested the knowledge folder');
+      logger?.info({ added: report.added.length, failed: report.failed.length }, 'knowledge base was empty: ingested the knowledge folder');
     }
-    const stores = createSqliteEscalationStores(db);
+    const { stores, repos, log, leaderLock } = storage;
     const escalation = new EscalationService(stores, {
       now: options.now,
       reminderAfterMs: config.assistant.ticketReminderMs,
       access: new AccessPolicy(stores.users, config.assistant.accessPolicy),
-      logger: options.logger,
+      claimRenewMs: Math.max(1_000, Math.floor(config.inbox.leaseMs / 3)),
+      logger,
     });
-    const log = new SqliteQuestionLog(db);
-    const repos = createSqliteRepositories(db, { instanceId: config.instanceId, leaseMs: config.inbox.leaseMs });
-    const leaderLock = new SingleInstanceLock();
     // The model runs in its own thread; a bad LLM configuration fails here, at start-up.
     const llm =
       config.llm.provider !== 'none' && config.llm.model
@@ -71,7 +76,7 @@ export async function createApp(
       log,
       llm,
       now: options.now,
-      logger: options.logger,
+      logger,
       settings: {
         maxQuestionChars: config.assistant.maxQuestionChars,
         memoryTtlMs: config.assistant.memoryTtlMs,
@@ -85,16 +90,16 @@ export async function createApp(
         },
       },
     });
+    const opened = kb;
     const close = async () => {
-      await leaderLock.close();
       await llm?.close();
-      await kb?.stopThreads();
-      await db.close();
+      await opened.stopThreads();
+      await storage.close();
     };
-    return { config, db, kb, stores, repos, escalation, log, assistant, turns, leaderLock, close };
+    return { config, engine: storage.engine, kb, stores, repos, escalation, log, assistant, turns, leaderLock, close };
   } catch (error) {
     await kb?.stopThreads();
-    await db.close();
+    await storage.close();
     throw error;
   }
 }

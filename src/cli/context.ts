@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../config.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createLogger, type Logger } from '../logger.js';
+import { openStorage } from '../storage/open-storage.js';
 
 export interface CliContext {
   config: AppConfig;
@@ -17,9 +18,14 @@ export function createCliContext(): CliContext {
   return { config, logger: createLogger(config.logLevel) };
 }
 
-/** Opens the knowledge base; on a fresh data folder, ingests the bundled knowledge first. */
+/**
+ * Opens the knowledge base on the configured engine (SQLite, or PostgreSQL with DATABASE_URL: other
+ * instances hear of an ingest); on an empty knowledge store, ingests the bundled knowledge first.
+ */
 export async function openKnowledgeBase(context: CliContext, options: { autoIngest?: boolean } = {}): Promise<KnowledgeBase> {
-  const kb = await KnowledgeBase.open(context.config, { logger: context.logger });
+  const storage = await openStorage(context.config, { maxConnections: 4, onEvent: (message, detail) => context.logger.info({ ...detail }, message) });
+  // Closing the knowledge base closes the whole storage opened for it.
+  const kb = KnowledgeBase.create(context.config, { ...storage.knowledge, close: () => storage.close() }, { logger: context.logger });
   if (options.autoIngest !== false && (await kb.store.listDocuments()).length === 0) {
     const report = await kb.ingest();
     context.logger.info(

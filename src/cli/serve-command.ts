@@ -7,6 +7,7 @@ import { configuredAdapters } from '../server/channels.js';
 import { assertPortAvailable } from '../server/listen.js';
 import { handleShutdownSignals } from '../server/shutdown.js';
 import { StartupError } from '../server/startup-error.js';
+import { StorageUnavailableError } from '../storage/open-storage.js';
 import { createCliContext } from './context.js';
 
 export function registerServeCommand(program: Command): void {
@@ -77,10 +78,10 @@ async function createFirstAdmin(app: App, logger: Logger, email: string, passwor
 
 /** Prints why start-up failed (Vietnamese, no stack for a known problem), closes what was opened and exits non-zero. */
 async function failStartup(error: unknown, app: App | undefined, logger: Logger): Promise<void> {
-  const known = error instanceof StartupError;
+  const known = error instanceof StartupError || error instanceof StorageUnavailableError;
   if (!known) logger.error({ err: error }, 'start-up failed');
   console.error(known ? error.message : `Trợ lý Xã không khởi động được: ${error instanceof Error ? error.message : String(error)}`);
-  const code = known ? error.exitCode : 1;
+  const code = error instanceof StartupError ? error.exitCode : 1;
   // Whatever still holds the process (a worker thread, a socket) must not keep it alive.
   setTimeout(() => process.exit(code), 3_000);
   await app?.close().catch(() => undefined);

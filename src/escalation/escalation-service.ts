@@ -33,6 +33,8 @@ export interface EscalationServiceOptions {
   backoff?: (attempt: number) => number;
   /** Who may ask, answer and approve. Default: an 'open' policy over the stores' users. */
   access?: AccessPolicy;
+  /** While a message is being sent, its claim's lease is renewed this often (a third of the lease). Default 10 s. */
+  claimRenewMs?: number;
   logger?: Logger;
 }
 
@@ -88,7 +90,9 @@ const SYSTEM = 'system';
  * once: a message is marked 'sending' before the port is called and 'sent' right after it returns, so a
  * crash between the platform accepting a message and that mark makes `recoverInFlight` send it again.
  * The window is one database write; a port may use `message.id` (stable across retries) to de-duplicate.
- * Run one outbox worker per database: `recoverInFlight` assumes no other process is sending.
+ * Several instances may run outbox workers on one database: a claim is the instance's, with a lease
+ * renewed while the platform call lasts, and only a message whose claim ran out (its instance died
+ * mid-send) is taken back — at start-up (`recoverInFlight`) and then periodically (`recoverAbandonedSends`).
  *
  * @example
  * const service = new EscalationService(createSqliteEscalationStores(db), { reminderAfterMs: 4 * 3600_000 });
@@ -102,6 +106,7 @@ export class EscalationService {
   private readonly reminderAfterMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: (attempt: number) => number;
+  private readonly claimRenewMs: number;
   readonly access: AccessPolicy;
   private readonly logger?: Logger;
 
@@ -113,6 +118,7 @@ export class EscalationService {
     this.reminderAfterMs = options.reminderAfterMs ?? 4 * 3_600_000;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.backoff = options.backoff ?? exponentialBackoff();
+    this.claimRenewMs = options.claimRenewMs ?? 10_000;
     this.access = options.access ?? new AccessPolicy(stores.users, 'open');
     this.logger = options.logger;
     if (!(this.reminderAfterMs > 0)) throw new Error('reminderAfterMs must be positive');
@@ -349,10 +355,17 @@ export class EscalationService {
       tried.push(record.id);
       report.claimed += 1;
       let result: SendResult;
+      // A slow platform call keeps the claim: no other instance takes the message back meanwhile.
+      const renewal = setInterval(() => {
+        this.stores.outbox.renewClaims([record.id], this.iso()).catch((error: unknown) => this.logger?.warn({ err: error, outboxId: record.id }, 'outbox: could not renew a claim'));
+      }, this.claimRenewMs);
+      renewal.unref();
       try {
         result = await port.send(toOutbound(record));
       } catch (error) {
         result = { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+      } finally {
+        clearInterval(renewal);
       }
       // Marked sent immediately: this write is the whole at-least-once window.
       if (result.ok) {
@@ -368,12 +381,23 @@ export class EscalationService {
   }
 
   /**
-   * Returns messages left 'sending' by a crashed process to 'pending'. Call once at start-up, before the
-   * first `processOutbox`. A message the platform had accepted just before the crash is sent again.
+   * Returns messages left 'sending' by a crashed process to 'pending': this instance's earlier runs' and
+   * those of any instance whose claim ran out (on SQLite, every one in flight). Call once at start-up,
+   * before the first `processOutbox`. A message the platform had accepted just before the crash is sent again.
    */
   async recoverInFlight(): Promise<number> {
-    const recovered = await this.stores.outbox.recoverInFlight(this.iso());
+    const recovered = await this.stores.outbox.recoverInFlight(this.iso(), { atStart: true });
     if (recovered) this.logger?.warn({ recovered }, 'outbox: messages left in flight by a previous run will be sent again');
+    return recovered;
+  }
+
+  /**
+   * Returns to 'pending' the messages whose sender's claim ran out mid-send (another instance died while
+   * sending them); a message still being sent anywhere is left alone. The server calls it every few seconds.
+   */
+  async recoverAbandonedSends(): Promise<number> {
+    const recovered = await this.stores.outbox.recoverInFlight(this.iso());
+    if (recovered) this.logger?.warn({ recovered }, 'outbox: messages another instance left in flight will be sent again');
     return recovered;
   }
 

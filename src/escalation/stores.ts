@@ -146,15 +146,23 @@ export interface OutboxStore {
   /**
    * Moves up to `limit` pending messages due at `now` to 'sending' and returns them: messages to askers
    * first (`OUTBOUND_PRIORITY`), then oldest due first. `exclude`: ids not to claim (those already tried
-   * in this run).
+   * in this run). The claim is this instance's, for a lease the store was built with (renew it while
+   * sending: `renewClaims`); two claimers, in one process or two, never get the same message.
    */
   claimDue(now: string, limit: number, exclude?: readonly number[]): Promise<OutboxRecord[]>;
+  /** Extends, from `now`, the lease of messages this instance is still sending. Returns how many it still holds. */
+  renewClaims(ids: readonly number[], now: string): Promise<number>;
   markSent(id: number, now: string): Promise<boolean>;
   /** Back to pending after a failed attempt. */
   markRetry(id: number, attempts: number, nextAttemptAt: string, error: string): Promise<boolean>;
   markFailed(id: number, attempts: number, error: string): Promise<boolean>;
-  /** Every 'sending' message back to 'pending', due at `now`. Returns how many. */
-  recoverInFlight(now: string): Promise<number>;
+  /**
+   * Messages left 'sending' by an instance that died mid-send back to 'pending', due at `now`: those
+   * whose claim's lease ran out by `now` (or that have none). `atStart`: this instance is starting, so
+   * also those an earlier run of it claimed (same instance id); on SQLite, which one process uses, every
+   * message in flight, as before leases. Returns how many.
+   */
+  recoverInFlight(now: string, options?: { atStart?: boolean }): Promise<number>;
   /**
    * Re-enables matching messages: failed ones go back to pending with their attempts reset, and pending
    * ones waiting for a later retry become due at `now`. Returns the re-enabled records.

@@ -62,7 +62,8 @@ export interface BotServerOptions {
  * and `/healthz` shows each channel's state and the instance — `{ ok, channels: { web: 'active', telegram: 'failed: …' }, instance }`.
  *
  * Among several instances on one database: the inbox is swept every 10 s for updates whose lease ran out
- * (their instance died) and the leases of updates in flight here are renewed every third of the lease;
+ * (their instance died), and the outbox for messages left 'sending' whose claim ran out; the leases of
+ * updates in flight here are renewed every third of the lease;
  * a polling channel runs only on the instance holding its leader lock.
  */
 export class BotServer {
@@ -105,7 +106,12 @@ export class BotServer {
       throw error;
     }
     bot.timers.push(setInterval(() => void bot.runOutbox(), options.outboxIntervalMs ?? 1000));
-    bot.timers.push(setInterval(() => void deps.leases.sweep(), options.inboxSweepMs ?? 10_000));
+    bot.timers.push(
+      setInterval(() => {
+        void deps.leases.sweep();
+        app.escalation.recoverAbandonedSends().catch((error: unknown) => logger.error({ err: error }, 'outbox recovery failed'));
+      }, options.inboxSweepMs ?? 10_000),
+    );
     bot.timers.push(setInterval(() => void deps.leases.renew(), Math.max(1_000, Math.floor(app.config.inbox.leaseMs / 3))));
     bot.timers.push(
       setInterval(() => {

@@ -357,4 +357,16 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE processed_updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // Several instances on one database: an outgoing message being sent is claimed by the instance
+    // sending it for a lease (ISO time) it renews while the platform call lasts; a message left 'sending'
+    // whose lease ran out — its instance died mid-send — goes back to 'pending' for any instance, and no
+    // instance takes back a message another is still sending. Rows left 'sending' before this migration
+    // have no lease: the next recovery takes them.
+    version: 11,
+    sql: `
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+    `,
+  },
 ];

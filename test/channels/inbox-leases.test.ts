@@ -1,12 +1,11 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
 import { BackgroundWork } from '../../src/channels/background.js';
 import { InboxLeases } from '../../src/channels/inbox-leases.js';
 import { UpdateIntake } from '../../src/channels/intake.js';
 import { SqliteUpdateInbox } from '../../src/storage/sqlite/inbox-repository.js';
 import { sourceKeyOf } from '../../src/storage/update-inbox.js';
-import { createTestApp } from '../helpers/app-fixture.js';
+import { createTestApp, type TestApp } from '../helpers/app-fixture.js';
 
 /**
  * Two instances on one database, each with its own intake, inbox claimant and background work, over the
@@ -32,7 +31,7 @@ interface Sent {
   resumed: boolean;
 }
 
-let app: App;
+let app: TestApp;
 let cleanup: () => Promise<void>;
 let clock: number;
 const logger = pino({ level: 'silent' });

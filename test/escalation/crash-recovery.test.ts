@@ -94,4 +94,34 @@ describe('crash recovery', () => {
     expect(port.delivered[0]).toEqual(deliveries[0]); // same id: an adapter can de-duplicate on it
     expect((await env.service.getTicket(id))!.status).toBe('relayed');
   });
+
+  it('keeps the claim of a slow send renewed, so a running recovery leaves it alone; a claim that ran out is taken back', async () => {
+    await env.db.close();
+    env = await openEnv({ claimRenewMs: 5 }, { root: env.root, clock: env.clock });
+    const id = await answeredTicket();
+    const leaseOf = async () => (await env.db.get<{ lease_until: string }>("SELECT lease_until FROM outbox WHERE ticket_id = ? AND kind = 'relay'", [id]))!.lease_until;
+    let claimedLease = '';
+    const slow: OutboundPort = {
+      send: async () => {
+        claimedLease = await leaseOf();
+        // 40 s pass while the platform call lasts (the lease is 30 s): the renewals move the lease on.
+        env.clock.advance(40_000);
+        while ((await leaseOf()) <= claimedLease || Date.parse(await leaseOf()) <= env.clock.ms) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(await env.service.recoverAbandonedSends()).toBe(0);
+        return { ok: true };
+      },
+    };
+    await env.service.processOutbox(slow);
+    expect(Date.parse(claimedLease)).toBe(env.clock.ms - 40_000 + 30_000);
+    expect(await relayStatus(id)).toBe('sent');
+
+    // A claim nobody renews (its instance died mid-send) is taken back once it has run out, not before.
+    const again = await env.service.createTicket({ asker: ASKER, question: 'Trợ cấp thờ cúng?', topic: 'mai-tang', reason: 'low_confidence' });
+    const [claimed] = await env.stores.outbox.claimDue(env.clock.iso(), 1);
+    expect(claimed?.ticketId).toBe(again.id);
+    env.clock.advance(29_000);
+    expect(await env.service.recoverAbandonedSends()).toBe(0);
+    env.clock.advance(2_000);
+    expect(await env.service.recoverAbandonedSends()).toBe(1);
+  });
 });

@@ -2,13 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 import { pino } from 'pino';
-import type { App } from '../../src/app.js';
 import type { Logger } from '../../src/logger.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../src/channels/telegram/index.js';
 import type { ChannelDeps } from '../../src/channels/types.js';
 import { ChannelRouter } from '../../src/escalation/outbound-port.js';
 import { createHttpApp } from '../../src/web/http-app.js';
-import { createTestApp } from './app-fixture.js';
+import { createTestApp, type TestApp } from './app-fixture.js';
 import { createChannelDeps } from '../../src/channels/deps.js';
 
 /*
@@ -476,7 +475,7 @@ export const TEST_SECRET = 'webhook-secret_for-tests-0123456789';
 
 export interface TelegramHarness {
   emulator: TelegramEmulator;
-  app: App;
+  app: TestApp;
   deps: ChannelDeps;
   adapter: TelegramAdapter;
   /** The HTTP server's base URL (http://127.0.0.1:port). */

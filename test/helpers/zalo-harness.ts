@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from '../../src/app.js';
 import { createChannelDeps } from '../../src/channels/deps.js';
 import type { ChannelAdapter, ChannelDeps } from '../../src/channels/types.js';
 import { EscalationService } from '../../src/escalation/escalation-service.js';
 import { ChannelRouter } from '../../src/escalation/outbound-port.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttpApp } from '../../src/web/http-app.js';
-import { createTestApp } from './app-fixture.js';
+import { createTestApp, type TestApp } from './app-fixture.js';
 
 /**
  * A real App (real knowledge folder, temp data dir) behind the real express app of the server, listening
@@ -15,7 +14,7 @@ import { createTestApp } from './app-fixture.js';
  * webhook URL can point at it).
  */
 export interface ChannelHarness {
-  app: App;
+  app: TestApp;
   deps: ChannelDeps;
   adapters: ChannelAdapter[];
   /** http://127.0.0.1:<port> */
@@ -30,7 +29,7 @@ export interface ChannelHarness {
 }
 
 export async function startChannelHarness(
-  makeAdapters: (ctx: { baseUrl: string; deps: ChannelDeps; app: App }) => ChannelAdapter[],
+  makeAdapters: (ctx: { baseUrl: string; deps: ChannelDeps; app: TestApp }) => ChannelAdapter[],
 ): Promise<ChannelHarness> {
   const { app, cleanup } = await createTestApp();
   const logger = createLogger('silent');

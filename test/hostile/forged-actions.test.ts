@@ -1,6 +1,5 @@
 import type { User as TgUser } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
 import { createZaloBotAdapter } from '../../src/channels/zalo-bot/adapter.js';
 import { createZaloOaAdapter } from '../../src/channels/zalo-oa/adapter.js';
 import { SqliteChannelStateStore } from '../../src/storage/sqlite/channel-state-repository.js';
@@ -16,6 +15,7 @@ import {
   type SentMessage,
   type TelegramHarness,
 } from '../helpers/telegram-emulator.js';
+import type { TestApp } from '../helpers/app-fixture.js';
 import { startChannelHarness, type ChannelHarness } from '../helpers/zalo-harness.js';
 import { ZaloBotEmulator, zaloTextUpdate } from '../helpers/zalo-bot-emulator.js';
 import { oaTextEvent, postOaEvent, ZaloOaEmulator } from '../helpers/zalo-oa-emulator.js';
@@ -32,7 +32,7 @@ const ADMIN_ONLY = 'Chỉ quản trị viên mới được duyệt câu trả l
 const STALE_BUTTON = 'Nút này không còn hiệu lực.';
 
 /** Everything an expert or admin action could change. */
-async function escalationState(app: App) {
+async function escalationState(app: TestApp) {
   return {
     tickets: await app.db.all('SELECT * FROM tickets ORDER BY id'),
     events: await app.db.all('SELECT * FROM ticket_events ORDER BY id'),
@@ -41,7 +41,7 @@ async function escalationState(app: App) {
   };
 }
 
-function register(app: App, channel: string, channelUserId: string, role: Role, displayName: string, extra: { active?: boolean; approved?: boolean } = {}): Promise<User> {
+function register(app: TestApp, channel: string, channelUserId: string, role: Role, displayName: string, extra: { active?: boolean; approved?: boolean } = {}): Promise<User> {
   return app.stores.users.add({ channel, channelUserId, chatId: channelUserId, displayName, role, topics: ['*'], ...extra }, new Date().toISOString());
 }
 

@@ -24,8 +24,15 @@ interface Connection {
 }
 
 interface Engine extends Connection {
-  connect(): Promise<Connection>;
+  /** A second connection to the same database; its outbox claims for `instanceId` with 60 s leases. */
+  connect(instanceId?: string): Promise<Connection>;
+  /** SQLite: one process uses the file, so a starting instance takes back every message in flight. */
+  oneProcess: boolean;
 }
+
+/** Seconds after T(0). */
+const S = (seconds: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
+const claimant = (instanceId?: string) => (instanceId ? { instanceId, leaseMs: 60_000 } : undefined);
 
 const T = (minute: number): string => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
 const asker = { channel: 'telegram', chatId: 'c1', userId: 'u1', displayName: 'Chị Lan', commune: 'Xã A' };
@@ -312,6 +319,31 @@ function contract(open: () => Promise<Engine>): void {
       ]);
       expect(await stores.outbox.requeue({ channel: 'web' }, T(4))).toEqual([]);
     });
+
+    it('claims for an instance with a lease: recovery takes back only claims that ran out (at start, also its own), renewing keeps one', async () => {
+      const [a, b] = [await engine.connect('a'), await engine.connect('b')];
+      try {
+        for (const text of ['m1', 'm2', 'm3']) await stores.outbox.enqueue({ channel: 'web', chatId: 'w', kind: 'relay', text, createdAt: T(0) });
+        const [m1, m2] = await a.stores.outbox.claimDue(S(0), 2);
+        const [m3] = await b.stores.outbox.claimDue(S(0), 1);
+        expect([m1?.text, m2?.text, m3?.text]).toEqual(['m1', 'm2', 'm3']);
+        // A running instance takes back nothing another is still sending.
+        expect(await b.stores.outbox.recoverInFlight(S(30))).toBe(0);
+        // Only the claimer renews; m1's lease now runs to S(110), the others' to S(60).
+        expect(await a.stores.outbox.renewClaims([m1!.id, m3!.id], S(50))).toBe(1);
+        expect(await b.stores.outbox.renewClaims([m1!.id], S(50))).toBe(0);
+        expect(await b.stores.outbox.recoverInFlight(S(70))).toBe(2);
+        expect((await stores.outbox.list({ status: 'sending' })).map((m) => m.text)).toEqual(['m1']);
+        expect(await stores.outbox.get(m2!.id)).toMatchObject({ status: 'pending', nextAttemptAt: S(70) });
+        expect((await b.stores.outbox.claimDue(S(70), 5)).map((m) => m.text)).toEqual(['m2', 'm3']);
+        // A restarting: its own claim, unexpired, comes back; b's (until S(130)) only where one process uses the file.
+        expect(await a.stores.outbox.recoverInFlight(S(80), { atStart: true })).toBe(engine.oneProcess ? 3 : 1);
+        expect((await stores.outbox.list({ status: 'sending' })).map((m) => m.text)).toEqual(engine.oneProcess ? [] : ['m2', 'm3']);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
   });
 
   describe('curated answers', () => {
@@ -399,22 +431,30 @@ function contract(open: () => Promise<Engine>): void {
 describe('escalation stores on SQLite', () => {
   const dir = useTempDir();
   let n = 0;
-  const connect = async (file: string): Promise<Connection> => {
+  const connect = async (file: string, instanceId?: string): Promise<Connection> => {
     const db = await Database.open(file);
-    return { stores: createSqliteEscalationStores(db), log: new SqliteQuestionLog(db), close: () => db.close() };
+    return { stores: createSqliteEscalationStores(db, claimant(instanceId)), log: new SqliteQuestionLog(db), close: () => db.close() };
   };
   contract(async () => {
     n += 1;
     const file = dir.file(`escalation-${n}.sqlite`);
-    return { ...(await connect(file)), connect: () => connect(file) };
+    return { ...(await connect(file)), connect: (id) => connect(file, id), oneProcess: true };
   });
 });
 
 describePostgres('escalation stores on PostgreSQL', () => {
   const database = usePostgresDatabase();
-  const wrap = (db: PgDatabase): Connection => ({ stores: createPostgresEscalationStores(db), log: new PgQuestionLog(db), close: () => db.close() });
+  const wrap = (db: PgDatabase, instanceId?: string): Connection => ({
+    stores: createPostgresEscalationStores(db, claimant(instanceId)),
+    log: new PgQuestionLog(db),
+    close: () => db.close(),
+  });
   contract(async () => {
     const db = await openMigratedPg(database.url);
-    return { ...wrap(db), connect: async () => wrap(await PgDatabase.open(database.url, { schema: db.schema, maxConnections: 4 })) };
+    return {
+      ...wrap(db),
+      connect: async (id) => wrap(await PgDatabase.open(database.url, { schema: db.schema, maxConnections: 4 }), id),
+      oneProcess: false,
+    };
   });
 });

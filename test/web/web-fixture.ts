@@ -2,14 +2,12 @@ import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { App } from '../../src/app.js';
-import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BotServer } from '../../src/server/bot-server.js';
 import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit, type RateWindow } from '../../src/web/console/index.js';
 import type { TrustProxy } from '../../src/web/http-app.js';
 import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
-import { ROOT } from '../helpers/app-fixture.js';
+import { createSqliteTestApp, ROOT, type TestApp } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -17,7 +15,7 @@ export const ADMIN = { email: 'quantri@sonv.gov.vn', password: 'mat-khau-quan-tr
 export const EXPERT = { email: 'chuyengia@sonv.gov.vn', password: 'mat-khau-chuyen-gia-2026', name: 'Trần Thị Hoa' };
 
 export interface WebServer {
-  app: App;
+  app: TestApp;
   server: BotServer;
   url: string;
   dataDir: string;
@@ -54,7 +52,7 @@ export async function startWebServer(
   if (!existsSync(knowledgeDir)) await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
   const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = await createApp(config, { logger });
+  const app = await createSqliteTestApp(config, { logger });
   await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
   const accounts = new WebAccountStore(app.repos.webAccounts);
   const existing = await accounts.findByEmail(EXPERT.email);

@@ -318,4 +318,12 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE processed_updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // Outbox claims with a lease (see src/storage/migrations.ts, version 11).
+    version: 11,
+    sql: `
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+    `,
+  },
 ];

@@ -3,11 +3,15 @@ import type { NewOutboxMessage, OutboxFilter } from '../../escalation/stores.js'
 import type { OutboxRecord } from '../../escalation/types.js';
 import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
 import { directWrite } from '../shared/sql.js';
+import type { InboxClaimant } from '../update-inbox.js';
 import type { PgDatabase } from './pg-database.js';
 
 export class PgOutboxStore extends SqlOutboxStore {
-  constructor(private readonly db: PgDatabase) {
-    super(db, directWrite);
+  constructor(
+    private readonly db: PgDatabase,
+    claimant?: InboxClaimant,
+  ) {
+    super(db, directWrite, claimant);
   }
 
   async enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined> {
@@ -28,8 +32,8 @@ export class PgOutboxStore extends SqlOutboxStore {
            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?${skip}
            ORDER BY ${CLAIM_ORDER} LIMIT ? FOR UPDATE SKIP LOCKED
          )
-         UPDATE outbox SET status = 'sending' FROM due WHERE outbox.id = due.id RETURNING outbox.*`,
-        [now, ...exclude, limit],
+         UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ? FROM due WHERE outbox.id = due.id RETURNING outbox.*`,
+        [now, ...exclude, limit, this.instanceId, this.leaseEnd(now)],
       );
       // RETURNING keeps no order: put the claimed rows back in claiming order.
       rows.sort((a, b) => b.priority - a.priority || compare(a.next_attempt_at, b.next_attempt_at) || a.id - b.id);

@@ -13,6 +13,8 @@ export interface PgDatabaseOptions {
   applicationName?: string;
   /** Run every statement (and transaction) in this schema, created when missing; tests use one per file. */
   schema?: string;
+  /** Longest wait for a new connection (a host that never answers), and for a free one of the pool. Default: no limit. */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export class PgDatabase {
       connectionString: url,
       max: options.maxConnections ?? 10,
       application_name: options.applicationName ?? 'trolyxa',
+      ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
       types,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });

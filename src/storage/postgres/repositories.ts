@@ -2,6 +2,7 @@ import type { Repositories } from '../repositories.js';
 import { pruneWebState } from '../web-housekeeping.js';
 import { PgAuditRepository } from './audit-repository.js';
 import { PgChannelStateStore } from './channel-state.js';
+import type { InboxClaimant } from '../update-inbox.js';
 import type { PgDatabase } from './pg-database.js';
 import { PgReportingRepository } from './reporting-repository.js';
 import { PgSessionRepository } from './sessions-repository.js';
@@ -9,8 +10,11 @@ import { PgUpdateInbox } from './update-inbox.js';
 import { PgWebAccountRepository } from './web-accounts-repository.js';
 import { PgWebChatRepository } from './web-chat-repository.js';
 
-/** Every repository of `Repositories` over one PostgreSQL pool (the schema migrated by migratePostgres). */
-export function createPostgresRepositories(db: PgDatabase): Repositories {
+/**
+ * Every repository of `Repositories` over one PostgreSQL pool (the schema migrated by migratePostgres);
+ * the inbox claims updates for `claimant`.
+ */
+export function createPostgresRepositories(db: PgDatabase, claimant?: InboxClaimant): Repositories {
   return {
     webAccounts: new PgWebAccountRepository(db),
     sessions: new PgSessionRepository(db),
@@ -19,6 +23,6 @@ export function createPostgresRepositories(db: PgDatabase): Repositories {
     webState: { prune: (now) => pruneWebState(db, now) },
     reporting: new PgReportingRepository(db),
     channelState: new PgChannelStateStore(db),
-    inbox: new PgUpdateInbox(db),
+    inbox: new PgUpdateInbox(db, undefined, claimant),
   };
 }

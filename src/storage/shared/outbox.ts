@@ -2,6 +2,7 @@
 import type { SqlValue } from '../database.js';
 import type { NewOutboxMessage, OutboxFilter, OutboxStore } from '../../escalation/stores.js';
 import { OUTBOUND_PRIORITY, type OutboundKind, type OutboxRecord, type OutboxStatus } from '../../escalation/types.js';
+import { DEFAULT_LEASE_MS, type InboxClaimant } from '../update-inbox.js';
 import type { SqlRunner, WriteScope } from './sql.js';
 
 export interface OutboxRow {
@@ -18,6 +19,8 @@ export interface OutboxRow {
   created_at: string;
   sent_at: string | null;
   dedup_key: string | null;
+  claimed_by?: string | null;
+  lease_until?: string | null;
 }
 
 /** The columns of a new message, pending and due at `nextAttemptAt`, and the values of `newOutboxValues`. */
@@ -43,10 +46,23 @@ export const CLAIM_ORDER = 'priority DESC, next_attempt_at, id';
 
 /** Every OutboxStore method whose SQL is the same on both engines; the engine writes the rest. */
 export abstract class SqlOutboxStore implements OutboxStore {
+  /** Who claims messages here (INSTANCE_ID) and for how long (INBOX_LEASE_SECONDS). */
+  protected readonly instanceId: string;
+  private readonly leaseMs: number;
+
   constructor(
     protected readonly sql: SqlRunner,
     protected readonly write: WriteScope,
-  ) {}
+    claimant: InboxClaimant = { instanceId: 'local' },
+  ) {
+    this.instanceId = claimant.instanceId;
+    this.leaseMs = claimant.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /** When a claim made (or renewed) at `now` runs out. */
+  protected leaseEnd(now: string): string {
+    return new Date(Date.parse(now) + this.leaseMs).toISOString();
+  }
 
   abstract enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined>;
   abstract claimDue(now: string, limit: number, exclude?: readonly number[]): Promise<OutboxRecord[]>;
@@ -89,9 +105,25 @@ export abstract class SqlOutboxStore implements OutboxStore {
     ]);
   }
 
-  recoverInFlight(now: string): Promise<number> {
+  renewClaims(ids: readonly number[], now: string): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
     return this.write(async () => {
-      const { changes } = await this.sql.run("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'", [now]);
+      const { changes } = await this.sql.run(
+        `UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claimed_by = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+        [this.leaseEnd(now), this.instanceId, ...ids],
+      );
+      return changes;
+    });
+  }
+
+  recoverInFlight(now: string, options: { atStart?: boolean } = {}): Promise<number> {
+    const mine = options.atStart ? ' OR claimed_by = ?' : '';
+    return this.write(async () => {
+      const { changes } = await this.sql.run(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL, lease_until = NULL
+         WHERE status = 'sending' AND (lease_until IS NULL OR lease_until <= ?${mine})`,
+        options.atStart ? [now, now, this.instanceId] : [now, now],
+      );
       return changes;
     });
   }

@@ -1,5 +1,6 @@
 import type { EscalationStores } from '../../escalation/stores.js';
 import type { Database } from '../database.js';
+import type { InboxClaimant } from '../update-inbox.js';
 import { SqliteCuratedAnswerStore } from './curated-repository.js';
 import { SqliteOutboxStore } from './outbox-repository.js';
 import { SqliteTicketStore } from './tickets-repository.js';
@@ -7,19 +8,20 @@ import { SqliteUnitOfWork } from './unit-of-work.js';
 import { SqliteUserStore } from './users-repository.js';
 
 /**
- * The SQLite implementation of all four stores over one `Database` (migration 2).
+ * The SQLite implementation of all four stores over one `Database` (migration 2); the outbox claims
+ * messages for `claimant` (default: instance 'local', 30 s leases).
  *
  * @example
  * const db = await Database.open(config.databaseFile);
  * const stores = createSqliteEscalationStores(db);
  * const service = new EscalationService(stores, { reminderAfterMs: 4 * 3600_000 });
  */
-export function createSqliteEscalationStores(db: Database): EscalationStores {
+export function createSqliteEscalationStores(db: Database, claimant?: InboxClaimant): EscalationStores {
   const uow = new SqliteUnitOfWork(db);
   return {
     tickets: new SqliteTicketStore(db, uow),
     users: new SqliteUserStore(db, uow),
-    outbox: new SqliteOutboxStore(db, uow),
+    outbox: new SqliteOutboxStore(db, uow, claimant),
     curated: new SqliteCuratedAnswerStore(db, uow),
     transaction: (work) => uow.run(work),
   };

@@ -3,14 +3,28 @@ import type { Database } from '../database.js';
 import type { NewOutboxMessage, OutboxFilter } from '../../escalation/stores.js';
 import type { OutboxRecord } from '../../escalation/types.js';
 import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
+import type { InboxClaimant } from '../update-inbox.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 export class SqliteOutboxStore extends SqlOutboxStore {
   constructor(
     private readonly db: Database,
     uow: SqliteUnitOfWork,
+    claimant?: InboxClaimant,
   ) {
-    super(db, (work) => uow.run(work));
+    super(db, (work) => uow.run(work), claimant);
+  }
+
+  /** At start, every message in flight: one process uses a SQLite file, so none is being sent by another. */
+  override recoverInFlight(now: string, options: { atStart?: boolean } = {}): Promise<number> {
+    if (!options.atStart) return super.recoverInFlight(now);
+    return this.write(async () => {
+      const { changes } = await this.db.run(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, claimed_by = NULL, lease_until = NULL WHERE status = 'sending'",
+        [now],
+      );
+      return changes;
+    });
   }
 
   enqueue(message: NewOutboxMessage): Promise<OutboxRecord | undefined> {
@@ -30,7 +44,10 @@ export class SqliteOutboxStore extends SqlOutboxStore {
       );
       const claimed: OutboxRecord[] = [];
       for (const row of rows) {
-        const { changes } = await this.db.run("UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", [row.id]);
+        const { changes } = await this.db.run(
+          "UPDATE outbox SET status = 'sending', claimed_by = ?, lease_until = ? WHERE id = ? AND status = 'pending'",
+          [this.instanceId, this.leaseEnd(now), row.id],
+        );
         if (changes === 1) claimed.push({ ...toOutboxRecord(row), status: 'sending' });
       }
       return claimed;

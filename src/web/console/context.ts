@@ -5,7 +5,6 @@ import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { EscalationStores } from '../../escalation/stores.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { Logger } from '../../logger.js';
-import type { Database } from '../../storage/database.js';
 import type { WebAccount, WebAccountStore } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import type { IndexJobs } from './knowledge/index-jobs.js';
@@ -15,7 +14,6 @@ import type { SessionStore, WebSession } from './sessions.js';
 /** The app's services the console's routes use (the App provides them). */
 export interface ConsoleServices {
   config: Pick<AppConfig, 'assistant' | 'knowledgeDir'>;
-  db: Database;
   repos: Repositories;
   kb: KnowledgeBase;
   stores: Pick<EscalationStores, 'curated' | 'users'>;
