@@ -6,6 +6,7 @@ import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import type { QuestionLogStore } from './assistant/question-log.js';
 import { SqliteQuestionLog } from './storage/sqlite/question-log-repository.js';
 import { AccessPolicy } from './escalation/access-policy.js';
+import { KnowledgeSourcing } from './curation/sources.js';
 import { EscalationService } from './escalation/escalation-service.js';
 import { createSqliteEscalationStores } from './storage/sqlite/escalation-stores.js';
 import type { EscalationStores } from './escalation/stores.js';
@@ -51,6 +52,7 @@ export async function createApp(
       now: options.now,
       reminderAfterMs: config.assistant.ticketReminderMs,
       access: new AccessPolicy(stores.users, config.assistant.accessPolicy),
+      sourcing: new KnowledgeSourcing(kb.store, options.now),
       logger: options.logger,
     });
     const log = new SqliteQuestionLog(db);

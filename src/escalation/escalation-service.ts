@@ -4,7 +4,7 @@ import { EscalationError } from './errors.js';
 import { notifyText, recipientLabel, relayText, reminderText } from './messages.js';
 import type { OutboundPort, SendResult } from './outbound-port.js';
 import { routeTicket, routingOfEvents, type Route } from './routing.js';
-import type { EscalationStores, TicketFilter, TicketPatch } from './stores.js';
+import type { CuratedSourcing, EscalationStores, TicketFilter, TicketPatch } from './stores.js';
 import { normalizeTopic } from './topics.js';
 import {
   ESCALATION_REASONS,
@@ -33,6 +33,8 @@ export interface EscalationServiceOptions {
   backoff?: (attempt: number) => number;
   /** Who may ask, answer and approve. Default: an 'open' policy over the stores' users. */
   access?: AccessPolicy;
+  /** Finds the passages an approved answer rests on. Without it, curated answers keep no sources. */
+  sourcing?: CuratedSourcing;
   logger?: Logger;
 }
 
@@ -104,6 +106,7 @@ export class EscalationService {
   private readonly backoff: (attempt: number) => number;
   readonly access: AccessPolicy;
   private readonly logger?: Logger;
+  private readonly sourcing?: CuratedSourcing;
 
   constructor(
     private readonly stores: EscalationStores,
@@ -115,6 +118,7 @@ export class EscalationService {
     this.backoff = options.backoff ?? exponentialBackoff();
     this.access = options.access ?? new AccessPolicy(stores.users, 'open');
     this.logger = options.logger;
+    this.sourcing = options.sourcing;
     if (!(this.reminderAfterMs > 0)) throw new Error('reminderAfterMs must be positive');
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new Error('maxAttempts must be a whole number ≥ 1');
   }
@@ -457,8 +461,10 @@ export class EscalationService {
   /**
    * An admin approves the expert's answer of a ticket (answered, relay_pending, relayed or closed with an
    * answer), optionally edited, as a curated answer. Approving the same ticket again replaces it.
+   * The answer rests on the passages `sourceIds` (chosen among the ticket's retrieved passages), or, without
+   * a choice, on those the sourcing links from the ticket's retrieval.
    */
-  approve(ticketId: number, adminId: number, editedAnswer?: string): Promise<CuratedAnswer> {
+  approve(ticketId: number, adminId: number, editedAnswer?: string, options: { sourceIds?: readonly string[] } = {}): Promise<CuratedAnswer> {
     const edited = editedAnswer?.trim();
     if (editedAnswer !== undefined && !edited) {
       return Promise.reject(new EscalationError('invalid_input', 'Nội dung đã sửa đang trống.'));
@@ -472,6 +478,7 @@ export class EscalationService {
       if (!HAS_ANSWER.includes(ticket.status) || ticket.answer === undefined) {
         throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} chưa có câu trả lời của chuyên gia để duyệt.`);
       }
+      const sources = await this.sourcing?.sourcesFor(ticket, options.sourceIds);
       const curated = await this.stores.curated.upsert({
         question: ticket.question,
         answer: edited ?? ticket.answer,
@@ -481,10 +488,12 @@ export class EscalationService {
         approvedBy: adminId,
         approvedAt: this.iso(),
         topic: ticket.topic,
+        ...(sources && { sources }),
       });
       await this.event(ticketId, userActor(adminId), 'approved', {
         curatedAnswerId: curated.id,
         edited: edited !== undefined && edited !== ticket.answer,
+        ...(sources && { sources: sources.map((s) => s.passageId) }),
       });
       return curated;
     });

@@ -66,6 +66,9 @@ class FakeLog implements QuestionLogStore {
   async feedbackFor() {
     return [];
   }
+  async sourcedSince() {
+    return [];
+  }
 }
 
 class FakeEscalator implements Escalator {
