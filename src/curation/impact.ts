@@ -154,6 +154,23 @@ export class ImpactService {
     return changedSources(answer.sources, documents, this.now().toISOString().slice(0, 10));
   }
 
+  /** For each curated answer given, what changed under it since its approval (answers with no change are absent). */
+  async reviewsOf(answers: readonly CuratedAnswer[]): Promise<Map<number, SourceChange[]>> {
+    const documents = await this.documents(answers.flatMap((a) => a.sources ?? []).map((s) => s.docId));
+    const today = this.now().toISOString().slice(0, 10);
+    const reviews = new Map<number, SourceChange[]>();
+    for (const answer of answers) {
+      const changes = changedSources(answer.sources ?? [], documents, today);
+      if (changes.length > 0) reviews.set(answer.id, changes);
+    }
+    return reviews;
+  }
+
+  /** The passages a curated answer rests on, in their current version (for an admin's edit, which reviews it). */
+  async currentSources(answer: Pick<CuratedAnswer, 'sources'>): Promise<PassageSource[]> {
+    return this.deps.sourcing.current((answer.sources ?? []).map((s) => s.passageId));
+  }
+
   /**
    * An admin approves a curated answer again as it is: its sources become the same passages in their
    * current version (passages gone from the knowledge base are dropped). Returns the new sources, or
@@ -162,7 +179,7 @@ export class ImpactService {
   async reapprove(curatedId: number, adminUserId: number): Promise<PassageSource[] | undefined> {
     const answer = await this.deps.curated.get(curatedId);
     if (!answer) return undefined;
-    const sources = await this.deps.sourcing.current((answer.sources ?? []).map((s) => s.passageId));
+    const sources = await this.currentSources(answer);
     const done = await this.deps.curated.reapprove(curatedId, { approvedBy: adminUserId, at: this.now().toISOString(), sources });
     return done ? sources : undefined;
   }
