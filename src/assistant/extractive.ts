@@ -57,6 +57,9 @@ export function composeExtractiveAnswer(input: {
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
+  // A text no longer in force is never the only source: the text that replaced it answers first, or is named.
+  const validity = replacementOf([primary], hits, input.findDocument, questionWords(read.query), today);
+  if (validity.passage) candidates.unshift(validity.passage);
   const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   // Each other question of the message gets the line that answers it, from its own best passages.
@@ -88,9 +91,8 @@ export function composeExtractiveAnswer(input: {
     .find((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.85 && h.passage.text.length >= 150);
   add(runnerUp?.passage);
   chosen.sort((a, b) => (a.docId === b.docId ? a.ordinal - b.ordinal : a.docId === primary.docId ? -1 : 1));
-  // A text no longer in force is never the only source: the text that replaced it leads, or is named.
-  const validity = replacementOf(chosen, hits, input.findDocument, questionWords(read.query), today);
-  if (validity.passage) chosen.unshift(validity.passage);
+  if (validity.passage && !chosen.some((p) => p.id === validity.passage!.id)) chosen.unshift(validity.passage);
+  else if (validity.passage) chosen.sort((a, b) => Number(b.id === validity.passage!.id) - Number(a.id === validity.passage!.id));
 
   // A replaced figure the question relies on is corrected first; the rules of a past year follow the answer.
   const notes = figureNotes(read, direct, registry, today);
@@ -133,10 +135,10 @@ export function composeExtractiveAnswer(input: {
 }
 
 /**
- * When every chosen passage comes from a text no longer in force on `today` (superseded, or past its
+ * When every passage given comes from a text no longer in force on `today` (superseded, or past its
  * `effective_to`): a note naming the text that replaced it (and when it stopped applying), and the best
  * passage of that text when the knowledge base holds it (among the hits first, else by the question's
- * words). Nothing when any chosen passage is in force.
+ * words). Nothing when any of them is in force.
  */
 export function replacementOf(
   chosen: readonly StoredPassage[],
