@@ -74,7 +74,7 @@ export interface ImpactDeps {
   knowledge: Pick<KnowledgeStore, 'documentStates' | 'documentChanges'>;
   log: Pick<QuestionLogStore, 'sourcedSince'>;
   curated: Pick<CuratedAnswerStore, 'listActive' | 'get' | 'reapprove'>;
-  sourcing: Pick<KnowledgeSourcing, 'current'>;
+  sourcing: Pick<KnowledgeSourcing, 'relinked'>;
   now?: () => Date;
 }
 
@@ -166,14 +166,17 @@ export class ImpactService {
     return reviews;
   }
 
-  /** The passages a curated answer rests on, in their current version (for an admin's edit, which reviews it). */
+  /**
+   * The passages a curated answer rests on, in their current version (for an admin's edit, which reviews
+   * it): see KnowledgeSourcing.relinked.
+   */
   async currentSources(answer: Pick<CuratedAnswer, 'sources'>): Promise<PassageSource[]> {
-    return this.deps.sourcing.current((answer.sources ?? []).map((s) => s.passageId));
+    return this.deps.sourcing.relinked(answer.sources ?? []);
   }
 
   /**
    * An admin approves a curated answer again as it is: its sources become the same passages in their
-   * current version (passages gone from the knowledge base are dropped). Returns the new sources, or
+   * current version (found by text, citation or id; passages gone from the knowledge base are dropped). Returns the new sources, or
    * undefined when there is no such answer.
    */
   async reapprove(curatedId: number, adminUserId: number): Promise<PassageSource[] | undefined> {

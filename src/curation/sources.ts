@@ -31,24 +31,50 @@ export class KnowledgeSourcing implements CuratedSourcing {
   /** The passages `passageIds` (`<docId>#<ordinal>`) as they are now, in that order; unknown ids are dropped. */
   async current(passageIds: readonly string[]): Promise<PassageSource[]> {
     const ids = [...new Set(passageIds)];
-    const docIds = [...new Set(ids.map(docIdOf))];
-    const documents = new Map<string, DocumentState>((await this.store.documentStates(docIds)).map((d) => [d.id, d]));
-    const today = this.now().toISOString().slice(0, 10);
-    const sources: PassageSource[] = [];
-    for (const id of ids) {
+    const documents = await this.documents(ids.map(docIdOf));
+    return ids.flatMap((id) => {
       const doc = documents.get(docIdOf(id));
       const passage = doc?.passages.find((p) => p.id === id);
-      if (!doc || !passage) continue;
-      sources.push({
-        passageId: id,
-        docId: doc.id,
-        citation: passage.citation,
-        passageHash: passage.hash,
-        docHash: doc.contentHash,
-        docInForce: isInForce(doc.meta, today),
-      });
+      return doc && passage ? [this.record(doc, passage)] : [];
+    });
+  }
+
+  /**
+   * Sources recorded earlier, moved to the current version of the same passages: the passage that still has
+   * the recorded text (it may have moved), else the one with the same citation (Điều, heading), else the one
+   * with the same id. Sources whose document is gone, or that match nothing, are dropped.
+   */
+  async relinked(sources: readonly PassageSource[]): Promise<PassageSource[]> {
+    const documents = await this.documents(sources.map((s) => s.docId));
+    const out: PassageSource[] = [];
+    for (const source of sources) {
+      const doc = documents.get(source.docId);
+      if (!doc) continue;
+      const sameCitation = doc.passages.filter((p) => p.citation === source.citation);
+      const passage =
+        doc.passages.find((p) => p.hash === source.passageHash) ??
+        (sameCitation.length === 1 ? sameCitation[0] : undefined) ??
+        doc.passages.find((p) => p.id === source.passageId);
+      if (passage && !out.some((o) => o.passageId === passage.id)) out.push(this.record(doc, passage));
     }
-    return sources;
+    return out;
+  }
+
+  private async documents(docIds: readonly string[]): Promise<Map<string, DocumentState>> {
+    const unique = [...new Set(docIds)];
+    if (unique.length === 0) return new Map();
+    return new Map((await this.store.documentStates(unique)).map((d) => [d.id, d]));
+  }
+
+  private record(doc: DocumentState, passage: DocumentState['passages'][number]): PassageSource {
+    return {
+      passageId: passage.id,
+      docId: doc.id,
+      citation: passage.citation,
+      passageHash: passage.hash,
+      docHash: doc.contentHash,
+      docInForce: isInForce(doc.meta, this.now().toISOString().slice(0, 10)),
+    };
   }
 }
 
