@@ -5,6 +5,7 @@ import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import type { QuestionLogStore } from './assistant/question-log.js';
 import { AccessPolicy } from './escalation/access-policy.js';
+import { KnowledgeSourcing } from './curation/sources.js';
 import { EscalationService } from './escalation/escalation-service.js';
 import type { EscalationStores } from './escalation/stores.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
@@ -59,6 +60,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       reminderAfterMs: config.assistant.ticketReminderMs,
       access: new AccessPolicy(stores.users, config.assistant.accessPolicy),
       claimRenewMs: Math.max(1_000, Math.floor(config.inbox.leaseMs / 3)),
+      sourcing: new KnowledgeSourcing(kb.store, options.now),
       logger,
     });
     // The model runs in its own thread; a bad LLM configuration fails here, at start-up.

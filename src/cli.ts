@@ -11,6 +11,8 @@ import { registerEvalCommand } from './cli/eval-command.js';
 import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerExportCommand } from './cli/export-command.js';
+import { registerImpactCommand } from './cli/impact-command.js';
+import { createImpactService } from './curation/impact.js';
 
 const program = new Command()
   .name('trolyxa')
@@ -30,6 +32,11 @@ registerTicketCommands(program, async () => {
   const context = createCliContext();
   const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
   return { service: app.escalation, users: app.stores.users, close: () => app.close() };
+});
+registerImpactCommand(program, async () => {
+  const context = createCliContext();
+  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  return { impact: createImpactService(app), close: () => app.close() };
 });
 
 try {

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { fold, nfc } from '../text/normalize.js';
+import { changedSources, documentsFromPassages, sourcesOf } from '../knowledge/provenance.js';
+import type { PassageSource } from '../storage/provenance.js';
 import { assessRetrieval, DEFAULT_GATE, type GateSettings } from './confidence.js';
 import { CuratedMatcher } from './curated.js';
 import {
@@ -12,6 +14,7 @@ import {
   cutAtWord,
   formatSources,
   PASSAGES_START,
+  replacementOf,
   sectionOf,
   toCitation,
   unverifiedWarning,
@@ -84,6 +87,14 @@ interface Turn {
   sourceKey: string | undefined;
   resumed: boolean;
 }
+
+/**
+ * Said under a reply (the first caution, so a messenger's short form keeps it) when the approved expert
+ * answer to the question was held back because a text it rests on changed since its approval: the asker
+ * gets the answer of today's texts — or the question goes to an expert — and knows why it may differ.
+ */
+export const CURATED_UNDER_REVIEW_NOTE =
+  '⚠️ Câu trả lời của chuyên gia cho câu hỏi này đang chờ xem lại vì văn bản làm căn cứ đã thay đổi; dưới đây là nội dung theo văn bản hiện có.'
 
 /** The question as answered: with the case of a follow-up, and its field. */
 interface Understood {
@@ -245,14 +256,30 @@ export class Assistant {
     return { followUp, query, asked, domain };
   }
 
-  /** An approved expert answer to the same question, reused verbatim with who answered and when. */
+  /**
+   * An approved expert answer to the same question, reused verbatim with who answered and when, and the
+   * texts it rests on. One whose texts changed since its approval is not served (an admin reviews it
+   * first): the question is answered from today's texts, with a note saying why.
+   */
   private async curatedStage(turn: Turn, understood: Understood, searcher: AnswerSearcher): Promise<AssistantReply | undefined> {
     const curated = await this.curatedMatcher.match(understood.followUp ? understood.query : turn.read.question, searcher);
     if (!curated) return undefined;
+    const sources = curated.answer.sources ?? [];
+    const today = this.today();
+    if (changedSources(sources, documentsFromPassages(sources, (id) => searcher.passagesOf(id)), today).length > 0) {
+      turn.warnings.unshift(CURATED_UNDER_REVIEW_NOTE);
+      this.deps.logger?.info({ curated: curated.answer.id }, 'curated answer held back: a text it rests on changed');
+      return undefined;
+    }
     await this.deps.curated.recordHit(curated.answer.id);
     const expert = curated.answer.expertId === undefined ? undefined : await this.deps.users.get(curated.answer.expertId);
     const when = (curated.answer.answeredAt ?? curated.answer.approvedAt).slice(0, 10);
-    const body = `${curated.answer.answer}\n\n— Chuyên gia ${expert?.displayName ?? 'biệt phái'} trả lời ngày ${vietnameseDate(when)} (câu trả lời đã được duyệt).`;
+    const basis = sources
+      .map((s) => searcher.passagesOf(s.docId).find((p) => p.id === s.passageId))
+      .filter((p): p is StoredPassage => p !== undefined)
+      .map((p) => toCitation(p, today));
+    const signed = `${curated.answer.answer}\n\n— Chuyên gia ${expert?.displayName ?? 'biệt phái'} trả lời ngày ${vietnameseDate(when)} (câu trả lời đã được duyệt).`;
+    const body = basis.length > 0 ? `${signed}\n${formatSources(basis)}` : signed;
     const citation: AnswerCitation = {
       id: `curated:${curated.answer.id}`,
       docId: `curated:${curated.answer.id}`,
@@ -262,8 +289,8 @@ export class Assistant {
     };
     const { asker, text, warnings, started, sourceKey } = turn;
     return this.finish({
-      stage: 'curated', asker, question: text, query: understood.query, body, citations: [citation], warnings,
-      confidence: round3(curated.similarity), started, curatedId: curated.answer.id, sourceKey,
+      stage: 'curated', asker, question: text, query: understood.query, body, citations: [citation, ...basis], warnings,
+      confidence: round3(curated.similarity), started, curatedId: curated.answer.id, sourceKey, sources,
     });
   }
 
@@ -292,6 +319,7 @@ export class Assistant {
       partHits.push(withoutGlossary(partFound));
     }
     const top = hits[0]!;
+    const findDocument = (reference: string) => documentByReference(searcher, reference);
     // The extractive composition is cheap and gives the direct first lines in both modes: with an LLM, the
     // verbatim asked fact (with its period) still leads, and the model's explanation follows.
     const composed = composeExtractiveAnswer({
@@ -303,6 +331,7 @@ export class Assistant {
       registry: this.registryOf(searcher),
       today: this.now().toISOString().slice(0, 10),
       partHits,
+      findDocument,
     });
     let body = composed.body;
     const { lead } = composed;
@@ -319,9 +348,12 @@ export class Assistant {
         fromModel = true;
         body = lead.length ? `${lead.join('\n')}\n\n${outcome.text}` : outcome.text;
         const direct = composed.citations.filter((c) => lead.length > 0 && !used.some((p) => p.id === c.id));
-        citations = [...used.map(toCitation), ...direct];
+        const today = this.today();
+        const validity = replacementOf(used, hits, findDocument, new Set(), today);
+        citations = [...(validity.passage ? [validity.passage] : []), ...used].map((p) => toCitation(p, today)).concat(direct);
         if (used.some((p) => !p.meta.verified)) answerWarnings.push(unverifiedWarning(used));
-        if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
+        if (validity.notes.length > 0) answerWarnings.push(...validity.notes);
+        else if (used.some((p) => p.meta.status === 'superseded')) answerWarnings.push('⚠️ Có nguồn đã bị thay thế; nội dung chỉ để tham khảo.');
       } else if (outcome.kind === 'not_covered') {
         return this.escalate({ ...this.escalation(turn, understood), reason: 'low_confidence', hits, confidence });
       } else {
@@ -330,9 +362,13 @@ export class Assistant {
     }
     if (!fromModel) answerWarnings.push(...composed.warnings);
     const { asker, text, started, sourceKey } = turn;
+    const used = citations
+      .map((c) => searcher.passagesOf(c.docId).find((p) => p.id === c.id))
+      .filter((p): p is StoredPassage => p !== undefined);
     return this.finish({
       stage: 'retrieval', asker, question: text, query, body, citations, warnings: answerWarnings,
       confidence, started, docId: top.passage.docId, topic: topicOf(top), sourceKey, read: asked,
+      sources: sourcesOf(used, this.today()),
     });
   }
 
@@ -446,9 +482,11 @@ export class Assistant {
     log?: boolean;
     sourceKey?: string;
     read?: ReadQuestion;
+    /** The passages the reply rests on (recorded with it in the question log). */
+    sources?: PassageSource[];
   }): Promise<AssistantReply> {
-    const sources = input.stage === 'retrieval' ? formatSources(input.citations) : '';
-    const text = [input.body, sources, ...input.warnings].filter(Boolean).join('\n\n');
+    const basis = input.stage === 'retrieval' ? formatSources(input.citations) : '';
+    const text = [input.body, basis, ...input.warnings].filter(Boolean).join('\n\n');
     let answerId: number | undefined;
     if (input.log !== false) {
       answerId = await this.deps.log.add({
@@ -467,6 +505,7 @@ export class Assistant {
         createdAt: this.now().toISOString(),
         ...(input.sourceKey && { sourceKey: input.sourceKey }),
         replyText: text,
+        ...(input.sources && input.sources.length > 0 && { sources: input.sources }),
       });
       this.memory.remember(`${input.asker.channel}:${input.asker.chatId}`, {
         question: input.question,
@@ -492,6 +531,11 @@ export class Assistant {
     const brief = input.stage === 'retrieval' ? briefReply(text, input.citations) : undefined;
     if (brief) reply.brief = brief;
     return reply;
+  }
+
+  /** Today's date (YYYY-MM-DD) by the assistant's clock: which documents are in force. */
+  private today(): string {
+    return this.now().toISOString().slice(0, 10);
   }
 
   /** "/chitiet": the whole of the chat's last answer, when messengers were sent its short form. */
@@ -590,6 +634,16 @@ function withoutGlossary(hits: readonly ScoredPassage[]): ScoredPassage[] {
 
 function topicOf(hit: ScoredPassage): string | undefined {
   return (hit.passage.meta.topic ?? []).find((t) => !GENERIC_TOPICS.has(t)) ?? hit.passage.meta.topic?.[0];
+}
+
+/** The passages of the document a `superseded_by` names: by id, number ("77/2024/NĐ-CP") or citation. */
+function documentByReference(searcher: AnswerSearcher, reference: string): readonly StoredPassage[] {
+  const wanted = reference.trim().toLowerCase();
+  if (!wanted) return [];
+  const named = (p: StoredPassage) =>
+    [p.meta.id, p.meta.doc_number, p.meta.citation].some((v) => v !== undefined && (v.toLowerCase() === wanted || v.toLowerCase().endsWith(` ${wanted}`)));
+  const first = searcher.passages.find(named);
+  return first ? searcher.passagesOf(first.docId) : [];
 }
 
 function round3(n: number): number {

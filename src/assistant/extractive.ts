@@ -1,5 +1,6 @@
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
+import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
 import { answersOwnWords, directAnswer, figureNotes, kindName } from './direct-answer.js';
@@ -45,6 +46,8 @@ export function composeExtractiveAnswer(input: {
   today: string;
   /** The hits of each other question of a many-part message (`read.parts`, same order). */
   partHits?: readonly (readonly ScoredPassage[])[];
+  /** The passages of a document by its id, number or citation (to find the text that replaced one). */
+  findDocument?: (reference: string) => readonly StoredPassage[];
 }): ComposedAnswer {
   const { read, hits, allPassages, intent, registry, today } = input;
   const primary = hits[0]!.passage;
@@ -54,6 +57,9 @@ export function composeExtractiveAnswer(input: {
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
+  // A text no longer in force is never the only source: the text that replaced it answers first, or is named.
+  const validity = replacementOf([primary], hits, input.findDocument, questionWords(read.query), today);
+  if (validity.passage) candidates.unshift(validity.passage);
   const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   // Each other question of the message gets the line that answers it, from its own best passages.
@@ -85,10 +91,12 @@ export function composeExtractiveAnswer(input: {
     .find((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.85 && h.passage.text.length >= 150);
   add(runnerUp?.passage);
   chosen.sort((a, b) => (a.docId === b.docId ? a.ordinal - b.ordinal : a.docId === primary.docId ? -1 : 1));
+  if (validity.passage && !chosen.some((p) => p.id === validity.passage!.id)) chosen.unshift(validity.passage);
+  else if (validity.passage) chosen.sort((a, b) => Number(b.id === validity.passage!.id) - Number(a.id === validity.passage!.id));
 
   // A replaced figure the question relies on is corrected first; the rules of a past year follow the answer.
   const notes = figureNotes(read, direct, registry, today);
-  const lead: string[] = notes.filter((n) => n.startsWith('⚠️'));
+  const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     lead.push(...direct.lines.map((line) => `👉 ${line}`));
     lead.push(...partLines.map((line) => `👉 ${line}`));
@@ -109,9 +117,11 @@ export function composeExtractiveAnswer(input: {
     parts.push(trimPassage(passage.text, words));
   }
 
-  const citations = chosen.map(toCitation);
+  const citations = chosen.map((p) => toCitation(p, today));
   const warnings: string[] = [];
-  if (chosen.some((p) => p.meta.status === 'superseded')) {
+  if (validity.notes.length > 0) {
+    // Said in the first lines already.
+  } else if (chosen.some((p) => p.meta.status === 'superseded')) {
     const by = chosen.find((p) => p.meta.superseded_by)?.meta.superseded_by;
     warnings.push(`⚠️ Văn bản này đã bị thay thế${by ? ` bởi ${by}` : ''}; nội dung chỉ để tham khảo.`);
   } else if (chosen.some((p) => p.meta.status === 'partly_superseded')) {
@@ -122,6 +132,52 @@ export function composeExtractiveAnswer(input: {
   const other = hits.find((h) => !chosen.some((c) => c.docId === h.passage.docId) && h.score >= hits[0]!.score * 0.8);
   if (other) parts.push(`Xem thêm: ${other.passage.citation}`);
   return { body: parts.join('\n\n'), lead, citations, warnings };
+}
+
+/**
+ * When every passage given comes from a text no longer in force on `today` (superseded, or past its
+ * `effective_to`): a note naming the text that replaced it (and when it stopped applying), and the best
+ * passage of that text when the knowledge base holds it (among the hits first, else by the question's
+ * words). Nothing when any of them is in force.
+ */
+export function replacementOf(
+  chosen: readonly StoredPassage[],
+  hits: readonly ScoredPassage[],
+  findDocument: ((reference: string) => readonly StoredPassage[]) | undefined,
+  words: ReadonlySet<string>,
+  today: string,
+): { notes: string[]; passage?: StoredPassage } {
+  if (chosen.length === 0 || chosen.some((p) => isInForce(p.meta, today))) return { notes: [] };
+  const old = chosen[0]!.meta;
+  const label = old.citation ?? old.doc_number ?? old.title;
+  const ended = old.effective_to ? ` từ ngày ${vietnameseDate(nextDay(old.effective_to))}` : '';
+  const by = chosen.map((p) => p.meta.superseded_by).find((b): b is string => Boolean(b));
+  if (!by) {
+    return { notes: [`⚠️ ${label} đã hết hiệu lực${ended}; kho tri thức chưa có văn bản thay thế. Đề nghị đối chiếu văn bản đang có hiệu lực trước khi áp dụng.`] };
+  }
+  const replacement = (findDocument?.(by) ?? []).filter((p) => isInForce(p.meta, today));
+  const fromHits = hits.find((h) => replacement.some((p) => p.id === h.passage.id))?.passage;
+  const passage = fromHits ?? bestByWords(replacement, words);
+  const replacedLabel = passage ? (passage.meta.citation ?? passage.meta.doc_number ?? by) : by;
+  const from = passage?.meta.effective ? ` (hiệu lực từ ${vietnameseDate(passage.meta.effective)})` : '';
+  const note = passage
+    ? `⚠️ ${label} đã được thay thế${ended} bởi ${replacedLabel}${from}; đoạn của văn bản thay thế được nêu trước, nội dung văn bản cũ chỉ để đối chiếu.`
+    : `⚠️ ${label} đã được thay thế${ended} bởi ${by}; kho tri thức chưa có văn bản này, đề nghị đối chiếu ${by} trước khi áp dụng.`;
+  return passage ? { notes: [note], passage } : { notes: [note] };
+}
+
+function bestByWords(passages: readonly StoredPassage[], words: ReadonlySet<string>): StoredPassage | undefined {
+  let best: { passage: StoredPassage; score: number } | undefined;
+  for (const passage of passages) {
+    const score = tokenize(passage.text).filter((t) => words.has(t.folded)).length;
+    if (!best || score > best.score) best = { passage, score };
+  }
+  return best?.passage;
+}
+
+/** 2025-06-30 → 2025-07-01 */
+function nextDay(iso: string): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 function uniquePassages(list: readonly StoredPassage[]): StoredPassage[] {
@@ -139,7 +195,8 @@ export function sectionOf(p: StoredPassage): string {
   return p.path.join(' › ');
 }
 
-export function toCitation(p: StoredPassage): AnswerCitation {
+/** The citation of a passage; with `today`, whether its text was in force that day. */
+export function toCitation(p: StoredPassage, today?: string): AnswerCitation {
   const citation: AnswerCitation = {
     id: p.id,
     docId: p.docId,
@@ -150,13 +207,18 @@ export function toCitation(p: StoredPassage): AnswerCitation {
   const url = p.meta.source_url?.[0];
   if (url) citation.sourceUrl = url;
   if (p.meta.effective) citation.effective = p.meta.effective;
+  if (p.meta.effective_to) citation.effectiveTo = p.meta.effective_to;
   if (p.meta.superseded_by) citation.supersededBy = p.meta.superseded_by;
+  if (today !== undefined) citation.inForce = isInForce(p.meta, today);
   // A guidance document's citation names the guide; the legal texts it rests on go beside it.
   if (p.meta.doc_number && !p.citation.includes(p.meta.doc_number)) citation.legalBasis = p.meta.doc_number;
   return citation;
 }
 
-/** "Căn cứ: …" lines under an answer, one per distinct source, with the effective date and the link. */
+/**
+ * "Căn cứ: …" lines under an answer, one per distinct source, with the period it applies (from, and to once
+ * it no longer does), what replaced it, and the link.
+ */
 export function formatSources(citations: readonly AnswerCitation[]): string {
   const lines: string[] = [];
   const seen = new Set<string>();
@@ -164,8 +226,10 @@ export function formatSources(citations: readonly AnswerCitation[]): string {
     if (seen.has(c.citation)) continue;
     seen.add(c.citation);
     const effective = c.effective ? ` — hiệu lực từ ${vietnameseDate(c.effective)}` : '';
+    const until = c.effectiveTo ? `${effective ? '' : ' —'} đến hết ngày ${vietnameseDate(c.effectiveTo)}` : '';
+    const replaced = c.status === 'superseded' || c.inForce === false ? ` (đã hết hiệu lực${c.supersededBy ? `, thay bằng ${c.supersededBy}` : ''})` : '';
     const basis = c.legalBasis ? ` (theo ${c.legalBasis})` : '';
-    lines.push(`Căn cứ: ${c.citation}${basis}${effective}`);
+    lines.push(`Căn cứ: ${c.citation}${basis}${effective}${until}${replaced}`);
   }
   const urls = [...new Set(citations.map((c) => c.sourceUrl).filter((u): u is string => Boolean(u)))];
   if (urls.length) lines.push(`Nguồn: ${urls.slice(0, 2).join(' ; ')}`);

@@ -1,3 +1,4 @@
+import type { PassageSource, SourcedAnswer } from '../storage/provenance.js';
 import type { AnswerCitation, AnswerStage, Asker } from './types.js';
 
 export type FeedbackValue = 'helpful' | 'unhelpful' | 'expert';
@@ -21,6 +22,8 @@ export interface LoggedQuestion {
   sourceKey?: string;
   /** The text sent back. */
   replyText?: string;
+  /** The passages the answer rests on, in the version it used (answers and curated answers; absent otherwise). */
+  sources?: PassageSource[];
 }
 
 /** Every question and its outcome, and the feedback on answers: what the dashboard and audits read. */
@@ -33,4 +36,6 @@ export interface QuestionLogStore {
   /** Records a user's feedback; a second vote by the same user replaces the first. */
   addFeedback(questionId: number, value: FeedbackValue, asker: Pick<Asker, 'channel' | 'userId'>, at: string): Promise<void>;
   feedbackFor(questionId: number): Promise<{ value: FeedbackValue; userId: string }[]>;
+  /** Answers logged at or after `since` (ISO time) that rest on passages, oldest first. */
+  sourcedSince(since: string): Promise<SourcedAnswer[]>;
 }

@@ -13,9 +13,13 @@ export interface AnswerCitation {
   citation: string;
   sourceUrl?: string;
   effective?: string;
+  /** The last day the text applied (`effective_to`), once it no longer does. */
+  effectiveTo?: string;
   verified: boolean;
   status: string;
   supersededBy?: string;
+  /** False when the text was no longer in force on the day of the answer (superseded, or past `effectiveTo`). */
+  inForce?: boolean;
   /** For a guidance document: the legal texts it rests on (its doc_number). */
   legalBasis?: string;
 }

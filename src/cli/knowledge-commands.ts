@@ -111,6 +111,9 @@ function printReport(report: IngestReport, passages: number, indexMs: number): v
   for (const file of report.removed) console.log(`  - ${file}`);
   for (const failure of report.failed) console.log(`  ! ${failure.file}: ${failure.reason}`);
   console.log(`Chỉ mục: ${passages} đoạn, sẵn sàng sau ${indexMs} ms.`);
+  if (report.changed.length || report.removed.length) {
+    console.log('Câu trả lời dựa trên văn bản đã sửa hoặc đã gỡ: xem `trolyxa impact` (hoặc trang "Ảnh hưởng của thay đổi" trong bảng điều khiển).');
+  }
 }
 
 function excerpt(text: string): string {

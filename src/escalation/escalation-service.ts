@@ -4,7 +4,7 @@ import { EscalationError } from './errors.js';
 import { notifyText, recipientLabel, relayText, reminderText } from './messages.js';
 import type { OutboundPort, SendResult } from './outbound-port.js';
 import { routeTicket, routingOfEvents, type Route } from './routing.js';
-import type { EscalationStores, TicketFilter, TicketPatch } from './stores.js';
+import type { CuratedSourcing, EscalationStores, TicketFilter, TicketPatch } from './stores.js';
 import { normalizeTopic } from './topics.js';
 import {
   ESCALATION_REASONS,
@@ -35,6 +35,8 @@ export interface EscalationServiceOptions {
   access?: AccessPolicy;
   /** While a message is being sent, its claim's lease is renewed this often (a third of the lease). Default 10 s. */
   claimRenewMs?: number;
+  /** Finds the passages an approved answer rests on. Without it, curated answers keep no sources. */
+  sourcing?: CuratedSourcing;
   logger?: Logger;
 }
 
@@ -109,6 +111,7 @@ export class EscalationService {
   private readonly claimRenewMs: number;
   readonly access: AccessPolicy;
   private readonly logger?: Logger;
+  private readonly sourcing?: CuratedSourcing;
 
   constructor(
     private readonly stores: EscalationStores,
@@ -121,6 +124,7 @@ export class EscalationService {
     this.claimRenewMs = options.claimRenewMs ?? 10_000;
     this.access = options.access ?? new AccessPolicy(stores.users, 'open');
     this.logger = options.logger;
+    this.sourcing = options.sourcing;
     if (!(this.reminderAfterMs > 0)) throw new Error('reminderAfterMs must be positive');
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new Error('maxAttempts must be a whole number ≥ 1');
   }
@@ -481,8 +485,10 @@ export class EscalationService {
   /**
    * An admin approves the expert's answer of a ticket (answered, relay_pending, relayed or closed with an
    * answer), optionally edited, as a curated answer. Approving the same ticket again replaces it.
+   * The answer rests on the passages `sourceIds` (chosen among the ticket's retrieved passages), or, without
+   * a choice, on those the sourcing links from the ticket's retrieval.
    */
-  approve(ticketId: number, adminId: number, editedAnswer?: string): Promise<CuratedAnswer> {
+  approve(ticketId: number, adminId: number, editedAnswer?: string, options: { sourceIds?: readonly string[] } = {}): Promise<CuratedAnswer> {
     const edited = editedAnswer?.trim();
     if (editedAnswer !== undefined && !edited) {
       return Promise.reject(new EscalationError('invalid_input', 'Nội dung đã sửa đang trống.'));
@@ -496,6 +502,7 @@ export class EscalationService {
       if (!HAS_ANSWER.includes(ticket.status) || ticket.answer === undefined) {
         throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} chưa có câu trả lời của chuyên gia để duyệt.`);
       }
+      const sources = await this.sourcing?.sourcesFor(ticket, options.sourceIds);
       const curated = await this.stores.curated.upsert({
         question: ticket.question,
         answer: edited ?? ticket.answer,
@@ -505,10 +512,12 @@ export class EscalationService {
         approvedBy: adminId,
         approvedAt: this.iso(),
         topic: ticket.topic,
+        ...(sources && { sources }),
       });
       await this.event(ticketId, userActor(adminId), 'approved', {
         curatedAnswerId: curated.id,
         edited: edited !== undefined && edited !== ticket.answer,
+        ...(sources && { sources: sources.map((s) => s.passageId) }),
       });
       return curated;
     });

@@ -1,3 +1,4 @@
+import type { PassageSource } from '../storage/provenance.js';
 import type {
   Asker,
   CuratedAnswer,
@@ -183,11 +184,25 @@ export interface CuratedAnswerStore {
   listActive(): Promise<CuratedAnswer[]>;
   /** Every curated answer, retired ones too: active first, most used first. */
   listAll(): Promise<CuratedAnswer[]>;
-  /** Changes the question, answer and topic of one (an admin's edit). */
-  edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean>;
+  /** Changes the question, answer and topic of one (an admin's edit); `sources`, when given, replaces its sources. */
+  edit(id: number, patch: { question: string; answer: string; topic?: string; sources?: readonly PassageSource[] }, now: string): Promise<boolean>;
+  /**
+   * An admin approves one again as it is (after the texts it rests on changed): the approval moves to
+   * `approvedBy` at `at` and its sources become `sources` (the passages as they are now).
+   */
+  reapprove(id: number, approval: { approvedBy: number; at: string; sources: readonly PassageSource[] }): Promise<boolean>;
   /** Counts one use of a curated answer (`updated_at` tracks edits, not use). */
   recordHit(id: number): Promise<void>;
   setActive(id: number, active: boolean, now: string): Promise<boolean>;
+}
+
+/** Finds the passages a curated answer rests on, as they are now (implemented over the knowledge store). */
+export interface CuratedSourcing {
+  /**
+   * The passages `chosenIds` (an admin's choice among the ticket's retrieved passages), or without a choice
+   * those linked automatically from the ticket's retrieval. Ids no longer in the knowledge base are dropped.
+   */
+  sourcesFor(ticket: Ticket, chosenIds?: readonly string[]): Promise<PassageSource[]>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { PassageSource } from '../storage/provenance.js';
+
 /**
  * The escalation loop's domain: questions the assistant could not answer become tickets, experts are
  * notified, an expert's answer is relayed to the asker, and an admin may approve it as a curated answer.
@@ -134,6 +136,12 @@ export interface CuratedAnswer {
   hits: number;
   active: boolean;
   updatedAt: string;
+  /**
+   * The passages the answer rests on, as they were at its (last) approval: chosen by the admin from the
+   * ticket's retrieved passages, or linked from them automatically. Absent for answers approved before
+   * provenance was kept. When one of them changes, the answer needs a review before it is served again.
+   */
+  sources?: PassageSource[];
 }
 
 /** `answer`: the assistant's own answer, when sending it at once failed. */

@@ -65,6 +65,8 @@ export const documentMetaSchema = z
     issuer: z.string().optional(),
     issued: isoDate.optional(),
     effective: isoDate.optional(),
+    /** The last day the document applied, once it no longer does (repealed, replaced, expired). */
+    effective_to: isoDate.optional(),
     status: z.enum(DOCUMENT_STATUSES).default('in_force'),
     superseded_by: z.string().optional(),
     topic: stringList.optional(),
@@ -83,6 +85,9 @@ export const documentMetaSchema = z
   .superRefine((meta, ctx) => {
     if (meta.status === 'superseded' && !meta.superseded_by) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['superseded_by'], message: 'văn bản đã bị thay thế phải ghi superseded_by (văn bản thay thế)' });
+    }
+    if (meta.effective && meta.effective_to && meta.effective_to < meta.effective) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['effective_to'], message: 'effective_to (ngày cuối cùng áp dụng) không được trước effective' });
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Chunk, DocumentMeta } from '../knowledge/types.js';
+import type { DocumentChange } from './provenance.js';
 
 export interface StoredDocument {
   id: string;
@@ -10,6 +11,16 @@ export interface StoredDocument {
 /** A chunk with the metadata of its document, as the retriever needs it. */
 export interface StoredPassage extends Chunk {
   meta: DocumentMeta;
+  /** The document version: its content hash (absent for passages that never came from the store). */
+  docHash?: string;
+}
+
+/** A document as it is now in the store, with the passages' text hashes (storage/provenance.ts's passageHash). */
+export interface DocumentState {
+  id: string;
+  contentHash: string;
+  meta: DocumentMeta;
+  passages: { id: string; hash: string; citation: string }[];
 }
 
 /**
@@ -35,6 +46,13 @@ export interface KnowledgeStore {
   chunkCounts(): Promise<Map<string, number>>;
   /** The knowledge version: 0 before the first change, then one more for every `applyChanges` that wrote. */
   version(): Promise<number>;
+  /** Documents as they are now, with their passages' hashes: those of `ids`, or every one. */
+  documentStates(ids?: readonly string[]): Promise<DocumentState[]>;
+  /**
+   * The changes and removals of documents recorded by `applyChanges` (each in its own transaction) at or
+   * after `since` (ISO time), oldest first. A document saved with the content it had is not a change.
+   */
+  documentChanges(since: string): Promise<DocumentChange[]>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
 }

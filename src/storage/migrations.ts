@@ -369,4 +369,27 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE outbox ADD COLUMN lease_until TEXT;
     `,
   },
+  {
+    // Provenance and the impact of a knowledge change (issue 17): every logged answer and every curated
+    // answer keeps the passages it rests on (JSON: passage id, document id, citation, the passage's text
+    // hash, the document's content hash and whether it was in force), and every ingest that changes or
+    // removes a document leaves a row in `document_changes`, so the answers a change affects can be listed.
+    version: 12,
+    sql: `
+      ALTER TABLE question_log ADD COLUMN sources_json TEXT;
+      ALTER TABLE curated_answers ADD COLUMN sources_json TEXT;
+      CREATE TABLE document_changes (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('changed', 'removed')),
+        old_hash TEXT,
+        new_hash TEXT,
+        old_status TEXT,
+        new_status TEXT,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX document_changes_at ON document_changes(at);
+    `,
+  },
 ];

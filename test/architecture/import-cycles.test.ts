@@ -5,7 +5,8 @@ import { findCycles, importGraph } from './import-graph.js';
 
 /**
  * Module boundaries of src/ (issue 16): no import cycles, and no arrow that runs back up the layers.
- * The layers, from the bottom: text; storage; retrieval, knowledge, escalation; assistant, eval; then the
+ * The layers, from the bottom: text; storage; retrieval, knowledge, escalation; assistant, eval; curation
+ * (provenance and the impact of knowledge changes, over the assistant's log and the curated answers); then the
  * ways in — channels, web, server — and at the top the composition root (app.ts) and the CLI. Routers and
  * adapters receive the services they use as parameters (structural types the App satisfies), so nothing
  * below the CLI imports app.ts.
@@ -48,9 +49,10 @@ const RULES: Rule[] = [
   },
   { name: 'escalation/ does not import the assistant or retrieval', from: ['escalation/'], forbidden: ['assistant/', 'retrieval/', 'knowledge/'] },
   { name: 'retrieval/ and knowledge/ do not import the assistant', from: ['retrieval/', 'knowledge/'], forbidden: ['assistant/'] },
+  { name: 'curation/ is above the assistant: nothing of the domain below imports it', from: ['text/', 'storage/', 'retrieval/', 'knowledge/', 'escalation/', 'assistant/', 'eval/'], forbidden: ['curation/'] },
   {
-    name: 'the domain (text, storage, retrieval, knowledge, escalation, assistant, eval) imports no channel, web module, server or CLI',
-    from: ['text/', 'storage/', 'retrieval/', 'knowledge/', 'escalation/', 'assistant/', 'eval/'],
+    name: 'the domain (text, storage, retrieval, knowledge, escalation, assistant, eval, curation) imports no channel, web module, server or CLI',
+    from: ['text/', 'storage/', 'retrieval/', 'knowledge/', 'escalation/', 'assistant/', 'eval/', 'curation/'],
     forbidden: [...DELIVERY, ...TOP],
   },
   { name: 'channels/ imports no web module, server or CLI, nor app.ts', from: ['channels/'], forbidden: ['web/', 'server/', ...TOP] },

@@ -8,6 +8,8 @@ import type { Asker, CuratedAnswer, OpenedTicket } from '../../src/escalation/ty
 import type { DocumentMeta } from '../../src/knowledge/types.js';
 import type { ScoredPassage } from '../../src/retrieval/hybrid-search.js';
 import type { StoredPassage } from '../../src/storage/knowledge-store.js';
+import { passageHash, type PassageSource } from '../../src/storage/provenance.js';
+import { CURATED_UNDER_REVIEW_NOTE } from '../../src/assistant/assistant.js';
 
 /**
  * The assistant's decisions on fakes of its ports: no database, no knowledge folder, no index. Each stage
@@ -64,6 +66,9 @@ class FakeLog implements QuestionLogStore {
   async attachTicket() {}
   async addFeedback() {}
   async feedbackFor() {
+    return [];
+  }
+  async sourcedSince() {
     return [];
   }
 }
@@ -177,5 +182,66 @@ describe('the assistant pipeline, on fakes of its ports', () => {
     const again = await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?', { sourceKey: 'test:1', resumed: true });
     expect(again.text).toBe(first.text);
     expect(log.entries).toHaveLength(1);
+  });
+
+  it('records the passages an answer rests on, with their text hash and document version', async () => {
+    const { ask, log } = setup({ found: [{ passage: { ...MAI_TANG, docHash: 'v1' }, coverage: 0.8 }] });
+    await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(log.entries[0]!.sources).toEqual([
+      { passageId: 'tt-mai-tang#0', docId: 'tt-mai-tang', citation: 'tt-mai-tang, Điều 1', passageHash: passageHash(MAI_TANG.text), docHash: 'v1', docInForce: true },
+    ]);
+    await ask('xin chào');
+    expect(log.entries).toHaveLength(1);
+  });
+
+  it('never answers from a replaced text alone: the text that replaced it leads, named with its date', async () => {
+    const old = passage('nd-cu', 'Hồ sơ hưởng trợ cấp mai táng gồm bản khai Mẫu số 09 và giấy báo tử.', {
+      status: 'superseded', superseded_by: '99/2099/NĐ-CP', effective: '2021-01-01', effective_to: '2024-06-30', citation: 'Nghị định cũ 1/2021/NĐ-CP',
+    });
+    const replacing = passage('nd-moi', 'Hồ sơ hưởng trợ cấp mai táng gồm bản khai Mẫu số 12 và bản sao giấy báo tử.', {
+      doc_number: '99/2099/NĐ-CP', citation: 'Nghị định 99/2099/NĐ-CP', effective: '2024-07-01',
+    });
+    const { ask } = setup({ found: [{ passage: old, coverage: 0.8 }, { passage: replacing, coverage: 0.3 }] });
+    const reply = await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(reply.stage).toBe('retrieval');
+    expect(reply.text.split('\n')[0]).toBe(
+      '⚠️ Nghị định cũ 1/2021/NĐ-CP đã được thay thế từ ngày 01/07/2024 bởi Nghị định 99/2099/NĐ-CP (hiệu lực từ 01/07/2024); đoạn của văn bản thay thế được nêu trước, nội dung văn bản cũ chỉ để đối chiếu.',
+    );
+    expect(reply.citations[0]!.docId).toBe('nd-moi');
+    // The direct line comes from the text in force.
+    expect(reply.text.split('\n')[1]).toBe('👉 Hồ sơ hưởng trợ cấp mai táng gồm bản khai Mẫu số 12 và bản sao giấy báo tử.');
+    expect(reply.text).toContain('Căn cứ: nd-moi, Điều 1 (theo 99/2099/NĐ-CP) — hiệu lực từ 01/07/2024');
+    expect(reply.text).toContain('Căn cứ: nd-cu, Điều 1 — hiệu lực từ 01/01/2021 đến hết ngày 30/06/2024 (đã hết hiệu lực, thay bằng 99/2099/NĐ-CP)');
+  });
+
+  it('names the lack of a replacement for an expired text, and says nothing for a text in force', async () => {
+    const expired = passage('hd-cu', 'Hồ sơ hưởng trợ cấp mai táng gồm bản khai Mẫu số 09 và giấy báo tử.', { effective_to: '2025-06-30', citation: 'Hướng dẫn cũ' });
+    const reply = await setup({ found: [{ passage: expired, coverage: 0.8 }] }).ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(reply.text.split('\n')[0]).toBe(
+      '⚠️ Hướng dẫn cũ đã hết hiệu lực từ ngày 01/07/2025; kho tri thức chưa có văn bản thay thế. Đề nghị đối chiếu văn bản đang có hiệu lực trước khi áp dụng.',
+    );
+    const current = await setup().ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(current.text).not.toContain('hết hiệu lực');
+  });
+
+  it('serves a curated answer with the texts it rests on, and holds it back once one of them changed', async () => {
+    const source: PassageSource = { passageId: 'tt-mai-tang#0', docId: 'tt-mai-tang', citation: 'tt-mai-tang, Điều 1', passageHash: passageHash(MAI_TANG.text), docInForce: true };
+    const approved: CuratedAnswer = {
+      id: 7, question: 'Hồ sơ mai táng phí gồm những gì?', answer: 'Bản khai Mẫu số 12 và giấy báo tử.', approvedAt: '2026-11-01T00:00:00Z',
+      hits: 0, active: true, updatedAt: '2026-11-01T00:00:00Z', sources: [source],
+    };
+    const fresh = setup({ curated: [approved] });
+    const served = await fresh.ask('Hồ sơ mai táng phí gồm những gì?');
+    expect(served.stage).toBe('curated');
+    expect(served.text).toContain('Căn cứ: tt-mai-tang, Điều 1');
+    expect(fresh.log.entries[0]!.sources).toEqual([source]);
+
+    const changed = setup({ curated: [{ ...approved, sources: [{ ...source, passageHash: passageHash('Hồ sơ cũ.') }] }] });
+    const held = await changed.ask('Hồ sơ mai táng phí gồm những gì?');
+    expect(held.stage).toBe('retrieval');
+    expect(held.text).not.toContain('Bản khai Mẫu số 12 và giấy báo tử.');
+    expect(held.text).toContain(CURATED_UNDER_REVIEW_NOTE);
+    const gone = setup({ curated: [{ ...approved, sources: [{ ...source, docId: 'tt-da-go', passageId: 'tt-da-go#0' }] }] });
+    expect((await gone.ask('Hồ sơ mai táng phí gồm những gì?')).stage).toBe('retrieval');
   });
 });

@@ -3,6 +3,7 @@ import type { LoggedQuestion, QuestionLogStore } from '../../src/assistant/quest
 import type { EscalationStores, NewTicket, TicketOpeningEffects } from '../../src/escalation/stores.js';
 import type { Ticket } from '../../src/escalation/types.js';
 import { Database } from '../../src/storage/database.js';
+import type { PassageSource } from '../../src/storage/provenance.js';
 import { createPostgresEscalationStores } from '../../src/storage/postgres/escalation-stores.js';
 import { PgDatabase } from '../../src/storage/postgres/pg-database.js';
 import { PgQuestionLog } from '../../src/storage/postgres/question-log-repository.js';
@@ -36,6 +37,8 @@ const claimant = (instanceId?: string) => (instanceId ? { instanceId, leaseMs: 6
 
 const T = (minute: number): string => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
 const asker = { channel: 'telegram', chatId: 'c1', userId: 'u1', displayName: 'Chị Lan', commune: 'Xã A' };
+/** A passage an answer rests on, as provenance records it. */
+const SOURCE: PassageSource = { passageId: 'nd-131#5', docId: 'nd-131', citation: 'Nghị định 131/2021/NĐ-CP, Điều 5', passageHash: 'h1', docHash: 'd1', docInForce: true };
 
 function newTicket(over: Partial<NewTicket> = {}): NewTicket {
   return { asker, question: 'Hồ sơ mai táng phí gồm gì?', reason: 'low_confidence', context: [], status: 'open', createdAt: T(0), ...over };
@@ -370,6 +373,21 @@ function contract(open: () => Promise<Engine>): void {
       expect(await stores.curated.edit(999, { question: 'Q', answer: 'A' }, T(6))).toBe(false);
       expect(await stores.curated.get(999)).toBeUndefined();
     });
+
+    it('keeps the passages an answer rests on; an edit or a re-approval replaces them', async () => {
+      const withSources = await stores.curated.upsert({ question: 'Hỏi', answer: 'Đáp', approvedAt: T(1), sources: [SOURCE] });
+      expect(withSources.sources).toEqual([SOURCE]);
+      expect((await stores.curated.listActive())[0]!.sources).toEqual([SOURCE]);
+      const moved = { ...SOURCE, passageHash: 'h2', docHash: 'd2', docInForce: false };
+      const admin = await stores.users.add({ channel: 'telegram', channelUserId: 'a', chatId: 'a', displayName: 'A', role: 'admin' }, T(0));
+      expect(await stores.curated.reapprove(withSources.id, { approvedBy: admin.id, at: T(2), sources: [moved] })).toBe(true);
+      expect(await stores.curated.get(withSources.id)).toEqual({ ...withSources, approvedBy: admin.id, approvedAt: T(2), updatedAt: T(2), sources: [moved] });
+      expect(await stores.curated.edit(withSources.id, { question: 'Hỏi', answer: 'Đáp sửa' }, T(3))).toBe(true);
+      expect((await stores.curated.get(withSources.id))!.sources).toEqual([moved]);
+      expect(await stores.curated.edit(withSources.id, { question: 'Hỏi', answer: 'Đáp sửa', sources: [] }, T(4))).toBe(true);
+      expect((await stores.curated.get(withSources.id))!.sources).toBeUndefined();
+      expect(await stores.curated.reapprove(999, { approvedBy: admin.id, at: T(5), sources: [] })).toBe(false);
+    });
   });
 
   describe('transactions', () => {
@@ -411,6 +429,24 @@ function contract(open: () => Promise<Engine>): void {
       await log.attachTicket(bare, 17);
       expect((await log.get(bare))?.ticketId).toBe(17);
       expect(await log.get(999)).toBeUndefined();
+    });
+
+    it('keeps the passages an answer rests on and lists sourced answers since a time, oldest first', async () => {
+      const { log } = engine;
+      const old = await log.add({ ...entry, sources: [SOURCE], createdAt: T(0) });
+      await log.add({ ...entry, stage: 'escalated', createdAt: T(2) });
+      const curated = await log.add({ ...entry, stage: 'curated', curatedId: 3, asker: { ...asker, displayName: 'Lan', commune: 'Xã Tịnh Sơn' }, sources: [SOURCE, { ...SOURCE, passageId: 'nd-131#6' }], createdAt: T(3) });
+      const plain = await log.add({ ...entry, sources: [SOURCE], createdAt: T(1) });
+      expect((await log.get(old))!.sources).toEqual([SOURCE]);
+      expect((await log.get(old + 1))!.sources).toBeUndefined();
+      expect(await log.sourcedSince(T(1))).toEqual([
+        { id: plain, question: entry.question, channel: asker.channel, chatId: asker.chatId, userId: asker.userId, displayName: 'Chị Lan', commune: 'Xã A', stage: 'retrieval', askedAt: T(1), sources: [SOURCE] },
+        {
+          id: curated, question: entry.question, channel: asker.channel, chatId: asker.chatId, userId: asker.userId, displayName: 'Lan', commune: 'Xã Tịnh Sơn',
+          stage: 'curated', curatedId: 3, askedAt: T(3), sources: [SOURCE, { ...SOURCE, passageId: 'nd-131#6' }],
+        },
+      ]);
+      expect(await log.sourcedSince(T(4))).toEqual([]);
     });
 
     it('keeps one feedback per user, the last one, in the order first given', async () => {

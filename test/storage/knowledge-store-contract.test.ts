@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Chunk, DocumentMeta } from '../../src/knowledge/types.js';
 import { Database } from '../../src/storage/database.js';
 import type { KnowledgeStore, StoredDocument } from '../../src/storage/knowledge-store.js';
+import { passageHash } from '../../src/storage/provenance.js';
 import { PgKnowledgeStore } from '../../src/storage/postgres/knowledge-repository.js';
 import { SqliteKnowledgeStore } from '../../src/storage/sqlite/knowledge-repository.js';
 import { describePostgres, openMigratedPg, usePostgresDatabase } from '../helpers/postgres.js';
@@ -67,7 +68,7 @@ function contract(open: () => Promise<Opened>): void {
     expect(await store().listDocuments()).toEqual([superseded]);
     const passages = await store().listPassages();
     expect(passages.map((p) => p.id)).toEqual(['nd-31-2013#0', 'nd-31-2013#1']);
-    expect(passages[1]).toEqual({ ...chunks('nd-31-2013', 2, () => text)[1], meta: superseded.meta });
+    expect(passages[1]).toEqual({ ...chunks('nd-31-2013', 2, () => text)[1], meta: superseded.meta, docHash: superseded.contentHash });
     expect(passages[0]!.meta).toBe(passages[1]!.meta); // parsed once per document
     expect(await store().chunkCounts()).toEqual(new Map([['nd-31-2013', 2]]));
   });
@@ -148,6 +149,38 @@ function contract(open: () => Promise<Opened>): void {
     const passages = await store().listPassages();
     expect(passages).toHaveLength(1234);
     expect(passages[1233]!.text).toBe('Đoạn 1233 của lon.');
+  });
+
+  it('records the changes and removals of stored documents, not additions nor a save of the same content', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    await store().applyChanges([{ doc: doc('a'), chunks: chunks('a', 2) }, { doc: doc('b'), chunks: chunks('b', 1) }, { doc: doc('c'), chunks: chunks('c', 1) }]);
+    expect(await store().documentChanges(since)).toEqual([]);
+    await store().applyChanges([{ doc: doc('b'), chunks: chunks('b', 1) }]);
+    expect(await store().documentChanges(since)).toEqual([]);
+
+    const superseded = doc('a', 'a.md', { status: 'superseded', superseded_by: 'b', title: 'Văn bản a (đã thay)' }, 'hash-a2');
+    // c's file is taken over by a document of another id: c is gone.
+    await store().applyChanges([{ doc: superseded, chunks: chunks('a', 2) }, { doc: doc('d', 'c.md'), chunks: chunks('d', 1) }], ['b']);
+    const changes = await store().documentChanges(since);
+    expect(changes.map(({ id, at, ...rest }) => rest).sort((x, y) => x.docId.localeCompare(y.docId))).toEqual([
+      { docId: 'a', title: 'Văn bản a (đã thay)', kind: 'changed', oldHash: 'hash-a', newHash: 'hash-a2', oldStatus: 'in_force', newStatus: 'superseded' },
+      { docId: 'b', title: 'Văn bản b', kind: 'removed', oldHash: 'hash-b', oldStatus: 'in_force' },
+      { docId: 'c', title: 'Văn bản c', kind: 'removed', oldHash: 'hash-c', oldStatus: 'in_force' },
+    ]);
+    expect(changes.every((c) => typeof c.id === 'number' && c.at >= since)).toBe(true);
+    expect(await store().documentChanges(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+  });
+
+  it('gives documents as they are now with the hashes of their passages, all or by id', async () => {
+    await store().applyChanges([{ doc: doc('a'), chunks: chunks('a', 2) }, { doc: doc('b'), chunks: chunks('b', 1, () => 'Cùng nội dung.') }]);
+    const states = await store().documentStates(['b', 'missing']);
+    expect(states).toEqual([
+      { id: 'b', contentHash: 'hash-b', meta: meta('b'), passages: [{ id: 'b#0', hash: passageHash('Cùng nội dung.'), citation: 'Văn bản b, Điều 1' }] },
+    ]);
+    expect(passageHash(' Cùng nội dung.\n')).toBe(passageHash('Cùng nội dung.'));
+    expect(passageHash('Cùng nội dung!')).not.toBe(passageHash('Cùng nội dung.'));
+    expect((await store().documentStates()).map((d) => [d.id, d.passages.length])).toEqual([['a', 2], ['b', 1]]);
+    expect(await store().documentStates([])).toEqual([]);
   });
 
   it('keeps index state by key', async () => {

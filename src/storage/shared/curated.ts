@@ -3,6 +3,7 @@ import type { SqlValue } from '../database.js';
 import type { CuratedAnswerStore, NewCuratedAnswer } from '../../escalation/stores.js';
 import { normalizeTopic } from '../../escalation/topics.js';
 import type { CuratedAnswer } from '../../escalation/types.js';
+import { sourcesFromJson, sourcesToJson, type PassageSource } from '../provenance.js';
 import type { SqlRunner, WriteScope } from './sql.js';
 
 export interface CuratedRow {
@@ -18,10 +19,14 @@ export interface CuratedRow {
   hits: number;
   active: number;
   updated_at: string;
+  sources_json: string | null;
 }
 
 /** The columns an approval sets, in the order of `approvalValues`. */
-export const APPROVAL_COLUMNS = ['question', 'answer', 'expert_id', 'answered_at', 'approved_by', 'approved_at', 'topic', 'updated_at'] as const;
+export const APPROVAL_COLUMNS = ['question', 'answer', 'expert_id', 'answered_at', 'approved_by', 'approved_at', 'topic', 'updated_at', 'sources_json'] as const;
+
+/** `?, ?, …` for the approval columns and the source ticket. */
+export const APPROVAL_PLACEHOLDERS = [...APPROVAL_COLUMNS, 'source_ticket_id'].map(() => '?').join(', ');
 
 export function approvalValues(answer: NewCuratedAnswer): SqlValue[] {
   return [
@@ -33,6 +38,7 @@ export function approvalValues(answer: NewCuratedAnswer): SqlValue[] {
     answer.approvedAt,
     normalizeTopic(answer.topic) ?? null,
     answer.approvedAt,
+    sourcesToJson(answer.sources),
   ];
 }
 
@@ -69,15 +75,29 @@ export abstract class SqlCuratedAnswerStore implements CuratedAnswerStore {
     return (await this.sql.all<CuratedRow>('SELECT * FROM curated_answers ORDER BY active DESC, hits DESC, id')).map(toCurated);
   }
 
-  edit(id: number, patch: { question: string; answer: string; topic?: string }, now: string): Promise<boolean> {
+  edit(id: number, patch: { question: string; answer: string; topic?: string; sources?: readonly PassageSource[] }, now: string): Promise<boolean> {
+    const values: SqlValue[] = [patch.question, patch.answer, normalizeTopic(patch.topic) ?? null, now];
+    if (patch.sources) values.push(sourcesToJson(patch.sources));
     return this.write(
       async () =>
         (
-          await this.sql.run('UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ? WHERE id = ?', [
-            patch.question,
-            patch.answer,
-            normalizeTopic(patch.topic) ?? null,
-            now,
+          await this.sql.run(
+            `UPDATE curated_answers SET question = ?, answer = ?, topic = ?, updated_at = ?${patch.sources ? ', sources_json = ?' : ''} WHERE id = ?`,
+            [...values, id],
+          )
+        ).changes === 1,
+    );
+  }
+
+  reapprove(id: number, approval: { approvedBy: number; at: string; sources: readonly PassageSource[] }): Promise<boolean> {
+    return this.write(
+      async () =>
+        (
+          await this.sql.run('UPDATE curated_answers SET approved_by = ?, approved_at = ?, updated_at = ?, sources_json = ? WHERE id = ?', [
+            approval.approvedBy,
+            approval.at,
+            approval.at,
+            sourcesToJson(approval.sources),
             id,
           ])
         ).changes === 1,
@@ -111,5 +131,6 @@ export function toCurated(r: CuratedRow): CuratedAnswer {
     hits: r.hits,
     active: r.active === 1,
     updatedAt: r.updated_at,
+    ...(r.sources_json !== null && { sources: sourcesFromJson(r.sources_json) }),
   };
 }

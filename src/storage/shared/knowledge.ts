@@ -1,4 +1,5 @@
-import { KNOWLEDGE_VERSION_KEY, type KnowledgeStore, type StoredDocument, type StoredPassage } from '../knowledge-store.js';
+import { KNOWLEDGE_VERSION_KEY, type DocumentState, type KnowledgeStore, type StoredDocument, type StoredPassage } from '../knowledge-store.js';
+import { passageHash, type DocumentChange } from '../provenance.js';
 import type { SqlTransactor } from './sql.js';
 
 interface DocumentRow {
@@ -17,6 +18,19 @@ interface PassageRow {
   heading: string;
   text: string;
   meta_json: string;
+  content_hash: string;
+}
+
+interface ChangeRow {
+  id: number;
+  doc_id: string;
+  title: string;
+  kind: DocumentChange['kind'];
+  old_hash: string | null;
+  new_hash: string | null;
+  old_status: string | null;
+  new_status: string | null;
+  at: string;
 }
 
 type DocumentMeta = StoredDocument['meta'];
@@ -55,6 +69,7 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
     return this.db.transaction(async () => {
       // First: on PostgreSQL the version row's lock makes concurrent changes (from any instance) take turns.
       const version = await this.bumpVersion();
+      await this.recordChanges(save, deleteIds);
       if (deleteIds.length > 0) await this.deleteDocuments(deleteIds);
       for (const { doc, chunks } of save) await this.writeDocument(doc, chunks);
       return version;
@@ -71,6 +86,66 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
     return Number(row!.value);
   }
 
+  /**
+   * Rows of `document_changes` for what this change does to documents already stored: a new content for an
+   * id, a document deleted, or one replaced by a file that took its path under another id.
+   */
+  private async recordChanges(save: readonly { doc: StoredDocument }[], deleteIds: readonly string[]): Promise<void> {
+    const before = new Map((await this.listDocuments()).map((d) => [d.id, d]));
+    const byPath = new Map([...before.values()].map((d) => [d.sourcePath, d]));
+    const at = new Date().toISOString();
+    const removed = new Set(deleteIds);
+    for (const { doc } of save) {
+      const previous = before.get(doc.id);
+      if (previous && previous.contentHash !== doc.contentHash) {
+        await this.insertChange(doc.id, doc.meta.title, 'changed', previous, doc, at);
+      }
+      const displaced = byPath.get(doc.sourcePath);
+      if (displaced && displaced.id !== doc.id) removed.add(displaced.id);
+    }
+    for (const id of removed) {
+      const previous = before.get(id);
+      if (previous) await this.insertChange(id, previous.meta.title, 'removed', previous, undefined, at);
+    }
+  }
+
+  private async insertChange(docId: string, title: string, kind: DocumentChange['kind'], previous: StoredDocument, next: StoredDocument | undefined, at: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO document_changes (doc_id, title, kind, old_hash, new_hash, old_status, new_status, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [docId, title, kind, previous.contentHash, next?.contentHash ?? null, previous.meta.status, next?.meta.status ?? null, at],
+    );
+  }
+
+  async documentChanges(since: string): Promise<DocumentChange[]> {
+    const rows = await this.db.all<ChangeRow>('SELECT * FROM document_changes WHERE at >= ? ORDER BY at, id', [since]);
+    return rows.map((r) => ({
+      id: r.id,
+      docId: r.doc_id,
+      title: r.title,
+      kind: r.kind,
+      ...(r.old_hash !== null && { oldHash: r.old_hash }),
+      ...(r.new_hash !== null && { newHash: r.new_hash }),
+      ...(r.old_status !== null && { oldStatus: r.old_status }),
+      ...(r.new_status !== null && { newStatus: r.new_status }),
+      at: r.at,
+    }));
+  }
+
+  async documentStates(ids?: readonly string[]): Promise<DocumentState[]> {
+    const wanted = ids ? new Set(ids) : undefined;
+    if (wanted?.size === 0) return [];
+    const docs = (await this.listDocuments()).filter((d) => !wanted || wanted.has(d.id));
+    const states = new Map<string, DocumentState>(docs.map((d) => [d.id, { id: d.id, contentHash: d.contentHash, meta: d.meta, passages: [] }]));
+    const only = wanted ? [...states.keys()] : undefined;
+    if (only?.length === 0) return [];
+    const rows = await this.db.all<{ id: string; doc_id: string; citation: string; text: string }>(
+      `SELECT id, doc_id, citation, text FROM chunks${only ? ` WHERE doc_id IN (${only.map(() => '?').join(', ')})` : ''} ORDER BY doc_id${this.idOrder}, ordinal`,
+      only ?? [],
+    );
+    for (const r of rows) states.get(r.doc_id)?.passages.push({ id: r.id, hash: passageHash(r.text), citation: r.citation });
+    return [...states.values()];
+  }
+
   private async writeDocument(doc: StoredDocument, chunks: readonly ChunkRecord[]): Promise<void> {
     // A file may have been renamed (same id, new path) or re-used (same path, new id).
     await this.db.run('DELETE FROM documents WHERE id = ? OR source_path = ?', [doc.id, doc.sourcePath]);
@@ -84,7 +159,7 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
 
   async listPassages(): Promise<StoredPassage[]> {
     const rows = await this.db.all<PassageRow>(
-      `SELECT c.id, c.doc_id, c.ordinal, c.citation, c.path_json, c.heading, c.text, d.meta_json
+      `SELECT c.id, c.doc_id, c.ordinal, c.citation, c.path_json, c.heading, c.text, d.meta_json, d.content_hash
        FROM chunks c JOIN documents d ON d.id = c.doc_id
        ORDER BY c.doc_id${this.idOrder}, c.ordinal`,
     );
@@ -104,6 +179,7 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
         heading: r.heading,
         text: r.text,
         meta,
+        docHash: r.content_hash,
       };
     });
   }

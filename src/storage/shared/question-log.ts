@@ -2,6 +2,7 @@
 import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from '../../assistant/question-log.js';
 import type { AnswerCitation, AnswerStage, Asker } from '../../assistant/types.js';
 import type { SqlValue } from '../database.js';
+import { sourcesFromJson, sourcesToJson, type SourcedAnswer } from '../provenance.js';
 import type { SqlRunner } from './sql.js';
 
 /** A row of `question_log`. */
@@ -26,12 +27,13 @@ export interface QuestionLogRow {
   created_at: string;
   source_key: string | null;
   reply_text: string | null;
+  sources_json: string | null;
 }
 
 /** The insert of an entry (values from `entryValues`). */
 export const QUESTION_LOG_INSERT = `INSERT INTO question_log (channel, chat_id, user_id, display_name, commune, question, query, stage, confidence,
-    reason, ticket_id, curated_id, doc_id, topic, citations_json, latency_ms, created_at, source_key, reply_text)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    reason, ticket_id, curated_id, doc_id, topic, citations_json, latency_ms, created_at, source_key, reply_text, sources_json)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function entryValues(e: Omit<LoggedQuestion, 'id'>): SqlValue[] {
   return [
@@ -54,6 +56,7 @@ export function entryValues(e: Omit<LoggedQuestion, 'id'>): SqlValue[] {
     e.createdAt,
     e.sourceKey ?? null,
     e.replyText ?? null,
+    sourcesToJson(e.sources),
   ];
 }
 
@@ -88,6 +91,27 @@ export abstract class SqlQuestionLog implements QuestionLogStore {
     ]);
     return rows.map((r) => ({ value: r.value, userId: r.user_id }));
   }
+
+  async sourcedSince(since: string): Promise<SourcedAnswer[]> {
+    const rows = await this.sql.all<QuestionLogRow>(
+      `SELECT id, channel, chat_id, user_id, display_name, commune, question, stage, curated_id, created_at, sources_json
+       FROM question_log WHERE created_at >= ? AND sources_json IS NOT NULL ORDER BY created_at, id`,
+      [since],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      question: r.question,
+      channel: r.channel,
+      chatId: r.chat_id,
+      userId: r.user_id,
+      ...(r.display_name && { displayName: r.display_name }),
+      ...(r.commune && { commune: r.commune }),
+      stage: r.stage,
+      ...(r.curated_id !== null && { curatedId: r.curated_id }),
+      askedAt: r.created_at,
+      sources: sourcesFromJson(r.sources_json),
+    }));
+  }
 }
 
 function toEntry(r: QuestionLogRow | undefined): LoggedQuestion | undefined {
@@ -112,5 +136,7 @@ function toEntry(r: QuestionLogRow | undefined): LoggedQuestion | undefined {
   if (r.topic) entry.topic = r.topic;
   if (r.source_key) entry.sourceKey = r.source_key;
   if (r.reply_text !== null) entry.replyText = r.reply_text;
+  const sources = sourcesFromJson(r.sources_json);
+  if (sources.length > 0) entry.sources = sources;
   return entry;
 }

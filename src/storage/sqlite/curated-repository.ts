@@ -2,7 +2,7 @@
 import type { Database } from '../database.js';
 import type { NewCuratedAnswer } from '../../escalation/stores.js';
 import type { CuratedAnswer } from '../../escalation/types.js';
-import { APPROVAL_COLUMNS, approvalValues, SqlCuratedAnswerStore } from '../shared/curated.js';
+import { APPROVAL_COLUMNS, APPROVAL_PLACEHOLDERS, approvalValues, SqlCuratedAnswerStore } from '../shared/curated.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 export class SqliteCuratedAnswerStore extends SqlCuratedAnswerStore {
@@ -26,7 +26,7 @@ export class SqliteCuratedAnswerStore extends SqlCuratedAnswerStore {
         id = existing.id;
       } else {
         ({ lastID: id } = await this.db.run(
-          `INSERT INTO curated_answers (${APPROVAL_COLUMNS.join(', ')}, source_ticket_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO curated_answers (${APPROVAL_COLUMNS.join(', ')}, source_ticket_id) VALUES (${APPROVAL_PLACEHOLDERS})`,
           [...values, answer.sourceTicketId ?? null],
         ));
       }

@@ -3,6 +3,8 @@ import type { Request } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { EscalationStores } from '../../escalation/stores.js';
+import type { QuestionLogStore } from '../../assistant/question-log.js';
+import type { ImpactService } from '../../curation/impact.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { Logger } from '../../logger.js';
 import type { WebAccount, WebAccountStore } from './accounts.js';
@@ -18,6 +20,8 @@ export interface ConsoleServices {
   kb: KnowledgeBase;
   stores: Pick<EscalationStores, 'curated' | 'users'>;
   escalation: EscalationService;
+  /** The question log: the answers a knowledge change affects (see curation/impact.ts). */
+  log: Pick<QuestionLogStore, 'sourcedSince'>;
 }
 
 /** What every console route needs; built once by `createWebConsole`. */
@@ -29,6 +33,8 @@ export interface ConsoleDeps {
   audit: AuditLog;
   cookies: CookieSettings;
   indexer: IndexJobs;
+  /** What knowledge changes affect: curated answers to review, answers given from changed texts. */
+  impact: ImpactService;
   now: () => Date;
 }
 

@@ -12,6 +12,8 @@ import { auditHandler } from './audit-page.js';
 import { type AuthOptions, DEFAULT_LOGIN_LIMIT, loadSession, mountAuth, requireRole, requireSignedIn, type LoginLimit } from './auth.js';
 import { csrfOf, stateOf, type ConsoleDeps, type ConsoleServices } from './context.js';
 import { curatedRouter } from './curated.js';
+import { createImpactService } from '../../curation/impact.js';
+import { impactRouter } from './impact.js';
 import { dashboardHandler } from './dashboard.js';
 import { exportsRouter } from './exports.js';
 import { html } from '../shared/html.js';
@@ -95,6 +97,7 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
     audit: new AuditLog(app.repos.audit, now),
     cookies: { secure: options.secureCookies ?? false },
     indexer: new IndexJobs(app.kb, logger, now),
+    impact: createImpactService(app, now),
     now,
   };
   const csrf = AnonymousCsrf.fromState(app.repos.channelState, deps.cookies);
@@ -149,6 +152,7 @@ function consoleRouter(deps: ConsoleDeps, auth: AuthOptions): express.Router {
   router.use('/tickets', ticketsRouter(deps));
   router.use('/knowledge', requireRole('admin'), knowledgeRouter(deps));
   router.use('/curated', requireRole('admin'), curatedRouter(deps));
+  router.use('/impact', requireRole('admin'), impactRouter(deps, deps.impact));
   router.use('/users', requireRole('admin'), usersRouter(deps));
   router.get('/audit', requireRole('admin'), auditHandler(deps));
   router.use('/export', requireRole('admin'), exportsRouter(deps));

@@ -115,6 +115,7 @@ const DETAIL_LABELS: Record<string, string> = {
   approved: 'đã duyệt',
   active: 'hoạt động',
   rows: 'số dòng',
+  sources: 'căn cứ (đoạn văn)',
 };
 
 /** An event's or audit entry's detail as one Vietnamese line: "lý do: …; độ tin cậy: 0,42". */

@@ -1,10 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { EscalationError } from '../../escalation/errors.js';
 import { duration } from '../../escalation/messages.js';
-import { TICKET_STATUSES, type Ticket, type TicketStatus, type User } from '../../escalation/types.js';
+import { TICKET_STATUSES, type CuratedAnswer, type Ticket, type TicketStatus, type User } from '../../escalation/types.js';
+import { autoLinked } from '../../curation/sources.js';
 import { flash, requireCsrf, requireRole } from './auth.js';
 import { accountOf, type ConsoleDeps, field, idParam, queryParam } from './context.js';
-import { formatDateTime, formatScore, html } from '../shared/html.js';
+import { formatDateTime, formatScore, html, type SafeHtml } from '../shared/html.js';
 import { CHANNEL_LABELS, detailText, EVENT_LABELS, label, reasonText, TICKET_STATUS_LABELS } from './labels.js';
 import { actionButton, csrfField, sendPage } from './layout.js';
 import { escalationNote } from './escalation-note.js';
@@ -172,6 +173,7 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
             <form method="post" action="/console/tickets/${ticket.id}/approve">
               ${csrfField(req)}
               <label>Nội dung được duyệt <textarea name="answer" rows="8" required>${curated?.answer ?? ticket.answer}</textarea></label>
+              ${sourceChoice(ticket, curated)}
               <button type="submit">Duyệt</button>
             </form>
           </section>`
@@ -231,11 +233,37 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
   router.post('/:id/approve', requireRole('admin'), requireCsrf, act('approve', async (req, id) => {
     const ticket = await app.escalation.getTicketFor(accountOf(req).userId, id);
     const edited = field(req, 'answer');
-    const curated = await app.escalation.approve(id, accountOf(req).userId, edited && edited !== ticket?.answer ? edited : undefined);
+    // The passages ticked on the form; a form without the choice (older page, CLI-like posts) links them itself.
+    const sourceIds = field(req, 'sources_form') ? fields(req, 'source') : undefined;
+    const curated = await app.escalation.approve(id, accountOf(req).userId, edited && edited !== ticket?.answer ? edited : undefined, sourceIds ? { sourceIds } : {});
     return `Đã duyệt câu trả lời của phiếu #${id} thành câu trả lời mẫu #${curated.id}.`;
   }));
 
   return router;
+}
+
+/**
+ * The passages the approved answer rests on, ticked among the ticket's retrieved passages: those of the
+ * curated answer already approved, or else the ones linked automatically. When a text ticked here changes,
+ * the curated answer is held back until an admin reviews it ("Ảnh hưởng của thay đổi").
+ */
+function sourceChoice(ticket: Ticket, curated: CuratedAnswer | undefined): SafeHtml {
+  if (ticket.context.length === 0) return html`<input type="hidden" name="sources_form" value="1">`;
+  const ticked = new Set(curated?.sources ? curated.sources.map((s) => s.passageId) : autoLinked(ticket));
+  return html`<fieldset class="sources">
+    <legend>Câu trả lời dựa trên đoạn văn (khi đoạn văn thay đổi, câu trả lời mẫu sẽ được đánh dấu cần xem lại)</legend>
+    <input type="hidden" name="sources_form" value="1">
+    ${ticket.context.map(
+      (c) => html`<label class="check"><input type="checkbox" name="source" value="${c.id}"${ticked.has(c.id) ? html` checked` : ''}> ${c.citation}</label>`,
+    )}
+  </fieldset>`;
+}
+
+/** Every value of a repeated form field (checkboxes), trimmed, empty ones left out. */
+function fields(req: Request, name: string): string[] {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
 }
 
 function notFound(req: Request, res: Response): Promise<void> {

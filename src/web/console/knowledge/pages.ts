@@ -79,10 +79,15 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     const progress = deps.indexer.progress();
     const staleCount = allDocs.filter((d) => isStale(d.meta.reviewed, now)).length;
     const docs = filterDocuments(allDocs, filter, (d) => isStale(d.meta.reviewed, now));
+    const impact = await deps.impact.compute();
     await sendPage(req, res, {
       title: 'Tri thức',
       nav: 'knowledge',
       body: html`
+      ${impact.curated.length || impact.answers.length
+        ? html`<p class="flash flash-error impact-note">Văn bản đã thay đổi ảnh hưởng tới ${impact.curated.length} câu trả lời mẫu cần xem lại và ${impact.answers.length} câu trả lời đã gửi trong ${impact.days} ngày qua.
+            <a href="/console/impact">Xem ảnh hưởng của thay đổi</a></p>`
+        : ''}
       <section class="card">
         <h2>Thêm tài liệu</h2>
         <form method="post" action="/console/knowledge/upload" enctype="multipart/form-data" class="row">
