@@ -4,7 +4,7 @@ import { csrfOf, stateOf } from './context.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { Flash } from './sessions.js';
 
-export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'users' | 'audit' | 'chat';
+export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'users' | 'notices' | 'audit' | 'chat';
 
 const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'dashboard', href: '/console', label: 'Bảng điều khiển', adminOnly: false },
@@ -12,6 +12,7 @@ const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = 
   { key: 'knowledge', href: '/console/knowledge', label: 'Tri thức', adminOnly: true },
   { key: 'curated', href: '/console/curated', label: 'Câu trả lời mẫu', adminOnly: true },
   { key: 'users', href: '/console/users', label: 'Người dùng', adminOnly: true },
+  { key: 'notices', href: '/console/notices', label: 'Thông báo', adminOnly: true },
   { key: 'audit', href: '/console/audit', label: 'Nhật ký', adminOnly: true },
   { key: 'chat', href: '/chat', label: 'Trò chuyện', adminOnly: false },
 ];
