@@ -20,6 +20,7 @@ import {
   type TicketStatus,
   type TicketWithEvents,
   type User,
+  WAITS_FOR_RECIPIENT,
 } from './types.js';
 
 export interface EscalationServiceOptions {
@@ -418,18 +419,19 @@ export class EscalationService {
   }
 
   /**
-   * The asker wrote again, so their chat is reachable: every failed or back-off-delayed relay to that chat
-   * becomes due now. Call it on each incoming message, then let the outbox worker run.
+   * The asker wrote again, so their chat is reachable: every failed or back-off-delayed relay, notice or
+   * follow-up to that chat (`WAITS_FOR_RECIPIENT`) becomes due now. Call it on each incoming message, then
+   * let the outbox worker run.
    */
   async deliverPendingFor(channel: string, chatId: string): Promise<number> {
-    // Called for every incoming message: a plain read first, and a write transaction only when a relay waits.
+    // Called for every incoming message: a plain read first, and a write transaction only when a message waits.
     const now = this.iso();
-    const relays = await this.stores.outbox.list({ channel, chatId, kind: 'relay' });
-    if (!relays.some((r) => r.status === 'failed' || (r.status === 'pending' && r.nextAttemptAt > now))) return 0;
+    const waiting = await this.stores.outbox.list({ channel, chatId, kind: WAITS_FOR_RECIPIENT });
+    if (!waiting.some((r) => r.status === 'failed' || (r.status === 'pending' && r.nextAttemptAt > now))) return 0;
     return this.stores.transaction(async () => {
-      const records = await this.stores.outbox.requeue({ channel, chatId, kind: 'relay' }, this.iso());
+      const records = await this.stores.outbox.requeue({ channel, chatId, kind: WAITS_FOR_RECIPIENT }, this.iso());
       for (const record of records) {
-        if (record.ticketId === undefined) continue;
+        if (record.ticketId === undefined || record.kind !== 'relay') continue;
         await this.event(record.ticketId, SYSTEM, 'relay_requeued', { outboxId: record.id, trigger: 'asker_message' });
       }
       return records.length;

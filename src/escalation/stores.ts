@@ -104,7 +104,7 @@ export interface NewUser {
   active?: boolean;
 }
 
-export type UserPatch = Partial<Pick<User, 'chatId' | 'displayName' | 'commune' | 'role' | 'topics' | 'approved' | 'active'>>;
+export type UserPatch = Partial<Pick<User, 'chatId' | 'displayName' | 'commune' | 'role' | 'topics' | 'approved' | 'active' | 'noticesOff'>>;
 
 export interface UserStore {
   /** Throws when (channel, channelUserId) is already known. */
@@ -132,7 +132,8 @@ export interface NewOutboxMessage {
 
 export interface OutboxFilter {
   status?: OutboxRecord['status'];
-  kind?: OutboundKind;
+  /** One kind, or any of several. */
+  kind?: OutboundKind | readonly OutboundKind[];
   ticketId?: number;
   channel?: string;
   chatId?: string;

@@ -118,6 +118,8 @@ export interface User {
   approved: boolean;
   /** An inactive user keeps their history but is never notified and may not act. */
   active: boolean;
+  /** Set (true) when the user turned the province's notices off (`/tatthongbao`); absent otherwise. */
+  noticesOff?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -144,14 +146,24 @@ export interface CuratedAnswer {
   sources?: PassageSource[];
 }
 
-/** `answer`: the assistant's own answer, when sending it at once failed. */
-export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer';
+/**
+ * `answer`: the assistant's own answer, when sending it at once failed; `notice`: an admin's notice to
+ * officials; `follow_up`: the news that an answer someone was given has changed (src/notices/).
+ */
+export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer' | 'notice' | 'follow_up';
 
 /**
  * The outbox sends higher first (then by due time): what an asker waits for — an expert's answer, the
- * assistant's delayed answer — goes ahead of notifications and reminders to staff, however many wait.
+ * assistant's delayed answer — goes ahead of notifications and reminders to staff, however many wait;
+ * notices and follow-ups, sent to many at once, come last, so a large one never holds up the others.
  */
-export const OUTBOUND_PRIORITY: Readonly<Record<OutboundKind, number>> = { relay: 1, answer: 1, notify: 0, reminder: 0 };
+export const OUTBOUND_PRIORITY: Readonly<Record<OutboundKind, number>> = { relay: 1, answer: 1, notify: 0, reminder: 0, notice: -1, follow_up: -1 };
+
+/**
+ * Kinds that wait for the recipient when a platform refuses them (Zalo OA outside its 48-hour window, a
+ * blocked bot): the recipient's next message makes them due again (`deliverPendingFor`).
+ */
+export const WAITS_FOR_RECIPIENT: readonly OutboundKind[] = ['relay', 'notice', 'follow_up'];
 
 /** A message the outbound port must deliver. `id` is stable across retries: adapters may use it to de-duplicate. */
 export interface OutboundMessage {

@@ -392,4 +392,69 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX document_changes_at ON document_changes(at);
     `,
   },
+  {
+    // Notices to officials and follow-ups on changed answers (src/notices/): who turned notices off (on the
+    // user), each notice or follow-up with its recipients, each recipient's message in the outbox (the report
+    // reads its state there). The CHECK on outbox.kind gains 'notice' and 'follow_up': SQLite rebuilds the
+    // table, with legacy renaming so that migration 8's trigger (which inserts into outbox) is left as written
+    // and names the new table.
+    version: 13,
+    sql: `
+      ALTER TABLE users ADD COLUMN notices_off INTEGER NOT NULL DEFAULT 0 CHECK (notices_off IN (0, 1));
+
+      PRAGMA legacy_alter_table = ON;
+      CREATE TABLE outbox_v13 (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER REFERENCES tickets(id),
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('relay', 'notify', 'reminder', 'answer', 'notice', 'follow_up')),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        dedup_key TEXT UNIQUE,
+        priority INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        lease_until TEXT
+      );
+      INSERT INTO outbox_v13 (id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key, priority, claimed_by, lease_until)
+        SELECT id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key, priority, claimed_by, lease_until FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v13 RENAME TO outbox;
+      PRAGMA legacy_alter_table = OFF;
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_chat ON outbox(channel, chat_id, status);
+      CREATE INDEX outbox_ticket ON outbox(ticket_id);
+      CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
+
+      CREATE TABLE broadcasts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('notice', 'follow_up')),
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        detail_json TEXT NOT NULL DEFAULT '{}',
+        author_user_id INTEGER REFERENCES users(id),
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX broadcasts_kind ON broadcasts(kind, id);
+      CREATE TABLE broadcast_recipients (
+        id INTEGER PRIMARY KEY,
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+        user_id INTEGER REFERENCES users(id),
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        commune TEXT,
+        detail_json TEXT NOT NULL DEFAULT '{}',
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+        UNIQUE (broadcast_id, channel, chat_id)
+      );
+      CREATE INDEX broadcast_recipients_outbox ON broadcast_recipients(outbox_id);
+    `,
+  },
 ];

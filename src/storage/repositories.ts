@@ -1,3 +1,4 @@
+import type { BroadcastRepository } from './broadcasts.js';
 import type { ChannelStateStore } from './channel-state.js';
 import type { PrunableUpdateInbox } from './update-inbox.js';
 import type { AuditRepository, ReportingRepository, SessionRepository, WebAccountRepository, WebChatRepository, WebStateMaintenance } from './ports.js';
@@ -17,4 +18,6 @@ export interface Repositories {
   reporting: ReportingRepository;
   channelState: ChannelStateStore;
   inbox: PrunableUpdateInbox;
+  /** Notices to officials and follow-ups on changed answers, with their deliveries. */
+  broadcasts: BroadcastRepository;
 }

@@ -7,6 +7,7 @@ import type { BotContext, BotDeps } from './context.js';
 import { createPooledFetch } from '../pooled-fetch.js';
 import { expertFeature } from './features/expert.js';
 import { feedbackFeature } from './features/feedback.js';
+import { noticesFeature } from './features/notices.js';
 import { questionsFeature } from './features/questions.js';
 import { startFeature } from './features/start.js';
 import { ticketButtonsFeature } from './features/ticket-buttons.js';
@@ -48,7 +49,7 @@ const UNTHROTTLED = new Set(['sendChatAction', 'answerCallbackQuery', 'getUpdate
 
 /**
  * The bot, wired: the core's services on `ctx.deps`, per-chat ordering, API retries and rate limits,
- * and one composer per feature (start/help, expert commands, buttons, questions, then a catch-all).
+ * and one composer per feature (start/help, expert commands, notice settings, buttons, questions, then a catch-all).
  * Polling, webhooks and outbound delivery live in the adapter.
  *
  * @example
@@ -80,6 +81,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
 
   bot.use(startFeature());
   bot.use(expertFeature());
+  bot.use(noticesFeature());
   bot.use(feedbackFeature());
   bot.use(ticketButtonsFeature());
   bot.use(questionsFeature());

@@ -8,6 +8,7 @@ export const HELP_TEXT = [
   '- Trong nhóm: gõ /hoi <câu hỏi>, hoặc nhắc tên tôi (@), hoặc trả lời (reply) tin nhắn của tôi.',
   '- /chuyengia: chuyển câu hỏi vừa hỏi cho chuyên gia; /chuyengia <câu hỏi> để hỏi chuyên gia ngay.',
   '- /chitiet: xem đầy đủ đoạn văn bản và nguồn của câu trả lời vừa rồi.',
+  '- /tatthongbao, /batthongbao: tắt hoặc bật lại thông báo của tỉnh (cán bộ đã đăng ký).',
   '',
   'Dưới mỗi câu trả lời có nút 👍 / 👎 / Hỏi chuyên gia. Bấm 👎 nếu câu trả lời chưa đúng ý, câu hỏi sẽ được chuyển cho chuyên gia và câu trả lời sẽ được gửi lại trong cuộc trò chuyện này.',
 ].join('\n');
@@ -53,6 +54,8 @@ export const BOT_COMMANDS = [
   { command: 'hoi', description: 'Đặt câu hỏi (trong nhóm: /hoi <câu hỏi>)' },
   { command: 'chuyengia', description: 'Chuyển câu hỏi cho chuyên gia' },
   { command: 'chitiet', description: 'Xem đầy đủ câu trả lời vừa rồi' },
+  { command: 'tatthongbao', description: 'Tắt thông báo của tỉnh' },
+  { command: 'batthongbao', description: 'Bật lại thông báo của tỉnh' },
   { command: 'help', description: 'Hướng dẫn sử dụng' },
   { command: 'start', description: 'Bắt đầu' },
 ] as const;

@@ -6,6 +6,7 @@ import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
 import { parseExpertCommand, runExpertCommand } from '../expert-commands.js';
+import { parseNoticeCommand, runNoticeCommand } from '../notice-commands.js';
 
 /*
  * The text conversation both Zalo channels hold (Zalo has no buttons we can rely on): questions go to the
@@ -78,6 +79,11 @@ export class ZaloConversation {
   }
 
   private async answer(asker: Asker, text: string, source: { sourceKey?: string; resumed?: boolean }): Promise<string> {
+    const notices = parseNoticeCommand(text);
+    if (notices) {
+      await this.userWrote(asker);
+      return runNoticeCommand(notices, { channel: asker.channel, userId: asker.userId }, this.deps.users, new Date(this.now()));
+    }
     const command = parseExpertCommand(text);
     if (command) {
       await this.userWrote(asker);

@@ -1,5 +1,6 @@
 import type { Repositories } from '../repositories.js';
 import { pruneWebState } from '../web-housekeeping.js';
+import { PgBroadcastRepository } from './broadcast-repository.js';
 import { PgAuditRepository } from './audit-repository.js';
 import { PgChannelStateStore } from './channel-state.js';
 import type { InboxClaimant } from '../update-inbox.js';
@@ -23,6 +24,7 @@ export function createPostgresRepositories(db: PgDatabase, claimant?: InboxClaim
     webState: { prune: (now) => pruneWebState(db, now) },
     reporting: new PgReportingRepository(db),
     channelState: new PgChannelStateStore(db),
+    broadcasts: new PgBroadcastRepository(db),
     inbox: new PgUpdateInbox(db, undefined, claimant),
   };
 }

@@ -137,9 +137,12 @@ export abstract class SqlOutboxStore implements OutboxStore {
 export function outboxWhere(filter: Omit<OutboxFilter, 'status'>): { where: string[]; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
-  if (filter.kind) {
+  if (typeof filter.kind === 'string') {
     where.push('kind = ?');
     params.push(filter.kind);
+  } else if (filter.kind) {
+    where.push(filter.kind.length ? `kind IN (${filter.kind.map(() => '?').join(', ')})` : '1 = 0');
+    params.push(...filter.kind);
   }
   if (filter.ticketId !== undefined) {
     where.push('ticket_id = ?');

@@ -17,6 +17,7 @@ export interface UserRow {
   topics_json: string;
   approved: number;
   active: number;
+  notices_off: number;
   created_at: string;
   updated_at: string;
 }
@@ -33,6 +34,7 @@ export function toUser(r: UserRow): User {
     topics: JSON.parse(r.topics_json) as string[],
     approved: r.approved === 1,
     active: r.active === 1,
+    ...(r.notices_off === 1 && { noticesOff: true }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -53,6 +55,7 @@ export function userPatchSets(patch: UserPatch, now: string): { sets: string[]; 
   if (patch.topics !== undefined) set('topics_json', JSON.stringify(normalizeTopics(patch.topics)));
   if (patch.approved !== undefined) set('approved', patch.approved ? 1 : 0);
   if (patch.active !== undefined) set('active', patch.active ? 1 : 0);
+  if (patch.noticesOff !== undefined) set('notices_off', patch.noticesOff ? 1 : 0);
   set('updated_at', now);
   return { sets, params };
 }

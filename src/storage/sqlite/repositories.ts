@@ -2,6 +2,7 @@ import type { Database } from '../database.js';
 import type { Repositories } from '../repositories.js';
 import type { InboxClaimant } from '../update-inbox.js';
 import { pruneWebState } from '../web-housekeeping.js';
+import { SqliteBroadcastRepository } from './broadcast-repository.js';
 import { SqliteAuditRepository } from './audit-repository.js';
 import { SqliteChannelStateStore } from './channel-state-repository.js';
 import { SqliteUpdateInbox } from './inbox-repository.js';
@@ -20,6 +21,7 @@ export function createSqliteRepositories(db: Database, claimant?: InboxClaimant)
     webState: { prune: (now) => pruneWebState(db, now) },
     reporting: new SqliteReportingRepository(db),
     channelState: new SqliteChannelStateStore(db),
+    broadcasts: new SqliteBroadcastRepository(db),
     inbox: new SqliteUpdateInbox(db, undefined, claimant),
   };
 }

@@ -6,8 +6,10 @@ import type { FeedbackValue, QuestionLogStore } from '../../assistant/question-l
 import type { AssistantReply } from '../../assistant/types.js';
 import type { ChannelAdapter } from '../../channels/types.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
+import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
+import { setNoticesOff } from '../../notices/opt-out.js';
 import type { Repositories } from '../../storage/repositories.js';
 import { AnonymousCsrf } from '../anonymous-csrf.js';
 import { DEFAULT_PAGE_LIMIT, LIMITER_BASE, pageLimiter, type RateWindow } from '../rate-limits.js';
@@ -28,11 +30,15 @@ const TOUCH_EVERY_MS = 3_600_000;
 const FEEDBACK_VALUES: readonly FeedbackValue[] = ['helpful', 'unhelpful', 'expert'];
 const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CSRF). Hãy tải lại trang rồi thử lại.';
 
-/** The services the web chat uses (the App provides them): its store's database, the assistant, and the question log (feedback). */
+/**
+ * The services the web chat uses (the App provides them): its store's database, the assistant, the question
+ * log (feedback), and the users (a registered official turns the province's notices off or on here).
+ */
 export interface WebChatServices {
   repos: Pick<Repositories, 'webChat' | 'channelState'>;
   assistant: Pick<Assistant, 'handle' | 'feedback'>;
   log: Pick<QuestionLogStore, 'get'>;
+  stores: { users: Pick<UserStore, 'findByChannelUser' | 'update'> };
 }
 
 /**
@@ -118,8 +124,8 @@ export interface WebChatOptions {
 }
 
 /**
- * `/chat`: the page (server-rendered history, works without JavaScript), `POST /chat/ask` and
- * `POST /chat/feedback` for forms, and the JSON API the page's script uses: `POST /chat/api/ask`,
+ * `/chat`: the page (server-rendered history, works without JavaScript), `POST /chat/ask`,
+ * `POST /chat/feedback` and `POST /chat/notices` (a registered official's switch for the province's notices) for forms, and the JSON API the page's script uses: `POST /chat/api/ask`,
  * `POST /chat/api/feedback`, `GET /chat/api/messages?after=<id>`. The chat id lives in an http-only
  * cookie; every POST must carry the visitor's CSRF token (field `_csrf` or header `X-CSRF-Token`).
  * Viewing the page stores nothing: a visitor (row and cookie) is made when its first question is sent; until
@@ -239,10 +245,32 @@ export function webChatRouter(options: WebChatOptions): Router {
     if (!visitor && readCookie(req, CHAT_COOKIE) !== undefined) clearCookie(res, CHAT_COOKIE, options.cookies);
     // Before the first question: no visitor, only a signed token for the page's forms.
     visitor ??= { chatId: '', csrfToken: await csrf.issue(req, res, 'chat') };
+    const user = visitor.chatId ? await app.stores.users.findByChannelUser(WEB_CHAT_CHANNEL, visitor.chatId) : undefined;
     res
       .set('Cache-Control', 'no-store')
       .type('html')
-      .send(chatPage({ visitor, messages: visitor.chatId ? await store.list(visitor.chatId) : [], consoleLink: options.consoleLink ?? false }));
+      .send(
+        chatPage({
+          visitor,
+          messages: visitor.chatId ? await store.list(visitor.chatId) : [],
+          consoleLink: options.consoleLink ?? false,
+          ...(user && { notices: user.noticesOff ? 'off' : 'on' }),
+        }),
+      );
+  });
+
+  // A registered official (a web user whose account is this chat) turns the province's notices off or on.
+  router.post('/notices', async (req, res) => {
+    const allowed = await authorize(req);
+    if (!allowed) {
+      res.status(403).type('text/plain').send(CSRF_REFUSED);
+      return;
+    }
+    if (allowed.visitor) {
+      const off = text(req, 'off', 10) === 'on';
+      await setNoticesOff(app.stores.users, { channel: WEB_CHAT_CHANNEL, userId: allowed.visitor.chatId }, off, now().toISOString());
+    }
+    res.redirect(303, '/chat#notices');
   });
 
   router.post('/ask', limiter, async (req, res) => {

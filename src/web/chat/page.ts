@@ -54,8 +54,21 @@ export function messageHtml(m: ChatMessage, csrf: string): SafeHtml {
   </li>`;
 }
 
-/** The web chat page: history, question box, and the asker's name and commune (optional). */
-export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[]; error?: string; consoleLink: boolean }): string {
+/** The switch of a registered official for the province's notices (the setting lives on their user). */
+function noticesSwitch(csrf: string, notices: 'on' | 'off'): SafeHtml {
+  return html`<form method="post" action="/chat/notices" id="notices" class="notices">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="off" value="${notices === 'on' ? 'on' : ''}">
+    <span>Thông báo của tỉnh: <strong>${notices === 'on' ? 'đang nhận' : 'đã tắt'}</strong></span>
+    <button type="submit" class="secondary small">${notices === 'on' ? 'Tắt nhận thông báo' : 'Nhận lại thông báo'}</button>
+  </form>`;
+}
+
+/**
+ * The web chat page: history, question box, the asker's name and commune (optional), and — for a
+ * registered official — the switch for the province's notices (`notices`: its current state).
+ */
+export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[]; error?: string; consoleLink: boolean; notices?: 'on' | 'off' }): string {
   const { visitor, messages } = options;
   return html`<!doctype html>
 <html lang="vi">
@@ -90,6 +103,7 @@ export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[
       <label>Xã, phường <input name="commune" maxlength="100" value="${visitor.commune ?? ''}"></label>
     </details>
   </form>
+  ${options.notices ? noticesSwitch(visitor.csrfToken, options.notices) : ''}
 </main>
 </body>
 </html>`.toString();

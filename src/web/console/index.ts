@@ -16,10 +16,12 @@ import { createImpactService } from '../../curation/impact.js';
 import { impactRouter } from './impact.js';
 import { dashboardHandler } from './dashboard.js';
 import { exportsRouter } from './exports.js';
+import { followUpsRouter } from './follow-ups.js';
 import { html } from '../shared/html.js';
 import { IndexJobs } from './knowledge/index-jobs.js';
 import { knowledgeRouter } from './knowledge/pages.js';
 import { documentHtml, sendPage } from './layout.js';
+import { noticesRouter } from './notices.js';
 import { SessionStore } from './sessions.js';
 import { ticketsRouter } from './tickets.js';
 import { usersRouter } from './users.js';
@@ -79,7 +81,7 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
 
 /**
  * Mounts the web console (`/console`: sign-in, dashboard, tickets, knowledge, curated answers, users,
- * journal, CSV exports), the web chat (`/chat`) and their static assets (`/static`) on an express app —
+ * notices and follow-ups, journal, CSV exports), the web chat (`/chat`) and their static assets (`/static`) on an express app —
  * pass the result as `mount` to `createHttpApp` / `BotServer.start`.
  *
  * @example
@@ -112,7 +114,7 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
     statics.use(express.static(PUBLIC_DIR, { index: false, dotfiles: 'ignore', maxAge: '1h', fallthrough: true }));
     expressApp.use('/static', statics);
 
-    expressApp.use('/console', consoleRouter(deps, auth));
+    expressApp.use('/console', consoleRouter(deps, auth, app.log));
 
     const chatPublic = options.chatPublic ?? true;
     const chat = express.Router();
@@ -136,7 +138,7 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
   };
 }
 
-function consoleRouter(deps: ConsoleDeps, auth: AuthOptions): express.Router {
+function consoleRouter(deps: ConsoleDeps, auth: AuthOptions, log: WebChatServices['log']): express.Router {
   const router = express.Router();
   router.use(securityHeaders);
   router.use((_req, res, next) => {
@@ -154,6 +156,8 @@ function consoleRouter(deps: ConsoleDeps, auth: AuthOptions): express.Router {
   router.use('/curated', requireRole('admin'), curatedRouter(deps));
   router.use('/impact', requireRole('admin'), impactRouter(deps, deps.impact));
   router.use('/users', requireRole('admin'), usersRouter(deps));
+  router.use('/notices', requireRole('admin'), noticesRouter(deps));
+  router.use('/follow-ups', requireRole('admin'), followUpsRouter(deps, log));
   router.get('/audit', requireRole('admin'), auditHandler(deps));
   router.use('/export', requireRole('admin'), exportsRouter(deps));
 

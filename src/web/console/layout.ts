@@ -4,7 +4,7 @@ import { csrfOf, stateOf } from './context.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { Flash } from './sessions.js';
 
-export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'impact' | 'users' | 'audit' | 'chat';
+export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'impact' | 'users' | 'notices' | 'audit' | 'chat';
 
 const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'dashboard', href: '/console', label: 'Bảng điều khiển', adminOnly: false },
@@ -13,6 +13,7 @@ const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = 
   { key: 'curated', href: '/console/curated', label: 'Câu trả lời mẫu', adminOnly: true },
   { key: 'impact', href: '/console/impact', label: 'Ảnh hưởng', adminOnly: true },
   { key: 'users', href: '/console/users', label: 'Người dùng', adminOnly: true },
+  { key: 'notices', href: '/console/notices', label: 'Thông báo', adminOnly: true },
   { key: 'audit', href: '/console/audit', label: 'Nhật ký', adminOnly: true },
   { key: 'chat', href: '/chat', label: 'Trò chuyện', adminOnly: false },
 ];
