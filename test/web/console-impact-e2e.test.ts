@@ -126,6 +126,9 @@ describe.skipIf(!hasChromium)('the impact of a knowledge change, in the console 
     await expect(amount.textContent()).resolves.toContain('Phạm Thị Lan, Xã Tịnh Sơn');
     await expect(amount.textContent()).resolves.toContain('Zalo Bot');
     await expect(admin.locator('body').textContent()).resolves.not.toContain('mai táng');
+    // From here the admin tells the askers: the follow-up page opens with the group's answers.
+    const tell = amount.getByRole('link', { name: 'Báo cho người đã hỏi câu này' });
+    await expect(tell.getAttribute('href')).resolves.toMatch(/^\/console\/follow-ups\?answers=\d+,\d+$/);
     await noSidewaysScroll(admin);
     await screenshot(admin, 'impact-desktop');
 

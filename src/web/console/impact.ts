@@ -52,9 +52,13 @@ export function impactRouter(deps: ConsoleDeps, impact: ImpactService): Router {
         <h2>Câu trả lời đã gửi trong ${String(days)} ngày qua</h2>
         ${groups.length === 0
           ? html`<p class="muted">Không có câu trả lời nào dựa trên đoạn văn đã thay đổi.</p>`
+          : html`<p><a class="button" href="${followUpsLink(report.answers)}">Báo cho tất cả người đã hỏi</a></p>`}
+        ${groups.length === 0
+          ? ''
           : groups.map(
               (g) => html`<section class="card impact-group">
                 <h3 class="question">${g.question} <span class="badge">${String(g.answers.length)} lần</span></h3>
+                <p><a class="button secondary" href="${followUpsLink(g.answers)}">Báo cho người đã hỏi câu này</a></p>
                 <div class="table-wrap"><table class="responsive compact">
                   <thead><tr><th>Lúc</th><th>Kênh</th><th>Người hỏi</th><th>Đoạn văn đã thay đổi</th></tr></thead>
                   <tbody>${g.answers.map(answerRow)}</tbody></table></div>
@@ -127,4 +131,9 @@ function changeList(changes: readonly SourceChange[]): SafeHtml {
   return html`<ul class="changes">${changes.map(
     (ch) => html`<li><strong>${ch.source.citation}</strong> — ${SOURCE_CHANGE_LABELS[ch.kind]}${ch.replacedBy ? ` (thay bằng ${ch.replacedBy})` : ''}</li>`,
   )}</ul>`;
+}
+
+/** The follow-up page (notices) with these answers ticked: from there the admin writes what changed and sends. */
+function followUpsLink(answers: readonly Pick<AffectedAnswer, 'id'>[]): string {
+  return `/console/follow-ups?answers=${answers.map((a) => String(a.id)).join(',')}`;
 }
