@@ -12,6 +12,8 @@ import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerExportCommand } from './cli/export-command.js';
 import { registerImpactCommand } from './cli/impact-command.js';
+import { registerNoticeCommand } from './cli/notice-command.js';
+import { NoticeService } from './notices/notice-service.js';
 import { createImpactService } from './curation/impact.js';
 
 const program = new Command()
@@ -37,6 +39,11 @@ registerImpactCommand(program, async () => {
   const context = createCliContext();
   const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
   return { impact: createImpactService(app), close: () => app.close() };
+});
+registerNoticeCommand(program, async () => {
+  const context = createCliContext();
+  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  return { notices: new NoticeService({ broadcasts: app.repos.broadcasts, users: app.stores.users }), close: () => app.close() };
 });
 
 try {
