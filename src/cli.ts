@@ -12,7 +12,8 @@ import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerExportCommand } from './cli/export-command.js';
 import { registerImpactCommand } from './cli/impact-command.js';
-import { registerNoticeCommand } from './cli/notice-command.js';
+import { registerFollowUpCommand, registerNoticeCommand } from './cli/notice-command.js';
+import { affectedAnswerOf, FollowUpService } from './notices/follow-up-service.js';
 import { NoticeService } from './notices/notice-service.js';
 import { createImpactService } from './curation/impact.js';
 
@@ -44,6 +45,26 @@ registerNoticeCommand(program, async () => {
   const context = createCliContext();
   const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
   return { notices: new NoticeService({ broadcasts: app.repos.broadcasts, users: app.stores.users }), close: () => app.close() };
+});
+registerFollowUpCommand(program, async () => {
+  const context = createCliContext();
+  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  return {
+    answers: async (ids) => (await Promise.all(ids.map((id) => app.log.get(id)))).filter((e) => e !== undefined).map(affectedAnswerOf),
+    affected: async (days) =>
+      (await createImpactService(app).affectedAnswers({ days })).map(({ id, question, asker, askedAt }) => ({
+        id,
+        question,
+        channel: asker.channel,
+        chatId: asker.chatId,
+        userId: asker.userId,
+        ...(asker.displayName && { displayName: asker.displayName }),
+        ...(asker.commune && { commune: asker.commune }),
+        askedAt,
+      })),
+    followUps: new FollowUpService({ broadcasts: app.repos.broadcasts }),
+    close: () => app.close(),
+  };
 });
 
 try {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { User } from '../escalation/types.js';
 import { NoticeError } from '../notices/errors.js';
 import type { NoticeService } from '../notices/notice-service.js';
+import type { AffectedAnswer, FollowUpService } from '../notices/follow-up-service.js';
 
 /** What the notice command needs; `close` releases it when the command is done. */
 export interface NoticeCommandServices {
@@ -91,6 +92,48 @@ export function registerNoticeCommand(program: Command, open: () => Promise<Noti
           console.log(`Thông báo #${report.broadcast.id} “${report.broadcast.title}”: ${line(report.total)}`);
           for (const c of report.byChannel) console.log(`  ${c.channel}: ${line(c)}`);
         }
+      } finally {
+        await services.close();
+      }
+    });
+}
+
+/** What the follow-up command needs: the answers' log entries, the impact's affected answers, the sender. */
+export interface FollowUpCommandServices {
+  answers(ids: readonly number[]): Promise<AffectedAnswer[]>;
+  affected(days: number): Promise<AffectedAnswer[]>;
+  followUps: FollowUpService;
+  close(): Promise<void>;
+}
+
+/**
+ * Adds `trolyxa follow-up`: tells the askers of answers whose basis changed, as the console's follow-up page
+ * does — the answers by question-log id (`--answers 12,15`) or all those `trolyxa impact` lists
+ * (`--impact [--since DAYS]`); one message per asker on the channel they asked on, through the outbox.
+ */
+export function registerFollowUpCommand(program: Command, open: () => Promise<FollowUpCommandServices>): void {
+  program
+    .command('follow-up')
+    .description('Tell the askers of changed answers what changed (by question-log id, or every answer `impact` lists)')
+    .option('--answers <ids>', 'question-log ids, comma-separated (see `trolyxa impact`)', collect, [])
+    .option('--impact', 'every answer `trolyxa impact` lists')
+    .option('--since <days>', 'with --impact: answers of the last DAYS days', (v: string) => Number(v), 90)
+    .requiredOption('--reason <text>', 'what changed, e.g. "Nghị định 55/2026/NĐ-CP điều chỉnh mức trợ cấp"')
+    .requiredOption('--content <text>', 'the new content ("Nội dung mới: …")')
+    .option('--json', 'print the result as one JSON object (the last line)')
+    .action(async (options: { answers: string[]; impact?: boolean; since: number; reason: string; content: string; json?: boolean }) => {
+      const services = await open();
+      try {
+        const ids = options.answers.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+        const answers = options.impact ? await services.affected(options.since) : await services.answers(ids);
+        if (answers.length === 0) throw new NoticeError('not_found', options.impact ? 'Không có câu trả lời nào bị ảnh hưởng.' : 'Không tìm thấy câu trả lời nào với các số đã cho.');
+        const sent = await services.followUps.send({ answers, reason: options.reason, newContent: options.content, author: { label: 'trolyxa follow-up (CLI)' } });
+        if (options.json) console.log(JSON.stringify({ id: sent.followUp.id, recipients: sent.recipients, skipped: sent.skipped.map((a) => a.id) }));
+        else console.log(`Đã xếp tin báo thay đổi #${sent.followUp.id} cho ${sent.recipients} người hỏi vào hàng gửi${sent.skipped.length ? ` (bỏ qua ${sent.skipped.length} câu hỏi từ dòng lệnh)` : ''}.`);
+      } catch (error) {
+        if (!(error instanceof NoticeError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
       } finally {
         await services.close();
       }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/app-fixture.js';
+import { MAI_TANG, writeDoc } from '../helpers/knowledge-fixture.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** `trolyxa notice`: the console's notices from the command line — preview, send into the outbox, report. */
@@ -28,6 +29,7 @@ const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').
 
 beforeAll(async () => {
   dir = await makeTempDir('trolyxa-notice-');
+  await writeDoc(path.join(dir, 'knowledge'), 'mai-tang.md', MAI_TANG);
   for (const [channel, user, name, commune] of [
     ['telegram', '101', 'Cán bộ A', 'Xã Tịnh Sơn'],
     ['zalo', '202', 'Cán bộ B', 'Xã Tịnh Sơn'],
@@ -59,4 +61,21 @@ describe('trolyxa notice', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Cần --title và --text');
   }, 60_000);
+});
+
+describe('trolyxa follow-up', () => {
+  it('refuses answers it cannot find, and answers asked from the command line (no chat to write back to)', async () => {
+    const unknown = await trolyxa(['follow-up', '--answers', '999', '--reason', 'Nghị định mới', '--content', 'Mức mới.']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Không tìm thấy câu trả lời nào');
+    const asked = await trolyxa(['ask', 'thủ tục mai táng phí', '--json']);
+    expect(asked.code, asked.stderr).toBe(0);
+    const { answerId } = JSON.parse(asked.stdout) as { answerId?: number };
+    const cli = await trolyxa(['follow-up', '--answers', String(answerId ?? 1), '--reason', 'Nghị định mới', '--content', 'Mức mới.']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('người hỏi không có cuộc trò chuyện để nhắn lại');
+    const none = await trolyxa(['follow-up', '--impact', '--reason', 'Nghị định mới', '--content', 'Mức mới.']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('Không có câu trả lời nào bị ảnh hưởng');
+  }, 120_000);
 });
