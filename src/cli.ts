@@ -31,24 +31,27 @@ registerBackupCommands(program);
 registerMigrateCommand(program);
 registerExportCommand(program);
 registerServeCommand(program);
-registerTicketCommands(program, async () => {
+
+/** The app for a command that reads or writes the database only (no ingest at start). */
+async function openApp() {
   const context = createCliContext();
-  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  return createApp(context.config, { logger: context.logger, autoIngest: false });
+}
+
+registerTicketCommands(program, async () => {
+  const app = await openApp();
   return { service: app.escalation, users: app.stores.users, close: () => app.close() };
 });
 registerImpactCommand(program, async () => {
-  const context = createCliContext();
-  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  const app = await openApp();
   return { impact: createImpactService(app), close: () => app.close() };
 });
 registerNoticeCommand(program, async () => {
-  const context = createCliContext();
-  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  const app = await openApp();
   return { notices: new NoticeService({ broadcasts: app.repos.broadcasts, users: app.stores.users }), close: () => app.close() };
 });
 registerFollowUpCommand(program, async () => {
-  const context = createCliContext();
-  const app = await createApp(context.config, { logger: context.logger, autoIngest: false });
+  const app = await openApp();
   return {
     answers: async (ids) => (await Promise.all(ids.map((id) => app.log.get(id)))).filter((e) => e !== undefined).map(affectedAnswerOf),
     affected: async (days) =>

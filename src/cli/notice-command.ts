@@ -41,9 +41,8 @@ export function registerNoticeCommand(program: Command, open: () => Promise<Noti
     .option('--channel <channels>', 'only users on these channels (comma-separated: telegram, zalo, zalo-oa, web)', collect, [])
     .option('--yes', 'send it (without it: only show who it would reach)')
     .option('--json', 'print the result as one JSON object (the last line)')
-    .action(async (options: NoticeOptions) => {
-      const services = await open();
-      try {
+    .action((options: NoticeOptions) =>
+      using(open, async (services) => {
         const audience = { roles: options.role as User['role'][], topics: options.topic, communes: options.commune, channels: options.channel };
         const preview = await services.notices.preview(audience);
         const recipients = preview.recipients.map((u) => ({ id: u.id, channel: u.channel, name: u.displayName }));
@@ -63,28 +62,17 @@ export function registerNoticeCommand(program: Command, open: () => Promise<Noti
         );
         if (options.json) console.log(JSON.stringify({ id: sent.id, recipients }));
         else console.log(`Đã xếp thông báo #${sent.id} cho ${recipients.length} người vào hàng gửi; máy chủ đang chạy sẽ gửi đi. Xem kết quả: trolyxa notice report ${sent.id}`);
-      } catch (error) {
-        if (!(error instanceof NoticeError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      } finally {
-        await services.close();
-      }
-    });
+      }),
+    );
 
   notice
     .command('report <id>')
     .description("A notice's delivery report: sent, failed and pending, per channel")
     .option('--json', 'print the report as one JSON object')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const services = await open();
-      try {
+    .action((id: string, options: { json?: boolean }) =>
+      using(open, async (services) => {
         const report = await services.notices.report(Number(id));
-        if (!report) {
-          console.error(`Không có thông báo #${id}.`);
-          process.exitCode = 1;
-          return;
-        }
+        if (!report) throw new NoticeError('not_found', `Không có thông báo #${id}.`);
         // `--json` after the subcommand is taken by `notice` itself (its option of the same name).
         if (options.json || notice.opts<{ json?: boolean }>().json) console.log(JSON.stringify(report));
         else {
@@ -92,10 +80,8 @@ export function registerNoticeCommand(program: Command, open: () => Promise<Noti
           console.log(`Thông báo #${report.broadcast.id} “${report.broadcast.title}”: ${line(report.total)}`);
           for (const c of report.byChannel) console.log(`  ${c.channel}: ${line(c)}`);
         }
-      } finally {
-        await services.close();
-      }
-    });
+      }),
+    );
 }
 
 /** What the follow-up command needs: the answers' log entries, the impact's affected answers, the sender. */
@@ -121,21 +107,28 @@ export function registerFollowUpCommand(program: Command, open: () => Promise<Fo
     .requiredOption('--reason <text>', 'what changed, e.g. "Nghị định 55/2026/NĐ-CP điều chỉnh mức trợ cấp"')
     .requiredOption('--content <text>', 'the new content ("Nội dung mới: …")')
     .option('--json', 'print the result as one JSON object (the last line)')
-    .action(async (options: { answers: string[]; impact?: boolean; since: number; reason: string; content: string; json?: boolean }) => {
-      const services = await open();
-      try {
+    .action((options: { answers: string[]; impact?: boolean; since: number; reason: string; content: string; json?: boolean }) =>
+      using(open, async (services) => {
         const ids = options.answers.map(Number).filter((n) => Number.isInteger(n) && n > 0);
         const answers = options.impact ? await services.affected(options.since) : await services.answers(ids);
         if (answers.length === 0) throw new NoticeError('not_found', options.impact ? 'Không có câu trả lời nào bị ảnh hưởng.' : 'Không tìm thấy câu trả lời nào với các số đã cho.');
         const sent = await services.followUps.send({ answers, reason: options.reason, newContent: options.content, author: { label: 'trolyxa follow-up (CLI)' } });
         if (options.json) console.log(JSON.stringify({ id: sent.followUp.id, recipients: sent.recipients, skipped: sent.skipped.map((a) => a.id) }));
         else console.log(`Đã xếp tin báo thay đổi #${sent.followUp.id} cho ${sent.recipients} người hỏi vào hàng gửi${sent.skipped.length ? ` (bỏ qua ${sent.skipped.length} câu hỏi từ dòng lệnh)` : ''}.`);
-      } catch (error) {
-        if (!(error instanceof NoticeError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      } finally {
-        await services.close();
-      }
-    });
+      }),
+    );
+}
+
+/** Runs a command's work on its services, closes them, and prints a refused notice's Vietnamese reason (exit code 1). */
+async function using<T extends { close(): Promise<void> }>(open: () => Promise<T>, work: (services: T) => Promise<void>): Promise<void> {
+  const services = await open();
+  try {
+    await work(services);
+  } catch (error) {
+    if (!(error instanceof NoticeError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  } finally {
+    await services.close();
+  }
 }
