@@ -42,6 +42,13 @@ export class AmountRegistry {
     return [...list].sort((a, b) => Number(appliesOn(b, today)) - Number(appliesOn(a, today)));
   }
 
+  /** The first day any registered amount applies from ('' when none is registered). */
+  earliestFrom(): string {
+    let earliest = '';
+    for (const list of this.byKey.values()) for (const e of list) if (!earliest || e.from < earliest) earliest = e.from;
+    return earliest;
+  }
+
   /** The entry of a series that applies on a date (YYYY-MM-DD); with `confirmed`, the latest confirmed one. */
   onDate(series: string, date: string, options: { confirmed?: boolean } = {}): RegisteredAmount | undefined {
     const list = this.bySeries.get(series) ?? [];

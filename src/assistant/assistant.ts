@@ -314,9 +314,11 @@ export class Assistant {
     const { hits, expandedQuery, intent } = retrieved;
     // Each other question of a many-part message is searched on its own, to answer it with a line of its own.
     const partHits: ScoredPassage[][] = [];
+    const partQueries: string[] = [];
     for (const part of asked.parts) {
-      const { hits: partFound } = await searcher.search(part.query, PART_DEPTH);
+      const { hits: partFound, expandedQuery: partQuery } = await searcher.search(part.query, PART_DEPTH);
       partHits.push(withoutGlossary(partFound));
+      partQueries.push(partQuery);
     }
     const top = hits[0]!;
     const findDocument = (reference: string) => documentByReference(searcher, reference);
@@ -331,6 +333,7 @@ export class Assistant {
       registry: this.registryOf(searcher),
       today: this.now().toISOString().slice(0, 10),
       partHits,
+      partQueries,
       findDocument,
     });
     let body = composed.body;

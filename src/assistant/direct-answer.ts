@@ -155,6 +155,17 @@ function overlap(unit: Set<string>, question: Set<string>, weight: (word: string
 }
 
 /**
+ * How much a unit speaks of the question: a list item's own words count whole, its lead-in's at half, so
+ * that the item which answers leads, not any item under a lead-in that repeats the question.
+ */
+function relevance(unit: AnswerUnit, words: Set<string>, question: Set<string>, weight: (word: string) => number): number {
+  if (!unit.item) return overlap(words, question, weight);
+  const own = contentWords(unit.item.text);
+  const leadOnly = new Set([...words].filter((w) => !own.has(w)));
+  return overlap(own, question, weight) + 0.5 * overlap(leadOnly, question, weight);
+}
+
+/**
  * Weights of the question's words by how rare they are among the candidate lines: "mầm non" tells which
  * line answers more than "trợ cấp" does.
  */
@@ -184,7 +195,7 @@ export function directAnswer(input: {
   const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
   const required = kind ? REQUIRED[kind] : undefined;
   const scored: { unit: AnswerUnit; score: number; words: Set<string> }[] = [];
-  const askedAboutThePast = read.amounts.length > 0 || read.years.some((y) => y < Number(today.slice(0, 4)));
+  const askedAboutThePast = asksAboutThePast(read, registry, today);
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
@@ -196,8 +207,6 @@ export function directAnswer(input: {
     const text = unit.item?.text ?? unit.text;
     let bonus = /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(text) ? 1 : 0;
     if (monthly && MONTHLY.test(text)) bonus += 2;
-    // An amount that has been replaced answers only a question about its time.
-    if (!askedAboutThePast && onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId)) bonus -= 4;
     return bonus;
   };
   const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
@@ -220,7 +229,12 @@ export function directAnswer(input: {
     {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       if (wantsList && !unit.list && rank > 0) continue;
-      let score = overlap(words, questionWords, weight) - rank * 1.5;
+      // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
+      if (EXAMPLE.test(unit.item?.text ?? unit.text)) continue;
+      // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
+      // a question about its time: never presented as today's.
+      if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
+      let score = relevance(unit, words, questionWords, weight) - rank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       if (wantsList) score += unit.list ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
@@ -372,6 +386,28 @@ function routeWeight(text: string, askedAfter: boolean): number {
 }
 
 /** True when every amount of a line is registered only for a period that has ended. */
+/**
+ * The question names an amount, or a year in which another figure applied than today's: a year before any
+ * registered figure (a war year, the year of a retirement) says nothing about which figure applies, and
+ * "hiện nay" asks about today whatever the story's years.
+ */
+function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: string): boolean {
+  if (read.amounts.length > 0) return true;
+  if (/(?<![\p{L}\p{N}])(hiện nay|hiện tại|bây giờ|hiện giờ)(?![\p{L}\p{N}])/iu.test(read.question)) return false;
+  const earliest = registry.earliestFrom() || today;
+  const first = Number(earliest.slice(0, 4));
+  return read.years.some((y) => y >= first && y < Number(today.slice(0, 4))) || read.dates.some((d) => d.iso >= earliest && d.iso < today);
+}
+
+const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
+const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
+
+/** The line states a period "từ … đến …" that ended before today, and no other. */
+function endedPeriod(text: string, today: string): boolean {
+  const ends = [...text.matchAll(CLOSED_PERIOD)].map((m) => `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`);
+  return ends.length > 0 && ends.every((end) => end < today);
+}
+
 function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
   const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
   if (amounts.length === 0) return false;
@@ -425,6 +461,24 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   if (previous < clauses.length - 1) out.push('…');
   return out.join(' ');
 }
+
+/** Any fact a line can be kept for: an amount, a number of days or people, a form, an office. */
+const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');
+
+/**
+ * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line
+ * longer than its share keeps its subject and the clauses with the facts and the question's words.
+ */
+export function fitHead(lines: readonly string[], question: string, budget: number): string[] {
+  const total = lines.reduce((n, l) => n + l.length + 3, 0);
+  if (lines.length < 2 || total <= budget) return [...lines];
+  const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
+  const words = contentWords(question);
+  // A list keeps every line it shows (items left out are counted already); only a long item is cut.
+  const fit = (text: string) => (text.length > share ? compactLine(text, words, ANY_FACT, share) : text);
+  return lines.map((line) => line.split('\n').map(fit).join('\n'));
+}
+const MIN_HEAD_LINE_CHARS = 150;
 
 /** A clause that names the article a rule comes from ("theo Điều 32 Nghị định 129/2025/NĐ-CP"). */
 const LEGAL_BASIS = /\b(theo|tại|căn cứ) (khoản \d+ |điểm [a-zđ] )*(Điều \d+|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định)/iu;

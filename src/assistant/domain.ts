@@ -61,7 +61,12 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bluong co so\b|\bnang luong\b|\bphu cap (chuc vu|cong vu|tham nien)\b/,
   /\bhoc bong\b|\btuyen sinh\b|\bthi tot nghiep\b/,
   /\bnghia vu quan su\b|\bkham tuyen\b/,
+  // Veterans and children have their own benefits; a veteran who is also a thương binh names that first.
+  /\bcuu chien binh\b|\btre em\b/,
 ];
+
+/** "(không phải thương binh)", "không phải là người có công": the field named only to be set aside. */
+const NEGATED_DOMAIN = /\bkhong (phai|thuoc)( la)? (nguoi co cong|thuong binh|benh binh|liet s[iy]|than nhan liet s[iy]|doi tuong chinh sach)\b/g;
 
 /**
  * Reads the message for concepts of the field and of its neighbours: the question first (what is asked
@@ -69,8 +74,8 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
  * người có công), then the story when the question alone says nothing either way.
  */
 export function judgeDomain(question: string, story = ''): DomainVerdict {
-  const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ');
-  const told = fold(story.toLowerCase()).replace(/\s+/g, ' ');
+  const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
+  const told = fold(story.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   for (const plain of [asked, told]) {
     const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
     if (own) return { verdict: 'in', because: own.exec(plain)![0] };

@@ -3,7 +3,10 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, directAnswer, figureNotes, kindName } from './direct-answer.js';
+import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName } from './direct-answer.js';
+
+/** What the first screen of a reply holds: the direct lines share it. */
+const HEAD_CHARS = 400;
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
 import type { AnswerCitation } from './types.js';
@@ -46,6 +49,8 @@ export function composeExtractiveAnswer(input: {
   today: string;
   /** The hits of each other question of a many-part message (`read.parts`, same order). */
   partHits?: readonly (readonly ScoredPassage[])[];
+  /** Each other question as the searcher understood it (abbreviations expanded), same order. */
+  partQueries?: readonly string[];
   /** The passages of a document by its id, number or citation (to find the text that replaced one). */
   findDocument?: (reference: string) => readonly StoredPassage[];
 }): ComposedAnswer {
@@ -69,11 +74,13 @@ export function composeExtractiveAnswer(input: {
     const partHits = input.partHits?.[i] ?? [];
     if (partHits.length === 0) continue;
     const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
-    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today });
+    const expanded = input.partQueries?.[i];
+    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today, ...(expanded !== undefined && { expandedQuery: expanded }) });
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || direct.lines.some((l) => l.includes(line) || line.includes(l)) || partLines.includes(line)) continue;
     const rest = [read.story, read.question.replace(part.question, ' ')].join(' ');
-    if (!answersOwnWords(line, part.question, rest)) continue;
+    // "còn bmvnah thì bn": the part's own words include what its abbreviations stand for.
+    if (!answersOwnWords(line, `${part.question} ${expanded ?? ''}`, rest)) continue;
     partLines.push(line);
     partPassages.push(answer.passages[0]!);
   }
@@ -98,8 +105,8 @@ export function composeExtractiveAnswer(input: {
   const notes = figureNotes(read, direct, registry, today);
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
-    lead.push(...direct.lines.map((line) => `👉 ${line}`));
-    lead.push(...partLines.map((line) => `👉 ${line}`));
+    const before = lead.reduce((n, l) => n + l.length + 1, 0);
+    lead.push(...fitHead([...direct.lines, ...partLines], `${read.question} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

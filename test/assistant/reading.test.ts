@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AmountRegistry } from '../../src/assistant/amounts.js';
-import { directAnswer, figureNotes } from '../../src/assistant/direct-answer.js';
+import { directAnswer, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
 import { judgeDomain } from '../../src/assistant/domain.js';
 import { trimPassage } from '../../src/assistant/extractive.js';
 import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
@@ -191,6 +191,12 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Mẹ tôi không có lương hưu, có được nhận tiền tuất không?', 'Bố tôi là thương binh 81%.').verdict).toBe('in');
   });
 
+  it('sets aside the field when the message names it only to exclude it', () => {
+    expect(judgeDomain('Chế độ tử tuất của bảo hiểm xã hội cho vợ người lao động chết vì bệnh (không phải người có công) thế nào?').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi là cựu chiến binh (không phải thương binh), có được cấp thẻ bảo hiểm y tế miễn phí không?').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi là cựu chiến binh, thương binh 61%, có được cấp thẻ bảo hiểm y tế không?').verdict).toBe('in');
+  });
+
   it('leaves the rest to the retrieval', () => {
     expect(judgeDomain('Thời tiết Quảng Ngãi ngày mai thế nào?').verdict).toBe('unknown');
   });
@@ -349,6 +355,37 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read: readQuestion('bb 75% trợ cấp bn 1 tháng'), candidates: [table], registry, today: TODAY }).lines;
     expect(lines[0]).toContain('5.329.000 đồng');
     expect(lines.join('\n')).not.toContain('4.406.000');
+  });
+
+  it('never leads with an example or with a figure whose period has ended', () => {
+    const rates = passage(
+      'mh-tb',
+      'Ví dụ cách tính: thương binh 100% đang hưởng trợ cấp 8.941.000 đồng và phụ cấp 1.399.000 đồng mỗi tháng thì 03 tháng là 3 × (8.941.000 + 1.399.000) đồng.\n\nTừ 01/7/2023 đến 30/6/2024, thương binh 100% đang hưởng trợ cấp 6.589.000 đồng mỗi tháng.\n\nThương binh có tỷ lệ tổn thương cơ thể 100% được trợ cấp 8.941.000 đồng/tháng.',
+    );
+    const lines = directAnswer({ read: readQuestion('tb 100% đang hưởng trợ cấp bn mỗi tháng'), candidates: [rates], registry, today: TODAY }).lines;
+    expect(lines[0]).toMatch(/^Thương binh có tỷ lệ tổn thương cơ thể 100% được trợ cấp 8\.941\.000 đồng\/tháng/);
+    expect(lines.join('\n')).not.toMatch(/Ví dụ|6\.589\.000/);
+    // A question on that period still gets its figure.
+    const then = directAnswer({ read: readQuestion('năm 2023 tb 100% đang hưởng trợ cấp bn mỗi tháng'), candidates: [rates], registry, today: TODAY }).lines;
+    expect(then.join('\n')).toContain('6.589.000');
+  });
+
+  it('takes the years of a story before any figure as saying nothing on which figure applies', () => {
+    const doc = passage('mh-muc-chuan', 'Mức chuẩn trợ cấp ưu đãi người có công là 2.055.000 đồng.\n\nTừ 01/7/2024 mức chuẩn là 2.789.000 đồng.', MUC_CHUAN);
+    const read = readQuestion('Bố tôi nghỉ hưu năm 2010, đi bộ đội năm 1972. Xin hỏi mức chuẩn trợ cấp ưu đãi người có công là bao nhiêu?');
+    expect(directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines[0]).toContain('2.789.000');
+  });
+
+  it('fits the first lines of a many-part answer in the first screen, cutting clauses, not list items', () => {
+    const long = 'Thân nhân liệt sĩ đi thăm viếng mộ liệt sĩ được hỗ trợ tiền đi lại và tiền ăn 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, mỗi năm một lần cho một liệt sĩ, tối đa 03 người, kể cả khi người đi thăm không cư trú tại tỉnh, theo Điều 9 Nghị định 75/2021/NĐ-CP, thực hiện từ 01/01/2022.';
+    const where = 'Khi đi thăm viếng, UBND cấp xã nơi có mộ xác nhận vào giấy giới thiệu trong 01 ngày làm việc, sau khi về, thân nhân nộp giấy giới thiệu đã xác nhận tại UBND cấp xã nơi cư trú để nhận tiền hỗ trợ, được chi trong 02 ngày làm việc, theo Điều 158 Nghị định 131/2021/NĐ-CP.';
+    const list = 'Hồ sơ gồm:\n1. Giấy giới thiệu có xác nhận.\n2. Bản sao giấy tờ tùy thân.';
+    const lines = fitHead([long, where, list], 'hỗ trợ tiền tàu xe bao nhiêu, được mấy người, giấy giới thiệu xin ở đâu', 400);
+    expect(lines.reduce((n, l) => n + l.length + 3, 0)).toBeLessThanOrEqual(440);
+    expect(lines[0]).toContain('3.000 đồng/km/người');
+    expect(lines[1]).toContain('UBND cấp xã');
+    expect(lines[2]).toBe(list);
+    expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
   });
 
   it('answers a papers question with the whole list and its lead-in', () => {
