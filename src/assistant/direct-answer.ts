@@ -463,7 +463,7 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
 }
 
 /** Any fact a line can be kept for: an amount, a number of days or people, a form, an office. */
-const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');
+const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|(?:mỗi|một|01) (?:năm|lần)|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');
 
 /**
  * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line

@@ -254,12 +254,14 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
+  // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
+  ['amount', /\b(tien|ho tro|tro cap|phu cap|muc)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
   ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi)|(phai|can|nen) lam (gi|nhung gi|sao)|lam gi de)\b/],
   ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
   ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],
   ['document', /\b(bao nhieu|may) (nhom|thu tuc|nhiem vu|phong|dieu|chuong|loai)\b|\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
-  ['eligibility', /\b(co (duoc|con|phai|bi)\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
+  ['eligibility', /\b(co (duoc|con|phai|bi|ho tro|huong|nhan|cap)\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
 ];
 
 /** What the question asks for, from its wording (the first kind whose cue matches). */

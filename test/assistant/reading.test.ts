@@ -108,6 +108,8 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
     expect(readQuestion('bố tôi có được hưởng không, tiền được tính như thế nào').asks).toBe('amount');
+    const many = readQuestion('Nhà nước có hỗ trợ tiền tàu xe cho mẹ con tôi không, được mấy người, tính thế nào, và phải xin giấy giới thiệu ở đâu?');
+    expect([many.asks, ...many.alsoAsks]).toEqual(['where', 'eligibility', 'amount']);
   });
 
   it('reads a death the story tells only as "no news, no death notice" as a missing person', () => {
