@@ -32,6 +32,7 @@ const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
   deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
   code: /\b[12]\.\d{6}\b/u,
+  when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])/u,
 };
 
 const KIND_NAMES: Record<AskedKind, string> = {
@@ -39,6 +40,7 @@ const KIND_NAMES: Record<AskedKind, string> = {
   form: 'mẫu giấy tờ',
   where: 'nơi nộp, cơ quan giải quyết',
   deadline: 'thời hạn',
+  when: 'thời điểm',
   eligibility: 'điều kiện',
   documents: 'thành phần hồ sơ',
   steps: 'các bước thực hiện',
@@ -197,7 +199,7 @@ export function directAnswer(input: {
   const scored: { unit: AnswerUnit; score: number; words: Set<string> }[] = [];
   const askedAboutThePast = asksAboutThePast(read, registry, today);
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
-  const routeMatters = kind === 'deadline' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
+  const routeMatters = kind === 'deadline' || kind === 'when' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const askedStates = statesOf(read.question);
@@ -297,7 +299,7 @@ export function directAnswer(input: {
     }
     if (found) chosen.push(found.unit);
   }
-  const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'where' || (manyAsks && kind === 'form'));
+  const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'when' || kind === 'where' || (manyAsks && kind === 'form'));
   const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];

@@ -2,7 +2,7 @@ import { fold } from '../text/normalize.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 
 /** What a question asks for: decides which line of a passage answers it first. */
-export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition' | 'code';
+export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'when' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition' | 'code';
 
 /** A message read as a story (the facts of a case) plus the question. */
 export interface ReadQuestion {
@@ -257,6 +257,8 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
   ['amount', /\b(tien|ho tro|tro cap|phu cap|muc)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
   ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
+  // "hiệu lực từ khi nào", "hạn chót là ngày nào", "xã lập danh sách vào thời gian nào trong năm".
+  ['when', /\b(khi nao|ngay nao|ngay may|bao gio|thoi gian nao|thoi diem nao|luc nao|thang nao|quy nao|han chot)\b/],
   ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi)|(phai|can|nen) lam (gi|nhung gi|sao)|lam gi de)\b/],
   ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
   ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],

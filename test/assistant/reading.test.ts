@@ -110,6 +110,17 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('bố tôi có được hưởng không, tiền được tính như thế nào').asks).toBe('amount');
     const many = readQuestion('Nhà nước có hỗ trợ tiền tàu xe cho mẹ con tôi không, được mấy người, tính thế nào, và phải xin giấy giới thiệu ở đâu?');
     expect([many.asks, ...many.alsoAsks]).toEqual(['where', 'eligibility', 'amount']);
+    expect(readQuestion('xã lập danh sách điều dưỡng vào thời gian nào trong năm').asks).toBe('when');
+    expect(readQuestion('Pháp lệnh ưu đãi người có công có hiệu lực từ khi nào').asks).toBe('when');
+  });
+
+  it('answers a question on when with the line that names the time', () => {
+    const doc = passage(
+      'tt-dieu-duong',
+      'Điều dưỡng phục hồi sức khỏe gồm điều dưỡng tại nhà và điều dưỡng tập trung, theo danh sách của xã.\n\nTrong quý I hằng năm, UBND cấp xã lập danh sách điều dưỡng theo Mẫu số 86.',
+    );
+    const lines = directAnswer({ read: readQuestion('xã lập danh sách điều dưỡng vào thời gian nào trong năm'), candidates: [doc], registry: new AmountRegistry([]), today: TODAY }).lines;
+    expect(lines[0]).toMatch(/^Trong quý I hằng năm/);
   });
 
   it('reads a death the story tells only as "no news, no death notice" as a missing person', () => {
