@@ -290,8 +290,12 @@ export function directAnswer(input: {
     const wanted = wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
     if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || (!wantsList && u.list?.items.some((i) => wanted.test(i))))) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
-    for (const { unit, rank, words } of [...pool, ...relatedPool()]) {
+    const everywhere = [...pool, ...relatedPool()];
+    // The list of papers of the best document, when it has one: another document's list answers another procedure.
+    const ownList = wantsList && everywhere.some(({ unit }) => unit.list && unit.passage.docId === candidates[0]?.docId && wanted.test(unit.text));
+    for (const { unit, rank, words } of everywhere) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
+      if (ownList && unit.passage.docId !== candidates[0]?.docId) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
       const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);
