@@ -391,7 +391,6 @@ function routeWeight(text: string, askedAfter: boolean): number {
   return askedAfter ? -50 : -6;
 }
 
-/** True when every amount of a line is registered only for a period that has ended. */
 /**
  * The question names an amount, or a year in which another figure applied than today's: a year before any
  * registered figure (a war year, the year of a retirement) says nothing about which figure applies, and
@@ -414,6 +413,7 @@ function endedPeriod(text: string, today: string): boolean {
   return ends.length > 0 && ends.every((end) => end < today);
 }
 
+/** True when every amount of a line is registered only for a period that has ended. */
 function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
   const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
   if (amounts.length === 0) return false;

@@ -4,9 +4,6 @@ import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
 import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName } from './direct-answer.js';
-
-/** What the first screen of a reply holds: the direct lines share it. */
-const HEAD_CHARS = 400;
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
 import type { AnswerCitation } from './types.js';
@@ -20,6 +17,8 @@ export interface ComposedAnswer {
 }
 
 const MAX_PASSAGE_CHARS = 900;
+/** What the first screen of a reply holds: the direct lines share it. */
+const HEAD_CHARS = 400;
 
 /** The title line that opens the passages of an answer: what comes before it are the direct lines. */
 export const PASSAGE_MARK = '📌 ';

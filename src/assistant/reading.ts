@@ -253,9 +253,9 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
-  // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
   ['amount', /\b(tien|ho tro|tro cap|phu cap|muc)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
+  // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
   ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   // "hiệu lực từ khi nào", "hạn chót là ngày nào", "xã lập danh sách vào thời gian nào trong năm".
   ['when', /\b(khi nao|ngay nao|ngay may|bao gio|thoi gian nao|thoi diem nao|luc nao|thang nao|quy nao|han chot)\b/],
