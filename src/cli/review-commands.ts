@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { confidenceText } from '../ocr/confidence-text.js';
 import type { AwaitingReview } from '../storage/knowledge-store.js';
 import { createCliContext, openKnowledgeBase } from './context.js';
 
@@ -59,8 +60,4 @@ export function registerReviewCommands(program: Command): void {
 
 function toJson(item: AwaitingReview) {
   return { id: item.id, title: item.title, file: item.sourcePath, pages: item.pages, confidence: item.confidence, created: item.createdAt };
-}
-
-function confidenceText(confidence: number | null): string {
-  return confidence === null ? 'không rõ' : `${confidence.toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`;
 }

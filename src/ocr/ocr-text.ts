@@ -1,6 +1,8 @@
 /**
- * OCR output made into a document body: NFC, words split across a line end joined again, page-number
- * lines dropped, tone marks repaired against a vocabulary (tone-repair.ts), pages separated by a blank line.
+ * OCR output made into a document body: NFC, words split across a line end joined again, the lines of a
+ * paragraph that the page's width wrapped joined into one (a line that opens a legal unit or a list item
+ * stays a line of its own, for the chunker), page-number lines dropped, tone marks repaired against a
+ * vocabulary (tone-repair.ts), pages separated by a blank line.
  */
 import { repairTones, type ToneVocabulary } from './tone-repair.js';
 
@@ -8,6 +10,22 @@ import { repairTones, type ToneVocabulary } from './tone-repair.js';
 const PAGE_NUMBER_LINE = /^[\s\-–—]*(?:trang\s+)?\d{1,4}(?:\s*\/\s*\d{1,4})?[\s\-–—]*$/iu;
 /** A word cut by a hyphen at the end of a line and continued in lower case on the next. */
 const HYPHENATED_BREAK = /(\p{L})[-\u00ad]\n[ \t]*(\p{Ll})/gu;
+/** A line that starts a unit of its own: a list item, a numbered clause, a point, an article, a chapter… */
+const OWN_LINE = /^(?:[-+•*–]\s|\d{1,3}[.)]\s|\p{Ll}\)\s|(?:Phần|Chương|Mục|Điều|Khoản|Điểm|Mẫu số|Số|Căn cứ|Nơi nhận)\b)/u;
+
+/** Joins each line to the one before it in the same paragraph, unless it opens a unit or follows a lead-in. */
+function unwrapLines(paragraph: string): string {
+  const out: string[] = [];
+  for (const line of paragraph.split('\n')) {
+    const previous = out.at(-1);
+    if (previous !== undefined && previous !== '' && line !== '' && !OWN_LINE.test(line) && !/[:;]$/u.test(previous)) {
+      out[out.length - 1] = `${previous} ${line}`;
+    } else {
+      out.push(line);
+    }
+  }
+  return out.join('\n');
+}
 
 export function normaliseOcrText(text: string, vocabulary?: ToneVocabulary): string {
   const pages = text
@@ -24,6 +42,7 @@ export function normaliseOcrText(text: string, vocabulary?: ToneVocabulary): str
         .replace(/\n{3,}/gu, '\n\n')
         .trim(),
     )
+    .map(unwrapLines)
     .filter(Boolean);
   const body = pages.join('\n\n');
   return vocabulary ? repairTones(body, vocabulary) : body;

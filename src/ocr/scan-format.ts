@@ -27,7 +27,7 @@ export function scanFormatOf(bytes: Uint8Array): ScanFormat | undefined {
 export function declaredImageSize(bytes: Uint8Array, format: ScanFormat): { width: number; height: number } | undefined {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (format === 'png') {
-    if (view.length < 24) return undefined;
+    if (view.length < 24 || view.toString('latin1', 12, 16) !== 'IHDR') return undefined;
     return { width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
   }
   if (format !== 'jpeg') return undefined;
