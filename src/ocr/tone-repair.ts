@@ -1,8 +1,9 @@
 /**
  * Repairs the tone marks OCR most often gets wrong on Vietnamese (hỏi ↔ ngã, sắc ↔ huyền, a dot lost…), and
- * a lost or added vowel mark or đ, only where a vocabulary makes it safe: a word the vocabulary does not
- * know is replaced only when exactly one known word differs from it by its tone alone (or, failing that, by
- * its vowel marks alone). Known words, numbers and words with several candidates are left as they are.
+ * a lost or added vowel mark or đ, only where a vocabulary makes it safe: a word the vocabulary has never
+ * seen is replaced only when exactly one common word (seen at least twice) differs from it by its tone
+ * alone or by its vowel marks alone. Words seen even once, numbers, long runs of letters and words with
+ * several such neighbours are left as they are.
  */
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
 const VOWEL_MARKS = /[\u0302\u0306\u031b]/gu;
@@ -11,6 +12,7 @@ const WORD = /\p{L}+/gu;
 const MAX_SYLLABLE_LETTERS = 7;
 
 export interface ToneVocabulary {
+  /** Seen at least once: never replaced. */
   has(word: string): boolean;
   /** Known words with the same letters and vowel marks, any tone. */
   byTonelessKey: Map<string, Set<string>>;
@@ -33,35 +35,28 @@ function addTo(map: Map<string, Set<string>>, key: string, word: string): void {
 }
 
 /**
- * The vocabulary of a body of text (the knowledge base's passages): lower-case NFC words seen at least
- * `minCount` times, so that a typo in one passage does not become a target.
+ * The vocabulary of a body of text (the knowledge base's passages): every lower-case NFC word is known;
+ * those seen at least `minTargetCount` times are repair targets, so that a typo in one passage never is.
  */
-export function buildToneVocabulary(texts: Iterable<string>, minCount = 2): ToneVocabulary {
+export function buildToneVocabulary(texts: Iterable<string>, minTargetCount = 2): ToneVocabulary {
   const counts = new Map<string, number>();
   for (const text of texts) {
     for (const match of text.normalize('NFC').toLowerCase().matchAll(WORD)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
   }
-  const words = new Set([...counts].filter(([, n]) => n >= minCount).map(([w]) => w));
   const byTonelessKey = new Map<string, Set<string>>();
   const byMarklessKey = new Map<string, Set<string>>();
-  for (const word of words) {
+  for (const [word, count] of counts) {
+    if (count < minTargetCount) continue;
     addTo(byTonelessKey, tonelessKey(word), word);
     addTo(byMarklessKey, marklessKey(word), word);
   }
-  return { has: (word) => words.has(word), byTonelessKey, byMarklessKey };
+  return { has: (word) => counts.has(word), byTonelessKey, byMarklessKey };
 }
 
-/** The one known neighbour of an unknown lower-case word, or undefined. */
+/** The one common word a single change of marks away from an unknown lower-case word, or undefined. */
 function knownNeighbour(word: string, vocabulary: ToneVocabulary): string | undefined {
-  for (const [map, key] of [
-    [vocabulary.byTonelessKey, tonelessKey(word)],
-    [vocabulary.byMarklessKey, marklessKey(word)],
-  ] as const) {
-    const candidates = map.get(key);
-    if (candidates?.size === 1) return candidates.values().next().value;
-    if (candidates && candidates.size > 1) return undefined;
-  }
-  return undefined;
+  const candidates = new Set([...(vocabulary.byTonelessKey.get(tonelessKey(word)) ?? []), ...(vocabulary.byMarklessKey.get(marklessKey(word)) ?? [])]);
+  return candidates.size === 1 ? candidates.values().next().value : undefined;
 }
 
 /** `word` in the letter case of `like` (all capitals, a capital first, or lower case). */
