@@ -42,7 +42,8 @@ async function vocabularyWithout(root: string, source: string) {
   const texts: string[] = [];
   for (const file of await listKnowledgeFiles(path.join(root, 'knowledge'))) {
     if (!file.endsWith('.md') || path.resolve(file) === path.resolve(root, source)) continue;
-    texts.push(await readFile(file, 'utf8'));
+    // The body only, as ingest's vocabulary holds passages, not front matter.
+    texts.push((await readFile(file, 'utf8')).replace(/^---\n[\s\S]*?\n---\n/u, ''));
   }
   return buildToneVocabulary(texts);
 }
@@ -65,7 +66,7 @@ export async function benchOcr(root: string, dpis: readonly number[] = [150, 300
           dpi,
           condition,
           rawAccuracy: characterAccuracy(out.text, truth),
-          accuracy: characterAccuracy(normaliseOcrText(out.text, vocabulary), truth),
+          accuracy: characterAccuracy(normaliseOcrText(out.text, { vocabulary, uncertainWords: out.uncertainWords }), truth),
           secondsPerPage: seconds / out.pages,
         });
       };

@@ -171,7 +171,7 @@ async function parseOrOcr(
       if (scanError instanceof ScanRejected) throw new DocumentLoadError(relative, scanError.message, { refused: true });
       throw scanError;
     }
-    const text = normaliseOcrText(scanned.text, await vocabulary());
+    const text = normaliseOcrText(scanned.text, { vocabulary: await vocabulary(), uncertainWords: scanned.uncertainWords });
     if (!/[\p{L}\p{N}]/u.test(text)) throw new DocumentLoadError(relative, 'nhận dạng chữ không tìm thấy chữ nào trong bản quét', { refused: true });
     const parsed = await parser.parse(absolute, dir, { chunkMaxChars, scanText: text });
     return { parsed, ocr: { pages: scanned.pages, confidence: scanned.meanConfidence === null ? null : Math.round(scanned.meanConfidence * 10) / 10 } };

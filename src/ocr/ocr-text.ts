@@ -27,7 +27,13 @@ function unwrapLines(paragraph: string): string {
   return out.join('\n');
 }
 
-export function normaliseOcrText(text: string, vocabulary?: ToneVocabulary): string {
+/** What tone repair works from: the vocabulary, and the words the OCR engine was unsure of (all words when absent). */
+export interface ToneRepair {
+  vocabulary: ToneVocabulary;
+  uncertainWords?: readonly string[];
+}
+
+export function normaliseOcrText(text: string, repair?: ToneRepair): string {
   const pages = text
     .normalize('NFC')
     .replace(/\r\n?/gu, '\n')
@@ -45,5 +51,6 @@ export function normaliseOcrText(text: string, vocabulary?: ToneVocabulary): str
     .map(unwrapLines)
     .filter(Boolean);
   const body = pages.join('\n\n');
-  return vocabulary ? repairTones(body, vocabulary) : body;
+  if (!repair) return body;
+  return repairTones(body, repair.vocabulary, repair.uncertainWords && new Set(repair.uncertainWords.map((w) => w.normalize('NFC').toLowerCase())));
 }

@@ -55,7 +55,7 @@ export class TesseractScanReader implements ScanReader {
     options.onProgress?.({ pagesDone: 0, pagesTotal: 1 });
     const page = await this.recognise(file, 1, options.signal);
     options.onProgress?.({ pagesDone: 1, pagesTotal: 1 });
-    return { text: page.text.normalize('NFC'), pages: 1, meanConfidence: page.meanConfidence };
+    return { text: page.text.normalize('NFC'), pages: 1, meanConfidence: page.meanConfidence, uncertainWords: page.uncertain };
   }
 
   private async readPdf(file: string, work: string, options: ScanReadOptions): Promise<ScanText> {
@@ -63,6 +63,7 @@ export class TesseractScanReader implements ScanReader {
     const texts: string[] = [];
     let confidenceSum = 0;
     let words = 0;
+    const uncertain = new Set<string>();
     options.onProgress?.({ pagesDone: 0, pagesTotal: pageSizes.length });
     for (const [index, size] of pageSizes.entries()) {
       const pageNo = index + 1;
@@ -77,13 +78,19 @@ export class TesseractScanReader implements ScanReader {
       const page = await this.recognise(`${image}.png`, pageNo, options.signal);
       await rm(`${image}.png`, { force: true });
       texts.push(page.text);
+      for (const word of page.uncertain) uncertain.add(word);
       if (page.meanConfidence !== null) {
         confidenceSum += page.meanConfidence * page.words;
         words += page.words;
       }
       options.onProgress?.({ pagesDone: pageNo, pagesTotal: pageSizes.length });
     }
-    return { text: texts.join('\f').normalize('NFC'), pages: pageSizes.length, meanConfidence: words ? confidenceSum / words : null };
+    return {
+      text: texts.join('\f').normalize('NFC'),
+      pages: pageSizes.length,
+      meanConfidence: words ? confidenceSum / words : null,
+      uncertainWords: [...uncertain],
+    };
   }
 
   /** Width and height in points of each page, after checking the page count. */

@@ -7,9 +7,13 @@ export interface TsvPage {
   /** Mean confidence of the words (0–100), or null with no word. */
   meanConfidence: number | null;
   words: number;
+  /** Lower-case runs of letters of the words read with a confidence below {@link UNCERTAIN_BELOW}. */
+  uncertain: string[];
 }
 
 const WORD_LEVEL = '5';
+/** Tesseract's confidence under which a word may be corrected (its wrong tone marks score in the 40s–80s). */
+export const UNCERTAIN_BELOW = 90;
 
 export function readTesseractTsv(tsv: string): TsvPage {
   const paragraphs: string[][] = [];
@@ -18,6 +22,7 @@ export function readTesseractTsv(tsv: string): TsvPage {
   let paragraphKey = '';
   let confidenceSum = 0;
   let words = 0;
+  const uncertain = new Set<string>();
   const flushLine = () => {
     if (line.length) paragraphs.at(-1)!.push(line.join(' '));
     line = [];
@@ -43,6 +48,7 @@ export function readTesseractTsv(tsv: string): TsvPage {
     if (Number.isFinite(confidence) && confidence >= 0) {
       confidenceSum += confidence;
       words += 1;
+      if (confidence < UNCERTAIN_BELOW) for (const run of text.normalize('NFC').toLowerCase().match(/\p{L}+/gu) ?? []) uncertain.add(run);
     }
   }
   flushLine();
@@ -50,5 +56,6 @@ export function readTesseractTsv(tsv: string): TsvPage {
     text: paragraphs.map((p) => p.join('\n')).filter(Boolean).join('\n\n'),
     meanConfidence: words ? confidenceSum / words : null,
     words,
+    uncertain: [...uncertain],
   };
 }

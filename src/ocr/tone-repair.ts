@@ -66,10 +66,14 @@ function inCaseOf(word: string, like: string): string {
   return word;
 }
 
-/** The text with unknown words replaced by their single known tone (or vowel-mark) neighbour. */
-export function repairTones(text: string, vocabulary: ToneVocabulary): string {
+/**
+ * The text with unknown words replaced by their single common tone (or vowel-mark) neighbour; with
+ * `onlyWords` (lower case), only those words are candidates (the ones the OCR engine was unsure of).
+ */
+export function repairTones(text: string, vocabulary: ToneVocabulary, onlyWords?: ReadonlySet<string>): string {
   return text.normalize('NFC').replace(WORD, (token) => {
     const lower = token.toLowerCase();
+    if (onlyWords && !onlyWords.has(lower)) return token;
     if ([...lower].length > MAX_SYLLABLE_LETTERS || vocabulary.has(lower)) return token;
     const neighbour = knownNeighbour(lower, vocabulary);
     return neighbour ? inCaseOf(neighbour, token) : token;

@@ -69,7 +69,13 @@ describe('normaliseOcrText', () => {
   });
 
   it('repairs tones when given a vocabulary', () => {
-    expect(normaliseOcrText('Hồ sờ gồm giấy bảo tử', buildToneVocabulary(KNOWLEDGE))).toBe('Hồ sơ gồm giấy báo tử');
+    const vocabulary = buildToneVocabulary(KNOWLEDGE);
+    expect(normaliseOcrText('Hồ sờ gồm giấy bảo tử', { vocabulary })).toBe('Hồ sơ gồm giấy báo tử');
+  });
+
+  it('repairs only the words the OCR engine was unsure of, when it says which', () => {
+    const vocabulary = buildToneVocabulary(KNOWLEDGE);
+    expect(normaliseOcrText('Hồ sờ gồm giấy bảo tử', { vocabulary, uncertainWords: ['Bảo'] })).toBe('Hồ sờ gồm giấy báo tử');
   });
 });
 
@@ -78,7 +84,7 @@ describe('readTesseractTsv', () => {
     const header = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
     const row = (b: number, p: number, l: number, w: number, conf: number, text: string) => `5\t1\t${b}\t${p}\t${l}\t${w}\t0\t0\t1\t1\t${conf}\t${text}`;
     const tsv = [header, '1\t1\t0\t0\t0\t0\t0\t0\t1\t1\t-1\t', row(1, 1, 1, 1, 90, 'Hồ'), row(1, 1, 1, 2, 80, 'sơ'), row(1, 1, 2, 1, 70, 'gồm:'), row(2, 1, 1, 1, 60, 'Điều')].join('\n');
-    expect(readTesseractTsv(tsv)).toEqual({ text: 'Hồ sơ\ngồm:\n\nĐiều', meanConfidence: 75, words: 4 });
+    expect(readTesseractTsv(tsv)).toEqual({ text: 'Hồ sơ\ngồm:\n\nĐiều', meanConfidence: 75, words: 4, uncertain: ['sơ', 'gồm', 'điều'] }); // 90 is sure enough
   });
 });
 
