@@ -3,6 +3,7 @@
  * writes, add noise and a skew, and write a grayscale PNG that tesseract reads.
  */
 import { deflateSync } from 'node:zlib';
+import { rng } from '../retrieval.js';
 
 export interface GrayImage {
   width: number;
@@ -20,21 +21,9 @@ export function readPgm(bytes: Buffer): GrayImage {
   return { width, height, pixels: new Uint8Array(bytes.subarray(header[0].length, header[0].length + width * height)) };
 }
 
-/** A seeded generator (mulberry32): the same noise on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Scanner-like noise: Gaussian grain of `sigma` grey levels plus `speckle` of the pixels flipped to black or white. */
 export function addNoise(image: GrayImage, options: { sigma: number; speckle: number; seed?: number }): GrayImage {
-  const random = seededRandom(options.seed ?? 1);
+  const random = rng(options.seed ?? 1);
   const pixels = new Uint8Array(image.pixels.length);
   for (let i = 0; i < pixels.length; i++) {
     const gaussian = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
