@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints the project's figures. Reads the shared datasets beside the project
- * (../shared/) and skips, with a note, what is absent. Set BENCH_ONLY=retrieval,large,ingest50k,questions to run a part.
+ * (../shared/) and skips, with a note, what is absent. Set BENCH_ONLY=retrieval,large,ingest50k,questions,assistant,load,ocr to run a part.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,11 +19,12 @@ import { webhookLoad, webhookLoadPostgres, type LoadResult } from './webhook-loa
 import { redactDatabaseUrl } from '../src/storage/postgres/url.js';
 import { devQuestionFactRate, ownQuestionHitRates } from './questions.js';
 import { benchDataset, benchLarge, type Row } from './retrieval.js';
+import { benchOcr } from './ocr/accuracy.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const DATASETS = ['alqac2024-train-verified', 'alqac2024-train-unverified', 'alqac2022', 'vlsp2023-train'];
-const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,ingest50k,questions,assistant,load').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'retrieval,large,ingest50k,questions,assistant,load,ocr').split(','));
 
 const settings = RETRIEVAL_SETTINGS;
 const dictionary = AbbreviationDictionary.load(path.join(ROOT, 'knowledge', 'abbreviations.tsv'));
@@ -202,4 +203,14 @@ if (only.has('assistant')) {
   }
   console.log('targets: held-out ≥ 90 % with the asked fact, ≥ 85 % in the first 400 characters, ≤ 5 % escalated, ≥ 95 % of out-of-domain escalated; answer p50 ≤ 10 ms. BENCH_HELDOUT=0 leaves the held-out set out (for tuning runs).');
   if (process.env['BENCH_VERBOSE']) for (const o of outcomes) for (const f of o.failing) console.log(`  ${o.name}: ${f}`);
+}
+
+if (only.has('ocr')) {
+  console.log('\n## OCR of scanned pages (tesseract -l vie, one thread; pages rendered from knowledge-base text, see bench/ocr/)');
+  console.log('| page | dpi | condition | character accuracy, raw | after normalisation | s/page |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of await benchOcr(ROOT)) {
+    console.log(`| ${r.page} | ${r.dpi} | ${r.condition} | ${(100 * r.rawAccuracy).toFixed(1)} % | ${(100 * r.accuracy).toFixed(1)} % | ${r.secondsPerPage.toFixed(1)} |`);
+  }
+  console.log('character accuracy = 1 − Levenshtein(OCR, truth) / length(truth), NFC, whitespace collapsed; "after normalisation" adds what ingest does (joined lines, page numbers dropped, tone marks repaired against the knowledge base without the page\'s own document).');
 }

@@ -9,6 +9,7 @@ import { registerTicketCommands } from './cli/ticket-commands.js';
 import { createApp } from './app.js';
 import { registerEvalCommand } from './cli/eval-command.js';
 import { registerKnowledgeCommands } from './cli/knowledge-commands.js';
+import { registerReviewCommands } from './cli/review-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerExportCommand } from './cli/export-command.js';
 import { registerImpactCommand } from './cli/impact-command.js';
@@ -24,6 +25,7 @@ const program = new Command()
   .exitOverride();
 
 registerKnowledgeCommands(program);
+registerReviewCommands(program);
 registerEvalCommand(program);
 registerChatCommand(program);
 registerAskCommand(program);

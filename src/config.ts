@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { configErrorText, problemText, vietnameseErrorMap } from './config-messages.js';
+import { DEFAULT_OCR_LIMITS, type OcrLimits } from './ocr/ocr-limits.js';
 import { isPostgresUrl } from './storage/postgres/url.js';
 
 const optionalText = z
@@ -65,6 +66,11 @@ const envSchema = z.object({
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   PARSE_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(256),
   PARSE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  OCR_MAX_MB: z.coerce.number().min(0.1).max(200).default(20),
+  OCR_MAX_PAGES: z.coerce.number().int().min(1).max(500).default(30),
+  OCR_PAGE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+  OCR_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(1024),
+  OCR_DPI: z.coerce.number().int().min(72).max(600).default(300),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: optionalText.pipe(
     z
@@ -140,6 +146,8 @@ export interface AppConfig {
   searchThread: boolean;
   /** Limits of the thread that reads uploaded and ingested documents. */
   parse: { memoryMb: number; timeoutMs: number };
+  /** Limits of the OCR of scanned documents (poppler and tesseract child processes). */
+  ocr: OcrLimits;
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -267,6 +275,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     http: { host: e.HOST, port: e.PORT },
     searchThread: e.SEARCH_THREAD === 'true',
     parse: { memoryMb: e.PARSE_MEMORY_MB, timeoutMs: Math.round(e.PARSE_TIMEOUT_SECONDS * 1000) },
+    ocr: {
+      ...DEFAULT_OCR_LIMITS,
+      maxBytes: Math.round(e.OCR_MAX_MB * 1024 * 1024),
+      maxPages: e.OCR_MAX_PAGES,
+      pageTimeoutMs: Math.round(e.OCR_PAGE_TIMEOUT_SECONDS * 1000),
+      memoryMb: e.OCR_MEMORY_MB,
+      dpi: e.OCR_DPI,
+    },
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

@@ -20,9 +20,14 @@ export function registerKnowledgeCommands(program: Command): void {
       const kb = await openKnowledgeBase(context, { autoIngest: false });
       try {
         const progress = createProgress('Ingest');
+        let files = { done: 0, total: 0 };
         const report = await kb.ingest({
           dir: options.dir ? path.resolve(options.dir) : undefined,
-          onProgress: (done, total, file) => progress.update(done, total, file),
+          onProgress: (done, total, file) => {
+            files = { done, total };
+            progress.update(done, total, file);
+          },
+          onScanProgress: (file, { pagesDone, pagesTotal }) => progress.update(files.done, files.total, `OCR ${pagesDone}/${pagesTotal} ${file}`),
         });
         progress.stop();
         const started = performance.now();
@@ -110,6 +115,11 @@ function printReport(report: IngestReport, passages: number, indexMs: number): v
   for (const file of report.changed) console.log(`  ~ ${file}`);
   for (const file of report.removed) console.log(`  - ${file}`);
   for (const failure of report.failed) console.log(`  ! ${failure.file}: ${failure.reason}`);
+  if (report.awaitingReview.length) {
+    console.log(`Chờ duyệt (đọc bằng OCR, chưa được tìm kiếm cho đến khi xác nhận): ${report.awaitingReview.length}`);
+    for (const file of report.awaitingReview) console.log(`  ? ${file}`);
+    console.log('Xem và xác nhận: `trolyxa review list`, `trolyxa review accept <mã>` (hoặc trong bảng điều khiển).');
+  }
   console.log(`Chỉ mục: ${passages} đoạn, sẵn sàng sau ${indexMs} ms.`);
   if (report.changed.length || report.removed.length) {
     console.log('Câu trả lời dựa trên văn bản đã sửa hoặc đã gỡ: xem `trolyxa impact` (hoặc trang "Ảnh hưởng của thay đổi" trong bảng điều khiển).');

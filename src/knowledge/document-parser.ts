@@ -71,10 +71,10 @@ export class DocumentParser {
    * @throws {DocumentLoadError} what the loader reports, or a refusal (`refused`) for a file over the limits.
    * @throws {Error} when the parse thread cannot start, or the parser was closed.
    */
-  parse(absPath: string, rootDir: string, options: { chunkMaxChars?: number } = {}): Promise<ParsedDocument> {
+  parse(absPath: string, rootDir: string, options: { chunkMaxChars?: number; scanText?: string } = {}): Promise<ParsedDocument> {
     this.busy += 1;
     clearTimeout(this.idleTimer);
-    const run = this.tail.then(() => this.parseNow(absPath, rootDir, options.chunkMaxChars));
+    const run = this.tail.then(() => this.parseNow(absPath, rootDir, options.chunkMaxChars, options.scanText));
     this.tail = run.catch(() => undefined);
     return run.finally(() => {
       this.busy -= 1;
@@ -91,7 +91,7 @@ export class DocumentParser {
     await thread?.worker.terminate();
   }
 
-  private async parseNow(absPath: string, rootDir: string, chunkMaxChars: number | undefined): Promise<ParsedDocument> {
+  private async parseNow(absPath: string, rootDir: string, chunkMaxChars: number | undefined, scanText: string | undefined): Promise<ParsedDocument> {
     if (this.closed) throw new Error('the document parser is closed');
     const file = path.relative(path.resolve(rootDir), path.resolve(absPath)).split(path.sep).join('/');
     const thread = await this.start();
@@ -122,7 +122,7 @@ export class DocumentParser {
         if (message.type === 'parsed' && message.id === id) {
           settle(() => resolve({ doc: message.doc, chunks: message.chunks }));
         } else if (message.type === 'failed' && message.id === id) {
-          settle(() => reject(new DocumentLoadError(message.file || file, message.reason, { refused: message.refused })));
+          settle(() => reject(new DocumentLoadError(message.file || file, message.reason, { refused: message.refused, needsOcr: message.needsOcr })));
         }
       };
       const onError = (error: Error & { code?: string }) => {
@@ -151,7 +151,7 @@ export class DocumentParser {
 
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.ref();
-      worker.postMessage({ id, absPath, rootDir, limits: this.loadLimits, chunkMaxChars } satisfies ParseRequest);
+      worker.postMessage({ id, absPath, rootDir, limits: this.loadLimits, chunkMaxChars, scanText } satisfies ParseRequest);
     });
   }
 

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KnowledgeStore, StoredDocument } from '../storage/knowledge-store.js';
-import { DocumentParser } from './document-parser.js';
+import { ScanRejected, type ScanProgress, type ScanReader } from '../ocr/scan-reader.js';
+import { normaliseOcrText } from '../ocr/ocr-text.js';
+import { buildToneVocabulary, type ToneVocabulary } from '../ocr/tone-repair.js';
+import { MIME_TYPES, scanFormatOf } from '../ocr/scan-format.js';
+import { DocumentParser, type ParsedDocument } from './document-parser.js';
 import { DocumentLoadError } from './load-error.js';
 import { listKnowledgeFiles } from './loaders.js';
 import type { Chunk } from './types.js';
@@ -23,6 +27,8 @@ export interface IngestReport {
   removed: string[];
   unchanged: string[];
   failed: IngestFailure[];
+  /** Files of `added` and `changed` read by OCR: stored, but out of search until an admin accepts their text. */
+  awaitingReview: string[];
   /** Chunks written by this run. */
   chunksWritten: number;
 }
@@ -39,6 +45,10 @@ export interface IngestOptions {
    * reported again without being read again.
    */
   refusals?: Map<string, string>;
+  /** Reads scans (images, PDFs without a text layer); without one, scans are reported as failed. */
+  scanReader?: ScanReader;
+  /** Pages read so far of the scan being read. */
+  onScanProgress?: (file: string, progress: ScanProgress) => void;
 }
 
 /**
@@ -59,7 +69,10 @@ export async function ingestKnowledge(options: IngestOptions): Promise<IngestRep
 
 async function ingestWith(parser: DocumentParser, options: IngestOptions): Promise<IngestReport> {
   const { store, dir } = options;
-  const report: IngestReport = { added: [], changed: [], removed: [], unchanged: [], failed: [], chunksWritten: 0 };
+  const report: IngestReport = { added: [], changed: [], removed: [], unchanged: [], failed: [], awaitingReview: [], chunksWritten: 0 };
+  let vocabulary: Promise<ToneVocabulary> | undefined;
+  // The published passages are the vocabulary OCR text is repaired against (read once, at the first scan).
+  const toneVocabulary = () => (vocabulary ??= store.listPassages().then((passages) => buildToneVocabulary(passages.map((p) => p.text))));
   const files = await listKnowledgeFiles(dir);
   const stored = await store.listDocuments();
   const byPath = new Map(stored.map((d) => [d.sourcePath, d]));
@@ -85,11 +98,12 @@ async function ingestWith(parser: DocumentParser, options: IngestOptions): Promi
         report.failed.push({ file: relative, reason: refused, refused: true });
         continue;
       }
-      const { doc: loaded, chunks = [] } = await parser.parse(absolute, dir, { chunkMaxChars: options.chunkMaxChars });
+      const { parsed, ocr } = await parseOrOcr(parser, absolute, relative, options, toneVocabulary);
+      const { doc: loaded, chunks = [] } = parsed;
       claimId(seenIds, loaded.meta.id, relative);
       if (chunks.length === 0) throw new Error('the document has no text to index');
       pending.push({
-        doc: { id: loaded.meta.id, sourcePath: relative, contentHash: hash, meta: loaded.meta },
+        doc: { id: loaded.meta.id, sourcePath: relative, contentHash: hash, meta: loaded.meta, ...(ocr && { ocr }) },
         chunks,
         isNew: !previous,
       });
@@ -123,9 +137,45 @@ async function ingestWith(parser: DocumentParser, options: IngestOptions): Promi
   for (const { doc, chunks, isNew } of toSave) {
     report.chunksWritten += chunks.length;
     (isNew ? report.added : report.changed).push(doc.sourcePath);
+    if (doc.ocr) report.awaitingReview.push(doc.sourcePath);
   }
   report.removed.push(...gone.map((d) => d.sourcePath));
   return report;
+}
+
+/**
+ * Loads a file; a scan (the loader says it needs OCR) is read by the scan reader, its text normalised, and
+ * loaded again with that text as its body. A scan the reader refuses is a refusal, like a file over a limit.
+ */
+async function parseOrOcr(
+  parser: DocumentParser,
+  absolute: string,
+  relative: string,
+  options: IngestOptions,
+  vocabulary: () => Promise<ToneVocabulary>,
+): Promise<{ parsed: ParsedDocument; ocr?: StoredDocument['ocr'] }> {
+  const { dir, chunkMaxChars, scanReader } = options;
+  try {
+    return { parsed: await parser.parse(absolute, dir, { chunkMaxChars }) };
+  } catch (error) {
+    if (!(error instanceof DocumentLoadError && error.needsOcr)) throw error;
+    if (!scanReader) throw new DocumentLoadError(relative, `${error.reason}; chưa cấu hình bộ nhận dạng chữ`);
+    const bytes = await readFile(absolute);
+    let scanned;
+    try {
+      scanned = await scanReader.read(
+        { bytes, mimeType: MIME_TYPES[scanFormatOf(bytes) ?? 'pdf'], fileName: path.basename(absolute) },
+        { onProgress: (progress) => options.onScanProgress?.(relative, progress) },
+      );
+    } catch (scanError) {
+      if (scanError instanceof ScanRejected) throw new DocumentLoadError(relative, scanError.message, { refused: true });
+      throw scanError;
+    }
+    const text = normaliseOcrText(scanned.text, { vocabulary: await vocabulary(), uncertainWords: scanned.uncertainWords });
+    if (!/[\p{L}\p{N}]/u.test(text)) throw new DocumentLoadError(relative, 'nhận dạng chữ không tìm thấy chữ nào trong bản quét', { refused: true });
+    const parsed = await parser.parse(absolute, dir, { chunkMaxChars, scanText: text });
+    return { parsed, ocr: { pages: scanned.pages, confidence: scanned.meanConfidence === null ? null : Math.round(scanned.meanConfidence * 10) / 10 } };
+  }
 }
 
 function claimId(seen: Map<string, string>, id: string, file: string): void {

@@ -12,8 +12,11 @@ import { openKnowledgeStorage, sqliteKnowledgeStorage, type KnowledgeStorage } f
 import { AbbreviationDictionary } from '../text/abbreviations.js';
 import { DEFAULT_PARSE_LIMITS, DocumentParser } from './document-parser.js';
 import { ingestKnowledge, type IngestReport } from './ingest.js';
+import type { ScanProgress, ScanReader } from '../ocr/scan-reader.js';
+import { TesseractScanReader } from '../ocr/tesseract-scan-reader.js';
+import { DEFAULT_OCR_LIMITS } from '../ocr/ocr-limits.js';
 
-type KnowledgeBaseConfig = Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'> & Partial<Pick<AppConfig, 'parse'>>;
+type KnowledgeBaseConfig = Pick<AppConfig, 'knowledgeDir' | 'vectorDir' | 'abbreviationsFile' | 'embeddings'> & Partial<Pick<AppConfig, 'parse' | 'ocr'>>;
 
 export interface KnowledgeBaseOptions {
   logger?: Logger;
@@ -22,6 +25,8 @@ export interface KnowledgeBaseOptions {
   searchThread?: boolean;
   /** After a failed background rebuild, how long until it is tried again (default 5 s). */
   refreshRetryMs?: number;
+  /** Reads scans during ingest (default: Tesseract under the configured OCR limits). */
+  scanReader?: ScanReader;
 }
 
 /** A searcher and the knowledge version its passages were read at. */
@@ -69,6 +74,8 @@ export class KnowledgeBase {
     private readonly logger?: Logger,
     private readonly thread?: SearchThread,
     private readonly refreshRetryMs = 5000,
+    /** Reads scanned documents (OCR); the chat channels may use it too. */
+    readonly scanReader?: ScanReader,
   ) {
     this.store = storage.store;
     this.changes = storage.changes;
@@ -90,6 +97,7 @@ export class KnowledgeBase {
       options.logger,
       options.searchThread ? new SearchThread(options.logger) : undefined,
       options.refreshRetryMs,
+      options.scanReader ?? new TesseractScanReader(config.ocr ?? DEFAULT_OCR_LIMITS),
     );
   }
 
@@ -121,23 +129,42 @@ export class KnowledgeBase {
   }
 
   async ingest(
-    options: { dir?: string; onProgress?: (done: number, total: number, file: string) => void } = {},
+    options: {
+      dir?: string;
+      onProgress?: (done: number, total: number, file: string) => void;
+      onScanProgress?: (file: string, progress: ScanProgress) => void;
+    } = {},
   ): Promise<IngestReport> {
     const report = await ingestKnowledge({
       store: this.store,
       dir: options.dir ?? this.config.knowledgeDir,
       chunkMaxChars: this.settings.chunkMaxChars,
       onProgress: options.onProgress,
+      onScanProgress: options.onScanProgress,
       parser: this.parser,
       refusals: this.refusals,
+      scanReader: this.scanReader,
     });
-    if (report.added.length || report.changed.length || report.removed.length) {
-      // The next search waits for the new searcher: whoever ingested expects to find what they added.
-      this.epoch += 1;
-      this.searcherPromise = undefined;
-      await this.publish();
-    }
+    if (report.added.length || report.changed.length || report.removed.length) await this.knowledgeChanged();
     return report;
+  }
+
+  /**
+   * Publishes a document read by OCR once an admin has checked its text: it becomes searchable. False when
+   * no document with that id awaits review.
+   */
+  async acceptOcr(docId: string, by: string): Promise<boolean> {
+    const version = await this.store.acceptOcr(docId, by);
+    if (version === undefined) return false;
+    await this.knowledgeChanged();
+    return true;
+  }
+
+  private async knowledgeChanged(): Promise<void> {
+    // The next search waits for the new searcher: whoever changed the knowledge expects to find it.
+    this.epoch += 1;
+    this.searcherPromise = undefined;
+    await this.publish();
   }
 
   /** Tells the other instances; a failure only delays them until their next version check. */

@@ -22,18 +22,24 @@ export class DocumentLoadError extends Error {
   readonly reason: string;
   /** The file is refused as too costly or hostile to read (see the class comment). */
   readonly refused: boolean;
+  /** The file is a scan (an image, or a PDF without a text layer): its text must be read by OCR first. */
+  readonly needsOcr: boolean;
 
-  constructor(file: string, reason: string, options?: { cause?: unknown; refused?: boolean }) {
+  constructor(file: string, reason: string, options?: { cause?: unknown; refused?: boolean; needsOcr?: boolean }) {
     super(`${file}: ${reason}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DocumentLoadError';
     this.file = file;
     this.reason = reason;
     this.refused = options?.refused ?? false;
+    this.needsOcr = options?.needsOcr ?? false;
   }
 }
 
 /** Throws a {@link DocumentLoadError} for the file being loaded. */
 export type Fail = (reason: string, cause?: unknown) => never;
+
+/** Throws a {@link DocumentLoadError} with `needsOcr` for the file being loaded (a scan). */
+export type NeedsOcr = (reason: string) => never;
 
 /** Throws a refusal ({@link DocumentLoadError} with `refused`) for the file being loaded. */
 export type Refuse = (reason: string) => never;

@@ -11,7 +11,8 @@ import type { ZodError } from 'zod';
 import { DEFAULT_MAX_DOCX_XML_BYTES, DEFAULT_MAX_DOCX_XML_TAGS, extractDocx } from './docx-text.js';
 import { checkDataSize, hasForeignLanguage, MAX_FRONT_MATTER_BYTES, SAFE_MATTER_OPTIONS, YamlRefusal } from './front-matter.js';
 import { isDecorativeLine, parseLegalHeader, slugify } from './legal-structure.js';
-import { DocumentLoadError, megabytes, tidyText, type Fail, type Refuse } from './load-error.js';
+import { DocumentLoadError, megabytes, tidyText, type Fail, type NeedsOcr, type Refuse } from './load-error.js';
+import { IMAGE_EXTENSIONS, isImageExtension } from '../ocr/scan-format.js';
 import { DEFAULT_MAX_PDF_INFLATED_BYTES } from './pdf-streams.js';
 import { extractPdf } from './pdf-text.js';
 import { documentMetaSchema, type DocumentMeta, type LoadedDocument } from './types.js';
@@ -39,8 +40,17 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxPdfInflatedBytes: DEFAULT_MAX_PDF_INFLATED_BYTES,
 };
 
-/** Extensions {@link loadDocumentFile} reads. */
-export const SUPPORTED_EXTENSIONS = ['.md', '.markdown', '.txt', '.docx', '.pdf'] as const;
+/** Extensions {@link loadDocumentFile} reads (images, and PDFs without a text layer, through OCR). */
+export const SUPPORTED_EXTENSIONS = ['.md', '.markdown', '.txt', '.docx', '.pdf', ...IMAGE_EXTENSIONS] as const;
+
+/** What a load may be given besides the file. */
+export interface LoadOptions {
+  /**
+   * The text OCR read from this file (a scan): it becomes the body, the metadata come from the sidecar and
+   * the text's own header, and the document is marked `ocr: true`.
+   */
+  scanText?: string;
+}
 
 const SIDECAR = /\.meta\.(ya?ml|json)$/iu;
 
@@ -105,13 +115,21 @@ function isLoadableName(name: string): boolean {
  * const doc = await loadDocumentFile('/srv/knowledge/phap-ly/nd-131-2021.md', '/srv/knowledge')
  * doc.meta.id // 'nd-131-2021'; doc.format // 'markdown'; doc.sourcePath // 'phap-ly/nd-131-2021.md'
  */
-export async function loadDocumentFile(absPath: string, rootDir: string, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<LoadedDocument> {
+export async function loadDocumentFile(
+  absPath: string,
+  rootDir: string,
+  limits: LoadLimits = DEFAULT_LOAD_LIMITS,
+  options: LoadOptions = {},
+): Promise<LoadedDocument> {
   const sourcePath = path.relative(path.resolve(rootDir), path.resolve(absPath)).split(path.sep).join('/');
   const fail = (reason: string, cause?: unknown): never => {
     throw new DocumentLoadError(sourcePath, reason, cause === undefined ? undefined : { cause });
   };
   const refuse = (reason: string): never => {
     throw new DocumentLoadError(sourcePath, reason, { refused: true });
+  };
+  const scan: NeedsOcr = (reason) => {
+    throw new DocumentLoadError(sourcePath, reason, { needsOcr: true });
   };
   const ext = path.extname(absPath).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
@@ -127,12 +145,19 @@ export async function loadDocumentFile(absPath: string, rootDir: string, limits:
 
   let body: string;
   let format: LoadedDocument['format'] = 'text';
-  if (ext === '.txt') {
+  if (options.scanText !== undefined && (ext === '.pdf' || isImageExtension(ext))) {
+    body = tidyText(options.scanText);
+    const meta = await metaForPlainDocument(absPath, body, fail, refuse);
+    return { meta: { ...meta, ocr: true }, body, format, sourcePath };
+  }
+  if (isImageExtension(ext)) {
+    return scan('tệp ảnh: cần nhận dạng chữ (OCR)');
+  } else if (ext === '.txt') {
     body = tidyText(decodeUtf8(buffer, fail));
   } else if (ext === '.docx') {
     ({ body, format } = await extractDocx(buffer, { maxXmlBytes: limits.maxDocxXmlBytes, maxXmlTags: limits.maxDocxXmlTags, fail, refuse }));
   } else {
-    body = await extractPdf(buffer, { maxInflatedBytes: limits.maxPdfInflatedBytes, fail, refuse });
+    body = await extractPdf(buffer, { maxInflatedBytes: limits.maxPdfInflatedBytes, fail, refuse, scan });
   }
   const meta = await metaForPlainDocument(absPath, body, fail, refuse);
   return { meta, body, format, sourcePath };

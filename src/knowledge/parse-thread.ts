@@ -17,12 +17,14 @@ export interface ParseRequest {
   limits: LoadLimits;
   /** Chunk the document too, at this size. */
   chunkMaxChars?: number;
+  /** The OCR text of a scan, read in the main process (src/ocr/). */
+  scanText?: string;
 }
 
 export type FromParseThread =
   | { type: 'ready' }
   | { type: 'parsed'; id: number; doc: LoadedDocument; chunks?: Chunk[] }
-  | { type: 'failed'; id: number; file: string; reason: string; refused: boolean };
+  | { type: 'failed'; id: number; file: string; reason: string; refused: boolean; needsOcr?: boolean };
 
 // Well below the main thread, which answers webhooks and pages: under contention for the cores they go
 // first, and parsing (background work) waits.
@@ -38,12 +40,12 @@ post({ type: 'ready' });
 
 async function parse(request: ParseRequest): Promise<void> {
   try {
-    const doc = await loadDocumentFile(request.absPath, request.rootDir, request.limits);
+    const doc = await loadDocumentFile(request.absPath, request.rootDir, request.limits, { scanText: request.scanText });
     const chunks = request.chunkMaxChars === undefined ? undefined : chunkDocument(doc, { maxChars: request.chunkMaxChars });
     post({ type: 'parsed', id: request.id, doc, chunks });
   } catch (error) {
     if (error instanceof DocumentLoadError) {
-      post({ type: 'failed', id: request.id, file: error.file, reason: error.reason, refused: error.refused });
+      post({ type: 'failed', id: request.id, file: error.file, reason: error.reason, refused: error.refused, needsOcr: error.needsOcr });
       return;
     }
     // A stack or string exhausted by the file (RangeError) is the file's doing: refused, like a limit.

@@ -3,7 +3,7 @@
  * compressed streams.
  */
 import type { PDFParse } from 'pdf-parse';
-import { checkExtractedSize, tidyText, type Fail, type Refuse } from './load-error.js';
+import { checkExtractedSize, tidyText, type Fail, type NeedsOcr, type Refuse } from './load-error.js';
 import { checkPdfStreams } from './pdf-streams.js';
 
 let pdfParse: Promise<typeof import('pdf-parse')> | undefined;
@@ -26,19 +26,25 @@ function loadPdfParse(): Promise<typeof import('pdf-parse')> {
   return pdfParse;
 }
 
+/** Fewer letters and digits than this per page, and the PDF is taken for a scan (page numbers, a stamp…). */
+const MIN_TEXT_CHARS_PER_PAGE = 20;
+
 /**
  * The text of a PDF (pages joined, NFC). Refuses one whose Flate streams inflate beyond `maxInflatedBytes`
- * before pdfjs reads it; reports one without extractable text (a scan).
+ * before pdfjs reads it; reports one without a text layer, or with next to nothing in it, as a scan (`scan`).
  */
-export async function extractPdf(buffer: Buffer, options: { maxInflatedBytes: number; fail: Fail; refuse: Refuse }): Promise<string> {
+export async function extractPdf(buffer: Buffer, options: { maxInflatedBytes: number; fail: Fail; refuse: Refuse; scan: NeedsOcr }): Promise<string> {
   const { fail, refuse } = options;
   await checkPdfStreams(buffer, options.maxInflatedBytes, refuse);
   let parser: PDFParse | undefined;
   let text: string;
+  let pages: number;
   try {
     const { PDFParse } = await loadPdfParse();
     parser = new PDFParse({ data: new Uint8Array(buffer), verbosity: 0 });
-    text = (await parser.getText({ pageJoiner: '' })).text;
+    const result = await parser.getText({ pageJoiner: '' });
+    text = result.text;
+    pages = Math.max(1, result.total);
   } catch (error) {
     return fail(`unreadable .pdf: ${error instanceof Error ? error.message : String(error)}`, error);
   } finally {
@@ -47,8 +53,8 @@ export async function extractPdf(buffer: Buffer, options: { maxInflatedBytes: nu
   }
   checkExtractedSize(text, '.pdf', refuse);
   const body = tidyText(text.replace(/\t/gu, ' ')).replace(/\n{3,}/gu, '\n\n').trim();
-  if (!/[\p{L}\p{N}]/u.test(body)) {
-    return fail('the PDF has no extractable text (a scanned PDF needs OCR first, e.g. ocrmypdf, then load the result)');
+  if ((body.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < MIN_TEXT_CHARS_PER_PAGE * pages) {
+    return options.scan('tệp PDF không có lớp chữ (bản quét): cần nhận dạng chữ (OCR)');
   }
   return body;
 }

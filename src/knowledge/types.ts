@@ -80,6 +80,8 @@ export const documentMetaSchema = z
     amounts: z.array(amountSchema).optional(),
     verified: z.boolean().default(false),
     reviewed: isoDate.optional(),
+    /** The body was read by OCR from a scan: searchable only once an admin has confirmed the text. */
+    ocr: z.boolean().optional(),
   })
   .passthrough()
   .superRefine((meta, ctx) => {

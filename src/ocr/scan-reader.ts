@@ -24,6 +24,8 @@ export interface ScanText {
   readonly pages: number;
   /** Mean word confidence 0–100 as the OCR engine reports it, or null when it gives none. */
   readonly meanConfidence: number | null;
+  /** Lower-case words the engine was unsure of: the only ones a dictionary may correct. */
+  readonly uncertainWords?: readonly string[];
 }
 
 export interface ScanReader {

@@ -6,6 +6,33 @@ export interface StoredDocument {
   sourcePath: string;
   contentHash: string;
   meta: DocumentMeta;
+  /** Present when the text was read by OCR from a scan: out of search until `acceptedAt`. */
+  ocr?: OcrReview;
+}
+
+/** How a document's OCR went, and whether an admin has accepted its text. */
+export interface OcrReview {
+  pages: number;
+  /** Mean word confidence 0–100, or null when the OCR engine gave none. */
+  confidence: number | null;
+  acceptedAt?: string;
+  acceptedBy?: string;
+}
+
+/** A document read by OCR that waits for an admin to accept its text. */
+export interface AwaitingReview {
+  id: string;
+  title: string;
+  sourcePath: string;
+  pages: number;
+  confidence: number | null;
+  /** When the document was stored (ISO time). */
+  createdAt: string;
+}
+
+/** Whether a document is kept out of search until an admin accepts its OCR text. */
+export function isAwaitingReview(doc: Pick<StoredDocument, 'ocr'>): boolean {
+  return doc.ocr !== undefined && doc.ocr.acceptedAt === undefined;
 }
 
 /** A chunk with the metadata of its document, as the retriever needs it. */
@@ -40,8 +67,20 @@ export interface KnowledgeStore {
    * the current version is returned.
    */
   applyChanges(save: readonly { doc: StoredDocument; chunks: readonly Chunk[] }[], deleteIds?: readonly string[]): Promise<number>;
-  /** All chunks with their documents' metadata, in a stable order (document id in code-point order, ordinal). */
+  /**
+   * The searchable chunks with their documents' metadata, in a stable order (document id in code-point
+   * order, ordinal): every chunk but those of documents awaiting OCR review.
+   */
   listPassages(): Promise<StoredPassage[]>;
+  /** Every chunk of one document, searchable or not (the OCR review page shows them). */
+  documentPassages(docId: string): Promise<StoredPassage[]>;
+  /** Documents read by OCR whose text no admin has accepted yet, oldest first. */
+  awaitingReview(): Promise<AwaitingReview[]>;
+  /**
+   * Accepts the OCR text of a document awaiting review: it becomes searchable. Bumps the knowledge version
+   * and returns it; undefined (nothing written) when no document with that id awaits review.
+   */
+  acceptOcr(docId: string, by: string): Promise<number | undefined>;
   /** How many chunks each document has, by document id (documents without chunks are absent). */
   chunkCounts(): Promise<Map<string, number>>;
   /** The knowledge version: 0 before the first change, then one more for every `applyChanges` that wrote. */

@@ -457,4 +457,15 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX broadcast_recipients_outbox ON broadcast_recipients(outbox_id);
     `,
   },
+  {
+    // OCR of scanned documents: how many pages were read and with what mean confidence; a document read by OCR
+    // stays out of search until an admin accepts its text (who and when).
+    version: 14,
+    sql: `
+      ALTER TABLE documents ADD COLUMN ocr_pages INTEGER;
+      ALTER TABLE documents ADD COLUMN ocr_confidence REAL;
+      ALTER TABLE documents ADD COLUMN ocr_accepted_at TEXT;
+      ALTER TABLE documents ADD COLUMN ocr_accepted_by TEXT;
+    `,
+  },
 ];

@@ -357,7 +357,16 @@ describe('loadDocumentFile — .pdf', () => {
 
   it('reports a PDF without text as needing OCR', async () => {
     await put('scan.pdf', buildImageOnlyPdf());
-    expect((await loadError('scan.pdf')).reason).toMatch(/no extractable text.*OCR/u);
+    const error = await loadError('scan.pdf');
+    expect(error).toMatchObject({ needsOcr: true, refused: false, reason: 'tệp PDF không có lớp chữ (bản quét): cần nhận dạng chữ (OCR)' });
+  });
+
+  it('reports an image as needing OCR, and loads it from the OCR text with ocr: true', async () => {
+    await put('giay-bao-tu.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(await loadError('giay-bao-tu.png')).toMatchObject({ needsOcr: true, reason: 'tệp ảnh: cần nhận dạng chữ (OCR)' });
+    const doc = await loadDocumentFile(path.join(root, 'giay-bao-tu.png'), root, undefined, { scanText: 'GIẤY BÁO TỬ\nĐồng chí Nguyễn Văn A đã hy sinh.' });
+    expect(doc.meta).toMatchObject({ id: 'giay-bao-tu', title: 'GIẤY BÁO TỬ', ocr: true });
+    expect(doc.body).toContain('đã hy sinh');
   });
 
   it('reports a corrupt PDF', async () => {
@@ -395,12 +404,14 @@ describe('listKnowledgeFiles', () => {
       'phap-ly/ghi-chu.markdown',
       'phap-ly/cu.doc',
       'phap-ly/anh.png',
+      'phap-ly/anh.gif',
       'a.md',
     ];
     for (const f of files) await put(f, 'x');
     const listed = await listKnowledgeFiles(root);
     expect(listed.map((abs) => path.relative(root, abs).split(path.sep).join('/'))).toEqual([
       'a.md',
+      'phap-ly/anh.png', // a scan, read by OCR
       'phap-ly/ghi-chu.markdown',
       'phap-ly/nd-131.txt',
       'phap-ly/nd-75.DOCX',

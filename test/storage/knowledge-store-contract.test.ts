@@ -183,6 +183,35 @@ function contract(open: () => Promise<Opened>): void {
     expect(await store().documentStates([])).toEqual([]);
   });
 
+  it('keeps a document read by OCR out of search until it is accepted, then searches it', async () => {
+    const scan: StoredDocument = { ...doc('nd-131-quet', 'quet/nd-131.pdf', { ocr: true } as Partial<DocumentMeta>), ocr: { pages: 3, confidence: 91.5 } };
+    await store().applyChanges([
+      { doc: doc('mai-tang'), chunks: chunks('mai-tang', 1) },
+      { doc: scan, chunks: chunks('nd-131-quet', 2) },
+    ]);
+    expect((await store().listPassages()).map((p) => p.docId)).toEqual(['mai-tang']);
+    expect((await store().documentPassages('nd-131-quet')).map((p) => p.id)).toEqual(['nd-131-quet#0', 'nd-131-quet#1']);
+    expect((await store().listDocuments()).find((d) => d.id === 'nd-131-quet')).toEqual(scan);
+    const waiting = await store().awaitingReview();
+    expect(waiting).toEqual([{ id: 'nd-131-quet', title: 'Văn bản nd-131-quet', sourcePath: 'quet/nd-131.pdf', pages: 3, confidence: 91.5, createdAt: expect.any(String) }]);
+
+    const before = await store().version();
+    expect(await store().acceptOcr('khong-co', 'quantri@xa.vn')).toBeUndefined();
+    expect(await store().acceptOcr('mai-tang', 'quantri@xa.vn')).toBeUndefined(); // not an OCR document
+    expect(await store().version()).toBe(before);
+    expect(await store().acceptOcr('nd-131-quet', 'quantri@xa.vn')).toBe(before + 1);
+    expect(await store().acceptOcr('nd-131-quet', 'quantri@xa.vn')).toBeUndefined(); // once
+    expect((await store().listPassages()).map((p) => p.docId)).toEqual(['mai-tang', 'nd-131-quet', 'nd-131-quet']);
+    expect(await store().awaitingReview()).toEqual([]);
+    const accepted = (await store().listDocuments()).find((d) => d.id === 'nd-131-quet');
+    expect(accepted?.ocr).toEqual({ pages: 3, confidence: 91.5, acceptedAt: expect.any(String), acceptedBy: 'quantri@xa.vn' });
+
+    // A new scan of the document waits for review again.
+    await store().applyChanges([{ doc: { ...scan, contentHash: 'hash-2' }, chunks: chunks('nd-131-quet', 1) }]);
+    expect((await store().listPassages()).map((p) => p.docId)).toEqual(['mai-tang']);
+    expect((await store().awaitingReview()).map((w) => w.id)).toEqual(['nd-131-quet']);
+  });
+
   it('keeps index state by key', async () => {
     expect(await store().getState('vector-fingerprint')).toBeUndefined();
     await store().setState('vector-fingerprint', 'một');

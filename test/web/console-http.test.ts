@@ -203,11 +203,17 @@ describe('knowledge uploads', () => {
     expect((await admin.postMultipart('/console/knowledge/upload', fake)).location).toBe('/console/knowledge');
     expect((await admin.get('/console/knowledge')).text).toContain('Tệp không phải PDF');
 
+    const fakeImage = new FormData();
+    fakeImage.set('_csrf', admin.csrf);
+    fakeImage.set('file', new Blob(['<html>không phải ảnh</html>']), 'giay-bao-tu.png');
+    expect((await admin.postMultipart('/console/knowledge/upload', fakeImage)).location).toBe('/console/knowledge');
+    expect((await admin.get('/console/knowledge')).text).toContain('Tệp không phải ảnh PNG, JPEG hoặc TIFF.');
+
     const exe = new FormData();
     exe.set('_csrf', admin.csrf);
     exe.set('file', new Blob(['MZ']), 'chay.exe');
     await admin.postMultipart('/console/knowledge/upload', exe);
-    expect((await admin.get('/console/knowledge')).text).toContain('Chỉ nhận tệp .md, .txt, .docx hoặc .pdf.');
+    expect((await admin.get('/console/knowledge')).text).toContain('Chỉ nhận tệp .md, .txt, .docx, .pdf hoặc ảnh quét .png, .jpg, .tif.');
   });
 
   it('refuses a multipart upload without the CSRF token', async () => {

@@ -36,8 +36,8 @@ const TEXT = [
 describe('a .txt upload', () => {
   it('is offered, gets the metadata form and a sidecar, and is ingested', async () => {
     const page = await admin.get('/console/knowledge');
-    expect(page.text).toContain('Tệp .md, .txt, .docx hoặc .pdf');
-    expect(page.text).toContain('accept=".md,.txt,.docx,.pdf"');
+    expect(page.text).toContain('Tệp .md, .txt, .docx, .pdf hoặc ảnh quét .png, .jpg, .tif');
+    expect(page.text).toContain('accept=".md,.txt,.docx,.pdf,.png,.jpg,.jpeg,.tif,.tiff"');
 
     const form = new FormData();
     form.set('_csrf', admin.csrf);

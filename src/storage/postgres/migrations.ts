@@ -380,4 +380,14 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX broadcast_recipients_outbox ON broadcast_recipients(outbox_id);
     `,
   },
+  {
+    // OCR of scanned documents (see src/storage/migrations.ts, version 14).
+    version: 14,
+    sql: `
+      ALTER TABLE documents ADD COLUMN ocr_pages INTEGER;
+      ALTER TABLE documents ADD COLUMN ocr_confidence DOUBLE PRECISION;
+      ALTER TABLE documents ADD COLUMN ocr_accepted_at TEXT;
+      ALTER TABLE documents ADD COLUMN ocr_accepted_by TEXT;
+    `,
+  },
 ];

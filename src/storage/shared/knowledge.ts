@@ -1,4 +1,11 @@
-import { KNOWLEDGE_VERSION_KEY, type DocumentState, type KnowledgeStore, type StoredDocument, type StoredPassage } from '../knowledge-store.js';
+import {
+  KNOWLEDGE_VERSION_KEY,
+  type AwaitingReview,
+  type DocumentState,
+  type KnowledgeStore,
+  type StoredDocument,
+  type StoredPassage,
+} from '../knowledge-store.js';
 import { passageHash, type DocumentChange } from '../provenance.js';
 import type { SqlTransactor } from './sql.js';
 
@@ -7,6 +14,27 @@ interface DocumentRow {
   source_path: string;
   content_hash: string;
   meta_json: string;
+  ocr_pages: number | null;
+  ocr_confidence: number | null;
+  ocr_accepted_at: string | null;
+  ocr_accepted_by: string | null;
+}
+
+const DOCUMENT_COLUMNS = 'id, source_path, content_hash, meta_json, ocr_pages, ocr_confidence, ocr_accepted_at, ocr_accepted_by';
+/** Documents whose chunks are searched: not read by OCR, or read by OCR and accepted. */
+const SEARCHABLE = 'd.ocr_pages IS NULL OR d.ocr_accepted_at IS NOT NULL';
+
+function toStoredDocument(r: DocumentRow): StoredDocument {
+  const doc: StoredDocument = { id: r.id, sourcePath: r.source_path, contentHash: r.content_hash, meta: JSON.parse(r.meta_json) as DocumentMeta };
+  if (r.ocr_pages !== null) {
+    doc.ocr = {
+      pages: Number(r.ocr_pages),
+      confidence: r.ocr_confidence === null ? null : Number(r.ocr_confidence),
+      ...(r.ocr_accepted_at !== null && { acceptedAt: r.ocr_accepted_at }),
+      ...(r.ocr_accepted_by !== null && { acceptedBy: r.ocr_accepted_by }),
+    };
+  }
+  return doc;
 }
 
 interface PassageRow {
@@ -60,8 +88,33 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
   protected abstract deleteDocuments(ids: readonly string[]): Promise<void>;
 
   async listDocuments(): Promise<StoredDocument[]> {
-    const rows = await this.db.all<DocumentRow>(`SELECT id, source_path, content_hash, meta_json FROM documents ORDER BY id${this.idOrder}`);
-    return rows.map((r) => ({ id: r.id, sourcePath: r.source_path, contentHash: r.content_hash, meta: JSON.parse(r.meta_json) as DocumentMeta }));
+    const rows = await this.db.all<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents ORDER BY id${this.idOrder}`);
+    return rows.map(toStoredDocument);
+  }
+
+  async awaitingReview(): Promise<AwaitingReview[]> {
+    const rows = await this.db.all<{ id: string; title: string; source_path: string; ocr_pages: number; ocr_confidence: number | null; ingested_at: string }>(
+      `SELECT id, title, source_path, ocr_pages, ocr_confidence, ingested_at FROM documents
+       WHERE ocr_pages IS NOT NULL AND ocr_accepted_at IS NULL ORDER BY ingested_at, id${this.idOrder}`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      sourcePath: r.source_path,
+      pages: Number(r.ocr_pages),
+      confidence: r.ocr_confidence === null ? null : Number(r.ocr_confidence),
+      createdAt: r.ingested_at,
+    }));
+  }
+
+  async acceptOcr(docId: string, by: string): Promise<number | undefined> {
+    return this.db.transaction(async () => {
+      const { changes } = await this.db.run(
+        'UPDATE documents SET ocr_accepted_at = ?, ocr_accepted_by = ? WHERE id = ? AND ocr_pages IS NOT NULL AND ocr_accepted_at IS NULL',
+        [new Date().toISOString(), by, docId],
+      );
+      return changes === 0 ? undefined : this.bumpVersion();
+    });
   }
 
   async applyChanges(save: readonly { doc: StoredDocument; chunks: readonly ChunkRecord[] }[], deleteIds: readonly string[] = []): Promise<number> {
@@ -150,18 +203,41 @@ export abstract class SqlKnowledgeStore implements KnowledgeStore {
     // A file may have been renamed (same id, new path) or re-used (same path, new id).
     await this.db.run('DELETE FROM documents WHERE id = ? OR source_path = ?', [doc.id, doc.sourcePath]);
     await this.db.run(
-      `INSERT INTO documents (id, source_path, content_hash, title, meta_json, status, verified, ingested_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [doc.id, doc.sourcePath, doc.contentHash, doc.meta.title, JSON.stringify(doc.meta), doc.meta.status, doc.meta.verified ? 1 : 0, new Date().toISOString()],
+      `INSERT INTO documents (id, source_path, content_hash, title, meta_json, status, verified, ingested_at, ocr_pages, ocr_confidence, ocr_accepted_at, ocr_accepted_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        doc.id,
+        doc.sourcePath,
+        doc.contentHash,
+        doc.meta.title,
+        JSON.stringify(doc.meta),
+        doc.meta.status,
+        doc.meta.verified ? 1 : 0,
+        new Date().toISOString(),
+        doc.ocr?.pages ?? null,
+        doc.ocr?.confidence ?? null,
+        doc.ocr?.acceptedAt ?? null,
+        doc.ocr?.acceptedBy ?? null,
+      ],
     );
     await this.insertChunks(doc.id, chunks);
   }
 
-  async listPassages(): Promise<StoredPassage[]> {
+  listPassages(): Promise<StoredPassage[]> {
+    return this.passagesWhere(SEARCHABLE, []);
+  }
+
+  documentPassages(docId: string): Promise<StoredPassage[]> {
+    return this.passagesWhere('d.id = ?', [docId]);
+  }
+
+  private async passagesWhere(condition: string, params: readonly string[]): Promise<StoredPassage[]> {
     const rows = await this.db.all<PassageRow>(
       `SELECT c.id, c.doc_id, c.ordinal, c.citation, c.path_json, c.heading, c.text, d.meta_json, d.content_hash
        FROM chunks c JOIN documents d ON d.id = c.doc_id
+       WHERE ${condition}
        ORDER BY c.doc_id${this.idOrder}, c.ordinal`,
+      params,
     );
     const metaCache = new Map<string, DocumentMeta>();
     return rows.map((r) => {

@@ -4,11 +4,15 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { parseDocument, stringify } from 'yaml';
 import { slugify } from '../../../knowledge/legal-structure.js';
+import { IMAGE_EXTENSIONS, isImageExtension, scanFormatOf } from '../../../ocr/scan-format.js';
 
-/** Extensions the console accepts for upload (a .txt is plain text, with its metadata in a sidecar like a .docx). */
-export const UPLOAD_EXTENSIONS = ['.md', '.txt', '.docx', '.pdf'] as const;
+/**
+ * Extensions the console accepts for upload (a .txt is plain text, with its metadata in a sidecar like a
+ * .docx; images and PDFs without a text layer are read by OCR and wait for review).
+ */
+export const UPLOAD_EXTENSIONS = ['.md', '.txt', '.docx', '.pdf', ...IMAGE_EXTENSIONS] as const;
 /** What the upload form and its refusal say the console accepts. */
-export const UPLOAD_TYPES_TEXT = '.md, .txt, .docx hoặc .pdf';
+export const UPLOAD_TYPES_TEXT = '.md, .txt, .docx, .pdf hoặc ảnh quét .png, .jpg, .tif';
 export type UploadExtension = (typeof UPLOAD_EXTENSIONS)[number];
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -36,6 +40,10 @@ export function contentProblem(ext: UploadExtension, bytes: Buffer): string | un
   if (bytes.length === 0) return 'Tệp rỗng.';
   if (ext === '.pdf') {
     return bytes.subarray(0, 1024).includes('%PDF-') ? undefined : 'Tệp không phải PDF (thiếu phần đầu %PDF-).';
+  }
+  if (isImageExtension(ext)) {
+    const format = scanFormatOf(bytes);
+    return format && format !== 'pdf' ? undefined : 'Tệp không phải ảnh PNG, JPEG hoặc TIFF.';
   }
   if (ext === '.docx') {
     if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {

@@ -13,9 +13,11 @@ export interface IndexProgress {
   done: number;
   total: number;
   file: string;
+  /** The scan being read by OCR, page by page. */
+  scan?: { file: string; pagesDone: number; pagesTotal: number };
   startedAt?: string;
   finishedAt?: string;
-  report?: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'failed' | 'chunksWritten'>;
+  report?: Pick<IngestReport, 'added' | 'changed' | 'removed' | 'failed' | 'awaitingReview' | 'chunksWritten'>;
   error?: string;
 }
 
@@ -53,14 +55,17 @@ export class IndexJobs {
     try {
       const report = await this.kb.ingest({
         onProgress: (done, total, file) => {
-          this.current = { ...this.current, done, total, file };
+          this.current = { ...this.current, done, total, file, scan: undefined };
+        },
+        onScanProgress: (file, { pagesDone, pagesTotal }) => {
+          this.current = { ...this.current, scan: { file, pagesDone, pagesTotal } };
         },
       });
       await this.removeRefusedUploads(report);
-      this.current = { ...this.current, phase: 'index', file: '' };
+      this.current = { ...this.current, phase: 'index', file: '', scan: undefined };
       await this.kb.searcher();
-      const { added, changed, removed, failed, chunksWritten } = report;
-      this.current = { ...this.current, state: 'done', finishedAt: this.now().toISOString(), report: { added, changed, removed, failed, chunksWritten } };
+      const { added, changed, removed, failed, awaitingReview, chunksWritten } = report;
+      this.current = { ...this.current, state: 'done', finishedAt: this.now().toISOString(), report: { added, changed, removed, failed, awaitingReview, chunksWritten } };
       this.logger.info({ trigger, added: added.length, changed: changed.length, removed: removed.length, failed: failed.length }, 'knowledge re-indexed from the console');
       return report;
     } catch (error) {

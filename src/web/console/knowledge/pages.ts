@@ -5,7 +5,7 @@ import multer from 'multer';
 import { DocumentLoadError } from '../../../knowledge/loaders.js';
 import type { IngestReport } from '../../../knowledge/ingest.js';
 import { DOCUMENT_STATUSES, documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
-import type { StoredDocument } from '../../../storage/knowledge-store.js';
+import { isAwaitingReview, type StoredDocument } from '../../../storage/knowledge-store.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
 import { flash, isCsrfValid, requireCsrf, CSRF_REFUSED } from '../auth.js';
 import { accountOf, type ConsoleDeps, field, queryParam } from '../context.js';
@@ -20,6 +20,7 @@ import {
   joinFrontMatter,
   MAX_UPLOAD_BYTES,
   metaToYaml,
+  UPLOAD_EXTENSIONS,
   UPLOAD_TYPES_TEXT,
   PENDING_FOLDER,
   resolveInside,
@@ -31,12 +32,14 @@ import {
   writeAtomic,
 } from './files.js';
 import { topicLabel } from '../../../escalation/topic-labels.js';
+import { progressText } from './progress-text.js';
+import { reviewRouter } from './review-pages.js';
 import { documentFilterFrom, filterDocuments, filterForm, isFiltering } from './list-filter.js';
 import { DOC_TYPES, metaFields, metaRecord, statusSelect, validateMeta, valuesFromForm, valuesFromMeta, type MetaFormValues } from './meta-form.js';
 
 /** A document whose last review is older than this is flagged as stale. */
 export const STALE_AFTER_DAYS = 180;
-const PENDING_NAME = /^[a-z0-9][a-z0-9-]*\.(md|txt|docx|pdf)$/;
+const PENDING_NAME = /^[a-z0-9][a-z0-9-]*\.(md|txt|docx|pdf|png|jpg|jpeg|tif|tiff)$/;
 
 /** Whether a document's `reviewed` date is missing or older than {@link STALE_AFTER_DAYS} days. */
 export function isStale(reviewed: string | undefined, now: Date): boolean {
@@ -69,6 +72,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     id ? (await app.kb.store.listDocuments()).find((d) => d.id === id) : undefined;
   const fileOf = (doc: StoredDocument) => resolveInside(root, doc.sourcePath);
 
+  router.use('/review', reviewRouter(deps));
+
   // ── list ──────────────────────────────────────────────────────────────────────────────────────────
   router.get('/', async (req, res) => {
     const allDocs = await app.kb.store.listDocuments();
@@ -80,10 +85,15 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     const staleCount = allDocs.filter((d) => isStale(d.meta.reviewed, now)).length;
     const docs = filterDocuments(allDocs, filter, (d) => isStale(d.meta.reviewed, now));
     const impact = await deps.impact.compute();
+    const waitingReview = allDocs.filter(isAwaitingReview).length;
     await sendPage(req, res, {
       title: 'Tri thức',
       nav: 'knowledge',
       body: html`
+      ${waitingReview
+        ? html`<p class="flash flash-error review-note">${waitingReview} tài liệu quét đã nhận dạng chữ (OCR) đang chờ duyệt, chưa được dùng để trả lời.
+            <a href="/console/knowledge/review">Xem và xác nhận</a></p>`
+        : ''}
       ${impact.curated.length || impact.answers.length
         ? html`<p class="flash flash-error impact-note">Văn bản đã thay đổi ảnh hưởng tới ${impact.curated.length} câu trả lời mẫu cần xem lại và ${impact.answers.length} câu trả lời đã gửi trong ${impact.days} ngày qua.
             <a href="/console/impact">Xem ảnh hưởng của thay đổi</a></p>`
@@ -93,7 +103,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         <form method="post" action="/console/knowledge/upload" enctype="multipart/form-data" class="row">
           ${csrfField(req)}
           <label>Tệp ${UPLOAD_TYPES_TEXT} (tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB)
-            ${fileInput({ name: 'file', accept: '.md,.txt,.docx,.pdf', required: true })}</label>
+            ${fileInput({ name: 'file', accept: UPLOAD_EXTENSIONS.join(','), required: true })}</label>
           <button type="submit">Tải lên</button>
         </form>
         ${pending.length
@@ -128,7 +138,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
         ${docs.map((d) => {
           const stale = isStale(d.meta.reviewed, now);
           return html`<tr>
-            <td data-label="Tài liệu"><a href="/console/knowledge/doc/${d.id}">${d.meta.title}</a><br><small class="muted">${d.id}</small></td>
+            <td data-label="Tài liệu"><a href="/console/knowledge/doc/${d.id}">${d.meta.title}</a><br><small class="muted">${d.id}</small>
+              ${isAwaitingReview(d) ? html`<a class="badge warn" href="/console/knowledge/review/${d.id}">Chờ duyệt OCR</a>` : ''}</td>
             <td data-label="Loại">${label(DOC_TYPES, d.meta.doc_type)}</td>
             <td data-label="Tình trạng"><span class="status status-${d.meta.status}">${label(DOCUMENT_STATUS_LABELS, d.meta.status)}</span></td>
             <td data-label="Xác minh">${d.meta.verified ? 'Đã xác minh' : html`<span class="badge warn">Chưa xác minh</span>`}</td>
@@ -320,7 +331,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       await renderPending(req, res, pending.name, values, outcome.problems, 400);
       return;
     }
-    res.redirect(303, `/console/knowledge/doc/${encodeURIComponent(outcome.docId)}`);
+    res.redirect(303, outcome.scan ? '/console/knowledge/review' : `/console/knowledge/doc/${encodeURIComponent(outcome.docId)}`);
   });
 
   router.post('/pending/:name/discard', requireCsrf, async (req, res) => {
@@ -342,7 +353,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     req: Request,
     name: string,
     meta: Record<string, unknown> | undefined,
-  ): Promise<{ ok: true; docId: string } | { ok: false; problems: string[]; refused?: string }> {
+  ): Promise<{ ok: true; docId: string; scan?: boolean } | { ok: false; problems: string[]; refused?: string }> {
     const from = resolveInside(pendingDir, name);
     if (!from) return { ok: false, problems: ['Tên tệp không hợp lệ.'] };
     // Check the file with its metadata before it enters the knowledge folder.
@@ -350,6 +361,7 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     const content = meta && name.endsWith('.md') ? Buffer.from(joinFrontMatter(metaToYaml(meta), original.toString('utf8'))) : original;
     const checkDir = path.join(pendingDir, `.check-${process.pid}-${Date.now()}`);
     let loaded: DocumentMeta;
+    let scan = false;
     try {
       await mkdir(checkDir, { recursive: true });
       await writeFile(path.join(checkDir, name), content);
@@ -357,7 +369,11 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
       loaded = (await app.kb.parser.parse(path.join(checkDir, name), checkDir)).doc.meta;
     } catch (error) {
       if (error instanceof DocumentLoadError && error.refused) return { ok: false, problems: [loadProblem(error)], refused: error.reason };
-      return { ok: false, problems: [loadProblem(error)] };
+      // A scan has no text until OCR has read it: the metadata of the form are what can be checked now.
+      const formMeta = error instanceof DocumentLoadError && error.needsOcr && meta ? documentMetaSchema.safeParse(meta) : undefined;
+      if (!formMeta?.success) return { ok: false, problems: [loadProblem(error)] };
+      loaded = formMeta.data;
+      scan = true;
     } finally {
       await rm(checkDir, { recursive: true, force: true });
     }
@@ -371,6 +387,15 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
     if (sidecar) await writeAtomic(sidecar, metaToYaml(meta!));
     await writeAtomic(target, content);
     const relative = `${UPLOADS_FOLDER}/${finalName}`;
+    if (scan) {
+      // OCR takes seconds a page: the admin follows it on the review page. A scan it refuses is removed
+      // from uploads/ by the indexer, like any refused upload.
+      deps.indexer.run(`upload ${relative}`).catch(() => undefined);
+      await rm(from, { force: true });
+      await audit(req, 'document.publish', `document:${loaded.id}`, { file: relative, sidecar: sidecar ? path.basename(sidecar) : null, ocr: true });
+      await flash(deps, req, { kind: 'ok', text: `Đang nhận dạng chữ (OCR) tài liệu “${loaded.title}”; khi xong, tài liệu chờ duyệt ở đây trước khi được dùng để trả lời.` });
+      return { ok: true, docId: loaded.id, scan: true };
+    }
     const rollback = async () => {
       await rm(target, { force: true });
       if (sidecar) await rm(sidecar, { force: true });
@@ -400,13 +425,19 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
   router.get('/doc/:id', async (req, res) => {
     const doc = await findDoc(stringParam(req, 'id'));
     if (!doc) return notFound(req, res);
-    const passages = (await app.kb.store.listPassages()).filter((p) => p.docId === doc.id);
+    const passages = await app.kb.store.documentPassages(doc.id);
     const m = doc.meta;
     const isMarkdown = /\.(md|markdown)$/i.test(doc.sourcePath);
     await sendPage(req, res, {
       title: m.title,
       nav: 'knowledge',
       body: html`
+      ${isAwaitingReview(doc)
+        ? html`<p class="flash flash-error ocr-caution">Tài liệu đọc bằng nhận dạng chữ (OCR) từ bản quét, đang chờ duyệt: chưa được dùng để trả lời.
+            <a href="/console/knowledge/review/${m.id}">Đối chiếu với bản quét và xác nhận</a></p>`
+        : doc.ocr
+          ? html`<p class="muted ocr-note">Văn bản đọc bằng nhận dạng chữ (OCR) từ bản quét; ${doc.ocr.acceptedBy ?? ''} đã xác nhận lúc ${formatDateTime(doc.ocr.acceptedAt)}.</p>`
+          : ''}
       <dl class="meta card">
         <dt>Mã</dt><dd>${m.id}</dd>
         <dt>Tệp</dt><dd>${doc.sourcePath}</dd>
@@ -631,16 +662,6 @@ function loadProblem(error: unknown): string {
   if (error instanceof DocumentLoadError && error.refused) return `Tệp bị từ chối: ${error.reason}.`;
   if (error instanceof DocumentLoadError) return `Tài liệu chưa hợp lệ: ${error.reason}.`;
   return `Tài liệu chưa hợp lệ: ${error instanceof Error ? error.message : String(error)}.`;
-}
-
-export function progressText(p: ReturnType<ConsoleDeps['indexer']['progress']>): SafeHtml | string {
-  if (p.state === 'idle') return 'Chưa lập chỉ mục lại từ khi khởi động.';
-  if (p.state === 'running') {
-    return p.phase === 'index' ? 'Đang dựng chỉ mục tìm kiếm…' : `Đang đọc tệp ${p.done}/${p.total}${p.file ? `: ${p.file}` : ''}`;
-  }
-  if (p.state === 'failed') return `Lập chỉ mục thất bại: ${p.error ?? ''}`;
-  const r = p.report;
-  return `Hoàn tất lúc ${formatDateTime(p.finishedAt)}: thêm ${r?.added.length ?? 0}, cập nhật ${r?.changed.length ?? 0}, xóa ${r?.removed.length ?? 0}, lỗi ${r?.failed.length ?? 0}.`;
 }
 
 
