@@ -100,7 +100,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
 }
 
 /** BENCH_PROFILE_DIR=dir: a CPU profile of the server thread over the measured run (not the warm-up). */
-async function startProfile(): Promise<(name: string) => Promise<void>> {
+export async function startProfile(): Promise<(name: string) => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const session = new Session();
@@ -165,7 +165,7 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
           INSTANCE_ID: `bench-${i}`,
           BENCH_TELEGRAM_TOKEN: token,
           BENCH_TELEGRAM_API_ROOT: apiRoot,
-          ...(process.env['BENCH_SEARCH_THREAD'] && { BENCH_SEARCH_THREAD: process.env['BENCH_SEARCH_THREAD'] }),
+          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES', 'BENCH_WITHOUT'),
         },
       });
       children.push(child);
@@ -193,6 +193,11 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
     await withAdmin(options.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The bench settings an instance process inherits (its environment is otherwise built from scratch). */
+function passThrough(...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
 }
 
 async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
