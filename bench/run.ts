@@ -73,10 +73,10 @@ if (only.has('load')) {
   ];
   const row = (label: string, r: LoadResult) =>
     console.log(
-      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms (${ms(r.ackMs.p99FromCall)} from the generator's call; ${r.ackMs.over50} over 50 ms) · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
+      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms (${ms(r.ackMs.p99FromCall)} from the generator's call; ${r.ackMs.over50} over 50 ms) · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update${r.databaseCpuMsPerUpdate === undefined ? '' : `, database server CPU ${ms(r.databaseCpuMsPerUpdate)} ms/update`} · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
     );
-  // BENCH_LOAD_ROWS=300 (a comma-separated list of words in the labels) runs only the rows whose label holds one.
-  const rowFilter = process.env['BENCH_LOAD_ROWS']?.split(',').map((word) => word.trim()).filter(Boolean);
+  // BENCH_LOAD_ROWS='300/s for|PG 2' (words of the labels, separated by |) runs only the rows whose label holds one.
+  const rowFilter = process.env['BENCH_LOAD_ROWS']?.split('|').map((word) => word.trim()).filter(Boolean);
   const wanted = (label: string) => !rowFilter || rowFilter.some((word) => label.includes(word));
   const measure = async (label: string, run: () => Promise<LoadResult>) => {
     if (wanted(label)) row(label, await run());
