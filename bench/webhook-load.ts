@@ -167,7 +167,7 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
           INSTANCE_ID: `bench-${i}`,
           BENCH_TELEGRAM_TOKEN: token,
           BENCH_TELEGRAM_API_ROOT: apiRoot,
-          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES', 'BENCH_WITHOUT'),
+          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES'),
         },
       });
       children.push(child);
