@@ -8,9 +8,12 @@
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { serveTelegramWebhook } from './webhook-load.js';
+import { countQueries } from './query-count.js';
+import { serveTelegramWebhook, startProfile } from './webhook-load.js';
 
 const send = (message: unknown) => process.send!(message);
+// BENCH_COUNT_QUERIES=1: each instance prints the statements it sent over the measured run, by count.
+const queries = process.env['BENCH_COUNT_QUERIES'] ? countQueries() : undefined;
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', QUESTIONS_PER_MINUTE: '0' });
 const logger = createLogger('silent');
 const app = await createApp(config, { logger, searchThread: process.env['BENCH_SEARCH_THREAD'] !== 'false' });
@@ -22,9 +25,12 @@ const timers = [
 
 let elu = performance.eventLoopUtilization();
 let cpu = process.cpuUsage();
+let profiler: ((name: string) => Promise<void>) | undefined;
 process.on('message', (message: { type: 'measure' | 'idle' | 'stop' }) => {
   void (async () => {
     if (message.type === 'measure') {
+      if (process.env['BENCH_PROFILE_DIR']) profiler = await startProfile();
+      queries?.reset();
       elu = performance.eventLoopUtilization();
       cpu = process.cpuUsage();
       send({ type: 'measuring' });
@@ -35,6 +41,8 @@ process.on('message', (message: { type: 'measure' | 'idle' | 'stop' }) => {
       const busy = performance.eventLoopUtilization(elu);
       const used = process.cpuUsage(cpu);
       for (const timer of timers) clearInterval(timer);
+      await profiler?.(`pg-${process.env['INSTANCE_ID'] ?? 'instance'}-${process.pid}`);
+      if (queries) console.log(`${process.env['INSTANCE_ID']}: statements over the measured run\n${queries.report()}`);
       await adapter.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -74,23 +74,29 @@ if (only.has('load')) {
   ];
   const row = (label: string, r: LoadResult) =>
     console.log(
-      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms (${ms(r.ackMs.p99FromCall)} from the generator's call; ${r.ackMs.over50} over 50 ms) · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
+      `${label.padEnd(34)} ${String(r.updates).padStart(5)} updates in ${r.seconds.toFixed(1)} s = ${r.updatesPerSecond.toFixed(0).padStart(4)} updates/s · ack p50 ${ms(r.ackMs.p50)} p99 ${ms(r.ackMs.p99)} ms (${ms(r.ackMs.p99FromCall)} from the generator's call; ${r.ackMs.over50} over 50 ms) · reply p50 ${ms(r.replyMs.p50)} p95 ${ms(r.replyMs.p95)} p99 ${ms(r.replyMs.p99)} ms · errors ${r.errors} · answered twice ${r.answeredTwice} · lost ${r.lost} · RSS ${r.rssMb.toFixed(0)} MiB · server thread ${ms(r.mainThreadMsPerUpdate)} ms/update, process CPU ${ms(r.processCpuMsPerUpdate)} ms/update${r.databaseCpuMsPerUpdate === undefined ? '' : `, database server CPU ${ms(r.databaseCpuMsPerUpdate)} ms/update`} · generator lag p99 ${ms(r.clientLagP99Ms)} ms`,
     );
-  row('1 chat × 100 questions', await webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
-  row('50 chats × 20 questions', await webhookLoad({ chats: 50, questionsPerChat: 20, questions }));
-  row('500 chats × 4 questions', await webhookLoad({ chats: 500, questionsPerChat: 4, questions }));
-  row('50 chats, open loop 150/s for 10 s', await webhookLoad({ chats: 50, rate: 150, seconds: 10, questions }));
-  row('50 chats, open loop 300/s for 5 s', await webhookLoad({ chats: 50, rate: 300, seconds: 5, questions }));
-  row('50 chats × 4, fake LLM taking 1 s', await webhookLoad({ chats: 50, questionsPerChat: 4, questions, slowLlmMs: 1000 }));
+  // BENCH_LOAD_ROWS='300/s for|PG 2' (words of the labels, separated by |) runs only the rows whose label holds one.
+  const rowFilter = process.env['BENCH_LOAD_ROWS']?.split('|').map((word) => word.trim()).filter(Boolean);
+  const wanted = (label: string) => !rowFilter || rowFilter.some((word) => label.includes(word));
+  const measure = async (label: string, run: () => Promise<LoadResult>) => {
+    if (wanted(label)) row(label, await run());
+  };
+  await measure('1 chat × 100 questions', () => webhookLoad({ chats: 1, questionsPerChat: 100, questions }));
+  await measure('50 chats × 20 questions', () => webhookLoad({ chats: 50, questionsPerChat: 20, questions }));
+  await measure('500 chats × 4 questions', () => webhookLoad({ chats: 500, questionsPerChat: 4, questions }));
+  await measure('50 chats, open loop 150/s for 10 s', () => webhookLoad({ chats: 50, rate: 150, seconds: 10, questions }));
+  await measure('50 chats, open loop 300/s for 5 s', () => webhookLoad({ chats: 50, rate: 300, seconds: 5, questions }));
+  await measure('50 chats × 4, fake LLM taking 1 s', () => webhookLoad({ chats: 50, questionsPerChat: 4, questions, slowLlmMs: 1000 }));
   // Several instances: the same generator split round-robin over two servers on one PostgreSQL database.
   const pgAdmin = (process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'])?.trim();
   if (!pgAdmin) {
     console.log('PostgreSQL rows skipped: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server the benchmark may create a database on.');
   } else {
     console.log(`PostgreSQL ${redactDatabaseUrl(pgAdmin)} — each instance a process of its own (CPU: the instances' own, summed; server thread: both event loops, summed):`);
-    row('PG 2 instances, 50 chats × 20', await webhookLoadPostgres({ chats: 50, questionsPerChat: 20, questions }, { adminUrl: pgAdmin, instances: 2 }));
-    row('PG 2 instances, open loop 300/s 5 s', await webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 2 }));
-    row('PG 1 instance, open loop 300/s 5 s', await webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 1 }));
+    await measure('PG 2 instances, 50 chats × 20', () => webhookLoadPostgres({ chats: 50, questionsPerChat: 20, questions }, { adminUrl: pgAdmin, instances: 2 }));
+    await measure('PG 2 instances, open loop 300/s 5 s', () => webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 2 }));
+    await measure('PG 1 instance, open loop 300/s 5 s', () => webhookLoadPostgres({ chats: 50, rate: 300, seconds: 5, questions }, { adminUrl: pgAdmin, instances: 1 }));
   }
   console.log(
     'targets: ≥ 300 updates/s with reply p99 ≤ 100 ms from 50 chats (the open-loop 300/s row: a closed loop of 50 chats waits 50 / throughput per reply by construction); with the slow LLM, ack p99 ≤ 50 ms; never answered twice or lost. One in eight questions is out of scope and opens a ticket.',

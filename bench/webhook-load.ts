@@ -43,6 +43,8 @@ export interface LoadResult {
   processCpuMsPerUpdate: number;
   /** p99 lateness of the load generator's own thread: part of every latency it measures. */
   clientLagP99Ms: number;
+  /** PostgreSQL rows: CPU of the database server's processes serving the run's database, per update. */
+  databaseCpuMsPerUpdate?: number;
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,7 +102,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
 }
 
 /** BENCH_PROFILE_DIR=dir: a CPU profile of the server thread over the measured run (not the warm-up). */
-async function startProfile(): Promise<(name: string) => Promise<void>> {
+export async function startProfile(): Promise<(name: string) => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const session = new Session();
@@ -165,7 +167,7 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
           INSTANCE_ID: `bench-${i}`,
           BENCH_TELEGRAM_TOKEN: token,
           BENCH_TELEGRAM_API_ROOT: apiRoot,
-          ...(process.env['BENCH_SEARCH_THREAD'] && { BENCH_SEARCH_THREAD: process.env['BENCH_SEARCH_THREAD'] }),
+          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES'),
         },
       });
       children.push(child);
@@ -178,12 +180,18 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
     await nextMessage(worker, 'done');
     await all('idle', 'idle');
     await all('measure', 'measuring');
+    const backendsBefore = await backendCpu(options.adminUrl, name);
     worker.postMessage({ type: 'run', url: urls, plan: { chats: plan.chats, questionsPerChat: plan.questionsPerChat, rate: plan.rate, seconds: plan.seconds, questions: plan.questions } });
     const { samples } = await nextMessage<{ samples: LoadSamples }>(worker, 'done');
     await all('idle', 'idle');
+    const backendsAfter = await backendCpu(options.adminUrl, name);
+    const databaseCpuMs = [...backendsAfter].reduce((total, [pid, ms]) => total + ms - (backendsBefore.get(pid) ?? 0), 0);
     const stopped = await all('stop', 'stopped');
     const sum = (key: string) => stopped.reduce((total, s) => total + (s[key] ?? 0), 0);
-    return toLoadResult(plan, samples, { rssMb: sum('rssMb'), activeMs: sum('activeMs'), cpuMs: sum('cpuMs') });
+    return {
+      ...toLoadResult(plan, samples, { rssMb: sum('rssMb'), activeMs: sum('activeMs'), cpuMs: sum('cpuMs') }),
+      ...(databaseCpuMs > 0 && { databaseCpuMsPerUpdate: databaseCpuMs / Math.max(1, samples.sent) }),
+    };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     for (const thread of [worker, platform]) {
@@ -193,6 +201,27 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
     await withAdmin(options.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU used so far (ms) by each server process serving database `name`, when the server runs on this
+ * machine (read from /proc; an empty map elsewhere). A backend that closed during the run is not counted.
+ */
+async function backendCpu(adminUrl: string, name: string): Promise<Map<number, number>> {
+  const { readFile } = await import('node:fs/promises');
+  const pids = await withAdmin(adminUrl, (client) => client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]));
+  const cpu = new Map<number, number>();
+  for (const { pid } of pids.rows) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields) cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, in 1/100 s
+  }
+  return cpu;
+}
+
+/** The bench settings an instance process inherits (its environment is otherwise built from scratch). */
+function passThrough(...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
 }
 
 async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

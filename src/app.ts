@@ -1,6 +1,6 @@
 import type { AppConfig } from './config.js';
 import { Assistant } from './assistant/assistant.js';
-import { TurnTaker } from './assistant/turns.js';
+import { TurnTaker, type TurnScheduler } from './assistant/turns.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import type { QuestionLogStore } from './assistant/question-log.js';
@@ -28,7 +28,7 @@ export interface App {
   log: QuestionLogStore;
   assistant: Assistant;
   /** Event-loop turns shared by the channels' intake and the assistant: acknowledgements go first. */
-  turns: TurnTaker;
+  turns: TurnScheduler;
   /** Who runs the polling channels among the instances on one database (SQLite: this process alone). */
   leaderLock: LeaderLock;
   close(): Promise<void>;

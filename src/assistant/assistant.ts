@@ -22,7 +22,7 @@ import {
 } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import type { LlmAnswerer } from './llm.js';
-import { TurnTaker } from './turns.js';
+import { TurnTaker, type TurnScheduler } from './turns.js';
 import type { AnswerSearcher, Escalator, KnowledgeSource } from './ports.js';
 import { ChatMemory } from './memory.js';
 import { QuestionRateLimiter } from './rate-limit.js';
@@ -70,7 +70,7 @@ export interface AssistantDeps {
   now?: () => Date;
   logger?: Logger;
   /** Shared with the channels' intake (see TurnTaker); a fresh one when the assistant runs alone. */
-  turns?: TurnTaker;
+  turns?: TurnScheduler;
 }
 
 /** One message on its way through the stages. */
@@ -128,7 +128,7 @@ export class Assistant {
   private readonly curatedMatcher: CuratedMatcher;
   private readonly now: () => Date;
   private readonly limiter: QuestionRateLimiter;
-  private readonly turns: TurnTaker;
+  private readonly turns: TurnScheduler;
   private registry: { passages: readonly StoredPassage[]; amounts: AmountRegistry } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {

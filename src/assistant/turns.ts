@@ -1,4 +1,22 @@
 /**
+ * When the steps of answering may run: the assistant and the channels' intake share one, injected by
+ * the app. `TurnTaker` is the server's; `immediateTurns` lets every step run at once (tools and tests
+ * that serve no webhooks).
+ */
+export interface TurnScheduler {
+  /** Resolves when the caller's step may start. */
+  next(): Promise<void>;
+  /** Holds back the steps while webhooks are being stored, until the returned function is called. */
+  hold(): () => void;
+}
+
+/** Every step at once: for a process that acknowledges no webhooks. */
+export const immediateTurns: TurnScheduler = {
+  next: () => Promise.resolve(),
+  hold: () => () => undefined,
+};
+
+/**
  * Hands out event-loop turns, one at a time, to the steps of answering (starting to handle a stored
  * update; matching and retrieval; what follows the search and the model). Between two such steps the
  * loop polls for I/O, so webhooks that arrive in a burst are read, stored and acknowledged within a
@@ -9,7 +27,7 @@
  * in a burst of deliveries the acknowledgements go first, the answers right after. Under a load that
  * never lets the holds drop to zero, steps run again once that time is up.
  */
-export class TurnTaker {
+export class TurnTaker implements TurnScheduler {
   private readonly waiting: (() => void)[] = [];
   private armed = false;
   private holds = 0;

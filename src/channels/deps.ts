@@ -1,5 +1,5 @@
 import type { Assistant } from '../assistant/assistant.js';
-import type { TurnTaker } from '../assistant/turns.js';
+import type { TurnScheduler } from '../assistant/turns.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { EscalationStores } from '../escalation/stores.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +16,7 @@ export interface ChannelServices {
   /** The update inbox lives there. */
   repos: Pick<Repositories, 'inbox'>;
   /** Shared with the assistant: acknowledgements of webhooks go before answers. */
-  turns: TurnTaker;
+  turns: TurnScheduler;
 }
 
 /** What every channel adapter is given, built from the app's services. */

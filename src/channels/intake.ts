@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { TurnTaker } from '../assistant/turns.js';
+import { TurnTaker, type TurnScheduler } from '../assistant/turns.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import type { InboxLeases, LeasedIntake } from './inbox-leases.js';
@@ -20,7 +20,7 @@ const MAX_ATTEMPTS = 5;
  * one first (see InboxLeases). While an update is being handled here, its lease is renewed.
  */
 export class UpdateIntake<T> implements LeasedIntake {
-  private readonly turns: TurnTaker;
+  private readonly turns: TurnScheduler;
   /** The updates this intake is handling now (their leases are renewed). */
   private readonly inFlight = new Set<string>();
   /** Set by the first `replayUnfinished`: from then on the channel runs here and is swept. */
@@ -28,7 +28,7 @@ export class UpdateIntake<T> implements LeasedIntake {
 
   constructor(
     readonly channel: string,
-    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnTaker; leases?: InboxLeases },
+    private readonly deps: { inbox: UpdateInbox; background: BackgroundWork; logger: Logger; turns?: TurnScheduler; leases?: InboxLeases },
     /** Handles one update; `resumed` when it is handled again after a crash. */
     private readonly handle: (update: T, updateId: string, resumed: boolean) => Promise<void>,
   ) {

@@ -1,4 +1,4 @@
-import type { TurnTaker } from '../assistant/turns.js';
+import type { TurnScheduler } from '../assistant/turns.js';
 import type { Router } from 'express';
 import type { Assistant } from '../assistant/assistant.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
@@ -23,7 +23,7 @@ export interface ChannelDeps {
   /** Runs work after the webhook has been acknowledged, and lets shutdown wait for it. */
   background: BackgroundWork;
   /** The event-loop turns the intake shares with the assistant (acknowledgements before answers). */
-  turns: TurnTaker;
+  turns: TurnScheduler;
   /** The started channels' intakes, for the server's inbox sweep and lease renewal (none: never swept). */
   leases?: InboxLeases;
 }

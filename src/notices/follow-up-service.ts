@@ -1,5 +1,6 @@
 import type { LoggedQuestion } from '../assistant/question-log.js';
 import type { Broadcast, BroadcastRepository, BroadcastWithCounts } from '../storage/broadcasts.js';
+import type { AskedQuestion } from '../storage/provenance.js';
 import { buildReport, type DeliveryReport } from './delivery-report.js';
 import { NoticeError } from './errors.js';
 import { followUpText } from './messages.js';
@@ -9,18 +10,7 @@ import type { NoticeAuthor } from './notice-service.js';
  * An answer that changed, as the follow-up needs it: a question-log entry (the impact service lists them)
  * with the chat it was asked in. `newContent` overrides the follow-up's common new content for this answer.
  */
-export interface AffectedAnswer {
-  /** The question-log id. */
-  id: number;
-  question: string;
-  channel: string;
-  chatId: string;
-  /** The asker's id on the channel. */
-  userId: string;
-  displayName?: string;
-  commune?: string;
-  /** When it was asked (ISO). */
-  askedAt: string;
+export interface AffectedAnswer extends AskedQuestion {
   newContent?: string;
 }
 

@@ -40,19 +40,25 @@ export interface DocumentChange {
   at: string;
 }
 
-/** A logged answer with the passages it rests on (see QuestionLogStore.sourcedSince). */
-export interface SourcedAnswer {
+/** A logged question (its question-log id) and who asked it, in which chat. */
+export interface AskedQuestion {
   id: number;
   question: string;
   channel: string;
   chatId: string;
+  /** The asker's id on the channel. */
   userId: string;
   displayName?: string;
   commune?: string;
+  /** When it was asked (ISO). */
+  askedAt: string;
+}
+
+/** A logged answer with the passages it rests on (see QuestionLogStore.sourcedSince). */
+export interface SourcedAnswer extends AskedQuestion {
   /** 'retrieval' or 'curated'. */
   stage: string;
   curatedId?: number;
-  askedAt: string;
   sources: PassageSource[];
 }
 

@@ -1,7 +1,7 @@
 /* Outgoing messages waiting for delivery (table `outbox`), PostgreSQL. */
 import type { NewOutboxMessage, OutboxFilter } from '../../escalation/stores.js';
 import type { OutboxRecord } from '../../escalation/types.js';
-import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
+import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, REQUEUEABLE, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
 import { directWrite } from '../shared/sql.js';
 import type { InboxClaimant } from '../update-inbox.js';
 import type { PgDatabase } from './pg-database.js';
@@ -44,7 +44,7 @@ export class PgOutboxStore extends SqlOutboxStore {
   /** One statement: of two instances requeueing at once, the second finds the rows already due. */
   async requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]> {
     const { where, params } = outboxWhere(filter);
-    where.push("(status = 'failed' OR (status = 'pending' AND next_attempt_at > ?))");
+    where.push(REQUEUEABLE);
     const rows = await this.db.all<OutboxRow>(
       `UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = CASE WHEN status = 'failed' THEN 0 ELSE attempts END
        WHERE ${where.join(' AND ')} RETURNING *`,

@@ -36,6 +36,11 @@ function parseInt8(value: string): number {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Distinct SQL texts run as named prepared statements; texts beyond them (rare shapes) run unnamed. */
+const PREPARED_TEXTS = 500;
+/** 0A000 "cached plan must not change result type": a migration changed a table a prepared `SELECT *` reads. */
+const PLAN_CHANGED = '0A000';
+
 /**
  * A small promise wrapper over a `pg` connection pool with the SQLite `Database` wrapper's shape:
  * parameterised statements only (`?` or `$n` placeholders), `run`/`get`/`all`/`exec`, and `transaction`,
@@ -45,6 +50,13 @@ type Queryable = pg.Pool | pg.PoolClient;
 export class PgDatabase {
   /** The connection the current async context is bound to: inside `transaction` or `withConnection`. */
   private readonly bound = new AsyncLocalStorage<{ client: pg.PoolClient; transaction: boolean }>();
+  /**
+   * Statements by SQL text, named so that each connection parses and plans a text once: unnamed, the
+   * server parsed and planned every statement again, which cost the webhook path measurable CPU on the
+   * two cores it shares with the instances (see README, "Under load").
+   */
+  private readonly prepared = new Map<string, { name: string; text: string }>();
+  private preparedSerial = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -147,10 +159,23 @@ export class PgDatabase {
   private async query(sql: string, params: PgParams): Promise<pg.QueryResult> {
     const target: Queryable = this.bound.getStore()?.client ?? this.pool;
     try {
-      return await target.query(toPgPlaceholders(sql), params as unknown[]);
+      return await target.query({ ...this.statementFor(sql), values: params as unknown[] });
     } catch (error) {
-      throw wrapError(error, sql);
+      if ((error as { code?: unknown }).code !== PLAN_CHANGED || !this.prepared.has(sql)) throw wrapError(error, sql);
+      // Prepared before the table changed: prepare it again under a new name (the old one stays unused).
+      this.prepared.delete(sql);
+      return this.query(sql, params);
     }
+  }
+
+  private statementFor(sql: string): { name?: string; text: string } {
+    const known = this.prepared.get(sql);
+    if (known) return known;
+    const text = toPgPlaceholders(sql);
+    if (this.prepared.size >= PREPARED_TEXTS) return { text };
+    const statement = { name: `trolyxa_${++this.preparedSerial}`, text };
+    this.prepared.set(sql, statement);
+    return statement;
   }
 }
 

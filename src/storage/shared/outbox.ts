@@ -41,6 +41,9 @@ export function newOutboxValues(message: NewOutboxMessage): SqlValue[] {
   ];
 }
 
+/** What `requeue` re-enables (the `?` is its `now`): failed messages, and pending ones waiting for a later retry. */
+export const REQUEUEABLE = "(status = 'failed' OR (status = 'pending' AND next_attempt_at > ?))";
+
 /** Messages to askers first (migration 9's priority), then by due time. */
 export const CLAIM_ORDER = 'priority DESC, next_attempt_at, id';
 
@@ -81,6 +84,12 @@ export abstract class SqlOutboxStore implements OutboxStore {
     }
     const sql = `SELECT * FROM outbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
     return (await this.sql.all<OutboxRow>(sql, params)).map(toOutboxRecord);
+  }
+
+  async hasRequeueable(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<boolean> {
+    const { where, params } = outboxWhere(filter);
+    where.push(REQUEUEABLE);
+    return (await this.sql.get(`SELECT 1 AS found FROM outbox WHERE ${where.join(' AND ')} LIMIT 1`, [...params, now])) !== undefined;
   }
 
   markSent(id: number, now: string): Promise<boolean> {

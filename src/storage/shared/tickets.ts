@@ -3,6 +3,7 @@ import type { SqlValue } from '../database.js';
 import type { NewTicket, TicketFilter, TicketOpeningEffects, TicketPatch, TicketScope, TicketStore } from '../../escalation/stores.js';
 import { normalizeTopic } from '../../escalation/topics.js';
 import type { EscalationReason, RetrievedContextItem, Ticket, TicketEvent, TicketStatus } from '../../escalation/types.js';
+import { newOutboxValues, OUTBOX_INSERT } from './outbox.js';
 import type { SqlRunner, WriteScope } from './sql.js';
 
 export interface TicketRow {
@@ -46,17 +47,55 @@ const TICKET_COLUMNS: Record<Exclude<keyof TicketPatch, 'status'>, string> = {
 };
 
 /**
- * Every store but `open`, in portable SQL. `write` scopes the writes (SQLite runs them in its unit of
- * work); `textOrder` collates a text column sorted on, so both engines sort byte-wise as SQLite does.
+ * The ticket store in portable SQL. `write` scopes the single writes (SQLite runs them in its unit of
+ * work), `transaction` the writes that must happen together; `textOrder` collates a text column sorted
+ * on, so both engines sort byte-wise as SQLite does.
  */
-export abstract class SqlTicketStore implements TicketStore {
+export class SqlTicketStore implements TicketStore {
   constructor(
     protected readonly sql: SqlRunner,
     protected readonly write: WriteScope,
+    private readonly transaction: WriteScope,
     private readonly textOrder = '',
   ) {}
 
-  abstract open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket>;
+  /**
+   * In one transaction: the ticket is inserted, its number read back, and its notifications and events
+   * written with that number.
+   */
+  open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket> {
+    return this.transaction(async () => {
+      const [row] = await this.sql.all<TicketRow>(
+        `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic, reason,
+           context_json, confidence, status, created_at, updated_at, source_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [
+          ticket.asker.channel,
+          ticket.asker.chatId,
+          ticket.asker.userId,
+          ticket.asker.displayName ?? null,
+          ticket.asker.commune ?? null,
+          ticket.question,
+          normalizeTopic(ticket.topic) ?? null,
+          ticket.reason,
+          JSON.stringify(ticket.context),
+          ticket.confidence ?? null,
+          ticket.status,
+          ticket.createdAt,
+          ticket.createdAt,
+          ticket.sourceKey ?? null,
+        ],
+      );
+      if (!row) throw new Error('opening a ticket returned no row');
+      const opened = toTicket(row);
+      const { notifications, events } = effects(opened);
+      for (const notification of notifications) {
+        await this.sql.run(OUTBOX_INSERT, newOutboxValues({ ...notification, ticketId: opened.id }));
+      }
+      await this.appendEvents(events.map((event) => ({ ...event, ticketId: opened.id })));
+      return opened;
+    });
+  }
 
   async get(id: number): Promise<Ticket | undefined> {
     const row = await this.sql.get<TicketRow>('SELECT * FROM tickets WHERE id = ?', [id]);
@@ -180,23 +219,6 @@ function scopeWhere(scope: TicketScope | undefined, where: string[], params: Sql
   const topics = scope.topics.map((t) => normalizeTopic(t)).filter((t): t is string => t !== undefined);
   where.push(`(expert_id = ?${topics.length ? ` OR topic IN (${topics.map(() => '?').join(', ')})` : ''})`);
   params.push(scope.holderId, ...topics);
-}
-
-/** The ticket a NewTicket becomes, under a given number (what `open` hands to its effects). */
-export function ticketOf(ticket: NewTicket, id: number): Ticket {
-  const topic = normalizeTopic(ticket.topic);
-  return {
-    id,
-    asker: ticket.asker,
-    question: ticket.question,
-    ...(topic !== undefined && { topic }),
-    reason: ticket.reason,
-    context: [...ticket.context],
-    ...(ticket.confidence !== undefined && { confidence: ticket.confidence }),
-    status: ticket.status,
-    createdAt: ticket.createdAt,
-    updatedAt: ticket.createdAt,
-  };
 }
 
 export function toTicket(r: TicketRow): Ticket {

@@ -2,7 +2,7 @@
 import type { Database } from '../database.js';
 import type { NewOutboxMessage, OutboxFilter } from '../../escalation/stores.js';
 import type { OutboxRecord } from '../../escalation/types.js';
-import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
+import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, REQUEUEABLE, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
 import type { InboxClaimant } from '../update-inbox.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
@@ -57,7 +57,7 @@ export class SqliteOutboxStore extends SqlOutboxStore {
   requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]> {
     return this.write(async () => {
       const { where, params } = outboxWhere(filter);
-      where.push("(status = 'failed' OR (status = 'pending' AND next_attempt_at > ?))");
+      where.push(REQUEUEABLE);
       params.push(now);
       const rows = await this.db.all<{ id: number }>(`SELECT id FROM outbox WHERE ${where.join(' AND ')} ORDER BY id`, params);
       const requeued: OutboxRecord[] = [];
