@@ -15,7 +15,7 @@ import type { SessionStore, WebSession } from './sessions.js';
 
 /** The app's services the console's routes use (the App provides them). */
 export interface ConsoleServices {
-  config: Pick<AppConfig, 'assistant' | 'knowledgeDir'>;
+  config: Pick<AppConfig, 'assistant' | 'knowledgeDir' | 'forms'>;
   repos: Repositories;
   kb: KnowledgeBase;
   stores: Pick<EscalationStores, 'curated' | 'users'>;
