@@ -26,9 +26,7 @@ export function extensionOf(type: FormFileType): string {
 export function checkFormFile(input: { number: string; originalName: string; bytes: Buffer; maxBytes: number; uploadedBy: string; now: Date }): FormFile {
   const { bytes, maxBytes } = input;
   if (bytes.length === 0) throw new FormFileError('Tệp rỗng.');
-  if (bytes.length > maxBytes) {
-    throw new FormFileError(`Tệp lớn ${megabytes(bytes.length)} MB, vượt giới hạn ${megabytes(maxBytes)} MB của tệp biểu mẫu (FORM_FILE_MAX_MB).`);
-  }
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
   const ext = path.extname(input.originalName.split(/[/\\]/).pop() ?? '').toLowerCase();
   const kind = TYPES[ext];
   if (!kind) throw new FormFileError('Chỉ nhận tệp biểu mẫu .pdf hoặc .docx.');
@@ -43,6 +41,11 @@ export function checkFormFile(input: { number: string; originalName: string; byt
     uploadedBy: input.uploadedBy,
     bytes,
   };
+}
+
+/** The refusal of a file over FORM_FILE_MAX_MB (also for one refused before it is read). */
+export function tooLarge(size: number, maxBytes: number): FormFileError {
+  return new FormFileError(`Tệp lớn ${megabytes(size)} MB, vượt giới hạn ${megabytes(maxBytes)} MB của tệp biểu mẫu (FORM_FILE_MAX_MB).`);
 }
 
 function megabytes(bytes: number): string {
