@@ -63,16 +63,6 @@ async function uploadForm(number: string, bytes: Buffer, name: string, type = 'a
   return admin.get('/console/forms');
 }
 
-async function until<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** The path and query of the download link in a text. */
 function linkIn(text: string): string {
   const url = /https?:\/\/\S+\/forms\/\S+|\/forms\/\S+/.exec(text)?.[0];
@@ -94,16 +84,16 @@ describe('a form file uploaded in the console', () => {
     const user = person(91001, 'Lan');
     const update = (text: string, updateId: number) => textUpdate({ chat: privateChat(user), from: user, text, updateId });
     expect((await postUpdate(s.url, update('/mau 12', 8_000_001), { secret: TEST_SECRET })).status).toBe(200);
-    const first = await until(() => telegram.documents.find((d) => d.chat_id === String(user.id)));
+    const first = await telegram.waitFor(() => telegram.documents.find((d) => d.chat_id === String(user.id)));
     expect(first.bytes.equals(FIXTURE_PDF)).toBe(true);
     expect(first.file_name).toBe('Mau-so-12.pdf');
     expect(first.uploaded).toBe(true);
     expect(first.caption).toContain('Mẫu số 12');
-    const confirmation = await until(() => telegram.messagesTo(user.id).find((m) => m.plain.includes('Tệp mẫu')));
+    const confirmation = await telegram.waitFor(() => telegram.messagesTo(user.id).find((m) => m.plain.includes('Tệp mẫu')));
     expect(confirmation.plain).toContain('Phụ lục I Nghị định 131/2021/NĐ-CP');
 
     expect((await postUpdate(s.url, update('Mẫu 12', 8_000_002), { secret: TEST_SECRET })).status).toBe(200);
-    const second = await until(() => telegram.documents.filter((d) => d.chat_id === String(user.id))[1]);
+    const second = await telegram.waitFor(() => telegram.documents.filter((d) => d.chat_id === String(user.id))[1]);
     expect(second.uploaded).toBe(false);
     expect(second.bytes.equals(FIXTURE_PDF)).toBe(true);
   });
@@ -112,19 +102,19 @@ describe('a form file uploaded in the console', () => {
     const user = person(91002, 'Minh');
     const question = textUpdate({ chat: privateChat(user), from: user, text: 'Hồ sơ hưởng trợ cấp mai táng người có công gồm những gì?', updateId: 8_000_010 });
     await postUpdate(s.url, question, { secret: TEST_SECRET });
-    const answer = await until(() => telegram.messagesTo(user.id).find((m) => buttonsOf(m).length > 0));
+    const answer = await telegram.waitFor(() => telegram.messagesTo(user.id).find((m) => buttonsOf(m).length > 0));
     expect(answer.plain).toMatch(/Mẫu số 12/);
     const button = answer.reply_markup!.inline_keyboard.flat().find((b) => b.text === '📎 Gửi Mẫu số 12') as { callback_data: string } | undefined;
     expect(button?.callback_data, JSON.stringify(answer.reply_markup)).toBe('form:12');
     await postUpdate(s.url, callbackUpdate({ from: user, message: answer.message, data: button!.callback_data }), { secret: TEST_SECRET });
-    const sent = await until(() => telegram.documents.find((d) => d.chat_id === String(user.id)));
+    const sent = await telegram.waitFor(() => telegram.documents.find((d) => d.chat_id === String(user.id)));
     expect(sent.bytes.equals(FIXTURE_PDF)).toBe(true);
   });
 
   it('is sent on Zalo OA as an uploaded file in a file message', async () => {
     const posted = await postOaEvent(`${s.url}/webhooks/zalo-oa`, oaTextEvent(oa.appId, '6300000000000000777', 'mau so 12'), { secretKey: OA_SECRET });
     expect(posted.status).toBe(200);
-    const sent = await until(() => oa.sentTo('6300000000000000777').find((m) => m.file));
+    const sent = await telegram.waitFor(() => oa.sentTo('6300000000000000777').find((m) => m.file));
     expect(sent.file!.bytes.equals(FIXTURE_PDF)).toBe(true);
     expect(sent.file!.type).toBe('application/pdf');
     expect(oa.sentTo('6300000000000000777').some((m) => m.text.includes('Mẫu số 12'))).toBe(true);
@@ -133,7 +123,7 @@ describe('a form file uploaded in the console', () => {
   it('goes to Zalo Bot as a signed link that downloads the same bytes; a forged or expired link is refused', async () => {
     const posted = await postZaloBotUpdate(`${s.url}/webhooks/zalo-bot`, zaloTextUpdate('zchat-forms-1', '/mau 12'), { secret: ZALO_SECRET });
     expect(posted.status).toBe(200);
-    const message = await until(() => zaloBot.sent.find((m) => m.chatId === 'zchat-forms-1' && m.text.includes('/forms/')));
+    const message = await telegram.waitFor(() => zaloBot.sent.find((m) => m.chatId === 'zchat-forms-1' && m.text.includes('/forms/')));
     expect(message.text).toContain(`${PUBLIC_URL}/forms/12/Mau-so-12.pdf?`);
     const link = linkIn(message.text);
     const download = await fetch(`${s.url}${link}`);
