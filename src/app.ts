@@ -14,6 +14,9 @@ import type { StorageEngine } from './storage/engine.js';
 import type { LeaderLock } from './storage/leader-lock.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import type { Repositories } from './storage/repositories.js';
+import { FormDelivery } from './forms/form-delivery.js';
+import { FormRequests } from './forms/form-requests.js';
+import { ND131_FORMS } from './forms/nd131-forms.js';
 
 /** Everything the assistant needs, wired from one configuration over one database (SQLite or PostgreSQL). */
 export interface App {
@@ -31,6 +34,8 @@ export interface App {
   turns: TurnScheduler;
   /** Who runs the polling channels among the instances on one database (SQLite: this process alone). */
   leaderLock: LeaderLock;
+  /** Forms as files: answering "/mau 12" and offering forms (requests), sending and serving their files (delivery). */
+  forms: { requests: FormRequests; delivery: FormDelivery };
   close(): Promise<void>;
 }
 
@@ -68,6 +73,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       config.llm.provider !== 'none' && config.llm.model
         ? new LlmAnswerer(await ThreadedChatCompleter.start(config.llm), loadPromptTemplates(), config.llm.timeoutMs)
         : undefined;
+    // Every form of Phụ lục I is registered (without a file) before anyone can ask for one.
+    await repos.forms.seed(ND131_FORMS);
+    const forms = {
+      requests: new FormRequests(repos.forms, escalation),
+      delivery: new FormDelivery(repos.forms, { linkTtlMs: config.forms.linkTtlMs, publicUrl: config.publicUrl, now: options.now }),
+    };
     const turns = new TurnTaker();
     const assistant = new Assistant({
       turns,
@@ -77,6 +88,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       users: stores.users,
       log,
       llm,
+      forms: forms.requests,
       now: options.now,
       logger,
       settings: {
@@ -98,7 +110,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       await opened.stopThreads();
       await storage.close();
     };
-    return { config, engine: storage.engine, kb, stores, repos, escalation, log, assistant, turns, leaderLock, close };
+    return { config, engine: storage.engine, kb, stores, repos, escalation, log, assistant, turns, leaderLock, forms, close };
   } catch (error) {
     await kb?.stopThreads();
     await storage.close();

@@ -13,6 +13,7 @@ import { registerReviewCommands } from './cli/review-commands.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerExportCommand } from './cli/export-command.js';
 import { registerImpactCommand } from './cli/impact-command.js';
+import { registerFormCommands } from './cli/form-commands.js';
 import { registerFollowUpCommand, registerNoticeCommand } from './cli/notice-command.js';
 import { affectedAnswerOf, FollowUpService } from './notices/follow-up-service.js';
 import { NoticeService } from './notices/notice-service.js';
@@ -43,6 +44,10 @@ async function openApp() {
 registerTicketCommands(program, async () => {
   const app = await openApp();
   return { service: app.escalation, users: app.stores.users, close: () => app.close() };
+});
+registerFormCommands(program, async () => {
+  const app = await openApp();
+  return { forms: app.repos.forms, maxFileBytes: app.config.forms.maxFileBytes, close: () => app.close() };
 });
 registerImpactCommand(program, async () => {
   const app = await openApp();

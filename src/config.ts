@@ -82,6 +82,9 @@ const envSchema = z.object({
       .optional(),
   ),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_URL: optionalUrl.pipe(z.string().regex(/^https?:\/\/[^/]+\/?$/, 'chỉ gồm giao thức và tên miền, ví dụ https://trolyxa.example.vn').optional()),
+  FORM_FILE_MAX_MB: z.coerce.number().min(0.1).max(50).default(5),
+  FORM_LINK_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(72),
 
   TELEGRAM_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'không đúng dạng mã bot @BotFather cấp (ví dụ 123456789:AAE…, phần sau dấu hai chấm dài ít nhất 20 ký tự)').optional()),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -148,6 +151,13 @@ export interface AppConfig {
   parse: { memoryMb: number; timeoutMs: number };
   /** Limits of the OCR of scanned documents (poppler and tesseract child processes). */
   ocr: OcrLimits;
+  /** Forms as files (src/forms/): the largest file an admin may upload, how long a download link works. */
+  forms: { maxFileBytes: number; linkTtlMs: number };
+  /**
+   * This server's public address (`PUBLIC_URL`; else the origin of a configured webhook URL): download links
+   * sent in messengers start with it. Unset, only the web chat gets links (relative to its page).
+   */
+  publicUrl?: string;
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -283,6 +293,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       memoryMb: e.OCR_MEMORY_MB,
       dpi: e.OCR_DPI,
     },
+    forms: { maxFileBytes: Math.round(e.FORM_FILE_MAX_MB * 1024 * 1024), linkTtlMs: Math.round(e.FORM_LINK_TTL_HOURS * 3_600_000) },
+    publicUrl: publicUrlOf(e.PUBLIC_URL ?? e.TELEGRAM_WEBHOOK_URL ?? e.ZALO_BOT_WEBHOOK_URL),
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,
@@ -335,6 +347,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       questionsPerMinute: e.QUESTIONS_PER_MINUTE,
     },
   };
+}
+
+/** The origin (scheme, host, port) of a URL, without a trailing slash. */
+function publicUrlOf(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : new URL(url).origin;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

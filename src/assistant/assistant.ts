@@ -4,6 +4,8 @@ import type { EscalationReason, RetrievedContextItem } from '../escalation/types
 import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
+import { parseFormRequest } from '../forms/form-number.js';
+import type { FormRequests } from '../forms/form-requests.js';
 import { fold, nfc } from '../text/normalize.js';
 import { changedSources, documentsFromPassages, sourcesOf } from '../knowledge/provenance.js';
 import type { PassageSource } from '../storage/provenance.js';
@@ -71,6 +73,8 @@ export interface AssistantDeps {
   logger?: Logger;
   /** Shared with the channels' intake (see TurnTaker); a fresh one when the assistant runs alone. */
   turns?: TurnScheduler;
+  /** Answers "/mau 12" and finds the forms a reply can offer as files; without it neither happens. */
+  forms?: Pick<FormRequests, 'answer' | 'offers'>;
 }
 
 /** One message on its way through the stages. */
@@ -159,13 +163,24 @@ export class Assistant {
     // The CPU-heavy part starts in a turn of its own, so other webhooks are acknowledged meanwhile.
     await this.turns.next();
     const curated = await this.curatedStage(turn, understood, searcher);
-    if (curated) return curated;
+    if (curated) return this.offerForms(curated);
     const retrieved = await this.retrieve(understood, searcher);
     const gate = assessRetrieval(retrieved.hits, this.settings.gate, understood.domain);
     if (!gate.answer) {
       return this.escalate({ ...this.escalation(turn, understood), reason: gate.reason, hits: retrieved.hits, confidence: gate.confidence });
     }
-    return this.compose(turn, understood, retrieved, searcher, gate.confidence);
+    return this.offerForms(await this.compose(turn, understood, retrieved, searcher, gate.confidence));
+  }
+
+  /** "/mau 12", "mẫu số 12" alone: the form's file (queued to the chat) or where it is published. */
+  private async formRequest(turn: Turn, request: NonNullable<ReturnType<typeof parseFormRequest>>, forms: NonNullable<AssistantDeps['forms']>): Promise<AssistantReply> {
+    return plainReply('smalltalk', await forms.answer(request, turn.asker, turn.sourceKey));
+  }
+
+  /** The forms an answer names that have a file, for the channel to offer. */
+  private async offerForms(reply: AssistantReply): Promise<AssistantReply> {
+    const offers = await this.deps.forms?.offers(reply.text);
+    return offers?.length ? { ...reply, forms: offers } : reply;
   }
 
   /** Refuses who may not ask and who asks too fast; replays an answer already given; sends relays held back. */
@@ -225,6 +240,8 @@ export class Assistant {
     }
     if (turn.smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
     if (DETAILS_REQUEST.test(fold(turn.text.toLowerCase()).trim())) return this.details(turn.chatKey);
+    const formRequest = this.deps.forms && parseFormRequest(turn.text);
+    if (formRequest) return this.formRequest(turn, formRequest, this.deps.forms!);
     return undefined;
   }
 

@@ -1,4 +1,5 @@
 import type { Asker } from '../escalation/types.js';
+import type { FormOffer } from '../forms/form-texts.js';
 
 export type { Asker };
 
@@ -64,4 +65,6 @@ export interface AssistantReply {
   offerFeedback: boolean;
   /** Why the question was escalated, when it was. */
   escalationReason?: string;
+  /** Forms the reply names that the bot can send as files: channels offer them (a button, or "/mau 12"). */
+  forms?: FormOffer[];
 }

@@ -3,6 +3,7 @@ import type { User } from '../escalation/types.js';
 import { NoticeError } from '../notices/errors.js';
 import type { NoticeService } from '../notices/notice-service.js';
 import type { AffectedAnswer, FollowUpService } from '../notices/follow-up-service.js';
+import { usingServices } from './using-services.js';
 
 /** What the notice command needs; `close` releases it when the command is done. */
 export interface NoticeCommandServices {
@@ -120,15 +121,6 @@ export function registerFollowUpCommand(program: Command, open: () => Promise<Fo
 }
 
 /** Runs a command's work on its services, closes them, and prints a refused notice's Vietnamese reason (exit code 1). */
-async function using<T extends { close(): Promise<void> }>(open: () => Promise<T>, work: (services: T) => Promise<void>): Promise<void> {
-  const services = await open();
-  try {
-    await work(services);
-  } catch (error) {
-    if (!(error instanceof NoticeError)) throw error;
-    console.error(error.message);
-    process.exitCode = 1;
-  } finally {
-    await services.close();
-  }
+function using<T extends { close(): Promise<void> }>(open: () => Promise<T>, work: (services: T) => Promise<void>): Promise<void> {
+  return usingServices(open, work, (error) => error instanceof NoticeError);
 }

@@ -219,6 +219,22 @@ export class EscalationService {
     });
   }
 
+  /**
+   * Queues a file for a chat (a form the user asked for): the outbox sends it, retrying like any message.
+   * `key` names the request (the update it came in): queued once per request.
+   */
+  async queueDocument(input: { channel: string; chatId: string; caption: string; attachment: string; key: string }): Promise<void> {
+    await this.stores.outbox.enqueue({
+      channel: input.channel,
+      chatId: input.chatId,
+      kind: 'document',
+      text: input.caption,
+      attachment: input.attachment,
+      dedupKey: `document:${input.key}`,
+      createdAt: this.iso(),
+    });
+  }
+
   /** An expert (or admin) takes the ticket: open → assigned. Claiming one's own ticket again changes nothing. */
   claim(ticketId: number, expertId: number): Promise<Ticket> {
     return this.stores.transaction(async () => {
@@ -686,5 +702,6 @@ function toOutbound(record: OutboxRecord): OutboundMessage {
     kind: record.kind,
     text: record.text,
     ...(record.ticketId !== undefined && { ticketId: record.ticketId }),
+    ...(record.attachment !== undefined && { attachment: record.attachment }),
   };
 }

@@ -4,7 +4,7 @@ import type { OutboundMessage } from './types.js';
  * The result of one delivery attempt. A failure says whether trying again may help (network error,
  * rate limit, channel down) and may carry the platform's requested wait.
  */
-export type SendResult = { ok: true } | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+export type SendResult = { ok: true; platformRef?: string } | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
 
 /**
  * How the escalation core sends a message without knowing any platform. Each channel (Telegram, Zalo…)

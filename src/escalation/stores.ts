@@ -123,6 +123,8 @@ export interface NewOutboxMessage {
   chatId: string;
   kind: OutboundKind;
   text: string;
+  /** What a `document` message attaches (e.g. "form:12"). */
+  attachment?: string;
   /** A message with a key already in the outbox is not enqueued again (e.g. `relay:<ticket>`). */
   dedupKey?: string;
   createdAt: string;

@@ -148,16 +148,17 @@ export interface CuratedAnswer {
 
 /**
  * `answer`: the assistant's own answer, when sending it at once failed; `notice`: an admin's notice to
- * officials; `follow_up`: the news that an answer someone was given has changed (src/notices/).
+ * officials; `follow_up`: the news that an answer someone was given has changed (src/notices/); `document`: a
+ * file the user asked for (a form, src/forms/), named by `attachment`, with `text` as its caption.
  */
-export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer' | 'notice' | 'follow_up';
+export type OutboundKind = 'relay' | 'notify' | 'reminder' | 'answer' | 'notice' | 'follow_up' | 'document';
 
 /**
  * The outbox sends higher first (then by due time): what an asker waits for — an expert's answer, the
  * assistant's delayed answer — goes ahead of notifications and reminders to staff, however many wait;
  * notices and follow-ups, sent to many at once, come last, so a large one never holds up the others.
  */
-export const OUTBOUND_PRIORITY: Readonly<Record<OutboundKind, number>> = { relay: 1, answer: 1, notify: 0, reminder: 0, notice: -1, follow_up: -1 };
+export const OUTBOUND_PRIORITY: Readonly<Record<OutboundKind, number>> = { relay: 1, answer: 1, document: 1, notify: 0, reminder: 0, notice: -1, follow_up: -1 };
 
 /**
  * Kinds that wait for the recipient when a platform refuses them (Zalo OA outside its 48-hour window, a
@@ -173,6 +174,28 @@ export interface OutboundMessage {
   kind: OutboundKind;
   text: string;
   ticketId?: number;
+  /** What a `document` message attaches, e.g. "form:12" (resolved into the file when it is sent). */
+  attachment?: string;
+  /** The file itself, filled in just before a channel sends a `document` (never stored). */
+  document?: OutboundDocument;
+}
+
+/**
+ * A file a channel sends: the bytes (for platforms that take an upload), a signed download link (for those
+ * that take only text, and the web chat), and what this channel gave back the last time it took this file.
+ */
+export interface OutboundDocument {
+  fileName: string;
+  mimeType: string;
+  bytes: Buffer;
+  /** Changes with the file: a platform reference is only reused for the same bytes. */
+  sha256: string;
+  /** Absolute when a public address is configured, else a path on this server (the web chat's). */
+  downloadUrl: string;
+  /** When the download link stops working (ISO date). */
+  linkExpiresAt: string;
+  /** E.g. a Telegram file_id, from an earlier upload of the same bytes. */
+  platformRef?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';

@@ -6,8 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createChannelDeps, type ChannelServices } from '../channels/deps.js';
 import type { ChannelAdapter, ChannelDeps } from '../channels/types.js';
-import { ChannelRouter } from '../escalation/outbound-port.js';
+import { ChannelRouter, type OutboundPort } from '../escalation/outbound-port.js';
+import { FORM_DOWNLOAD_PATH } from '../forms/download-link.js';
+import { withDocuments, type FormDelivery } from '../forms/form-delivery.js';
 import type { Logger } from '../logger.js';
+import { createFormDownloadRouter } from '../web/form-download.js';
 import { createHttpApp, type TrustProxy } from '../web/http-app.js';
 import { ChannelSupervisor } from './channel-supervisor.js';
 import { listen } from './listen.js';
@@ -24,6 +27,8 @@ export interface BotServerServices extends ChannelServices {
   config: Pick<AppConfig, 'instanceId' | 'inbox'>;
   /** Who runs the polling channels among the instances on one database. Default: this process alone. */
   leaderLock?: LeaderLock;
+  /** Resolves the outbox's `document` messages into files and serves their download links. */
+  forms: { delivery: FormDelivery };
   close(): Promise<void>;
 }
 
@@ -70,6 +75,8 @@ export class BotServer {
   private stopped = false;
   private outboxRunning: Promise<void> | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The channels' ports, with `document` messages resolved into their files. */
+  private readonly outbound: OutboundPort;
 
   private constructor(
     readonly http: Server,
@@ -78,7 +85,9 @@ export class BotServer {
     readonly router: ChannelRouter,
     readonly channels: ChannelSupervisor,
     private readonly options: BotServerOptions,
-  ) {}
+  ) {
+    this.outbound = withDocuments(router, options.app.forms.delivery);
+  }
 
   static async start(options: BotServerOptions): Promise<BotServer> {
     const { app, logger } = options;
@@ -94,7 +103,11 @@ export class BotServer {
       lockRetryMs: options.lockRetryMs,
     });
     const instance = app.config.instanceId;
-    const express = createHttpApp({ adapters, logger, mount: options.mount, trustProxy: options.trustProxy, health: () => ({ ...channels.health(), instance }) });
+    const mount = (http: Express) => {
+      http.use(FORM_DOWNLOAD_PATH, createFormDownloadRouter(app.forms.delivery));
+      options.mount?.(http);
+    };
+    const express = createHttpApp({ adapters, logger, mount, trustProxy: options.trustProxy, health: () => ({ ...channels.health(), instance }) });
     const http = createServer(express);
     await listen(http, options.port, options.host);
     const bot = new BotServer(http, adapters, deps, router, channels, options);
@@ -146,7 +159,7 @@ export class BotServer {
     this.outboxRunning ??= (async () => {
       try {
         for (;;) {
-          const report = await this.options.app.escalation.processOutbox(this.router, { limit: 50 });
+          const report = await this.options.app.escalation.processOutbox(this.outbound, { limit: 50 });
           if (report.claimed < 50 || this.stopped) break;
         }
       } catch (error) {

@@ -468,4 +468,72 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE documents ADD COLUMN ocr_accepted_by TEXT;
     `,
   },
+  {
+    // Forms as files (issue 18, part 3): the registry of the forms of Nghị định 131/2021/NĐ-CP Phụ lục I
+    // (seeded at start-up from src/forms/nd131-forms.ts) with the official file an admin uploaded, kept in
+    // the database so that every instance serves it; what a platform gave back for an uploaded file (a
+    // Telegram file_id), so it is uploaded once per file; the key that signs download links (one row, written by
+    // the first instance that needs it), so that every instance on one database signs alike. The outbox gains the kind 'document' and the
+    // column `attachment` (what to attach, e.g. "form:12"): SQLite rebuilds the table as migration 13 did,
+    // keeping every column.
+    version: 15,
+    sql: `
+      CREATE TABLE forms (
+        number TEXT PRIMARY KEY,
+        ordinal INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        procedures_json TEXT NOT NULL DEFAULT '[]',
+        file_name TEXT,
+        file_type TEXT,
+        file_size INTEGER,
+        file_sha256 TEXT,
+        file_data BLOB,
+        file_uploaded_at TEXT,
+        file_uploaded_by TEXT
+      );
+      CREATE INDEX forms_ordinal ON forms(ordinal);
+      CREATE TABLE form_file_refs (
+        form_number TEXT NOT NULL REFERENCES forms(number) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY (form_number, channel)
+      );
+      CREATE TABLE form_link_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        secret TEXT NOT NULL
+      );
+
+      PRAGMA legacy_alter_table = ON;
+      CREATE TABLE outbox_v15 (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER REFERENCES tickets(id),
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('relay', 'notify', 'reminder', 'answer', 'notice', 'follow_up', 'document')),
+        text TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        dedup_key TEXT UNIQUE,
+        priority INTEGER NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        lease_until TEXT,
+        attachment TEXT
+      );
+      INSERT INTO outbox_v15 (id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key, priority, claimed_by, lease_until)
+        SELECT id, ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, last_error, created_at, sent_at, dedup_key, priority, claimed_by, lease_until FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v15 RENAME TO outbox;
+      PRAGMA legacy_alter_table = OFF;
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_chat ON outbox(channel, chat_id, status);
+      CREATE INDEX outbox_ticket ON outbox(ticket_id);
+      CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
+    `,
+  },
 ];

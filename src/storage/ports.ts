@@ -131,6 +131,8 @@ export interface ChatMessageMeta {
   stage?: string;
   /** For relays and notifications: the outbox message kind. */
   kind?: string;
+  /** A file sent to the chat (a form): its signed download link, shown as a link. */
+  download?: { url: string; fileName: string };
 }
 
 export interface ChatMessage {

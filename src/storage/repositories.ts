@@ -1,3 +1,4 @@
+import type { FormStore } from '../forms/form-store.js';
 import type { BroadcastRepository } from './broadcasts.js';
 import type { ChannelStateStore } from './channel-state.js';
 import type { PrunableUpdateInbox } from './update-inbox.js';
@@ -20,4 +21,6 @@ export interface Repositories {
   inbox: PrunableUpdateInbox;
   /** Notices to officials and follow-ups on changed answers, with their deliveries. */
   broadcasts: BroadcastRepository;
+  /** The registry of forms (Mẫu số …) and their uploaded files. */
+  forms: FormStore;
 }

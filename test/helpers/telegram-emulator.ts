@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
@@ -69,9 +70,83 @@ export interface SentMessage {
 
 type Waiter = () => void;
 
+interface UploadedFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface SentDocument {
+  chat_id: string;
+  caption?: string;
+  file_name: string;
+  bytes: Buffer;
+  uploaded: boolean;
+  message: Message;
+}
+
+/**
+ * A multipart call (grammY sends one when a call carries a file): its fields, JSON values decoded, and a
+ * field that says `attach://<name>` replaced by the file part of that name.
+ */
+async function multipartPayload(raw: Buffer, type: string): Promise<Record<string, unknown>> {
+  const fields: Record<string, unknown> = {};
+  const files = new Map<string, UploadedFile>();
+  for (const part of multipartParts(raw, type)) {
+    if (part.fileName === undefined) fields[part.name] = decodeField(part.body.toString('utf8'));
+    else files.set(part.name, { name: part.fileName, bytes: part.body });
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string' && value.startsWith('attach://')) fields[key] = files.get(value.slice('attach://'.length));
+  }
+  for (const [key, file] of files) if (!(key in fields)) fields[key] = file;
+  return fields;
+}
+
+/**
+ * The parts of a multipart body, read as leniently as Telegram reads them: grammY writes
+ * `content-disposition:form-data;name="x";filename=a.pdf` (no spaces, file name unquoted), which undici's
+ * own FormData parser refuses.
+ */
+function multipartParts(raw: Buffer, type: string): { name: string; fileName?: string; body: Buffer }[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
+  if (!boundary) throw new Error('multipart without a boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { name: string; fileName?: string; body: Buffer }[] = [];
+  let at = raw.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(delimiter, start);
+    if (next < 0) throw new Error('multipart without its closing boundary');
+    const part = raw.subarray(start + 2, next - 2); // after the CRLF that ends the boundary line, before the CRLF that ends the part
+    const split = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, split).toString('utf8');
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(headers)?.[1] ?? '';
+    const param = (key: string) => new RegExp(`;\\s*${key}=(?:"([^"]*)"|([^;\\s]*))`, 'i').exec(disposition);
+    const name = param('name');
+    const fileName = param('filename');
+    if (name) parts.push({ name: name[1] ?? name[2]!, ...(fileName && { fileName: fileName[1] ?? fileName[2]! }), body: Buffer.from(part.subarray(split + 4)) });
+    at = next;
+  }
+  return parts;
+}
+
+function decodeField(value: string): unknown {
+  if (!/^[[{"]|^-?\d+$/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 export class TelegramEmulator {
   readonly calls: RecordedCall[] = [];
   readonly messages: SentMessage[] = [];
+  /** Documents the bot sent (`uploaded`: the bytes came with the call, not a file_id). */
+  readonly documents: SentDocument[] = [];
+  /** Files Telegram holds, by file_id. */
+  private readonly files = new Map<string, UploadedFile>();
   /** Called for every message the bot sends (load benchmarks time replies with it). */
   readonly sendListeners: ((message: SentMessage) => void)[] = [];
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
@@ -159,7 +234,9 @@ export class TelegramEmulator {
     let payload: Record<string, unknown> = {};
     try {
       const raw = await readBody(req);
-      if (raw.length) payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('multipart/form-data')) payload = await multipartPayload(raw, type);
+      else if (raw.length) payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid JSON' }));
@@ -239,6 +316,8 @@ export class TelegramEmulator {
         return { ok: true };
       case 'sendMessage':
         return this.sendMessage(p);
+      case 'sendDocument':
+        return this.sendDocument(p);
       case 'editMessageReplyMarkup': {
         const sent = this.messages.find((m) => m.chat_id === String(p.chat_id) && m.message_id === p.message_id);
         if (!sent) return bad('Bad Request: message to edit not found');
@@ -254,6 +333,31 @@ export class TelegramEmulator {
       default:
         return { error: 404, description: 'Not Found: method not found' };
     }
+  }
+
+  /** A document: an uploaded file (multipart) or the file_id of one uploaded before. */
+  private sendDocument(p: Record<string, unknown>): { ok: unknown } | { error: number; description: string } {
+    const chatId = p.chat_id;
+    if (typeof chatId !== 'number' && typeof chatId !== 'string') return bad('Bad Request: chat_id is empty');
+    const given = p.document;
+    let file: UploadedFile | undefined;
+    if (typeof given === 'string') file = this.files.get(given);
+    else if (given && typeof given === 'object' && 'bytes' in given) file = given as UploadedFile;
+    if (!file) return bad('Bad Request: wrong file identifier/HTTP URL specified');
+    const fileId = `doc-${createHash('sha256').update(file.bytes).digest('hex').slice(0, 16)}`;
+    this.files.set(fileId, file);
+    const caption = typeof p.caption === 'string' ? p.caption : undefined;
+    if (caption !== undefined && caption.length > 1024) return bad('Bad Request: message caption is too long');
+    const id = Number(chatId);
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id, type: 'private', first_name: 'Người dùng' },
+      document: { file_id: fileId, file_unique_id: fileId, file_name: file.name, file_size: file.bytes.length },
+      ...(caption !== undefined && { caption }),
+    } as Message;
+    this.documents.push({ chat_id: String(chatId), caption, file_name: file.name, bytes: file.bytes, uploaded: typeof given !== 'string', message });
+    return { ok: message };
   }
 
   private sendMessage(p: Record<string, unknown>): { ok: unknown } | { error: number; description: string } {

@@ -18,6 +18,15 @@ export interface OaSent {
   userId: string;
   text: string;
   accessToken: string;
+  /** A file message: the file uploaded with the token it carried. */
+  file?: OaUploaded;
+}
+
+export interface OaUploaded {
+  token: string;
+  fileName: string;
+  type: string;
+  bytes: Buffer;
 }
 
 export interface OaRefreshCall {
@@ -45,6 +54,8 @@ export class ZaloOaEmulator {
   accessValid = true;
   readonly usedRefreshTokens = new Set<string>();
   readonly sent: OaSent[] = [];
+  /** Files uploaded with v2.0/oa/upload/file, by token. */
+  readonly uploads = new Map<string, OaUploaded>();
   readonly refreshCalls: OaRefreshCall[] = [];
   /** Users the OA may not message now (they have not written within the window). */
   readonly outsideWindow = new Set<string>();
@@ -78,6 +89,7 @@ export class ZaloOaEmulator {
 
   async start(): Promise<this> {
     const app = express();
+    app.post('/v2.0/oa/upload/file', express.raw({ type: () => true, limit: '10mb' }), (req, res) => void this.upload(req, res));
     app.post('/v3.0/oa/message/cs', express.json({ type: () => true }), (req, res) => this.cs(req, res));
     app.post('/v4/oa/access_token', express.urlencoded({ extended: false, type: () => true }), (req, res) => void this.oauth(req, res));
     app.use((_req, res) => {
@@ -134,11 +146,22 @@ export class ZaloOaEmulator {
       res.json({ error: -216, message: 'Access token is invalid' });
       return;
     }
-    const body = (req.body ?? {}) as { recipient?: { user_id?: unknown }; message?: { text?: unknown } };
+    const body = (req.body ?? {}) as { recipient?: { user_id?: unknown }; message?: { text?: unknown; attachment?: { type?: unknown; payload?: { token?: unknown } } } };
     const userId = body.recipient?.user_id;
     const text = body.message?.text;
     if (typeof userId !== 'string' || !userId) {
       res.json({ error: -201, message: 'Invalid parameter: recipient.user_id' });
+      return;
+    }
+    const attachment = body.message?.attachment;
+    if (attachment !== undefined) {
+      const file = attachment.type === 'file' && typeof attachment.payload?.token === 'string' ? this.uploads.get(attachment.payload.token) : undefined;
+      if (!file) {
+        res.json({ error: -201, message: 'Invalid parameter: attachment' });
+        return;
+      }
+      this.sent.push({ userId, text: '', accessToken: token, file });
+      res.json({ error: 0, message: 'Success', data: { message_id: `oa-msg-${++this.messageSeq}`, user_id: userId } });
       return;
     }
     if (typeof text !== 'string' || text.length < 1 || text.length > 2000) {
@@ -151,6 +174,25 @@ export class ZaloOaEmulator {
     }
     this.sent.push({ userId, text, accessToken: token });
     res.json({ error: 0, message: 'Success', data: { message_id: `oa-msg-${++this.messageSeq}`, user_id: userId } });
+  }
+
+  /** PDF, DOC and DOCX only, as Zalo's upload/file: the token a file message sends. */
+  private async upload(req: Request, res: Response): Promise<void> {
+    const token = req.get('access_token');
+    if (!token || token !== this.accessToken || !this.accessValid) {
+      res.json({ error: -216, message: 'Access token is invalid' });
+      return;
+    }
+    const form = await new globalThis.Response(req.body as Buffer, { headers: { 'content-type': req.get('content-type') ?? '' } }).formData().catch(() => undefined);
+    const file = form?.get('file');
+    const allowed = ['application/pdf', 'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'];
+    if (!file || typeof file === 'string' || !allowed.includes(file.type)) {
+      res.json({ error: -210, message: 'Invalid file' });
+      return;
+    }
+    const uploaded: OaUploaded = { token: `oa-file-${this.uploads.size + 1}`, fileName: file.name, type: file.type, bytes: Buffer.from(await file.arrayBuffer()) };
+    this.uploads.set(uploaded.token, uploaded);
+    res.json({ error: 0, message: 'Success', data: { token: uploaded.token } });
   }
 
   private async oauth(req: Request, res: Response): Promise<void> {

@@ -37,6 +37,7 @@ const PG_AFFINITY: Record<string, Column['type']> = {
   'character varying': 'TEXT',
   json: 'TEXT',
   jsonb: 'TEXT',
+  bytea: 'BLOB',
 };
 
 async function sqliteSchema(db: Database): Promise<Schema> {

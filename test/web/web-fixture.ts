@@ -7,6 +7,7 @@ import { BotServer } from '../../src/server/bot-server.js';
 import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore, type LoginLimit, type RateWindow } from '../../src/web/console/index.js';
 import type { TrustProxy } from '../../src/web/http-app.js';
 import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
+import type { ChannelAdapter, ChannelDeps } from '../../src/channels/types.js';
 import { createSqliteTestApp, ROOT, type TestApp } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -44,6 +45,8 @@ export async function startWebServer(
     dataDir?: string;
     /** Extra environment for the configuration. */
     env?: Record<string, string>;
+    /** More channel adapters (Zalo Bot, Zalo OA…), built with the server's dependencies. */
+    adapters?: (deps: ChannelDeps, app: TestApp) => ChannelAdapter[];
   } = {},
 ): Promise<WebServer> {
   const keep = options.dataDir !== undefined;
@@ -85,6 +88,7 @@ export async function startWebServer(
             ),
           ]
         : []),
+      ...(options.adapters?.(deps, app) ?? []),
     ],
     mount: createWebConsole({ app, logger, chatPublic: options.chatPublic, loginLimit: options.loginLimit, pageLimit: options.pageLimit }),
     outboxIntervalMs: options.outboxIntervalMs ?? 200,

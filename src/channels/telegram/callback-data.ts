@@ -22,6 +22,19 @@ export const feedbackData = {
   },
 };
 
+/** `form:<number>` — send the file of a form a reply named ("Gửi Mẫu số 12"). */
+export const formData = {
+  pattern: /^form:\d{2,3}$/u,
+  encode(number: string): string {
+    if (!/^\d{2,3}$/u.test(number)) throw new Error(`expected a form number, got ${number}`);
+    return `form:${number}`;
+  },
+  parse(data: string): { number: string } | undefined {
+    const number = /^form:(\d{2,3})$/u.exec(data)?.[1];
+    return number === undefined ? undefined : { number };
+  },
+};
+
 /** `claim:<ticket>` — an expert takes a ticket from its notification. */
 export const claimData = ticketData('claim');
 

@@ -1,5 +1,7 @@
 import { InlineKeyboard } from 'grammy';
-import { approveData, claimData, feedbackData } from './callback-data.js';
+import type { AssistantReply } from '../../assistant/types.js';
+import { formButtonLabel } from '../../forms/form-texts.js';
+import { approveData, claimData, feedbackData, formData } from './callback-data.js';
 
 /** Under an answer: helpful / not helpful / ask an expert. */
 export function feedbackKeyboard(answerId: number): InlineKeyboard {
@@ -8,6 +10,18 @@ export function feedbackKeyboard(answerId: number): InlineKeyboard {
     .text('👎 Chưa hữu ích', feedbackData.encode(answerId, 'unhelpful'))
     .row()
     .text('🧑‍💼 Hỏi chuyên gia', feedbackData.encode(answerId, 'expert'));
+}
+
+/**
+ * Under an answer: a "Gửi Mẫu số …" button per form it names that has a file, then the feedback buttons
+ * when the core offers them; undefined when there is neither.
+ */
+export function replyKeyboard(reply: AssistantReply): InlineKeyboard | undefined {
+  const feedback = reply.offerFeedback && reply.answerId !== undefined;
+  if (!reply.forms?.length) return feedback ? feedbackKeyboard(reply.answerId!) : undefined;
+  const keyboard = new InlineKeyboard();
+  for (const offer of reply.forms) keyboard.text(formButtonLabel(offer), formData.encode(offer.number)).row();
+  return feedback ? keyboard.append(feedbackKeyboard(reply.answerId!)) : keyboard;
 }
 
 /** Under a ticket notification or reminder sent to an expert. */

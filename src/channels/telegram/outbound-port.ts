@@ -1,6 +1,6 @@
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { OutboundPort, SendResult } from '../../escalation/outbound-port.js';
-import type { OutboundMessage } from '../../escalation/types.js';
+import type { OutboundDocument, OutboundMessage } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
 import { claimKeyboard } from './keyboards.js';
 import { sendText, type SendProgress } from './send.js';
@@ -23,6 +23,7 @@ export function createTelegramPort(api: Api, logger?: Logger): OutboundPort {
   const partial = new Map<number, SendProgress>();
   return {
     async send(message: OutboundMessage): Promise<SendResult> {
+      if (message.document) return sendDocument(api, message.chatId, message.text, message.document, logger);
       const progress = partial.get(message.id) ?? { done: 0 };
       const keyboard =
         (message.kind === 'notify' || message.kind === 'reminder') && message.ticketId !== undefined ? claimKeyboard(message.ticketId) : undefined;
@@ -41,6 +42,33 @@ export function createTelegramPort(api: Api, logger?: Logger): OutboundPort {
       }
     },
   };
+}
+
+/** Telegram's limit on a caption (characters). */
+const CAPTION_LIMIT = 1024;
+
+/**
+ * A file as a document: uploaded (multipart) the first time, by the file_id Telegram gave back afterwards
+ * (returned as `platformRef`, kept by the caller).
+ */
+async function sendDocument(api: Api, chatId: string, caption: string, document: OutboundDocument, logger?: Logger): Promise<SendResult> {
+  const send = async (file: InputFile | string): Promise<SendResult> => {
+    const sent = await api.sendDocument(chatId, file, { caption: caption.slice(0, CAPTION_LIMIT) });
+    return { ok: true, ...(sent.document?.file_id !== undefined && { platformRef: sent.document.file_id }) };
+  };
+  const upload = () => send(new InputFile(document.bytes, document.fileName));
+  try {
+    if (document.platformRef === undefined) return await upload();
+    // A file_id Telegram no longer knows (another bot token, a purge) is answered 400: upload the bytes instead.
+    return await send(document.platformRef).catch((error: unknown) => {
+      if (error instanceof GrammyError && error.error_code === 400) return upload();
+      throw error;
+    });
+  } catch (error) {
+    const result = toSendResult(error);
+    logger?.warn({ chatId, file: document.fileName, error: result.error }, 'telegram: document not sent');
+    return result;
+  }
 }
 
 /** Maps a grammY error to the outbox's notion of a failed attempt. */

@@ -2,7 +2,7 @@ import type { Api, InlineKeyboard } from 'grammy';
 import type { AssistantReply } from '../../assistant/types.js';
 import type { BotContext } from './context.js';
 import { renderHtmlParts } from './format.js';
-import { feedbackKeyboard } from './keyboards.js';
+import { replyKeyboard } from './keyboards.js';
 
 export interface SendOptions {
   /** Buttons under the last part. */
@@ -47,13 +47,12 @@ export async function sendText(
 
 /**
  * Sends the assistant's reply in the current chat (its short form when it has one: /chitiet sends the
- * rest), with the feedback buttons when the core offers them.
+ * rest), with a button per form it can send and the feedback buttons when the core offers them.
  */
 export async function sendReply(ctx: BotContext, reply: AssistantReply, options: { replyTo?: number } = {}): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
-  const keyboard = reply.offerFeedback && reply.answerId !== undefined ? feedbackKeyboard(reply.answerId) : undefined;
-  await sendText(ctx.api, chatId, reply.brief ?? reply.text, { keyboard, replyTo: options.replyTo });
+  await sendText(ctx.api, chatId, reply.brief ?? reply.text, { keyboard: replyKeyboard(reply), replyTo: options.replyTo });
 }
 
 /** Sends a short plain text (a command's result) in the current chat. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
+import { documentLinkText } from '../../forms/form-texts.js';
 import { sourceKeyOf } from '../../storage/update-inbox.js';
 import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
@@ -138,7 +139,8 @@ export function createZaloBotAdapter(
     name: ZALO_BOT_CHANNEL,
     router,
     polling: config.mode === 'polling',
-    port: { send: (message) => sender.send(message.chatId, message.text, message.id) },
+    // Zalo Bot has no method for files: a form goes as its download link.
+    port: { send: (message) => sender.send(message.chatId, message.document ? documentLinkText(message.text, message.document, true) : message.text, message.id) },
 
     async start() {
       const me = await api.getMe();

@@ -4,6 +4,7 @@ import type { AssistantReply } from '../../assistant/types.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
+import { formOfferText } from '../../forms/form-texts.js';
 import type { Logger } from '../../logger.js';
 import { parseExpertCommand, runExpertCommand } from '../expert-commands.js';
 import { parseNoticeCommand, runNoticeCommand } from '../notice-commands.js';
@@ -130,11 +131,12 @@ export class ZaloConversation {
 
 /**
  * An assistant reply as Zalo text: plain text (the short form when the reply has one: the rest comes with
- * "/chitiet"), the feedback hint after a blank line when offered.
+ * "/chitiet"), the forms it can send ("Gõ /mau 12 …") and the feedback hint after a blank line when offered.
  */
 export function renderReply(reply: AssistantReply, offerFeedback: boolean): string {
   const text = toZaloText(reply.brief ?? reply.text);
-  return offerFeedback ? `${text}\n\n${FEEDBACK_HINT}` : text;
+  const withForms = reply.forms?.length ? `${text}\n\n${formOfferText(reply.forms)}` : text;
+  return offerFeedback ? `${withForms}\n\n${FEEDBACK_HINT}` : withForms;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
-import type { Asker } from '../../escalation/types.js';
+import type { Asker, OutboundDocument } from '../../escalation/types.js';
 import type { ChannelStateStore } from '../../storage/channel-state.js';
 import { sourceKeyOf } from '../../storage/update-inbox.js';
 import { UpdateIntake } from '../intake.js';
@@ -65,14 +65,27 @@ export function createZaloOaAdapter(
     replyRetryDelaysMs: options.replyRetryDelaysMs,
   });
 
-  /** Sends one consultation message; on a token error refreshes the token once and tries again. */
-  async function sendPiece(userId: string, text: string): Promise<SendResult> {
+  /** Sends one consultation message. */
+  function sendPiece(userId: string, text: string): Promise<SendResult> {
+    return withToken((token) => api.sendText(token, userId, text));
+  }
+
+  /** A file: uploaded, then sent as a file message (the caption is not sent: each message spends quota). */
+  function sendDocument(userId: string, document: OutboundDocument): Promise<SendResult> {
+    return withToken(async (token) => {
+      const uploaded = await api.uploadFile(token, document);
+      return uploaded.ok ? api.sendFile(token, userId, uploaded.value.token) : uploaded;
+    });
+  }
+
+  /** Runs calls with the access token; on a token error refreshes it once and tries again. */
+  async function withToken(call: (token: string) => Promise<OaCallResult<unknown>>): Promise<SendResult> {
     try {
       let token = await tokens.accessToken();
-      let result = await api.sendText(token, userId, text);
+      let result = await call(token);
       if (!result.ok && result.error !== undefined && TOKEN_ERRORS.has(result.error)) {
         token = await tokens.refresh(token);
-        result = await api.sendText(token, userId, text);
+        result = await call(token);
       }
       return toSendResult(result);
     } catch (error) {
@@ -121,7 +134,7 @@ export function createZaloOaAdapter(
   return {
     name: ZALO_OA_CHANNEL,
     router,
-    port: { send: (message) => sender.send(message.chatId, message.text, message.id) },
+    port: { send: (message) => (message.document ? sendDocument(message.chatId, message.document) : sender.send(message.chatId, message.text, message.id)) },
     async start() {
       const stored = await tokens.read();
       if (!stored.accessToken && !stored.refreshToken) throw new Error('Zalo OA has no access or refresh token (ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN)');

@@ -1,8 +1,8 @@
 import { causeOf, retryAfterOf } from '../zalo-bot/api.js';
 
 /*
- * A thin client for the two Zalo OA calls the channel makes: the consultation ("cs") text message of
- * OA API v3 and the OAuth v4 access-token refresh. Zalo answers errors with HTTP 200 and a non-zero
+ * A thin client for the Zalo OA calls the channel makes: the consultation ("cs") message of OA API v3 (text,
+ * or a file uploaded with v2.0 upload/file, which takes PDF, DOC and DOCX) and the OAuth v4 access-token refresh. Zalo answers errors with HTTP 200 and a non-zero
  * `error`, so the body decides, not the status.
  */
 
@@ -51,15 +51,34 @@ export class ZaloOaApi {
 
   /** POST {apiRoot}/v3.0/oa/message/cs with the `access_token` header. */
   sendText(accessToken: string, userId: string, text: string): Promise<OaCallResult<{ messageId?: string }>> {
+    return this.send(accessToken, { recipient: { user_id: userId }, message: { text } });
+  }
+
+  private send(accessToken: string, payload: unknown): Promise<OaCallResult<{ messageId?: string }>> {
     return this.request(
       `${trim(this.options.apiRoot)}/v3.0/oa/message/cs`,
       { 'content-type': 'application/json', access_token: accessToken },
-      JSON.stringify({ recipient: { user_id: userId }, message: { text } }),
+      JSON.stringify(payload),
       (body) => {
         const data = body.data as { message_id?: unknown } | undefined;
         return { ok: true, value: typeof data?.message_id === 'string' ? { messageId: data.message_id } : {} };
       },
     );
+  }
+
+  /** POST {apiRoot}/v2.0/oa/upload/file (multipart, field `file`): the token a file message sends. */
+  uploadFile(accessToken: string, file: { fileName: string; mimeType: string; bytes: Buffer }): Promise<OaCallResult<{ token: string }>> {
+    const form = new FormData();
+    form.append('file', new Blob([file.bytes], { type: file.mimeType }), file.fileName);
+    return this.request(`${trim(this.options.apiRoot)}/v2.0/oa/upload/file`, { access_token: accessToken }, form, (body) => {
+      const token = (body.data as { token?: unknown } | undefined)?.token;
+      return typeof token === 'string' && token ? { ok: true, value: { token } } : { ok: false, message: 'upload answered without a token', retryable: false };
+    });
+  }
+
+  /** POST {apiRoot}/v3.0/oa/message/cs with a file attachment (`token` from uploadFile). */
+  sendFile(accessToken: string, userId: string, token: string): Promise<OaCallResult<{ messageId?: string }>> {
+    return this.send(accessToken, { recipient: { user_id: userId }, message: { attachment: { type: 'file', payload: { token } } } });
   }
 
   /** POST {oauthRoot}/v4/oa/access_token (grant_type=refresh_token). The refresh token is single-use. */
@@ -92,7 +111,7 @@ export class ZaloOaApi {
   private async request<T>(
     url: string,
     headers: Record<string, string>,
-    body: string,
+    body: string | FormData,
     onSuccess: (body: Record<string, unknown>) => OaCallResult<T>,
   ): Promise<OaCallResult<T>> {
     let response: Response;

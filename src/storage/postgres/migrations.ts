@@ -390,4 +390,40 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       ALTER TABLE documents ADD COLUMN ocr_accepted_by TEXT;
     `,
   },
+  {
+    // Forms as files (see src/storage/migrations.ts, version 15).
+    version: 15,
+    sql: `
+      CREATE TABLE forms (
+        number TEXT PRIMARY KEY,
+        ordinal INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        procedures_json TEXT NOT NULL DEFAULT '[]',
+        file_name TEXT,
+        file_type TEXT,
+        file_size INTEGER,
+        file_sha256 TEXT,
+        file_data BYTEA,
+        file_uploaded_at TEXT,
+        file_uploaded_by TEXT
+      );
+      CREATE INDEX forms_ordinal ON forms(ordinal);
+      CREATE TABLE form_file_refs (
+        form_number TEXT NOT NULL REFERENCES forms(number) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY (form_number, channel)
+      );
+      CREATE TABLE form_link_keys (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        secret TEXT NOT NULL
+      );
+
+      ALTER TABLE outbox ADD COLUMN attachment TEXT;
+      ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+      ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('relay', 'notify', 'reminder', 'answer', 'notice', 'follow_up', 'document'));
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { PgFormStore } from './form-repository.js';
 import type { Repositories } from '../repositories.js';
 import { pruneWebState } from '../web-housekeeping.js';
 import { PgBroadcastRepository } from './broadcast-repository.js';
@@ -25,6 +26,7 @@ export function createPostgresRepositories(db: PgDatabase, claimant?: InboxClaim
     reporting: new PgReportingRepository(db),
     channelState: new PgChannelStateStore(db),
     broadcasts: new PgBroadcastRepository(db),
+    forms: new PgFormStore(db),
     inbox: new PgUpdateInbox(db, undefined, claimant),
   };
 }

@@ -21,11 +21,12 @@ export interface OutboxRow {
   dedup_key: string | null;
   claimed_by?: string | null;
   lease_until?: string | null;
+  attachment?: string | null;
 }
 
 /** The columns of a new message, pending and due at `nextAttemptAt`, and the values of `newOutboxValues`. */
-export const OUTBOX_INSERT = `INSERT INTO outbox (ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, created_at, dedup_key, priority)
-  VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`;
+export const OUTBOX_INSERT = `INSERT INTO outbox (ticket_id, channel, chat_id, kind, text, status, attempts, next_attempt_at, created_at, dedup_key, priority, attachment)
+  VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`;
 
 export function newOutboxValues(message: NewOutboxMessage): SqlValue[] {
   return [
@@ -38,6 +39,7 @@ export function newOutboxValues(message: NewOutboxMessage): SqlValue[] {
     message.createdAt,
     message.dedupKey ?? null,
     OUTBOUND_PRIORITY[message.kind] ?? 0,
+    message.attachment ?? null,
   ];
 }
 
@@ -183,5 +185,6 @@ export function toOutboxRecord(r: OutboxRow): OutboxRecord {
     createdAt: r.created_at,
     ...(r.sent_at !== null && { sentAt: r.sent_at }),
     ...(r.dedup_key !== null && { dedupKey: r.dedup_key }),
+    ...(typeof r.attachment === 'string' && { attachment: r.attachment }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../database.js';
+import { SqliteFormStore } from './form-repository.js';
 import type { Repositories } from '../repositories.js';
 import type { InboxClaimant } from '../update-inbox.js';
 import { pruneWebState } from '../web-housekeeping.js';
@@ -22,6 +23,7 @@ export function createSqliteRepositories(db: Database, claimant?: InboxClaimant)
     reporting: new SqliteReportingRepository(db),
     channelState: new SqliteChannelStateStore(db),
     broadcasts: new SqliteBroadcastRepository(db),
+    forms: new SqliteFormStore(db),
     inbox: new SqliteUpdateInbox(db, undefined, claimant),
   };
 }

@@ -8,6 +8,7 @@ import type { ChannelAdapter } from '../../channels/types.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
 import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
+import { documentLinkText, formOfferText } from '../../forms/form-texts.js';
 import type { Logger } from '../../logger.js';
 import { setNoticesOff } from '../../notices/opt-out.js';
 import type { Repositories } from '../../storage/repositories.js';
@@ -55,11 +56,16 @@ export function createWebChatPort(app: Pick<WebChatServices, 'repos'>): Outbound
   return {
     async send(message) {
       if (message.channel !== WEB_CHAT_CHANNEL) return { ok: false, retryable: false, error: `not a web chat message (channel ${message.channel})` };
+      const { document } = message;
       await store.add(
         message.chatId,
         message.kind === 'relay' ? 'expert' : message.kind === 'answer' ? 'assistant' : 'system',
-        message.text,
-        { kind: message.kind, ...(message.ticketId !== undefined && { ticket: message.ticketId }) },
+        document ? documentLinkText(message.text, document, false) : message.text,
+        {
+          kind: message.kind,
+          ...(message.ticketId !== undefined && { ticket: message.ticketId }),
+          ...(document && { download: { url: document.downloadUrl, fileName: document.fileName } }),
+        },
         message.id,
       );
       return { ok: true };
@@ -216,7 +222,8 @@ export function webChatRouter(options: WebChatOptions): Router {
       if (failed) out.push(failed);
       return out;
     }
-    const answer = await store.add(visitor.chatId, 'assistant', reply.body, replyMeta(reply));
+    const body = reply.forms?.length ? `${reply.body}\n\n${formOfferText(reply.forms)}` : reply.body;
+    const answer = await store.add(visitor.chatId, 'assistant', body, replyMeta(reply));
     if (answer) out.push(answer);
     return out;
   }

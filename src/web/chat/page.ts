@@ -28,6 +28,13 @@ function messageText(m: ChatMessage): SafeHtml {
     <details class="more"><summary>Xem đoạn văn bản và căn cứ</summary><div class="text">${m.text.slice(at + 2)}</div></details>`;
 }
 
+/** A form sent to the chat: its signed link, when it is one of ours or an http(s) address. */
+function downloadLink(m: ChatMessage): SafeHtml | '' {
+  const download = m.meta.download;
+  if (!download || !/^(\/forms\/|https?:\/\/)/.test(download.url)) return '';
+  return html`<a class="download" href="${download.url}" download="${download.fileName}">Tải ${download.fileName}</a>`;
+}
+
 /** One message; chat.js builds the same structure for messages that arrive later. */
 export function messageHtml(m: ChatMessage, csrf: string): SafeHtml {
   const sources = m.meta.sources ?? [];
@@ -40,6 +47,7 @@ export function messageHtml(m: ChatMessage, csrf: string): SafeHtml {
           (s) => html`<li>${s.text}${s.url ? html` — <a href="${s.url}" target="_blank" rel="noopener noreferrer">Nguồn</a>` : ''}</li>`,
         )}</ul>`
       : ''}
+    ${downloadLink(m)}
     ${warnings.length ? html`<ul class="warnings">${warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
     ${m.meta.offerFeedback && m.meta.answerId !== undefined
       ? html`<div class="feedback">${FEEDBACK_BUTTONS.map(

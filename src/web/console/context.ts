@@ -15,7 +15,7 @@ import type { SessionStore, WebSession } from './sessions.js';
 
 /** The app's services the console's routes use (the App provides them). */
 export interface ConsoleServices {
-  config: Pick<AppConfig, 'assistant' | 'knowledgeDir'> & Partial<Pick<AppConfig, 'ocr'>>;
+  config: Pick<AppConfig, 'assistant' | 'knowledgeDir' | 'forms'> & Partial<Pick<AppConfig, 'ocr'>>;
   repos: Repositories;
   kb: KnowledgeBase;
   stores: Pick<EscalationStores, 'curated' | 'users'>;

@@ -17,6 +17,7 @@ import { impactRouter } from './impact.js';
 import { dashboardHandler } from './dashboard.js';
 import { exportsRouter } from './exports.js';
 import { followUpsRouter } from './follow-ups.js';
+import { formsRouter } from './forms.js';
 import { html } from '../shared/html.js';
 import { IndexJobs } from './knowledge/index-jobs.js';
 import { knowledgeRouter } from './knowledge/pages.js';
@@ -153,6 +154,7 @@ function consoleRouter(deps: ConsoleDeps, auth: AuthOptions, log: WebChatService
   router.get('/', dashboardHandler(deps));
   router.use('/tickets', ticketsRouter(deps));
   router.use('/knowledge', requireRole('admin'), knowledgeRouter(deps));
+  router.use('/forms', requireRole('admin'), formsRouter(deps));
   router.use('/curated', requireRole('admin'), curatedRouter(deps));
   router.use('/impact', requireRole('admin'), impactRouter(deps, deps.impact));
   router.use('/users', requireRole('admin'), usersRouter(deps));

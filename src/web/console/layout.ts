@@ -4,12 +4,13 @@ import { csrfOf, stateOf } from './context.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import type { Flash } from './sessions.js';
 
-export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'curated' | 'impact' | 'users' | 'notices' | 'audit' | 'chat';
+export type NavKey = 'dashboard' | 'tickets' | 'knowledge' | 'forms' | 'curated' | 'impact' | 'users' | 'notices' | 'audit' | 'chat';
 
 const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'dashboard', href: '/console', label: 'Bảng điều khiển', adminOnly: false },
   { key: 'tickets', href: '/console/tickets', label: 'Phiếu hỏi', adminOnly: false },
   { key: 'knowledge', href: '/console/knowledge', label: 'Tri thức', adminOnly: true },
+  { key: 'forms', href: '/console/forms', label: 'Biểu mẫu', adminOnly: true },
   { key: 'curated', href: '/console/curated', label: 'Câu trả lời mẫu', adminOnly: true },
   { key: 'impact', href: '/console/impact', label: 'Ảnh hưởng', adminOnly: true },
   { key: 'users', href: '/console/users', label: 'Người dùng', adminOnly: true },

@@ -63,6 +63,13 @@
       });
       li.appendChild(ul);
     }
+    // A form sent to this chat: its signed link on this server (or the public address).
+    if (meta.download && /^(\/forms\/|https?:\/\/)/.test(meta.download.url)) {
+      var link = node('a', 'download', 'Tải ' + meta.download.fileName);
+      link.href = meta.download.url;
+      link.setAttribute('download', meta.download.fileName);
+      li.appendChild(link);
+    }
     if (meta.warnings && meta.warnings.length) {
       var w = node('ul', 'warnings');
       meta.warnings.forEach(function (t) { w.appendChild(node('li', '', t)); });

@@ -5,7 +5,8 @@ import { isAddressedToBot, withoutBotMention } from '../filters.js';
 import { askerFrom } from '../identity.js';
 import { toSendResult } from '../outbound-port.js';
 import { sendPlain, sendReply, withTyping } from '../send.js';
-import { ASK_USAGE } from '../texts.js';
+import { formData } from '../callback-data.js';
+import { ASK_USAGE, STALE_BUTTON } from '../texts.js';
 
 /**
  * Questions to the assistant. Private chats: every text that is not a command. Groups: only `/hoi …`,
@@ -24,6 +25,16 @@ export function questionsFeature(): Composer<BotContext> {
   // The whole of the chat's last answer (messengers get its short form first).
   feature.command('chitiet', async (ctx) => {
     await ask(ctx, '/chitiet');
+  });
+
+  // A form's file ("/mau 12"), asked for by command or by the button under an answer that names it.
+  feature.command('mau', async (ctx) => {
+    await ask(ctx, `/mau ${ctx.match}`.trim());
+  });
+  feature.callbackQuery(formData.pattern, async (ctx) => {
+    const data = formData.parse(ctx.callbackQuery.data);
+    await ctx.answerCallbackQuery(data ? {} : { text: STALE_BUTTON });
+    if (data) await ask(ctx, `/mau ${data.number}`);
   });
 
   // The core keeps each chat's last question; "hỏi chuyên gia" alone escalates that one.

@@ -3,6 +3,7 @@ import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import matter from 'gray-matter';
 import { parseDocument, stringify } from 'yaml';
+import { docxProblem, pdfProblem } from '../../../knowledge/file-signature.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
 import { IMAGE_EXTENSIONS, isImageExtension, scanFormatOf } from '../../../ocr/scan-format.js';
 
@@ -38,19 +39,12 @@ export function safeUploadName(original: string): { name: string; ext: UploadExt
 /** Why the bytes do not look like a file of this type (Vietnamese), or undefined. */
 export function contentProblem(ext: UploadExtension, bytes: Buffer): string | undefined {
   if (bytes.length === 0) return 'Tệp rỗng.';
-  if (ext === '.pdf') {
-    return bytes.subarray(0, 1024).includes('%PDF-') ? undefined : 'Tệp không phải PDF (thiếu phần đầu %PDF-).';
-  }
+  if (ext === '.pdf') return pdfProblem(bytes);
   if (isImageExtension(ext)) {
     const format = scanFormatOf(bytes);
     return format && format !== 'pdf' ? undefined : 'Tệp không phải ảnh PNG, JPEG hoặc TIFF.';
   }
-  if (ext === '.docx') {
-    if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) {
-      return 'Tệp không phải .docx (tệp Word .docx là một tệp nén ZIP; tệp .doc cũ cần lưu lại dưới dạng .docx).';
-    }
-    return bytes.includes('word/document.xml') ? undefined : 'Tệp .docx không có nội dung văn bản Word (word/document.xml).';
-  }
+  if (ext === '.docx') return docxProblem(bytes);
   const kind = ext === '.txt' ? 'Tệp văn bản .txt' : 'Tệp Markdown';
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

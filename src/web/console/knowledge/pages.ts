@@ -1,17 +1,17 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
-import multer from 'multer';
 import { DocumentLoadError } from '../../../knowledge/loaders.js';
 import type { IngestReport } from '../../../knowledge/ingest.js';
 import { DOCUMENT_STATUSES, documentMetaSchema, type DocumentMeta } from '../../../knowledge/types.js';
 import { isAwaitingReview, type StoredDocument } from '../../../storage/knowledge-store.js';
 import { slugify } from '../../../knowledge/legal-structure.js';
-import { flash, isCsrfValid, requireCsrf, CSRF_REFUSED } from '../auth.js';
+import { flash, requireCsrf } from '../auth.js';
 import { accountOf, type ConsoleDeps, field, queryParam } from '../context.js';
 import { formatDate, formatDateTime, formatScore, html, safeHref, type SafeHtml } from '../../shared/html.js';
 import { DOCUMENT_STATUS_LABELS, label } from '../labels.js';
 import { actionButton, csrfField, fileInput, sendPage } from '../layout.js';
+import { singleFileUpload } from '../single-upload.js';
 import {
   contentProblem,
   editMetadata,
@@ -59,11 +59,6 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
   const root = app.config.knowledgeDir;
   const uploadsDir = path.join(root, UPLOADS_FOLDER);
   const pendingDir = path.join(uploadsDir, PENDING_FOLDER);
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 45 },
-    defParamCharset: 'utf8',
-  });
   const audit = (req: Request, action: string, target: string, detail: Record<string, unknown> = {}) => {
     const account = accountOf(req);
     return deps.audit.record({ accountId: account.id, actor: account.email, action, target, detail });
@@ -154,24 +149,8 @@ export function knowledgeRouter(deps: ConsoleDeps): Router {
   });
 
   // ── upload ────────────────────────────────────────────────────────────────────────────────────────
-  router.post('/upload', (req, res, next) => {
-    upload.single('file')(req, res, (error: unknown) => {
-      if (!error) return next();
-      const code = (error as { code?: string }).code;
-      const text =
-        code === 'LIMIT_FILE_SIZE'
-          ? `Tệp quá lớn (giới hạn ${MAX_UPLOAD_BYTES / 1024 / 1024} MB).`
-          : code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE'
-            ? 'Mỗi lần chỉ tải lên một tệp, ở ô “Tệp”.'
-            : 'Không đọc được tệp tải lên.';
-      deps.logger.warn({ code }, 'console upload refused');
-      if (!isCsrfValid(req)) {
-        res.status(403).type('text/plain').send(CSRF_REFUSED);
-        return;
-      }
-      void flash(deps, req, { kind: 'error', text }).then(() => res.redirect(303, '/console/knowledge'), next);
-    });
-  }, requireCsrf, async (req, res) => {
+  const uploadFile = singleFileUpload(deps, { maxBytes: MAX_UPLOAD_BYTES, back: '/console/knowledge', tooLarge: `Tệp quá lớn (giới hạn ${MAX_UPLOAD_BYTES / 1024 / 1024} MB).` });
+  router.post('/upload', uploadFile, requireCsrf, async (req, res) => {
     const file = req.file;
     if (!file) {
       await flash(deps, req, { kind: 'error', text: 'Chưa chọn tệp để tải lên.' });
