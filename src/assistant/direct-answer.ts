@@ -480,9 +480,40 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
   const words = contentWords(question);
-  // A list keeps every line it shows (items left out are counted already); only a long item is cut.
   const fit = (text: string) => (text.length > share ? compactLine(text, words, ANY_FACT, share) : text);
-  return lines.map((line) => line.split('\n').map(fit).join('\n'));
+  return lines.map((line, index) => {
+    const rows = line.split('\n');
+    // Only the first line's list is shortened: its passage is always quoted below, whole.
+    if (index > 0 || rows.length < 3 || line.length <= share * 1.5) return rows.map(fit).join('\n');
+    return shortList(rows, words, share).map(fit).join('\n');
+  });
+}
+
+const OMITTED = /^\(còn (\d+) mục, xem dưới\)$/u;
+
+/**
+ * A list too long for its share of the first screen: its lead-in and the items that speak most of the
+ * question, in their order, with how many items are left out ("(còn N mục, xem dưới)").
+ */
+function shortList(rows: readonly string[], words: Set<string>, share: number): string[] {
+  const [leadIn, ...rest] = rows;
+  const omittedBefore = Number(OMITTED.exec(rest.at(-1) ?? '')?.[1] ?? 0);
+  const items = omittedBefore > 0 ? rest.slice(0, -1) : rest;
+  if (items.length < 2 || !items.every((item) => LIST_ITEM.test(item))) return [...rows];
+  const ranked = items
+    .map((item, index) => ({ index, score: overlap(contentWords(item), words) + (ANY_FACT.test(item) ? 3 : 0) }))
+    .sort((a, b) => b.score - a.score || a.index - b.index);
+  const keep = new Set<number>();
+  let size = leadIn!.length;
+  for (const { index, score } of ranked) {
+    const item = items[index]!;
+    if (keep.size > 0 && (score <= 0 || size + Math.min(item.length, share) > share * 1.5)) continue;
+    keep.add(index);
+    size += Math.min(item.length, share);
+  }
+  const omitted = omittedBefore + items.length - keep.size;
+  const kept = items.filter((_, index) => keep.has(index));
+  return [leadIn!, ...kept, ...(omitted > 0 ? [`(còn ${omitted} mục, xem dưới)`] : [])];
 }
 const MIN_HEAD_LINE_CHARS = 150;
 

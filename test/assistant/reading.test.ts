@@ -401,6 +401,23 @@ describe('a direct answer first', () => {
     expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
   });
 
+  it('shortens only the first line\'s long list, to the items the question asks about, and says how many are left out', () => {
+    const items = [
+      '- Anh hùng Lực lượng vũ trang nhân dân, Anh hùng Lao động thời kỳ kháng chiến: 20 lần mức chuẩn;',
+      '- Người hoạt động cách mạng trước 01/01/1945: thân nhân 31 lần, người thờ cúng 6,2 lần mức chuẩn;',
+      '- Bà mẹ Việt Nam anh hùng được truy tặng hoặc chết mà chưa hưởng: thân nhân được 20 lần mức chuẩn;',
+      '- Người hoạt động cách mạng tiền khởi nghĩa: thân nhân 15,5 lần, người thờ cúng 6,2 lần mức chuẩn;',
+      '- Người có công giúp đỡ cách mạng được tặng Kỷ niệm chương Tổ quốc ghi công: 3 lần mức chuẩn;',
+    ];
+    const list = ['Khi người có công chết mà chưa được hưởng chế độ ưu đãi, trợ cấp một lần là:', ...items].join('\n');
+    const other = 'Người lo mai táng được trợ cấp mai táng, nộp tại UBND cấp xã nơi cấp giấy báo tử.';
+    const [first, second] = fitHead([list, other], 'Bà mẹ Việt Nam anh hùng chết mà chưa hưởng thì thân nhân được gì', 400);
+    expect(first).toContain(items[2]);
+    expect(first).toMatch(/\(còn \d mục, xem dưới\)$/);
+    expect(first!.split('\n').length).toBeLessThan(items.length + 1);
+    expect(fitHead([other, list], 'Bà mẹ Việt Nam anh hùng chết mà chưa hưởng thì thân nhân được gì', 400)[1]).toBe(list);
+  });
+
   it('answers a papers question with the whole list and its lead-in', () => {
     const list = passage('tt-y', 'Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.');
     const direct = directAnswer({ read: readQuestion('hồ sơ thờ cúng liệt sĩ gồm những gì'), candidates: [list], registry, today: TODAY });
