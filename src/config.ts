@@ -65,6 +65,10 @@ const envSchema = z.object({
   SEARCH_THREAD: z.enum(['true', 'false']).default('true'),
   PARSE_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(256),
   PARSE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  CHAT_FILE_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
+  CHAT_FILE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
+  CHAT_FILE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(60),
+  CHAT_FILE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: optionalText.pipe(
     z
@@ -140,6 +144,11 @@ export interface AppConfig {
   searchThread: boolean;
   /** Limits of the thread that reads uploaded and ingested documents. */
   parse: { memoryMb: number; timeoutMs: number };
+  /**
+   * Photos and PDFs sent in a chat: the largest file downloaded and read, the most pages read, the time a
+   * download and its reading may take, and how long an escalated question's file is kept at most.
+   */
+  chatFiles: { maxBytes: number; maxPages: number; timeoutMs: number; retentionMs: number };
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -267,6 +276,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     http: { host: e.HOST, port: e.PORT },
     searchThread: e.SEARCH_THREAD === 'true',
     parse: { memoryMb: e.PARSE_MEMORY_MB, timeoutMs: Math.round(e.PARSE_TIMEOUT_SECONDS * 1000) },
+    chatFiles: {
+      maxBytes: Math.round(e.CHAT_FILE_MAX_MB * 1024 * 1024),
+      maxPages: e.CHAT_FILE_MAX_PAGES,
+      timeoutMs: Math.round(e.CHAT_FILE_TIMEOUT_SECONDS * 1000),
+      retentionMs: e.CHAT_FILE_RETENTION_DAYS * 86_400_000,
+    },
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,
