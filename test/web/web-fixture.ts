@@ -10,6 +10,7 @@ import { createTelegramAdapter } from '../../src/channels/telegram/adapter.js';
 import { createSqliteTestApp, ROOT, type TestApp } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import type { ScanReader } from '../../src/ocr/scan-reader.js';
 
 export const ADMIN = { email: 'quantri@sonv.gov.vn', password: 'mat-khau-quan-tri-2026' };
 export const EXPERT = { email: 'chuyengia@sonv.gov.vn', password: 'mat-khau-chuyen-gia-2026', name: 'Trần Thị Hoa' };
@@ -44,6 +45,8 @@ export async function startWebServer(
     dataDir?: string;
     /** Extra environment for the configuration. */
     env?: Record<string, string>;
+    /** Reads the photos and PDFs sent in the chat (none: the chat offers no upload of them to read). */
+    scanReader?: ScanReader;
   } = {},
 ): Promise<WebServer> {
   const keep = options.dataDir !== undefined;
@@ -52,7 +55,7 @@ export async function startWebServer(
   if (!existsSync(knowledgeDir)) await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
   const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = await createSqliteTestApp(config, { logger });
+  const app = await createSqliteTestApp(config, { logger, ...(options.scanReader && { scanReader: options.scanReader }) });
   await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
   const accounts = new WebAccountStore(app.repos.webAccounts);
   const existing = await accounts.findByEmail(EXPERT.email);
