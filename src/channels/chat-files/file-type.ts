@@ -16,6 +16,7 @@ const EXTENSIONS: Record<ChatFileType, string> = { 'image/jpeg': 'jpg', 'image/p
 export function safeFileName(name: string | undefined, type: ChatFileType): string {
   const base = (name ?? '')
     .normalize('NFC')
+    .replace(/^.*[\\/]/u, '')
     .replace(/\.[^.]*$/u, '')
     .replace(/[^\p{L}\p{N}._-]+/gu, '-')
     .replace(/^[.-]+/u, '')
