@@ -617,7 +617,8 @@ function replayedReply(entry: LoggedQuestion, text: string): AssistantReply {
   return reply;
 }
 
-function plainReply(stage: AnswerStage, text: string): AssistantReply {
+/** A reply that is only text: no sources, no feedback buttons. */
+export function plainReply(stage: AnswerStage, text: string): AssistantReply {
   return { stage, text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
 }
 

@@ -1,4 +1,5 @@
 import type { TicketAttachmentInput } from '../escalation/types.js';
+import { plainReply } from './assistant.js';
 import { classifyPaper, searchTermsOf, type PaperKind } from '../papers/paper-kind.js';
 import type { KnowledgeSource } from './ports.js';
 import { caseConceptsOf } from './reading.js';
@@ -42,11 +43,11 @@ export class PaperQuestions {
 
   async answer(message: PaperMessage): Promise<AssistantReply> {
     const text = message.text.trim();
-    if (text.replace(/\s+/g, '').length < MIN_READ_CHARS) return plain(NOTHING_READ_REPLY);
+    if (text.replace(/\s+/g, '').length < MIN_READ_CHARS) return plainReply('smalltalk', NOTHING_READ_REPLY);
     const paper = classifyPaper(text);
     const question = message.question.trim();
-    if (!question) return plain(await this.describe(paper, text));
-    const searchTerms = [searchTermsOf(paper), caseConceptsOf(text)].filter(Boolean).join(' ');
+    if (!question) return plainReply('smalltalk', await this.describe(paper, text));
+    const searchTerms = paperSearchTerms(paper, text);
     const reply = await this.deps.assistant.handle({
       asker: message.asker,
       text: question,
@@ -64,12 +65,16 @@ export class PaperQuestions {
       return `Tôi đã đọc được chữ trên giấy bạn gửi nhưng chưa xác định chắc được đây là loại giấy gì. ${ask}`;
     }
     const searcher = await this.deps.kb.searcher();
-    const terms = [searchTermsOf(paper), caseConceptsOf(text)].filter(Boolean).join(' ');
-    const { hits } = await searcher.search(terms, 5);
+    const { hits } = await searcher.search(paperSearchTerms(paper, text), 5);
     const best = hits.find((h) => h.passage.meta.doc_type !== 'tu-dien');
     const procedure = best ? ` Theo tài liệu tôi có, giấy này liên quan đến: ${best.passage.citation}.` : '';
     return `${paperLine(paper)}${procedure}\n\n${ask}`;
   }
+}
+
+/** The paper's kind or form number and the domain concepts its text names: what is searched for it. */
+function paperSearchTerms(paper: PaperKind | undefined, text: string): string {
+  return [searchTermsOf(paper), caseConceptsOf(text)].filter(Boolean).join(' ');
 }
 
 function paperLine(paper: PaperKind): string {
@@ -83,8 +88,4 @@ function withPaperLine(reply: AssistantReply, line: string): AssistantReply {
     body: `${line}\n\n${reply.body}`,
     ...(reply.brief !== undefined && { brief: `${line}\n\n${reply.brief}` }),
   };
-}
-
-function plain(text: string): AssistantReply {
-  return { stage: 'smalltalk', text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
 }

@@ -1,3 +1,4 @@
+import { plainReply } from '../../assistant/assistant.js';
 import type { PaperQuestions } from '../../assistant/paper-questions.js';
 import type { AppConfig } from '../../config.js';
 import type { Asker, AssistantReply } from '../../assistant/types.js';
@@ -156,5 +157,5 @@ export class ChatPaperAnswerer {
 }
 
 function plain(text: string): AssistantReply {
-  return { stage: 'smalltalk', text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
+  return plainReply('smalltalk', text);
 }
