@@ -103,8 +103,12 @@ describe('Telegram: a photo of a paper', () => {
     expect(telegram.emulator.fileDownloads).toEqual([]);
   });
 
-  it('sends an escalated question’s photo with the ticket, and deletes it when the ticket closes', async () => {
+  it('sends an escalated question’s photo with the ticket, to the expert’s chat too, and deletes it when the ticket closes', async () => {
     telegram = await startTelegramHarness({ scanReader: new FakeScanReader(PAPER_TEXT) });
+    const expert = await telegram.app.stores.users.add(
+      { channel: 'telegram', channelUserId: '7001', chatId: '7001', displayName: 'Chuyên gia Minh', role: 'expert', topics: ['*'] },
+      new Date().toISOString(),
+    );
     await telegram.deliverAndSettle(photoUpdate({ from: lan, file: telegram.emulator.addFile(PNG), caption: `hỏi chuyên gia: ${CAPTION}` }));
     const [ticket] = await telegram.app.escalation.listTickets();
     expect(ticket?.question).toBe(CAPTION);
@@ -112,6 +116,11 @@ describe('Telegram: a photo of a paper', () => {
     expect(files.map((f) => [f.mimeType, f.fileName, f.bytes.byteLength])).toEqual([['image/png', 'giay-to.png', PNG.bytes.byteLength]]);
     expect(Buffer.from(files[0]!.bytes).equals(Buffer.from(PNG.bytes))).toBe(true);
     expect(telegram.emulator.messagesTo(lan.id).at(-1)!.plain).toContain(KIND);
+    // The expert's notification says a paper came with it, and the photo follows it as a photo.
+    await telegram.app.escalation.processOutbox(telegram.router);
+    expect(telegram.emulator.messagesTo(expert.chatId).at(-1)!.plain).toContain('gửi kèm ảnh/tệp giấy tờ');
+    const photos = telegram.emulator.callsOf('sendPhoto');
+    expect(photos.map((c) => [c.payload.chat_id, c.payload.fileBytes, c.status])).toEqual([['7001', PNG.bytes.byteLength, 200]]);
     await telegram.app.escalation.close(ticket!.id, 'system');
     expect(await attachmentCount(telegram.app)).toBe(0);
   });

@@ -180,7 +180,9 @@ export class TelegramEmulator {
     let payload: Record<string, unknown> = {};
     try {
       const raw = await readBody(req);
-      if (raw.length) payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      // Files are uploaded as multipart/form-data: the emulator keeps the text fields and the file's size.
+      if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) payload = multipartFields(raw);
+      else if (raw.length) payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid JSON' }));
@@ -282,6 +284,10 @@ export class TelegramEmulator {
       }
       case 'getUpdates':
         return this.getUpdates(p, req);
+      case 'sendPhoto':
+      case 'sendDocument':
+        if (p.chat_id === undefined || typeof p.fileBytes !== 'number') return bad('Bad Request: there is no file in the request');
+        return { ok: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(p.chat_id), type: 'private' } } };
       case 'getFile': {
         const file = typeof p.file_id === 'string' ? this.files.get(p.file_id) : undefined;
         if (!file) return bad('Bad Request: invalid file_id');
@@ -476,6 +482,20 @@ export function photoUpdate(options: { from: User; file: { file_id: string; file
     ? { document: { ...options.file, file_name: options.document, mime_type: 'application/pdf' } }
     : { photo: [{ ...options.file, width: 1100, height: 650 }] };
   return { update_id: nextUpdateId++, message: { ...base, ...media, ...(options.caption !== undefined && { caption: options.caption }) } } as Update;
+}
+
+/** The text fields of a multipart body, and `fileBytes`: the size of its file part (what the bot uploaded). */
+function multipartFields(raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('latin1');
+  const fields: Record<string, unknown> = {};
+  for (const part of text.split(/\r\n--[^\r\n]+/)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    const body = part.split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    if (!name) continue;
+    if (/filename=/.test(part)) fields.fileBytes = Buffer.byteLength(body, 'latin1');
+    else fields[name] = Buffer.from(body, 'latin1').toString('utf8');
+  }
+  return fields;
 }
 
 /** A button press on a message the bot sent. */
