@@ -1,6 +1,8 @@
 import type { AppConfig } from './config.js';
 import { Assistant } from './assistant/assistant.js';
 import { TurnTaker, type TurnScheduler } from './assistant/turns.js';
+import { PaperQuestions } from './assistant/paper-questions.js';
+import type { ScanReader } from './ocr/scan-reader.js';
 import { LlmAnswerer, loadPromptTemplates } from './assistant/llm.js';
 import { ThreadedChatCompleter } from './assistant/threaded-chat-completer.js';
 import type { QuestionLogStore } from './assistant/question-log.js';
@@ -30,6 +32,10 @@ export interface App {
   escalation: EscalationService;
   log: QuestionLogStore;
   assistant: Assistant;
+  /** Questions that come with a photo or PDF of a paper (read by `scanReader`). */
+  papers: PaperQuestions;
+  /** Reads photos and scanned PDFs sent in the chats; none configured: the chats ask for the question in text. */
+  scanReader?: ScanReader;
   /** Event-loop turns shared by the channels' intake and the assistant: acknowledgements go first. */
   turns: TurnScheduler;
   /** Who runs the polling channels among the instances on one database (SQLite: this process alone). */
@@ -44,6 +50,8 @@ export interface CreateAppOptions {
   now?: () => Date;
   autoIngest?: boolean;
   searchThread?: boolean;
+  /** Reads photos and scanned PDFs sent in the chats (the Tesseract reader in production, a fake in tests). */
+  scanReader?: ScanReader;
   /** Storage opened by the caller (tests that also read the database); the app closes it. Default: `openStorage(config)`. */
   storage?: Storage;
 }
@@ -110,7 +118,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       await opened.stopThreads();
       await storage.close();
     };
-    return { config, engine: storage.engine, kb, stores, repos, escalation, log, assistant, turns, leaderLock, forms, close };
+    const papers = new PaperQuestions({ assistant, kb });
+    return {
+      config, engine: storage.engine, kb, stores, repos, escalation, log, assistant, papers, turns, leaderLock, forms, close,
+      ...(options.scanReader && { scanReader: options.scanReader }),
+    };
   } catch (error) {
     await kb?.stopThreads();
     await storage.close();

@@ -71,6 +71,10 @@ const envSchema = z.object({
   OCR_PAGE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   OCR_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(1024),
   OCR_DPI: z.coerce.number().int().min(72).max(600).default(300),
+  CHAT_FILE_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
+  CHAT_FILE_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
+  CHAT_FILE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(60),
+  CHAT_FILE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   TRUST_PROXY: optionalText.pipe(
     z
@@ -158,6 +162,11 @@ export interface AppConfig {
    * sent in messengers start with it. Unset, only the web chat gets links (relative to its page).
    */
   publicUrl?: string;
+  /**
+   * Photos and PDFs sent in a chat: the largest file downloaded and read, the most pages read, the time a
+   * download and its reading may take, and how long an escalated question's file is kept at most.
+   */
+  chatFiles: { maxBytes: number; maxPages: number; timeoutMs: number; retentionMs: number };
   web: {
     adminEmail?: string;
     adminPassword?: string;
@@ -295,6 +304,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     forms: { maxFileBytes: Math.round(e.FORM_FILE_MAX_MB * 1024 * 1024), linkTtlMs: Math.round(e.FORM_LINK_TTL_HOURS * 3_600_000) },
     publicUrl: publicUrlOf(e.PUBLIC_URL ?? e.TELEGRAM_WEBHOOK_URL ?? e.ZALO_BOT_WEBHOOK_URL),
+    chatFiles: {
+      maxBytes: Math.round(e.CHAT_FILE_MAX_MB * 1024 * 1024),
+      maxPages: e.CHAT_FILE_MAX_PAGES,
+      timeoutMs: Math.round(e.CHAT_FILE_TIMEOUT_SECONDS * 1000),
+      retentionMs: e.CHAT_FILE_RETENTION_DAYS * 86_400_000,
+    },
     web: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

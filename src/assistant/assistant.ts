@@ -1,6 +1,6 @@
 import { alreadyEscalatedText, escalatedText } from '../escalation/messages.js';
 import type { CuratedAnswerStore, UserStore } from '../escalation/stores.js';
-import type { EscalationReason, RetrievedContextItem } from '../escalation/types.js';
+import type { EscalationReason, RetrievedContextItem, TicketAttachmentInput } from '../escalation/types.js';
 import type { Logger } from '../logger.js';
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
@@ -90,6 +90,8 @@ interface Turn {
   started: number;
   sourceKey: string | undefined;
   resumed: boolean;
+  /** The file of a paper that came with the question (see IncomingMessage.paper). */
+  attachment: TicketAttachmentInput | undefined;
 }
 
 /**
@@ -206,7 +208,9 @@ export class Assistant {
   private readMessage(message: IncomingMessage, started: number): Turn {
     // A long story ends with its question: the whole message is read (within a bound), what is stored is capped.
     const whole = nfc(message.text).trim();
-    const read = readQuestion(whole.slice(0, this.settings.maxReadChars));
+    const asRead = readQuestion(whole.slice(0, this.settings.maxReadChars));
+    const paperTerms = message.paper?.searchTerms.trim();
+    const read = paperTerms ? { ...asRead, query: `${asRead.query} ${paperTerms}` } : asRead;
     const text = storedQuestion(read, this.settings.maxQuestionChars);
     const warnings: string[] = [];
     if (whole.length > this.settings.maxReadChars) {
@@ -224,6 +228,7 @@ export class Assistant {
       started,
       sourceKey: message.sourceKey,
       resumed: message.resumed === true,
+      attachment: message.paper?.attachment,
     };
   }
 
@@ -251,7 +256,7 @@ export class Assistant {
     if (!question) {
       return plainReply('smalltalk', 'Bạn muốn hỏi chuyên gia câu nào? Hãy gõ: "hỏi chuyên gia: <câu hỏi của bạn>".');
     }
-    const { asker, started, warnings, sourceKey, resumed } = turn;
+    const { asker, started, warnings, sourceKey, resumed, attachment } = turn;
     // The passages found go with the ticket: they tell the expert what the knowledge base holds, and the
     // best one's topic routes the ticket to the experts of that topic (none for a neighbouring field).
     const read = readQuestion(question);
@@ -260,7 +265,7 @@ export class Assistant {
     const outside = judgeDomain(read.question, read.story).verdict === 'out';
     const found = outside ? [] : withoutGlossary(hits);
     const confidence = found[0] ? round3(found[0].lexicalCoverage) : 0;
-    return this.escalate({ asker, question, query: read.query, reason: 'user_request', hits: found, confidence, started, warnings, sourceKey, resumed });
+    return this.escalate({ asker, question, query: read.query, reason: 'user_request', hits: found, confidence, started, warnings, sourceKey, resumed, attachment });
   }
 
   /** The question with the case of a follow-up, and whether it is in the field. */
@@ -394,8 +399,8 @@ export class Assistant {
 
   /** What every escalation of this turn shares. */
   private escalation(turn: Turn, understood: Understood) {
-    const { asker, text, started, warnings, sourceKey, resumed } = turn;
-    return { asker, question: text, query: understood.query, started, warnings, sourceKey, resumed, read: understood.asked };
+    const { asker, text, started, warnings, sourceKey, resumed, attachment } = turn;
+    return { asker, question: text, query: understood.query, started, warnings, sourceKey, resumed, read: understood.asked, attachment };
   }
 
   /** The amounts of the searcher's knowledge base, built once per index snapshot. */
@@ -450,6 +455,7 @@ export class Assistant {
     sourceKey?: string;
     resumed?: boolean;
     read?: ReadQuestion;
+    attachment?: TicketAttachmentInput;
   }): Promise<AssistantReply> {
     const context: RetrievedContextItem[] = input.hits.slice(0, 5).map((h) => ({
       id: h.passage.id,
@@ -468,6 +474,7 @@ export class Assistant {
       confidence: input.confidence,
       ...(input.sourceKey && { sourceKey: input.sourceKey }),
       ...(input.resumed && { resumed: true }),
+      ...(input.attachment && { attachment: input.attachment }),
     });
     const lead: Record<EscalationReason, string> = {
       out_of_domain: 'Câu hỏi này nằm ngoài phạm vi tài liệu tôi đang có (thủ tục, chế độ người có công; Kết luận 192, 195 về chính quyền hai cấp), nên tôi không tự trả lời để tránh sai sót.',
@@ -630,7 +637,8 @@ function replayedReply(entry: LoggedQuestion, text: string): AssistantReply {
   return reply;
 }
 
-function plainReply(stage: AnswerStage, text: string): AssistantReply {
+/** A reply that is only text: no sources, no feedback buttons. */
+export function plainReply(stage: AnswerStage, text: string): AssistantReply {
   return { stage, text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
 }
 

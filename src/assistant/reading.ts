@@ -132,6 +132,11 @@ function domainWordsOf(story: string, question: string): string {
   return found.slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
 
+/** The domain's concepts a text names (a paper's body, a story), leaving out its names, places and dates. */
+export function caseConceptsOf(text: string): string {
+  return domainWordsOf(withoutCaseDetails(text), '');
+}
+
 const MAX_CASE_CONCEPTS = 6;
 /** Questions of one message answered each with a line of their own, besides the first. */
 const MAX_PARTS = 2;

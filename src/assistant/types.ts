@@ -1,4 +1,4 @@
-import type { Asker } from '../escalation/types.js';
+import type { Asker, TicketAttachmentInput } from '../escalation/types.js';
 import type { FormOffer } from '../forms/form-texts.js';
 
 export type { Asker };
@@ -38,6 +38,12 @@ export interface IncomingMessage {
   resumed?: boolean;
   /** False for batch runs (`ask --batch`, evaluation): the per-user rate limit is for chat users only. */
   rateLimited?: boolean;
+  /**
+   * A paper that came with the question (a photo or PDF read by OCR): terms searched beside the question
+   * (its kind, form number and domain concepts — never its whole text), and the file, which goes with the
+   * ticket when the question is escalated and is otherwise not kept.
+   */
+  paper?: { searchTerms: string; attachment?: TicketAttachmentInput };
 }
 
 /** What the core answers; channels render it (plain text, Telegram HTML, Zalo text…). */

@@ -1,4 +1,5 @@
 import type { Assistant } from '../assistant/assistant.js';
+import { chatPaperAnswererFor, type ChatPaperServices } from './chat-files/paper-answerer.js';
 import type { TurnScheduler } from '../assistant/turns.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { EscalationStores } from '../escalation/stores.js';
@@ -9,7 +10,7 @@ import { InboxLeases } from './inbox-leases.js';
 import type { ChannelDeps } from './types.js';
 
 /** The services the channels' dependencies are built from (the App provides them). */
-export interface ChannelServices {
+export interface ChannelServices extends ChatPaperServices {
   assistant: Assistant;
   escalation: EscalationService;
   stores: Pick<EscalationStores, 'users'>;
@@ -21,6 +22,7 @@ export interface ChannelServices {
 
 /** What every channel adapter is given, built from the app's services. */
 export function createChannelDeps(services: ChannelServices, logger: Logger): ChannelDeps & { leases: InboxLeases } {
+  const papers = chatPaperAnswererFor(services, logger);
   return {
     assistant: services.assistant,
     escalation: services.escalation,
@@ -30,5 +32,6 @@ export function createChannelDeps(services: ChannelServices, logger: Logger): Ch
     background: new BackgroundWork(logger),
     turns: services.turns,
     leases: new InboxLeases(logger),
+    ...(papers && { papers }),
   };
 }

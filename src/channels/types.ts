@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { UpdateInbox } from '../storage/update-inbox.js';
 import type { BackgroundWork } from './background.js';
 import type { InboxLeases } from './inbox-leases.js';
+import type { ChatPaperAnswerer } from './chat-files/paper-answerer.js';
 
 /**
  * What every channel adapter receives: the core (assistant, escalation service, users) and the
@@ -26,6 +27,8 @@ export interface ChannelDeps {
   turns: TurnScheduler;
   /** The started channels' intakes, for the server's inbox sweep and lease renewal (none: never swept). */
   leases?: InboxLeases;
+  /** Answers photos and PDFs sent in a chat (none: they get the "text only" reply). */
+  papers?: ChatPaperAnswerer;
 }
 
 /**

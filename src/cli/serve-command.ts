@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.js';
+import { TesseractScanReader } from '../ocr/tesseract-scan-reader.js';
 import type { Logger } from '../logger.js';
 import { bootstrapAdmin, createWebChatAdapter, createWebConsole, WebAccountStore } from '../web/console/index.js';
 import { BotServer } from '../server/bot-server.js';
@@ -26,7 +27,7 @@ export function registerServeCommand(program: Command): void {
       let server: BotServer;
       try {
         await assertPortAvailable(config.http.port, config.http.host);
-        app = await createApp(config, { logger, searchThread: config.searchThread });
+        app = await createApp(config, { logger, searchThread: config.searchThread, scanReader: new TesseractScanReader(config.ocr) });
         await app.kb.searcher();
         if (config.web.adminEmail && config.web.adminPassword) await createFirstAdmin(app, logger, config.web.adminEmail, config.web.adminPassword);
         let off: string[] = [];

@@ -18,6 +18,8 @@ import {
   type Ticket,
   type TicketRouting,
   type TicketStatus,
+  type TicketAttachment,
+  type TicketAttachmentInput,
   type TicketWithEvents,
   type User,
   WAITS_FOR_RECIPIENT,
@@ -41,6 +43,9 @@ export interface EscalationServiceOptions {
   logger?: Logger;
 }
 
+/** Under the notification of a ticket whose question came with a photo or PDF. */
+export const ATTACHMENT_NOTE = '📎 Người hỏi gửi kèm ảnh/tệp giấy tờ: xem trong trang quản trị, mục Phiếu hỏi.';
+
 export interface CreateTicketInput {
   asker: Asker;
   question: string;
@@ -54,6 +59,8 @@ export interface CreateTicketInput {
   sourceKey?: string;
   /** The update is handled again after a crash: if it already has a ticket, that one is returned. */
   resumed?: boolean;
+  /** A photo or PDF that came with the question: stored with the ticket for the expert until it closes. */
+  attachment?: TicketAttachmentInput;
 }
 
 /** What one `processOutbox` run did. */
@@ -172,7 +179,7 @@ export class EscalationService {
         ...(input.sourceKey && { sourceKey: input.sourceKey }),
       },
       (opened) => {
-        const text = notifyText(opened, route.routing === 'experts' ? 'experts' : 'admins');
+        const text = notifyText(opened, route.routing === 'experts' ? 'experts' : 'admins') + (input.attachment ? `\n${ATTACHMENT_NOTE}` : '');
         return {
           notifications: route.recipients.map((recipient) => ({
             channel: recipient.channel,
@@ -194,8 +201,19 @@ export class EscalationService {
         };
       },
     );
+    if (input.attachment) await this.stores.attachments.add(ticket.id, input.attachment, at);
     this.logRoute(ticket, route);
     return { ...ticket, routing: route.routing };
+  }
+
+  /** The files that came with a ticket's question (a photo or PDF of a paper), oldest first. */
+  attachmentsOf(ticketId: number): Promise<TicketAttachment[]> {
+    return this.stores.attachments.list(ticketId);
+  }
+
+  /** Deletes the tickets' files stored longer ago than `retentionMs`, closed or not; returns how many. */
+  pruneAttachments(retentionMs: number): Promise<number> {
+    return this.stores.attachments.deleteBefore(new Date(this.now().getTime() - retentionMs).toISOString());
   }
 
   /** Whom a ticket was sent to when it was opened (undefined for an unknown ticket). */
@@ -304,6 +322,8 @@ export class EscalationService {
       if (ticket.status === 'closed') throw new EscalationError('invalid_state', `Câu hỏi #${ticketId} đã đóng.`);
       if (user) await this.requireNotHeldByOther(user, ticket, 'đóng');
       await this.transition(ticket, NOT_CLOSED, { status: 'closed' });
+      // The asker's file served the expert's answer: it is not kept once the ticket is closed.
+      await this.stores.attachments.deleteOf(ticketId);
       await this.event(ticketId, actor === SYSTEM ? SYSTEM : userActor(actor), 'closed', {
         previousStatus: ticket.status,
         ...(note?.trim() && { note: note.trim() }),

@@ -8,6 +8,8 @@ import type {
   RetrievedContextItem,
   Role,
   Ticket,
+  TicketAttachment,
+  TicketAttachmentInput,
   TicketEvent,
   TicketStatus,
   User,
@@ -214,8 +216,21 @@ export interface CuratedSourcing {
  * The four stores and a unit of work over them. `transaction` is re-entrant: a store call made inside
  * `work` joins the transaction, and a transaction started inside another joins the outer one.
  */
+/** The files that came with escalated questions; kept until the ticket closes or the retention period ends. */
+export interface TicketAttachmentStore {
+  add(ticketId: number, file: TicketAttachmentInput, at: string): Promise<number>;
+  /** Oldest first. */
+  list(ticketId: number): Promise<TicketAttachment[]>;
+  get(id: number): Promise<TicketAttachment | undefined>;
+  /** Deletes a ticket's files; returns how many. */
+  deleteOf(ticketId: number): Promise<number>;
+  /** Deletes the files stored before `at` (ISO time); returns how many. */
+  deleteBefore(at: string): Promise<number>;
+}
+
 export interface EscalationStores {
   tickets: TicketStore;
+  attachments: TicketAttachmentStore;
   users: UserStore;
   outbox: OutboxStore;
   curated: CuratedAnswerStore;

@@ -210,3 +210,16 @@ export interface OutboxRecord extends OutboundMessage {
   sentAt?: string;
   dedupKey?: string;
 }
+
+/** A file that came with an escalated question (a photo or PDF of a paper), for the expert. */
+export interface TicketAttachmentInput {
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName: string;
+}
+
+export interface TicketAttachment extends TicketAttachmentInput {
+  id: number;
+  ticketId: number;
+  createdAt: string;
+}

@@ -23,8 +23,8 @@ import { listen } from './listen.js';
 export interface BotServerServices extends ChannelServices {
   /** The inbox (pruned hourly) and the web sessions and chat visitors (pruned at start and hourly). */
   repos: Pick<Repositories, 'inbox' | 'webState'>;
-  /** This instance's id (shown in /healthz) and the inbox lease it renews. */
-  config: Pick<AppConfig, 'instanceId' | 'inbox'>;
+  /** This instance's id (shown in /healthz), the inbox lease it renews, and how long escalated questions' files are kept. */
+  config: Pick<AppConfig, 'instanceId' | 'inbox'> & Partial<Pick<AppConfig, 'chatFiles'>>;
   /** Who runs the polling channels among the instances on one database. Default: this process alone. */
   leaderLock?: LeaderLock;
   /** Resolves the outbox's `document` messages into files and serves their download links. */
@@ -141,6 +141,8 @@ export class BotServer {
       setInterval(() => {
         app.repos.inbox.prune(7 * 24 * 3_600_000).catch((error: unknown) => logger.error({ err: error }, 'prune failed'));
         void pruneWeb();
+        const retentionMs = app.config.chatFiles?.retentionMs;
+        if (retentionMs) app.escalation.pruneAttachments(retentionMs).catch((error: unknown) => logger.error({ err: error }, 'attachment prune failed'));
       }, 3_600_000),
     );
     for (const timer of bot.timers) timer.unref();

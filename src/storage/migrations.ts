@@ -536,4 +536,21 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX outbox_due_priority ON outbox(status, priority DESC, next_attempt_at, id);
     `,
   },
+  {
+    // The photo or PDF that came with an escalated chat question (src/channels/chat-files/), for the expert:
+    // deleted when its ticket closes or after CHAT_FILE_RETENTION_DAYS. Versions 14 and 15 belong to other work.
+    version: 16,
+    sql: `
+      CREATE TABLE ticket_attachments (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        mime_type TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX ticket_attachments_ticket ON ticket_attachments(ticket_id);
+      CREATE INDEX ticket_attachments_created ON ticket_attachments(created_at);
+    `,
+  },
 ];

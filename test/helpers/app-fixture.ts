@@ -29,7 +29,7 @@ export async function createSqliteTestApp(config: AppConfig, options: Omit<Creat
 export async function createTestApp(
   env: Record<string, string> = {},
   dataDir?: string,
-  options: { searchThread?: boolean } = {},
+  options: Omit<CreateAppOptions, 'storage'> = {},
 ): Promise<{ app: TestApp; dataDir: string; cleanup(): Promise<void> }> {
   const dir = dataDir ?? (await makeTempDir());
   const config = loadConfig({ DATA_DIR: dir, KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), LOG_LEVEL: 'silent', ...env }, ROOT);

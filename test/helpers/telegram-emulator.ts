@@ -10,6 +10,8 @@ import { ChannelRouter } from '../../src/escalation/outbound-port.js';
 import { createHttpApp } from '../../src/web/http-app.js';
 import { createTestApp, type TestApp } from './app-fixture.js';
 import { createChannelDeps } from '../../src/channels/deps.js';
+import { serveBytes, type ServedFile } from './emulated-files.js';
+import type { ScanReader } from '../../src/ocr/scan-reader.js';
 
 /*
  * A loopback stand-in for the Telegram Bot API (https://core.telegram.org/bots/api), strict where our
@@ -99,6 +101,9 @@ async function multipartPayload(raw: Buffer, type: string): Promise<Record<strin
     if (typeof value === 'string' && value.startsWith('attach://')) fields[key] = files.get(value.slice('attach://'.length));
   }
   for (const [key, file] of files) if (!(key in fields)) fields[key] = file;
+  // The size of the uploaded file, for tests that only check that one arrived.
+  const first = [...files.values()][0];
+  if (first) fields.fileBytes = first.bytes.byteLength;
   return fields;
 }
 
@@ -145,8 +150,8 @@ export class TelegramEmulator {
   readonly messages: SentMessage[] = [];
   /** Documents the bot sent (`uploaded`: the bytes came with the call, not a file_id). */
   readonly documents: SentDocument[] = [];
-  /** Files Telegram holds, by file_id. */
-  private readonly files = new Map<string, UploadedFile>();
+  /** Files the bot uploaded, by the file_id Telegram gave back. */
+  private readonly sentFiles = new Map<string, UploadedFile>();
   /** Called for every message the bot sends (load benchmarks time replies with it). */
   readonly sendListeners: ((message: SentMessage) => void)[] = [];
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | undefined;
@@ -160,6 +165,8 @@ export class TelegramEmulator {
   private readonly queue: Update[] = [];
   private readonly waiters = new Set<Waiter>();
   private nextMessageId = 5000;
+  private readonly files = new Map<string, ServedFile & { path: string }>();
+  private fileSeq = 0;
 
   private constructor(
     private readonly server: Server,
@@ -229,7 +236,24 @@ export class TelegramEmulator {
 
   // ── the API ─────────────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Stores a file a user sent (a photo or document) as Telegram holds it: the bot finds its path with
+   * getFile and downloads it from `/file/bot<token>/<path>`. Returns its file_id and size.
+   */
+  addFile(file: ServedFile, folder: 'photos' | 'documents' = 'photos'): { file_id: string; file_unique_id: string; file_size: number } {
+    this.fileSeq += 1;
+    const fileId = `AgAC-file-${this.fileSeq}`;
+    const extension = file.contentType === 'application/pdf' ? 'pdf' : file.contentType === 'image/png' ? 'png' : 'jpg';
+    this.files.set(fileId, { ...file, path: `${folder}/file_${this.fileSeq}.${extension}` });
+    return { file_id: fileId, file_unique_id: `u${this.fileSeq}`, file_size: file.bytes.byteLength };
+  }
+
+  /** Paths of the files downloaded through `/file/bot<token>/…`, in order. */
+  readonly fileDownloads: string[] = [];
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (download && req.method === 'GET') return this.serveFile(download[1]!, decodeURIComponent(download[2]!), res);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
     let payload: Record<string, unknown> = {};
     try {
@@ -276,6 +300,16 @@ export class TelegramEmulator {
       return this.reply(res, call, result.error, { ok: false, error_code: result.error, description: result.description });
     }
     return this.reply(res, call, 200, { ok: true, result: result.ok });
+  }
+
+  private serveFile(token: string, path: string, res: ServerResponse): void {
+    const file = token === this.token ? [...this.files.values()].find((f) => f.path === path) : undefined;
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    this.fileDownloads.push(path);
+    serveBytes(res, file);
   }
 
   private reply(res: ServerResponse, call: RecordedCall, status: number, body: unknown): void {
@@ -330,6 +364,14 @@ export class TelegramEmulator {
       }
       case 'getUpdates':
         return this.getUpdates(p, req);
+      case 'sendPhoto':
+        if (p.chat_id === undefined || typeof p.fileBytes !== 'number') return bad('Bad Request: there is no file in the request');
+        return { ok: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(p.chat_id), type: 'private' } } };
+      case 'getFile': {
+        const file = typeof p.file_id === 'string' ? this.files.get(p.file_id) : undefined;
+        if (!file) return bad('Bad Request: invalid file_id');
+        return { ok: { file_id: p.file_id, file_unique_id: `u-${String(p.file_id)}`, file_size: file.bytes.byteLength, file_path: file.path } };
+      }
       default:
         return { error: 404, description: 'Not Found: method not found' };
     }
@@ -341,11 +383,11 @@ export class TelegramEmulator {
     if (typeof chatId !== 'number' && typeof chatId !== 'string') return bad('Bad Request: chat_id is empty');
     const given = p.document;
     let file: UploadedFile | undefined;
-    if (typeof given === 'string') file = this.files.get(given);
+    if (typeof given === 'string') file = this.sentFiles.get(given);
     else if (given && typeof given === 'object' && 'bytes' in given) file = given as UploadedFile;
     if (!file) return bad('Bad Request: wrong file identifier/HTTP URL specified');
     const fileId = `doc-${createHash('sha256').update(file.bytes).digest('hex').slice(0, 16)}`;
-    this.files.set(fileId, file);
+    this.sentFiles.set(fileId, file);
     const caption = typeof p.caption === 'string' ? p.caption : undefined;
     if (caption !== undefined && caption.length > 1024) return bad('Bad Request: message caption is too long');
     const id = Number(chatId);
@@ -537,6 +579,15 @@ export function textUpdate(options: { chat: Chat; from: User; text: string; repl
   return { update_id: options.updateId ?? nextUpdateId++, message } as Update;
 }
 
+/** A photo (`file`: what `addFile` returned) with its caption, in a private chat. */
+export function photoUpdate(options: { from: User; file: { file_id: string; file_unique_id: string; file_size: number }; caption?: string; document?: string }): Update {
+  const base = { message_id: nextIncomingMessageId++, date: Math.floor(Date.now() / 1000), chat: privateChat(options.from), from: options.from };
+  const media = options.document
+    ? { document: { ...options.file, file_name: options.document, mime_type: 'application/pdf' } }
+    : { photo: [{ ...options.file, width: 1100, height: 650 }] };
+  return { update_id: nextUpdateId++, message: { ...base, ...media, ...(options.caption !== undefined && { caption: options.caption }) } } as Update;
+}
+
 /** A button press on a message the bot sent. */
 export function callbackUpdate(options: { from: User; message: Message; data: string }): Update {
   return {
@@ -595,10 +646,10 @@ export interface TelegramHarness {
 }
 
 export async function startTelegramHarness(
-  options: { mode?: 'webhook' | 'polling'; adapter?: TelegramAdapterOptions; logger?: Logger } = {},
+  options: { mode?: 'webhook' | 'polling'; adapter?: TelegramAdapterOptions; logger?: Logger; scanReader?: ScanReader; env?: Record<string, string> } = {},
 ): Promise<TelegramHarness> {
   const emulator = await TelegramEmulator.start();
-  const { app, cleanup } = await createTestApp();
+  const { app, cleanup } = await createTestApp(options.env, undefined, options.scanReader ? { scanReader: options.scanReader } : {});
   const logger = options.logger ?? pino({ level: 'silent' });
   const deps: ChannelDeps = createChannelDeps(app, logger);
   const adapter = createTelegramAdapter(

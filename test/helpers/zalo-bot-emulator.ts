@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
+import { EmulatedFiles, type ServedFile } from './emulated-files.js';
 
 /*
  * A loopback Zalo Bot Platform API for tests: `/bot<TOKEN>/<method>` over POST (JSON) or GET (query),
@@ -42,10 +43,19 @@ export class ZaloBotEmulator {
   private readonly plans = new Map<string, Planned[]>();
   private messageSeq = 0;
 
+  /** Photos users send, served on this host as Zalo's CDN serves them (`fileUrl`). */
+  readonly files = new EmulatedFiles();
+
   constructor(readonly token = ZALO_BOT_TEST_TOKEN) {}
+
+  /** Stores a photo a user sends; returns its URL on this host (for `message.photo`). */
+  fileUrl(file: ServedFile): string {
+    return `${this.apiRoot}${this.files.add(file)}`;
+  }
 
   async start(): Promise<this> {
     const app = express();
+    app.get('/files/:id', this.files.serve);
     app.use(express.json({ type: () => true }));
     app.use((req, res) => this.handle(req, res));
     const server = app.listen(0, '127.0.0.1');
@@ -221,6 +231,14 @@ export function zaloTextUpdate(chatId: string, text: string, options: UpdateOpti
   return {
     event_name: 'message.text.received',
     message: { ...baseMessage(chatId, options), text },
+  };
+}
+
+/** A photo (`message.image.received`): its URL on Zalo's CDN and the caption typed with it. */
+export function zaloPhotoUpdate(chatId: string, photo: string, caption?: string, options: UpdateOptions = {}): Record<string, unknown> {
+  return {
+    event_name: 'message.image.received',
+    message: { ...baseMessage(chatId, options), photo, ...(caption !== undefined && { caption }) },
   };
 }
 

@@ -7,6 +7,7 @@ import { ChannelRouter } from '../../src/escalation/outbound-port.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttpApp } from '../../src/web/http-app.js';
 import { createTestApp, type TestApp } from './app-fixture.js';
+import type { ScanReader } from '../../src/ocr/scan-reader.js';
 
 /**
  * A real App (real knowledge folder, temp data dir) behind the real express app of the server, listening
@@ -30,8 +31,10 @@ export interface ChannelHarness {
 
 export async function startChannelHarness(
   makeAdapters: (ctx: { baseUrl: string; deps: ChannelDeps; app: TestApp }) => ChannelAdapter[],
+  /** `scanReader`: reads the photos and PDFs users send (none: they are answered that files are not read). */
+  options: { scanReader?: ScanReader; env?: Record<string, string> } = {},
 ): Promise<ChannelHarness> {
-  const { app, cleanup } = await createTestApp();
+  const { app, cleanup } = await createTestApp(options.env, undefined, options.scanReader ? { scanReader: options.scanReader } : {});
   const logger = createLogger('silent');
   const deps = createChannelDeps(app, logger);
   const { background } = deps;

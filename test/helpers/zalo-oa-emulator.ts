@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
+import { EmulatedFiles, type ServedFile } from './emulated-files.js';
 
 /*
  * A loopback Zalo OA for tests (docs/shared/channels.md §2): the consultation message endpoint
@@ -87,9 +88,18 @@ export class ZaloOaEmulator {
     };
   }
 
+  /** Photos and files users send, served on this host as Zalo's CDN serves them (`fileUrl`). */
+  readonly files = new EmulatedFiles();
+
+  /** Stores a file a user sends; returns its URL on this host (for an attachment's `payload.url`). */
+  fileUrl(file: ServedFile): string {
+    return `${this.root}${this.files.add(file)}`;
+  }
+
   async start(): Promise<this> {
     const app = express();
     app.post('/v2.0/oa/upload/file', express.raw({ type: () => true, limit: '10mb' }), (req, res) => void this.upload(req, res));
+    app.get('/files/:id', this.files.serve);
     app.post('/v3.0/oa/message/cs', express.json({ type: () => true }), (req, res) => this.cs(req, res));
     app.post('/v4/oa/access_token', express.urlencoded({ extended: false, type: () => true }), (req, res) => void this.oauth(req, res));
     app.use((_req, res) => {
@@ -230,6 +240,23 @@ export class ZaloOaEmulator {
 }
 
 let eventSeq = 0;
+
+/** A `user_send_image` or `user_send_file` event: one attachment with its URL (and the text typed with it). */
+export function oaFileEvent(
+  appId: string,
+  userId: string,
+  kind: 'image' | 'file',
+  url: string,
+  options: { text?: string; name?: string; size?: string; msgId?: string } = {},
+): Record<string, unknown> {
+  const event = oaTextEvent(appId, userId, options.text ?? '', options.msgId ? { msgId: options.msgId } : {}) as { message: Record<string, unknown> };
+  const payload = kind === 'image' ? { url, thumbnail: url } : { url, name: options.name ?? 'giay-to.pdf', size: options.size ?? '1000', type: 'pdf' };
+  return {
+    ...event,
+    event_name: kind === 'image' ? 'user_send_image' : 'user_send_file',
+    message: { ...event.message, ...(options.text === undefined && { text: undefined }), attachments: [{ type: kind, payload }] },
+  };
+}
 
 /** A `user_send_text` event as Zalo posts it (ids as strings, timestamp in ms as a string). */
 export function oaTextEvent(appId: string, userId: string, text: string, options: { msgId?: string; timestamp?: string } = {}): Record<string, unknown> {

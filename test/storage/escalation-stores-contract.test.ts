@@ -462,6 +462,29 @@ function contract(open: () => Promise<Engine>): void {
       expect(await log.feedbackFor(id + 1)).toEqual([]);
     });
   });
+
+  describe('ticket attachments', () => {
+    it('keeps a ticket’s files byte for byte, lists them per ticket, deletes them per ticket and by age', async () => {
+      const first = await stores.tickets.open(newTicket(), effectsNaming([]));
+      const second = await stores.tickets.open(newTicket({ question: 'Giấy báo tử này nộp ở đâu?' }), effectsNaming([]));
+      const bytes = new Uint8Array(256).map((_, i) => i);
+      const photo = await stores.attachments.add(first.id, { bytes, mimeType: 'image/png', fileName: 'bản-khai.png' }, T(1));
+      await stores.attachments.add(first.id, { bytes: new Uint8Array([37, 80, 68, 70]), mimeType: 'application/pdf', fileName: 'a.pdf' }, T(5));
+      await stores.attachments.add(second.id, { bytes: new Uint8Array([1]), mimeType: 'image/jpeg', fileName: 'b.jpg' }, T(2));
+      const files = await stores.attachments.list(first.id);
+      expect(files.map((f) => [f.ticketId, f.mimeType, f.fileName, f.createdAt])).toEqual([
+        [first.id, 'image/png', 'bản-khai.png', T(1)],
+        [first.id, 'application/pdf', 'a.pdf', T(5)],
+      ]);
+      expect([...files[0]!.bytes]).toEqual([...bytes]);
+      expect((await stores.attachments.get(photo))?.fileName).toBe('bản-khai.png');
+      expect(await stores.attachments.deleteBefore(T(3))).toBe(2);
+      expect((await stores.attachments.list(first.id)).map((f) => f.fileName)).toEqual(['a.pdf']);
+      expect(await stores.attachments.deleteOf(first.id)).toBe(1);
+      expect(await stores.attachments.list(first.id)).toEqual([]);
+      expect(await stores.attachments.get(photo)).toBeUndefined();
+    });
+  });
 }
 
 describe('escalation stores on SQLite', () => {

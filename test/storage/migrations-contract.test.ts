@@ -28,6 +28,7 @@ const PG_ONLY_COLUMNS: Record<string, string[]> = { processed_updates: ['seq'] }
 
 const PG_AFFINITY: Record<string, Column['type']> = {
   bigint: 'INTEGER',
+  bytea: 'BLOB',
   integer: 'INTEGER',
   smallint: 'INTEGER',
   'double precision': 'REAL',
@@ -37,7 +38,6 @@ const PG_AFFINITY: Record<string, Column['type']> = {
   'character varying': 'TEXT',
   json: 'TEXT',
   jsonb: 'TEXT',
-  bytea: 'BLOB',
 };
 
 async function sqliteSchema(db: Database): Promise<Schema> {

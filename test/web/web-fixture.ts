@@ -11,6 +11,7 @@ import type { ChannelAdapter, ChannelDeps } from '../../src/channels/types.js';
 import { createSqliteTestApp, ROOT, type TestApp } from '../helpers/app-fixture.js';
 import { TEST_SECRET, type TelegramEmulator } from '../helpers/telegram-emulator.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import type { ScanReader } from '../../src/ocr/scan-reader.js';
 
 export const ADMIN = { email: 'quantri@sonv.gov.vn', password: 'mat-khau-quan-tri-2026' };
 export const EXPERT = { email: 'chuyengia@sonv.gov.vn', password: 'mat-khau-chuyen-gia-2026', name: 'Trần Thị Hoa' };
@@ -47,6 +48,8 @@ export async function startWebServer(
     env?: Record<string, string>;
     /** More channel adapters (Zalo Bot, Zalo OA…), built with the server's dependencies. */
     adapters?: (deps: ChannelDeps, app: TestApp) => ChannelAdapter[];
+    /** Reads the photos and PDFs sent in the chat (none: the chat offers no upload of them to read). */
+    scanReader?: ScanReader;
   } = {},
 ): Promise<WebServer> {
   const keep = options.dataDir !== undefined;
@@ -55,7 +58,7 @@ export async function startWebServer(
   if (!existsSync(knowledgeDir)) await cp(path.join(ROOT, 'knowledge'), knowledgeDir, { recursive: true });
   const config = loadConfig({ DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'silent', ...options.env }, ROOT);
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = await createSqliteTestApp(config, { logger });
+  const app = await createSqliteTestApp(config, { logger, ...(options.scanReader && { scanReader: options.scanReader }) });
   await bootstrapAdmin(app, config.web.adminEmail ?? ADMIN.email, config.web.adminPassword ?? ADMIN.password);
   const accounts = new WebAccountStore(app.repos.webAccounts);
   const existing = await accounts.findByEmail(EXPERT.email);

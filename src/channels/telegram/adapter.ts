@@ -44,7 +44,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: ChannelDeps,
     ...(config.apiRoot && { apiRoot: config.apiRoot }),
     isResumed: (update) => resumedUpdates.has(update),
   });
-  const port = createTelegramPort(bot.api, deps.logger);
+  const port = createTelegramPort(bot.api, deps.logger, (ticketId) => deps.escalation.attachmentsOf(ticketId));
   const intake = new UpdateIntake<Update>(TELEGRAM_CHANNEL, deps, (update, _id, resumed) => {
     if (resumed) resumedUpdates.add(update);
     return handleUpdateSafely(bot, update);

@@ -8,6 +8,7 @@ import { createPooledFetch } from '../pooled-fetch.js';
 import { expertFeature } from './features/expert.js';
 import { feedbackFeature } from './features/feedback.js';
 import { noticesFeature } from './features/notices.js';
+import { papersFeature } from './features/papers.js';
 import { questionsFeature } from './features/questions.js';
 import { startFeature } from './features/start.js';
 import { ticketButtonsFeature } from './features/ticket-buttons.js';
@@ -43,6 +44,7 @@ export const DEFAULT_AUTO_RETRY: AutoRetryOptions = {
 };
 
 const DEFAULT_TYPING_AFTER_MS = 400;
+const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 
 /** Methods that are not messages and skip the per-chat throttle (a typing indicator must not delay the answer). */
 const UNTHROTTLED = new Set(['sendChatAction', 'answerCallbackQuery', 'getUpdates', 'getMe', 'setWebhook', 'deleteWebhook']);
@@ -74,6 +76,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
     ctx.deps = deps;
     ctx.typingAfterMs = options.typingAfterMs ?? DEFAULT_TYPING_AFTER_MS;
     ctx.resumed = options.isResumed?.(ctx.update) ?? false;
+    ctx.apiRoot = options.apiRoot ?? TELEGRAM_API_ROOT;
     return next();
   });
   // Updates of one chat run one after another (webhooks and the runner both handle updates concurrently).
@@ -85,6 +88,7 @@ export function createBot(token: string, deps: BotDeps, options: BotOptions = {}
   bot.use(feedbackFeature());
   bot.use(ticketButtonsFeature());
   bot.use(questionsFeature());
+  bot.use(papersFeature());
   bot.use(unhandledFeature());
 
   bot.catch(async (error) => {

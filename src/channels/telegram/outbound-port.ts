@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { OutboundPort, SendResult } from '../../escalation/outbound-port.js';
-import type { OutboundDocument, OutboundMessage } from '../../escalation/types.js';
+import type { OutboundDocument, OutboundMessage, TicketAttachment } from '../../escalation/types.js';
 import type { Logger } from '../../logger.js';
 import { claimKeyboard } from './keyboards.js';
 import { sendText, type SendProgress } from './send.js';
@@ -18,7 +18,12 @@ const MAX_REMEMBERED = 1_000;
  * const router = new ChannelRouter().register('telegram', createTelegramPort(bot.api));
  * await escalation.processOutbox(router);
  */
-export function createTelegramPort(api: Api, logger?: Logger): OutboundPort {
+export function createTelegramPort(
+  api: Api,
+  logger?: Logger,
+  /** The files of a ticket's question: sent to the expert with its notification (none: the text alone). */
+  attachmentsOf?: (ticketId: number) => Promise<TicketAttachment[]>,
+): OutboundPort {
   // By outbox id (stable across retries): parts of a long message already delivered.
   const partial = new Map<number, SendProgress>();
   return {
@@ -30,6 +35,9 @@ export function createTelegramPort(api: Api, logger?: Logger): OutboundPort {
       try {
         await sendText(api, message.chatId, message.text, { keyboard, boldFirstLine: true }, progress);
         partial.delete(message.id);
+        if (message.kind === 'notify' && message.ticketId !== undefined && attachmentsOf) {
+          await sendAttachments(api, message.chatId, message.ticketId, await attachmentsOf(message.ticketId), logger);
+        }
         return { ok: true };
       } catch (error) {
         if (progress.done > 0) {
@@ -68,6 +76,24 @@ async function sendDocument(api: Api, chatId: string, caption: string, document:
     const result = toSendResult(error);
     logger?.warn({ chatId, file: document.fileName, error: result.error }, 'telegram: document not sent');
     return result;
+  }
+}
+
+/**
+ * A ticket's files after its notification: a photo as a photo, a PDF as a document. Best effort: the text
+ * went out, so a failure here is logged rather than retried (which would send the text again); the
+ * console's ticket page still shows the file.
+ */
+async function sendAttachments(api: Api, chatId: string, ticketId: number, files: readonly TicketAttachment[], logger?: Logger): Promise<void> {
+  for (const file of files) {
+    const input = new InputFile(file.bytes, file.fileName);
+    const caption = `Phiếu #${ticketId}: giấy tờ người hỏi gửi kèm`;
+    try {
+      if (file.mimeType.startsWith('image/')) await api.sendPhoto(chatId, input, { caption });
+      else await api.sendDocument(chatId, input, { caption });
+    } catch (error) {
+      logger?.warn({ ticket: ticketId, chatId, error: toSendResult(error).error }, 'telegram: the ticket’s file was not sent with its notification');
+    }
   }
 }
 

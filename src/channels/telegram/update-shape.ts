@@ -45,6 +45,8 @@ function listOf(check: Check): Check {
 
 const user = object({ id, is_bot: flag, first_name: text, last_name: text, username: text, language_code: text }, ['id']);
 const chat = object({ id, type: text, title: text, username: text, first_name: text, last_name: text }, ['id']);
+const photoSize = object({ file_id: text, file_unique_id: text, width: count, height: count, file_size: count }, ['file_id']);
+const document = object({ file_id: text, file_unique_id: text, file_name: text, mime_type: text, file_size: count }, ['file_id']);
 const entity = object({ type: text, offset: count, length: count, user, url: text }, ['type', 'offset', 'length']);
 
 /** The message fields the bot reads; `reply` adds the message replied to (one level, as Telegram sends). */
@@ -59,6 +61,8 @@ function message(reply: boolean): Check {
     caption: text,
     entities: listOf(entity),
     caption_entities: listOf(entity),
+    photo: listOf(photoSize),
+    document,
     message_thread_id: id,
     is_topic_message: flag,
   };

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config.js';
 import type { SendResult } from '../../escalation/outbound-port.js';
 import { documentLinkText } from '../../forms/form-texts.js';
 import { sourceKeyOf } from '../../storage/update-inbox.js';
+import { zaloFilePolicy } from '../chat-files/zalo-hosts.js';
 import { UpdateIntake, type IntakeOutcome } from '../intake.js';
 import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
@@ -56,6 +57,7 @@ export function createZaloBotAdapter(
     limit: options.maxMessageChars ?? ZALO_TEXT_LIMIT,
     replyRetryDelaysMs: options.replyRetryDelaysMs,
   });
+  const filePolicy = zaloFilePolicy(config.apiRoot);
   const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
   const pollBackoffMs = options.pollBackoffMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)));
   const webhookSecret = config.webhookSecret;
@@ -77,10 +79,13 @@ export function createZaloBotAdapter(
       logger.debug({ why: inbound.why }, 'update ignored');
       return;
     }
+    const source = { sourceKey: sourceKeyOf(ZALO_BOT_CHANNEL, updateId), resumed };
     const text =
       inbound.kind === 'text'
-        ? await conversation.reply(inbound.asker, inbound.text, { sourceKey: sourceKeyOf(ZALO_BOT_CHANNEL, updateId), resumed })
-        : await conversation.nonText(inbound.asker);
+        ? await conversation.reply(inbound.asker, inbound.text, source)
+        : inbound.kind === 'photo'
+          ? await conversation.paper(inbound.asker, deps.papers, { kind: 'url', url: inbound.url, policy: filePolicy }, inbound.caption, source)
+          : await conversation.nonText(inbound.asker);
     const result = await sender.reply(inbound.asker.chatId, text);
     if (result.ok) return;
     if (!result.retryable) {

@@ -6,6 +6,7 @@ import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
 import { formOfferText } from '../../forms/form-texts.js';
 import type { Logger } from '../../logger.js';
+import type { ChatFileSource, ChatPaperAnswerer } from '../chat-files/paper-answerer.js';
 import { parseExpertCommand, runExpertCommand } from '../expert-commands.js';
 import { parseNoticeCommand, runNoticeCommand } from '../notice-commands.js';
 
@@ -98,7 +99,33 @@ export class ZaloConversation {
       return renderReply(await this.deps.assistant.feedback(pending, FEEDBACK_DIGITS[digit]!, asker), false);
     }
     // The assistant re-enables pending relays to this chat itself.
-    const reply = await this.deps.assistant.handle({ asker, text, ...source });
+    return this.rendered(asker, await this.deps.assistant.handle({ asker, text, ...source }));
+  }
+
+  /**
+   * The text to send back for a photo or PDF of a paper, with its caption ('' when none). Never throws, as
+   * `reply`. `papers` undefined: files are not read here, and the user is asked for the question in text.
+   */
+  async paper(
+    asker: Asker,
+    papers: ChatPaperAnswerer | undefined,
+    file: ChatFileSource,
+    caption: string,
+    source: { sourceKey?: string; resumed?: boolean } = {},
+  ): Promise<string> {
+    if (!papers) return this.nonText(asker);
+    try {
+      // Without a caption the assistant is not asked, so the pending relays are made due here.
+      if (!caption.trim()) await this.userWrote(asker);
+      return this.rendered(asker, await papers.answer({ asker, question: caption, file, ...source }));
+    } catch (error) {
+      this.deps.logger?.error({ err: error, channel: asker.channel }, 'could not answer a paper');
+      return FAILURE_REPLY;
+    }
+  }
+
+  /** The reply as Zalo text; "1"/"2"/"3" then refers to it when it offers feedback. */
+  private rendered(asker: Asker, reply: AssistantReply): string {
     const offer = reply.offerFeedback && reply.answerId !== undefined;
     if (offer) this.rememberAnswer(asker.chatId, reply.answerId!);
     else this.lastAnswer.delete(asker.chatId);

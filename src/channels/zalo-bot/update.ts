@@ -4,6 +4,7 @@ import type { ZaloBotMessage, ZaloBotUpdate } from './api.js';
 /** What the adapter does with one inbound update. */
 export type ZaloBotInbound =
   | { kind: 'text'; messageId?: string; asker: Asker; text: string }
+  | { kind: 'photo'; messageId?: string; asker: Asker; url: string; caption: string }
   | { kind: 'non-text'; messageId?: string; asker: Asker }
   | { kind: 'ignore'; why: string };
 
@@ -18,8 +19,8 @@ export function unwrapUpdate(body: unknown): ZaloBotUpdate | undefined {
 }
 
 /**
- * Classifies an update: a text message (to answer), another user message (sticker, image, voice… — to
- * answer politely that only text is read), or something to ignore (no message, a reaction, a bot, an
+ * Classifies an update: a text message (to answer), a photo (to read, with its caption), another user
+ * message (sticker, voice… — to answer politely that only text is read), or something to ignore (no message, a reaction, a bot, an
  * unknown event). Ids stay strings; they are never coerced to numbers.
  */
 export function classifyUpdate(update: ZaloBotUpdate, channel: string): ZaloBotInbound {
@@ -37,6 +38,10 @@ export function classifyUpdate(update: ZaloBotUpdate, channel: string): ZaloBotI
   const messageId = idOf(message.message_id);
   const text = typeof message.text === 'string' ? message.text : undefined;
   if (text?.trim()) return { kind: 'text', asker, text, ...(messageId && { messageId }) };
+  if (event === 'message.image.received' && typeof message.photo === 'string' && message.photo.trim()) {
+    const caption = typeof message.caption === 'string' ? message.caption : '';
+    return { kind: 'photo', asker, url: message.photo.trim(), caption, ...(messageId && { messageId }) };
+  }
   return { kind: 'non-text', asker, ...(messageId && { messageId }) };
 }
 

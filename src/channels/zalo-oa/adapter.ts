@@ -8,7 +8,8 @@ import { ChunkedSender } from '../text-split.js';
 import type { ChannelAdapter, ChannelDeps } from '../types.js';
 import { ZALO_TEXT_LIMIT, ZaloConversation } from '../zalo-bot/conversation.js';
 import { TOKEN_ERRORS, ZaloOaApi, type OaCallResult } from './api.js';
-import { DEFAULT_EVENT_MAX_AGE_MS, DEFAULT_EVENT_MAX_SKEW_MS, senderAndEvent, type OaEvent } from './event.js';
+import { zaloFilePolicy } from '../chat-files/zalo-hosts.js';
+import { attachedFileOf, DEFAULT_EVENT_MAX_AGE_MS, DEFAULT_EVENT_MAX_SKEW_MS, senderAndEvent, type OaEvent } from './event.js';
 import { OaTokenError, OaTokens } from './tokens.js';
 import { createZaloOaWebhook } from './webhook.js';
 
@@ -94,8 +95,10 @@ export function createZaloOaAdapter(
     }
   }
 
-  async function answerText(asker: Asker, text: string, eventId: string, resumed: boolean): Promise<void> {
-    const reply = await conversation.reply(asker, text, { sourceKey: sourceKeyOf(ZALO_OA_CHANNEL, eventId), resumed });
+  const filePolicy = zaloFilePolicy(config.apiRoot);
+
+  /** Sends what the conversation answered to an event; an answer Zalo could not take now goes to the outbox. */
+  async function send(asker: Asker, reply: string, eventId: string): Promise<void> {
     const result = await sender.reply(asker.chatId, reply);
     if (result.ok) return;
     if (!result.retryable) {
@@ -110,8 +113,14 @@ export function createZaloOaAdapter(
   async function handleEvent(body: OaEvent, eventId: string, resumed: boolean): Promise<void> {
     const { userId, eventName } = senderAndEvent(body);
     if (!userId) return;
-    if (eventName === 'user_send_text' && typeof body.message?.text === 'string' && body.message.text.trim()) {
-      await answerText({ channel: ZALO_OA_CHANNEL, chatId: userId, userId }, body.message.text, eventId, resumed);
+    const asker: Asker = { channel: ZALO_OA_CHANNEL, chatId: userId, userId };
+    const source = { sourceKey: sourceKeyOf(ZALO_OA_CHANNEL, eventId), resumed };
+    const caption = typeof body.message?.text === 'string' ? body.message.text : '';
+    const file = deps.papers ? attachedFileOf(body) : undefined;
+    if (eventName === 'user_send_text' && caption.trim()) {
+      await send(asker, await conversation.reply(asker, caption, source), eventId);
+    } else if (file) {
+      await send(asker, await conversation.paper(asker, deps.papers, { kind: 'url', policy: filePolicy, ...file }, caption, source), eventId);
     } else if (eventName.startsWith('user_send_')) {
       // A sticker, image…: not answered (each OA message spends quota), but the user is reachable again.
       await conversation.userWrote({ channel: ZALO_OA_CHANNEL, chatId: userId });

@@ -10,7 +10,7 @@ export interface OaEvent {
   timestamp?: unknown;
   sender?: { id?: unknown };
   recipient?: { id?: unknown };
-  message?: { msg_id?: unknown; text?: unknown };
+  message?: { msg_id?: unknown; text?: unknown; attachments?: unknown };
 }
 
 /** How far in the past an event may be dated and still be acted on, by default. */
@@ -45,7 +45,34 @@ export function eventProblem(event: Record<string, unknown>): string | undefined
     const value = event.message[name];
     if (!isAbsent(value) && typeof value !== 'string') return `message.${name}: expected a string`;
   }
+  const attachments = event.message.attachments;
+  if (isAbsent(attachments)) return undefined;
+  if (!Array.isArray(attachments)) return 'message.attachments: expected an array';
+  for (const [i, attachment] of attachments.entries()) {
+    if (!isObject(attachment)) return `message.attachments[${i}]: expected an object`;
+    if (!isAbsent(attachment.type) && typeof attachment.type !== 'string') return `message.attachments[${i}].type: expected a string`;
+    if (isAbsent(attachment.payload)) continue;
+    if (!isObject(attachment.payload)) return `message.attachments[${i}].payload: expected an object`;
+    for (const name of ['url', 'name'] as const) {
+      const value = attachment.payload[name];
+      if (!isAbsent(value) && typeof value !== 'string') return `message.attachments[${i}].payload.${name}: expected a string`;
+    }
+  }
   return undefined;
+}
+
+/**
+ * The photo or file of a `user_send_image` / `user_send_file` event (its first attachment), with the size
+ * Zalo announces for a file; undefined for any other event or one without a URL.
+ */
+export function attachedFileOf(body: OaEvent): { url: string; fileName?: string; declaredSize?: number } | undefined {
+  const { eventName } = senderAndEvent(body);
+  if (eventName !== 'user_send_image' && eventName !== 'user_send_file') return undefined;
+  const first: unknown = Array.isArray(body.message?.attachments) ? body.message.attachments[0] : undefined;
+  if (!isObject(first) || !isObject(first.payload) || typeof first.payload.url !== 'string' || !first.payload.url) return undefined;
+  const { url, name, size } = first.payload;
+  const declaredSize = typeof size === 'number' || (typeof size === 'string' && /^\d{1,12}$/u.test(size)) ? Number(size) : undefined;
+  return { url, ...(typeof name === 'string' && name && { fileName: name }), ...(declaredSize !== undefined && { declaredSize }) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EscalationStores } from '../../escalation/stores.js';
+import { SqlTicketAttachmentStore } from '../shared/ticket-attachments.js';
 import { PgCuratedAnswerStore } from './curated-repository.js';
 import { PgOutboxStore } from './outbox-repository.js';
 import type { InboxClaimant } from '../update-inbox.js';
@@ -20,6 +21,7 @@ import { PgUserStore } from './users-repository.js';
 export function createPostgresEscalationStores(db: PgDatabase, claimant?: InboxClaimant): EscalationStores {
   return {
     tickets: new PgTicketStore(db),
+    attachments: new SqlTicketAttachmentStore(db),
     users: new PgUserStore(db),
     outbox: new PgOutboxStore(db, claimant),
     curated: new PgCuratedAnswerStore(db),

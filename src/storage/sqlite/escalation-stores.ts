@@ -1,6 +1,7 @@
 import type { EscalationStores } from '../../escalation/stores.js';
 import type { Database } from '../database.js';
 import type { InboxClaimant } from '../update-inbox.js';
+import { SqlTicketAttachmentStore } from '../shared/ticket-attachments.js';
 import { SqliteCuratedAnswerStore } from './curated-repository.js';
 import { SqliteOutboxStore } from './outbox-repository.js';
 import { SqliteTicketStore } from './tickets-repository.js';
@@ -20,6 +21,7 @@ export function createSqliteEscalationStores(db: Database, claimant?: InboxClaim
   const uow = new SqliteUnitOfWork(db);
   return {
     tickets: new SqliteTicketStore(db, uow),
+    attachments: new SqlTicketAttachmentStore(db),
     users: new SqliteUserStore(db, uow),
     outbox: new SqliteOutboxStore(db, uow, claimant),
     curated: new SqliteCuratedAnswerStore(db, uow),

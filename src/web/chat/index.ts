@@ -1,10 +1,13 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import multer from 'multer';
 import { rateLimit } from 'express-rate-limit';
 import type { Assistant } from '../../assistant/assistant.js';
 import { vietnameseDate } from '../../assistant/extractive.js';
 import type { FeedbackValue, QuestionLogStore } from '../../assistant/question-log.js';
 import type { AssistantReply } from '../../assistant/types.js';
 import type { ChannelAdapter } from '../../channels/types.js';
+import { tooLargeText } from '../../channels/chat-files/refusals.js';
+import type { ChatPaperAnswerer, ChatPaperServices } from '../../channels/chat-files/paper-answerer.js';
 import type { OutboundPort } from '../../escalation/outbound-port.js';
 import type { UserStore } from '../../escalation/stores.js';
 import type { Asker } from '../../escalation/types.js';
@@ -35,7 +38,7 @@ const CSRF_REFUSED = 'Yêu cầu bị từ chối vì thiếu mã bảo vệ (CS
  * The services the web chat uses (the App provides them): its store's database, the assistant, the question
  * log (feedback), and the users (a registered official turns the province's notices off or on here).
  */
-export interface WebChatServices {
+export interface WebChatServices extends ChatPaperServices {
   repos: Pick<Repositories, 'webChat' | 'channelState'>;
   assistant: Pick<Assistant, 'handle' | 'feedback'>;
   log: Pick<QuestionLogStore, 'get'>;
@@ -127,6 +130,16 @@ export interface WebChatOptions {
   csrf?: AnonymousCsrf;
   /** The clock (tests). */
   now?: () => Date;
+  /** Answers a photo or PDF sent with a question (none: the page offers no upload). */
+  papers?: ChatPaperAnswerer;
+  /** The largest file taken (CHAT_FILE_MAX_MB). Default 10 MB. */
+  maxFileBytes?: number;
+}
+
+/** A file the visitor sent, held in memory only while it is answered. */
+interface SentFile {
+  bytes: Uint8Array;
+  fileName: string;
 }
 
 /**
@@ -192,13 +205,17 @@ export function webChatRouter(options: WebChatOptions): Router {
     ...(visitor.commune && { commune: visitor.commune }),
   });
 
-  /** Asks a question; the visitor is made here, with the first question (an empty one makes nothing). */
-  async function ask(req: Request, res: Response, allowed: { visitor?: ChatVisitor; token: string }): Promise<ChatMessage[]> {
+  /**
+   * Asks a question, or sends a paper (`file`) with one; the visitor is made here, with the first question
+   * (an empty one without a file makes nothing).
+   */
+  async function ask(req: Request, res: Response, allowed: { visitor?: ChatVisitor; token: string }, file?: SentFile): Promise<ChatMessage[]> {
     const question = text(req, 'text', 4000);
+    const asksSomething = Boolean(question) || file !== undefined;
     const displayName = text(req, 'name', 100);
     const commune = text(req, 'commune', 100);
     const out: ChatMessage[] = [];
-    if (!allowed.visitor && !question) return out;
+    if (!allowed.visitor && !asksSomething) return out;
     let visitor = allowed.visitor;
     if (!visitor) {
       visitor = await store.createVisitor(allowed.token);
@@ -207,15 +224,19 @@ export function webChatRouter(options: WebChatOptions): Router {
     if (displayName !== (visitor.displayName ?? '') || commune !== (visitor.commune ?? '')) {
       await store.updateVisitor(visitor.chatId, { displayName, commune });
       visitor = { ...visitor, displayName: displayName || undefined, commune: commune || undefined };
-    } else if (question) {
+    } else if (asksSomething) {
       await store.touch(visitor.chatId);
     }
-    if (!question) return out;
-    const mine = await store.add(visitor.chatId, 'user', question);
+    if (!asksSomething) return out;
+    const mine = await store.add(visitor.chatId, 'user', file ? [`📎 ${file.fileName}`, question].filter(Boolean).join('\n') : question);
     if (mine) out.push(mine);
     let reply: AssistantReply;
     try {
-      reply = await app.assistant.handle({ asker: askerOf(visitor), text: question });
+      const asker = askerOf(visitor);
+      reply =
+        file && options.papers
+          ? await options.papers.answer({ asker, question, file: { kind: 'bytes', bytes: file.bytes, fileName: file.fileName } })
+          : await app.assistant.handle({ asker, text: question });
     } catch (error) {
       logger.error({ err: error }, 'web chat: the assistant failed');
       const failed = await store.add(visitor.chatId, 'system', 'Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Vui lòng thử lại sau ít phút.');
@@ -262,6 +283,7 @@ export function webChatRouter(options: WebChatOptions): Router {
           messages: visitor.chatId ? await store.list(visitor.chatId) : [],
           consoleLink: options.consoleLink ?? false,
           ...(user && { notices: user.noticesOff ? 'off' : 'on' }),
+          ...(options.papers && { fileUpload: { maxBytes: maxFileBytes } }),
         }),
       );
   });
@@ -288,6 +310,50 @@ export function webChatRouter(options: WebChatOptions): Router {
     }
     await ask(req, res, allowed);
     res.redirect(303, '/chat#ask');
+  });
+
+  // A photo or PDF with its question: the form (redirects) and the page script (JSON). The file is taken in
+  // memory within the size limit (multer stops reading past it); the CSRF token is checked as for questions.
+  const maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxFileBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+    defParamCharset: 'utf8',
+  }).single('file');
+  const takeFile = (json: boolean): RequestHandler => (req, res, next: NextFunction) => {
+    if (!options.papers) {
+      res.status(404).json({ error: 'Trang hỏi đáp này chưa nhận ảnh và tệp.' });
+      return;
+    }
+    upload(req, res, (error: unknown) => {
+      if (!error) return next();
+      const tooLarge = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE';
+      const message = tooLarge ? tooLargeText(maxFileBytes) : 'Không nhận được tệp gửi lên. Bạn gửi lại một ảnh hoặc một tệp PDF nhé.';
+      const status = tooLarge ? 413 : 400;
+      if (json) res.status(status).json({ error: message });
+      else res.status(status).type('text/plain').send(message);
+    });
+  };
+  const sentFile = (req: Request): SentFile | undefined =>
+    req.file ? { bytes: new Uint8Array(req.file.buffer), fileName: req.file.originalname.normalize('NFC').slice(0, 120) || 'giay-to' } : undefined;
+
+  router.post('/ask-file', limiter, takeFile(false), async (req, res) => {
+    const allowed = await authorize(req);
+    if (!allowed) {
+      res.status(403).type('text/plain').send(CSRF_REFUSED);
+      return;
+    }
+    await ask(req, res, allowed, sentFile(req));
+    res.redirect(303, '/chat#ask');
+  });
+
+  router.post('/api/ask-file', limiter, takeFile(true), async (req, res) => {
+    const allowed = await authorize(req);
+    if (!allowed) {
+      res.status(403).json({ error: CSRF_REFUSED });
+      return;
+    }
+    res.json({ messages: await ask(req, res, allowed, sentFile(req)) });
   });
 
   router.post('/feedback', async (req, res) => {

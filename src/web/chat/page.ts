@@ -72,11 +72,34 @@ function noticesSwitch(csrf: string, notices: 'on' | 'off'): SafeHtml {
   </form>`;
 }
 
+/** A photo or PDF of a paper, with a question (optional): read and answered like a question. */
+function fileForm(csrf: string, maxBytes: number): SafeHtml {
+  const mb = String(Math.round((maxBytes / (1024 * 1024)) * 10) / 10).replace('.', ',');
+  return html`<details class="ask-file" id="ask-file">
+    <summary>Gửi ảnh hoặc tệp PDF giấy tờ</summary>
+    <form method="post" action="/chat/ask-file" enctype="multipart/form-data" class="ask">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <label>Ảnh (JPG, PNG) hoặc PDF, tối đa ${mb} MB <input type="file" name="file" accept="image/jpeg,image/png,image/webp,application/pdf" required></label>
+      <label>Câu hỏi về giấy này (không bắt buộc) <textarea name="text" rows="2" maxlength="4000"></textarea></label>
+      <button type="submit">Gửi ảnh</button>
+    </form>
+    <p class="hint">Ảnh chỉ dùng để trả lời và không được lưu lại, trừ khi câu hỏi được chuyển cho chuyên gia (ảnh được xóa khi phiếu hỏi đóng).</p>
+  </details>`;
+}
+
 /**
  * The web chat page: history, question box, the asker's name and commune (optional), and — for a
  * registered official — the switch for the province's notices (`notices`: its current state).
  */
-export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[]; error?: string; consoleLink: boolean; notices?: 'on' | 'off' }): string {
+export function chatPage(options: {
+  visitor: ChatVisitor;
+  messages: ChatMessage[];
+  error?: string;
+  consoleLink: boolean;
+  notices?: 'on' | 'off';
+  /** Offers to send a photo or PDF of a paper, up to `maxBytes`. */
+  fileUpload?: { maxBytes: number };
+}): string {
   const { visitor, messages } = options;
   return html`<!doctype html>
 <html lang="vi">
@@ -111,6 +134,7 @@ export function chatPage(options: { visitor: ChatVisitor; messages: ChatMessage[
       <label>Xã, phường <input name="commune" maxlength="100" value="${visitor.commune ?? ''}"></label>
     </details>
   </form>
+  ${options.fileUpload ? fileForm(visitor.csrfToken, options.fileUpload.maxBytes) : ''}
   ${options.notices ? noticesSwitch(visitor.csrfToken, options.notices) : ''}
 </main>
 </body>

@@ -26,6 +26,7 @@ import { noticesRouter } from './notices.js';
 import { SessionStore } from './sessions.js';
 import { ticketsRouter } from './tickets.js';
 import { usersRouter } from './users.js';
+import { chatPaperAnswererFor } from '../../channels/chat-files/paper-answerer.js';
 
 export { bootstrapAdmin } from './users.js';
 export { createWebChatAdapter, createWebChatPort } from '../chat/index.js';
@@ -118,6 +119,7 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
     expressApp.use('/console', consoleRouter(deps, auth, app.log));
 
     const chatPublic = options.chatPublic ?? true;
+    const papers = chatPaperAnswererFor(app, logger);
     const chat = express.Router();
     chat.use(securityHeaders);
     if (!chatPublic) {
@@ -132,7 +134,11 @@ export function createWebConsole(options: WebConsoleOptions): (expressApp: Expre
       });
     }
     chat.use(
-      webChatRouter({ app, logger, cookies: deps.cookies, consoleLink: !chatPublic, questionsPerMinute: options.chatQuestionsPerMinute, pageLimit: options.pageLimit, csrf, now }),
+      webChatRouter({
+        app, logger, cookies: deps.cookies, consoleLink: !chatPublic, questionsPerMinute: options.chatQuestionsPerMinute, pageLimit: options.pageLimit, csrf, now,
+        ...(papers && { papers }),
+        ...(app.config.chatFiles && { maxFileBytes: app.config.chatFiles.maxBytes }),
+      }),
     );
     expressApp.use('/chat', chat);
     expressApp.get('/', (_req, res) => res.redirect(302, chatPublic ? '/chat' : '/console'));

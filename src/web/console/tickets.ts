@@ -108,6 +108,7 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
     const users = await userNames();
     const me = users.get(account.userId);
     const curated = await app.stores.curated.getBySourceTicket(ticket.id);
+    const attachments = await app.escalation.attachmentsOf(ticket.id);
     const active = WAITING.includes(ticket.status);
     const actorName = (actor: string) => {
       const m = /^user:(\d+)$/.exec(actor);
@@ -131,6 +132,17 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
           <dt>Chuyên gia</dt><dd>${ticket.expertId !== undefined ? (users.get(ticket.expertId)?.displayName ?? `#${ticket.expertId}`) : 'Chưa có'}</dd>
         </dl>
       </section>
+      ${attachments.length
+        ? html`<section class="card attachments">
+            <h2>Giấy tờ người hỏi gửi kèm</h2>
+            ${attachments.map((a) =>
+              a.mimeType.startsWith('image/')
+                ? html`<figure><a href="/console/tickets/${ticket.id}/attachments/${a.id}"><img src="/console/tickets/${ticket.id}/attachments/${a.id}" alt="${a.fileName}" loading="lazy"></a><figcaption>${a.fileName}</figcaption></figure>`
+                : html`<p><a href="/console/tickets/${ticket.id}/attachments/${a.id}">${a.fileName}</a></p>`,
+            )}
+            <p class="muted">Tệp được xóa khi phiếu đóng, hoặc sau thời hạn lưu giữ.</p>
+          </section>`
+        : ''}
       <h2>Hệ thống đã tìm thấy</h2>
       ${escalationNote(ticket)}
       ${ticket.context.length
@@ -214,6 +226,26 @@ export function ticketsRouter(deps: ConsoleDeps): Router {
       }
       res.redirect(303, `/console/tickets/${id}`);
     };
+
+  // A ticket's file, only for those who may see the ticket (as its page); never cached, never run as a page.
+  router.get('/:id/attachments/:attachmentId', async (req, res) => {
+    const id = idParam(req);
+    const attachmentId = Number(req.params['attachmentId']);
+    const ticket = id === undefined ? undefined : await app.escalation.getTicketFor(accountOf(req).userId, id);
+    const file = ticket && Number.isSafeInteger(attachmentId) ? (await app.escalation.attachmentsOf(ticket.id)).find((a) => a.id === attachmentId) : undefined;
+    if (!file) {
+      await notFound(req, res);
+      return;
+    }
+    res
+      .set({
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': `${file.mimeType.startsWith('image/') ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",
+      })
+      .type(file.mimeType)
+      .send(Buffer.from(file.bytes));
+  });
 
   router.post('/:id/claim', requireCsrf, act('claim', async (req, id) => {
     await app.escalation.claim(id, accountOf(req).userId);

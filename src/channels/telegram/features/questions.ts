@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import type { AssistantReply } from '../../../assistant/types.js';
 import { TELEGRAM_CHANNEL, type BotContext } from '../context.js';
 import { sourceKeyOf } from '../../../storage/update-inbox.js';
 import { isAddressedToBot, withoutBotMention } from '../filters.js';
@@ -61,13 +62,16 @@ export function questionsFeature(): Composer<BotContext> {
 async function ask(ctx: BotContext, text: string): Promise<void> {
   const asker = askerFrom(ctx.chat, ctx.from);
   if (!asker) return;
-  const message = {
-    asker,
-    text,
-    sourceKey: sourceKeyOf(TELEGRAM_CHANNEL, String(ctx.update.update_id)),
-    resumed: ctx.resumed,
-  };
-  const reply = await withTyping(ctx, () => ctx.deps.assistant.handle(message));
+  const sourceKey = sourceKeyOf(TELEGRAM_CHANNEL, String(ctx.update.update_id));
+  await answerWith(ctx, () => ctx.deps.assistant.handle({ asker, text, sourceKey, resumed: ctx.resumed }), sourceKey);
+}
+
+/**
+ * Sends the reply `produce` gives (with "typing…" while it takes), in the chat of the update `sourceKey`
+ * names; when Telegram cannot take it now, the outbox keeps it and retries.
+ */
+export async function answerWith(ctx: BotContext, produce: () => Promise<AssistantReply>, sourceKey: string): Promise<void> {
+  const reply = await withTyping(ctx, produce);
   try {
     await sendReply(ctx, reply, { replyTo: groupReplyTarget(ctx) });
   } catch (error) {
@@ -75,7 +79,7 @@ async function ask(ctx: BotContext, text: string): Promise<void> {
     const failure = toSendResult(error);
     if (!failure.retryable || ctx.chat === undefined) throw error;
     ctx.deps.logger.warn({ chatId: ctx.chat.id, error: failure.error }, 'telegram: answer not sent; queued in the outbox');
-    await ctx.deps.escalation.queueAnswer({ channel: TELEGRAM_CHANNEL, chatId: String(ctx.chat.id), text: reply.text, key: message.sourceKey });
+    await ctx.deps.escalation.queueAnswer({ channel: TELEGRAM_CHANNEL, chatId: String(ctx.chat.id), text: reply.text, key: sourceKey });
   }
 }
 
