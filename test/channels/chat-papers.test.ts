@@ -120,7 +120,7 @@ describe('Telegram: a photo of a paper', () => {
     await telegram.app.escalation.processOutbox(telegram.router);
     expect(telegram.emulator.messagesTo(expert.chatId).at(-1)!.plain).toContain('gửi kèm ảnh/tệp giấy tờ');
     const photos = telegram.emulator.callsOf('sendPhoto');
-    expect(photos.map((c) => [c.payload.chat_id, c.payload.fileBytes, c.status])).toEqual([['7001', PNG.bytes.byteLength, 200]]);
+    expect(photos.map((c) => [String(c.payload.chat_id), c.payload.fileBytes, c.status])).toEqual([['7001', PNG.bytes.byteLength, 200]]);
     await telegram.app.escalation.close(ticket!.id, 'system');
     expect(await attachmentCount(telegram.app)).toBe(0);
   });
