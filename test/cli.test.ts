@@ -1,26 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/app-fixture.js';
+import { runTrolyxa } from './helpers/cli-runner.js';
 import { makeTempDir } from './helpers/temp-dir.js';
 
-const run = promisify(execFile);
 let dataDir: string;
 
-async function trolyxa(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
-      cwd: dataDir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, DATA_DIR: path.join(dataDir, 'data'), KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'), LOG_LEVEL: 'warn', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function trolyxa(args: string[], env: Record<string, string> = {}) {
+  return runTrolyxa(args, { home: dataDir, dataDir: path.join(dataDir, 'data'), knowledgeDir: path.join(ROOT, 'knowledge') }, env);
 }
 
 beforeAll(async () => {

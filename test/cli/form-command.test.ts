@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/app-fixture.js';
 import { MAI_TANG, writeDoc } from '../helpers/knowledge-fixture.js';
+import { runTrolyxa } from '../helpers/cli-runner.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** `trolyxa form`: the console's "Biểu mẫu" page from the command line — list, upload (checked), remove. */
 
-const run = promisify(execFile);
 let dir: string;
 
-async function trolyxa(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir, DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: path.join(dir, 'knowledge'), LOG_LEVEL: 'warn', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function trolyxa(args: string[], env: Record<string, string> = {}) {
+  return runTrolyxa(args, { home: dir, dataDir: path.join(dir, 'data'), knowledgeDir: path.join(dir, 'knowledge') }, env);
 }
 
 beforeAll(async () => {
