@@ -431,6 +431,21 @@ function contract(open: () => Promise<Engine>): void {
       expect(await log.get(999)).toBeUndefined();
     });
 
+    it('gives entries added at once their own ids in order; a repeated source key fails only its own entry', async () => {
+      const { log } = engine;
+      await log.add({ ...entry, sourceKey: 'telegram:1' });
+      const added = await Promise.allSettled(
+        ['a', 'b', 'c', 'd'].map((q, i) => log.add({ ...entry, question: q, sourceKey: i === 2 ? 'telegram:1' : `telegram:${q}` })),
+      );
+      expect(added.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const ids = added.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      expect(new Set(ids).size).toBe(3);
+      for (const [i, q] of ['a', 'b', 'd'].entries()) expect((await log.get(ids[i]!))?.question).toBe(q);
+      const batch = await Promise.all(['e', 'f', 'g'].map((q) => log.add({ ...entry, question: q })));
+      expect(batch).toEqual([...batch].sort((a, b) => a - b));
+      for (const [i, q] of ['e', 'f', 'g'].entries()) expect((await log.get(batch[i]!))?.question).toBe(q);
+    });
+
     it('keeps the passages an answer rests on and lists sourced answers since a time, oldest first', async () => {
       const { log } = engine;
       const old = await log.add({ ...entry, sources: [SOURCE], createdAt: T(0) });

@@ -49,6 +49,29 @@ describePostgres('PgDatabase', () => {
     expect(await db.get('SELECT count(*) AS c FROM t')).toEqual({ c: 3 });
   });
 
+  it('runs transactionWith on a connection of its own, rolls it back on failure, and joins an open transaction', async () => {
+    await db.transactionWith(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES (?)', ['with']);
+      expect(await tx.get('SELECT count(*) AS c FROM t')).toEqual({ c: 1 });
+      expect(db.inBoundContext()).toBe(false); // nothing binds the async context
+    });
+    await expect(
+      db.transactionWith(async (tx) => {
+        await tx.run('INSERT INTO t (v) VALUES (?)', ['lost']);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      db.transaction(async () => {
+        await db.transactionWith((tx) => tx.run('INSERT INTO t (v) VALUES (?)', ['joined']));
+        expect(db.inBoundContext()).toBe(true);
+        throw new Error('outer');
+      }),
+    ).rejects.toThrow('outer');
+    expect(db.inBoundContext()).toBe(false); // the storage is off again once no transaction runs
+    expect(await db.all('SELECT v FROM t ORDER BY id')).toEqual([{ v: 'with' }]);
+  });
+
   it('names the failing statement, never the URL’s password', async () => {
     const error = (await db.run('INSERT INTO missing_table VALUES (?)', [1]).catch((e: unknown) => e)) as Error & { code?: string };
     expect(error.message).toMatch(/^PostgreSQL: .*missing_table.* \(in: INSERT INTO missing_table/);

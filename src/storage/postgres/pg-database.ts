@@ -36,6 +36,13 @@ function parseInt8(value: string): number {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** The statements of one transaction (`PgDatabase.transactionWith`). */
+export interface PgRunner {
+  run(sql: string, params?: PgParams): Promise<{ changes: number }>;
+  get<T>(sql: string, params?: PgParams): Promise<T | undefined>;
+  all<T>(sql: string, params?: PgParams): Promise<T[]>;
+}
+
 /** Distinct SQL texts run as named prepared statements; texts beyond them (rare shapes) run unnamed. */
 const PREPARED_TEXTS = 500;
 /** 0A000 "cached plan must not change result type": a migration changed a table a prepared `SELECT *` reads. */
@@ -48,8 +55,15 @@ const PLAN_CHANGED = '0A000';
  * Unlike SQLite's, transactions here run side by side (one connection each).
  */
 export class PgDatabase {
-  /** The connection the current async context is bound to: inside `transaction` or `withConnection`. */
+  /**
+   * The connection the current async context is bound to: inside `transaction` or `withConnection`.
+   * Enabled only while one of them runs (`bindings`), as in the SQLite wrapper: an enabled
+   * AsyncLocalStorage makes Node track every promise of the process, which the webhook path paid for
+   * on every update when it stayed on (see README, "Under load").
+   */
   private readonly bound = new AsyncLocalStorage<{ client: pg.PoolClient; transaction: boolean }>();
+  /** `transaction`/`withConnection` calls running now, each with a connection bound. */
+  private bindings = 0;
   /**
    * Statements by SQL text, named so that each connection parses and plans a text once: unnamed, the
    * server parsed and planned every statement again, which cost the webhook path measurable CPU on the
@@ -124,7 +138,7 @@ export class PgDatabase {
     try {
       await client.query('BEGIN');
       try {
-        const result = await this.bound.run({ client, transaction: true }, work);
+        const result = await this.bindWhile({ client, transaction: true }, work);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -138,6 +152,42 @@ export class PgDatabase {
     }
   }
 
+  /** Whether the caller runs inside `transaction` or `withConnection` (its statements go to that connection). */
+  inBoundContext(): boolean {
+    return this.bound.getStore() !== undefined;
+  }
+
+  /**
+   * Like `transaction`, but `work` is handed the transaction's statements' runner and must issue them
+   * through it: nothing binds the async context, so the process's promises are not tracked meanwhile
+   * (the hot transactions, a ticket's opening, use this). Inside `transaction` or `withConnection` it
+   * joins that one.
+   */
+  async transactionWith<T>(work: (tx: PgRunner) => Promise<T>): Promise<T> {
+    if (this.bound.getStore()) return this.transaction(() => work(this));
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await work({
+          run: async (sql, params = []) => ({ changes: (await this.query(sql, params, client)).rowCount ?? 0 }),
+          get: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows[0] as R | undefined,
+          all: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows as R[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /**
    * Runs `work` with one connection of the pool held for it: every statement and transaction issued inside
    * runs on it (what session-level advisory locks need).
@@ -146,9 +196,24 @@ export class PgDatabase {
     if (this.bound.getStore()) return work();
     const client = await this.pool.connect();
     try {
-      return await this.bound.run({ client, transaction: false }, work);
+      return await this.bindWhile({ client, transaction: false }, work);
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * Runs `work` with `binding` as its context's connection. The storage is switched off again when the
+   * last binding ends; contexts created meanwhile outside any binding carry none, so nothing is lost by
+   * not tracking them.
+   */
+  private async bindWhile<T>(binding: { client: pg.PoolClient; transaction: boolean }, work: () => Promise<T>): Promise<T> {
+    this.bindings += 1;
+    try {
+      return await this.bound.run(binding, work);
+    } finally {
+      this.bindings -= 1;
+      if (this.bindings === 0) this.bound.disable();
     }
   }
 
@@ -156,15 +221,15 @@ export class PgDatabase {
     await this.pool.end();
   }
 
-  private async query(sql: string, params: PgParams): Promise<pg.QueryResult> {
-    const target: Queryable = this.bound.getStore()?.client ?? this.pool;
+  private async query(sql: string, params: PgParams, client?: pg.PoolClient): Promise<pg.QueryResult> {
+    const target: Queryable = client ?? this.bound.getStore()?.client ?? this.pool;
     try {
       return await target.query({ ...this.statementFor(sql), values: params as unknown[] });
     } catch (error) {
       if ((error as { code?: unknown }).code !== PLAN_CHANGED || !this.prepared.has(sql)) throw wrapError(error, sql);
       // Prepared before the table changed: prepare it again under a new name (the old one stays unused).
       this.prepared.delete(sql);
-      return this.query(sql, params);
+      return this.query(sql, params, client);
     }
   }
 

@@ -6,8 +6,8 @@ import type { PgDatabase } from './pg-database.js';
 
 export class PgTicketStore extends SqlTicketStore {
   constructor(db: PgDatabase) {
-    // Each transaction on a connection of its own: nothing else waits for it.
-    super(db, directWrite, (work) => db.transaction(work), ' COLLATE "C"');
+    // Each transaction on a connection of its own, named explicitly: nothing else waits for it.
+    super(db, directWrite, (work) => db.transactionWith(work), ' COLLATE "C"');
   }
 
   /**

@@ -23,5 +23,12 @@ export interface SqlTransactor extends SqlRunner {
 /** Runs the writes of a store together: a transaction on SQLite (see sqlite/unit-of-work.ts). */
 export type WriteScope = <T>(work: () => Promise<T>) => Promise<T>;
 
+/**
+ * Runs `work` in one transaction, handing it the runner its statements must go through: on PostgreSQL a
+ * connection of its own, named explicitly, so no AsyncLocalStorage has to follow the work (see
+ * `PgDatabase.transactionWith`). Joins a transaction the caller is already in.
+ */
+export type TransactionScope = <T>(work: (sql: SqlRunner) => Promise<T>) => Promise<T>;
+
 /** For an engine whose single statements need no transaction around them. */
 export const directWrite: WriteScope = (work) => work();

@@ -4,7 +4,7 @@ import type { NewTicket, TicketFilter, TicketOpeningEffects, TicketPatch, Ticket
 import { normalizeTopic } from '../../escalation/topics.js';
 import type { EscalationReason, RetrievedContextItem, Ticket, TicketEvent, TicketStatus } from '../../escalation/types.js';
 import { newOutboxValues, OUTBOX_INSERT } from './outbox.js';
-import type { SqlRunner, WriteScope } from './sql.js';
+import type { SqlRunner, TransactionScope, WriteScope } from './sql.js';
 
 export interface TicketRow {
   id: number;
@@ -55,7 +55,7 @@ export class SqlTicketStore implements TicketStore {
   constructor(
     protected readonly sql: SqlRunner,
     protected readonly write: WriteScope,
-    private readonly transaction: WriteScope,
+    private readonly transaction: TransactionScope,
     private readonly textOrder = '',
   ) {}
 
@@ -64,8 +64,8 @@ export class SqlTicketStore implements TicketStore {
    * written with that number.
    */
   open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket> {
-    return this.transaction(async () => {
-      const [row] = await this.sql.all<TicketRow>(
+    return this.transaction(async (tx) => {
+      const [row] = await tx.all<TicketRow>(
         `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic, reason,
            context_json, confidence, status, created_at, updated_at, source_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -90,9 +90,12 @@ export class SqlTicketStore implements TicketStore {
       const opened = toTicket(row);
       const { notifications, events } = effects(opened);
       for (const notification of notifications) {
-        await this.sql.run(OUTBOX_INSERT, newOutboxValues({ ...notification, ticketId: opened.id }));
+        await tx.run(OUTBOX_INSERT, newOutboxValues({ ...notification, ticketId: opened.id }));
       }
-      await this.appendEvents(events.map((event) => ({ ...event, ticketId: opened.id })));
+      await insertEvents(
+        tx,
+        events.map((event) => ({ ...event, ticketId: opened.id })),
+      );
       return opened;
     });
   }
@@ -186,14 +189,7 @@ export class SqlTicketStore implements TicketStore {
 
   appendEvents(events: readonly Omit<TicketEvent, 'id'>[]): Promise<TicketEvent[]> {
     if (events.length === 0) return Promise.resolve([]);
-    return this.write(async () => {
-      const rows = await this.sql.all<{ id: number }>(
-        `INSERT INTO ticket_events (ticket_id, actor, action, detail_json, at) VALUES ${events.map(() => '(?, ?, ?, ?, ?)').join(', ')} RETURNING id`,
-        events.flatMap((e) => [e.ticketId, e.actor, e.action, JSON.stringify(e.detail), e.at]),
-      );
-      const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-      return events.map((e, i) => ({ id: ids[i]!, ...e }));
-    });
+    return this.write(() => insertEvents(this.sql, events));
   }
 
   async events(ticketId: number): Promise<TicketEvent[]> {
@@ -207,6 +203,16 @@ export class SqlTicketStore implements TicketStore {
       at: r.at,
     }));
   }
+}
+
+async function insertEvents(sql: SqlRunner, events: readonly Omit<TicketEvent, 'id'>[]): Promise<TicketEvent[]> {
+  if (events.length === 0) return [];
+  const rows = await sql.all<{ id: number }>(
+    `INSERT INTO ticket_events (ticket_id, actor, action, detail_json, at) VALUES ${events.map(() => '(?, ?, ?, ?, ?)').join(', ')} RETURNING id`,
+    events.flatMap((e) => [e.ticketId, e.actor, e.action, JSON.stringify(e.detail), e.at]),
+  );
+  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+  return events.map((e, i) => ({ id: ids[i]!, ...e }));
 }
 
 /** Adds the condition of a ticket scope (nothing for 'all'). */

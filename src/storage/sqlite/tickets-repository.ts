@@ -11,6 +11,6 @@ import type { SqliteUnitOfWork } from './unit-of-work.js';
 export class SqliteTicketStore extends SqlTicketStore {
   constructor(db: Database, uow: SqliteUnitOfWork) {
     const inUnitOfWork = <T>(work: () => Promise<T>) => uow.run(work);
-    super(db, inUnitOfWork, inUnitOfWork);
+    super(db, inUnitOfWork, (work) => uow.run(() => work(db)));
   }
 }
