@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithOcrTools } from '../helpers/scan-readers.js';
 import { ROOT } from '../helpers/app-fixture.js';
 import { MAI_TANG, writeDoc } from '../helpers/knowledge-fixture.js';
 import { putScan, SCAN_PHRASE } from '../helpers/ocr-fixture.js';
@@ -56,7 +57,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('trolyxa review', () => {
+describeWithOcrTools('trolyxa review')('trolyxa review', () => {
   it('ingests a scan as waiting for review, lists it, refuses an unknown id and publishes the accepted one', async () => {
     const ingest = await trolyxa(['ingest', '--json']);
     expect(ingest.code, ingest.stderr).toBe(0);

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanRejected, type ScanInput, type ScanReadOptions, type ScanReader, type ScanText } from '../../src/ocr/scan-reader.js';
+import { describe } from 'vitest';
 
 /** A ScanReader that returns known text for every file (and records what it was given). */
 export class FakeScanReader implements ScanReader {
@@ -27,6 +28,19 @@ export class FakeScanReader implements ScanReader {
 export function hasTesseract(): boolean {
   const run = spawnSync('tesseract', ['--list-langs'], { encoding: 'utf8' });
   return run.status === 0 && /\bvie\b/.test(run.stdout);
+}
+
+/** Whether the OCR tools are installed here: tesseract with its Vietnamese model and poppler (CI installs them). */
+export function hasOcrTools(): boolean {
+  return hasTesseract() && spawnSync('pdftoppm', ['-v'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Skips a suite that needs the OCR tools where they are missing, saying so (never on CI, which installs them). */
+export function describeWithOcrTools(name: string): typeof describe | typeof describe.skip {
+  if (hasOcrTools()) return describe;
+  console.warn(`${name}: tesseract (vie) or pdftoppm is not installed; these OCR tests are skipped (CI installs them)`);
+  if (process.env['CI']) throw new Error(`${name}: the OCR tools must be installed on CI`);
+  return describe.skip;
 }
 
 /**

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithOcrTools } from '../helpers/scan-readers.js';
 import { characterAccuracy } from '../../src/ocr/char-accuracy.js';
 import { DEFAULT_OCR_LIMITS, type OcrLimits } from '../../src/ocr/ocr-limits.js';
 import { normaliseOcrText } from '../../src/ocr/ocr-text.js';
@@ -47,7 +48,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe('TesseractScanReader', () => {
+describeWithOcrTools('TesseractScanReader')('TesseractScanReader', () => {
   it(`reads the fixture page (a PDF without a text layer) with character accuracy above ${MIN_ACCURACY}`, async () => {
     const out = await reader().read({ bytes: scan, mimeType: 'application/pdf' });
     expect(out.pages).toBe(1);

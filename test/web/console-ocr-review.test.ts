@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithOcrTools } from '../helpers/scan-readers.js';
 import { ROOT } from '../helpers/app-fixture.js';
 import { hasChromium, launchBrowser } from '../helpers/browser.js';
 import { SCAN_FIXTURE, SCAN_PHRASE } from '../helpers/ocr-fixture.js';
@@ -77,7 +78,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-describe('a scanned PDF in the console', () => {
+describeWithOcrTools('a scanned PDF in the console')('a scanned PDF in the console', () => {
   it('is read by OCR in the background, waits for review out of search, and is published once confirmed', async () => {
     const location = await uploadScan('Nghị định 131 quét.pdf', await readFile(SCAN_FIXTURE.scanPdf), 'nd-131-quet');
     expect(location).toBe('/console/knowledge/review');
