@@ -11,7 +11,7 @@ const PAGE_NUMBER_LINE = /^[\s\-–—]*(?:trang\s+)?\d{1,4}(?:\s*\/\s*\d{1,4})?
 /** A word cut by a hyphen at the end of a line and continued in lower case on the next. */
 const HYPHENATED_BREAK = /(\p{L})[-\u00ad]\n[ \t]*(\p{Ll})/gu;
 /** A line that starts a unit of its own: a list item, a numbered clause, a point, an article, a chapter… */
-const OWN_LINE = /^(?:[-+•*–]\s|\d{1,3}[.)]\s|\p{Ll}\)\s|(?:Phần|Chương|Mục|Điều|Khoản|Điểm|Mẫu số|Số|Căn cứ|Nơi nhận)\b)/u;
+const OWN_LINE = /^(?:[-+•*–]\s|\d{1,3}[.)]\s|\p{Ll}\)\s|(?:Phần|Chương|Mục|Điều|Khoản|Điểm|Mẫu số|Số|Căn cứ|Nơi nhận)(?![\p{L}\p{N}]))/u;
 
 /** Joins each line to the one before it in the same paragraph, unless it opens a unit or follows a lead-in. */
 function unwrapLines(paragraph: string): string {
