@@ -136,17 +136,7 @@ export class PgDatabase {
     const client = bound?.client ?? (await this.pool.connect());
     let broken = false;
     try {
-      await client.query('BEGIN');
-      try {
-        const result = await this.bindWhile({ client, transaction: true }, work);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      }
+      return await committed(client, () => this.bindWhile({ client, transaction: true }, work), () => (broken = true));
     } finally {
       if (!bound) client.release(broken);
     }
@@ -167,22 +157,13 @@ export class PgDatabase {
     if (this.bound.getStore()) return this.transaction(() => work(this));
     const client = await this.pool.connect();
     let broken = false;
+    const tx: PgRunner = {
+      run: async (sql, params = []) => ({ changes: (await this.query(sql, params, client)).rowCount ?? 0 }),
+      get: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows[0] as R | undefined,
+      all: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows as R[],
+    };
     try {
-      await client.query('BEGIN');
-      try {
-        const result = await work({
-          run: async (sql, params = []) => ({ changes: (await this.query(sql, params, client)).rowCount ?? 0 }),
-          get: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows[0] as R | undefined,
-          all: async <R>(sql: string, params: PgParams = []) => (await this.query(sql, params, client)).rows as R[],
-        });
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      }
+      return await committed(client, () => work(tx), () => (broken = true));
     } finally {
       client.release(broken);
     }
@@ -263,4 +244,20 @@ function wrapError(error: unknown, context: string): Error {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') Object.assign(wrapped, { code });
   return wrapped;
+}
+
+/**
+ * `body` between BEGIN and COMMIT on `client`; ROLLBACK when it throws. A ROLLBACK that fails leaves the
+ * connection unusable: `markBroken` says so, and the caller releases it as broken.
+ */
+async function committed<T>(client: pg.PoolClient, body: () => Promise<T>, markBroken: () => void): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await body();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(markBroken);
+    throw error;
+  }
 }
