@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/app-fixture.js';
 import { MAI_TANG, THO_CUNG, writeDoc } from '../helpers/knowledge-fixture.js';
+import { runTrolyxa } from '../helpers/cli-runner.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /*
@@ -14,7 +12,6 @@ import { makeTempDir } from '../helpers/temp-dir.js';
  * answers, and the curated answer is no longer served verbatim. An ingest that changes nothing adds nothing.
  */
 
-const run = promisify(execFile);
 let dir: string;
 let knowledgeDir: string;
 
@@ -24,18 +21,8 @@ interface ImpactJson {
   answers: { id: number; question: string; channel: string; asked_at: string }[];
 }
 
-async function trolyxa(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir, DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'warn' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function trolyxa(args: string[]) {
+  return runTrolyxa(args, { home: dir, dataDir: path.join(dir, 'data'), knowledgeDir });
 }
 
 async function impact(): Promise<ImpactJson> {

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithOcrTools } from '../helpers/scan-readers.js';
-import { ROOT } from '../helpers/app-fixture.js';
 import { MAI_TANG, writeDoc } from '../helpers/knowledge-fixture.js';
 import { putScan, SCAN_PHRASE } from '../helpers/ocr-fixture.js';
+import { runTrolyxa } from '../helpers/cli-runner.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /*
@@ -16,22 +14,11 @@ import { makeTempDir } from '../helpers/temp-dir.js';
  * the right one, which the search then finds.
  */
 
-const run = promisify(execFile);
 let dir: string;
 let knowledgeDir: string;
 
-async function trolyxa(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir, DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'warn' },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function trolyxa(args: string[]) {
+  return runTrolyxa(args, { home: dir, dataDir: path.join(dir, 'data'), knowledgeDir }, {}, 120_000);
 }
 
 async function searchIds(question: string): Promise<string[]> {

@@ -19,12 +19,13 @@ export async function runTrolyxa(
   args: readonly string[],
   where: { home: string; dataDir: string; knowledgeDir: string },
   env: Record<string, string> = {},
+  timeoutMs = 60_000,
 ): Promise<CliRun> {
   try {
     const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'trolyxa.js'), ...args], {
       cwd: where.home,
       env: { PATH: process.env['PATH'] ?? '', HOME: where.home, DATA_DIR: where.dataDir, KNOWLEDGE_DIR: where.knowledgeDir, LOG_LEVEL: 'warn', ...env },
-      timeout: 60_000,
+      timeout: timeoutMs,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
