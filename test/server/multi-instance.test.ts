@@ -241,7 +241,10 @@ describePostgres('several trolyxa serve processes on one PostgreSQL database', (
     const relayed = (chatId: number) => telegram.messagesTo(chatId).filter((m) => m.plain.includes('Trả lời của chuyên gia cho phiếu #'));
     const escalatedChats = updates.filter((u) => escalating.has(`telegram:${u.update_id}`)).map((u) => u.message!.chat.id);
     await eventually('every relay to reach its asker', () => escalatedChats.every((chat) => relayed(chat).length > 0), 30_000);
-    const relays = await db.all<{ ticket_id: number; status: string; claimed_by: string }>("SELECT ticket_id, status, claimed_by FROM outbox WHERE kind = 'relay'");
+    // The message reaches the chat just before the instance records it as sent.
+    const readRelays = () => db.all<{ ticket_id: number; status: string; claimed_by: string }>("SELECT ticket_id, status, claimed_by FROM outbox WHERE kind = 'relay'");
+    await eventually('every relay to be recorded as sent', async () => (await readRelays()).every((r) => r.status === 'sent'), 10_000);
+    const relays = await readRelays();
     expect(relays).toHaveLength(tickets.length);
     expect(relays.every((r) => r.status === 'sent' && r.claimed_by === 'may-b')).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // an outbox run or two more: nothing is sent again
