@@ -238,7 +238,8 @@ export function directAnswer(input: {
       if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
       let score = relevance(unit, words, questionWords, weight) - rank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
-      if (wantsList) score += unit.list ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
+      if (wantsList) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
@@ -308,7 +309,7 @@ export function directAnswer(input: {
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
-  const lines = renderUnits(chosen, questionWords, kind, focus).map((line, index) => {
+  const lines = renderUnits(chosen, questionWords, kind, focus, ENUMERATION.test(read.question)).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars) : compact ? compactLine(line, questionWords, required, chars) : line;
@@ -407,10 +408,13 @@ function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: s
 const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
 
-/** The line states a period "từ … đến …" that ended before today, and no other. */
+/** "từ 01/7/2026" with no end: a period still running. */
+const OPEN_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4}(?! đến)(?!\d)/iu;
+
+/** The line states a period "từ … đến …" that ended before today, and no other (none still running). */
 function endedPeriod(text: string, today: string): boolean {
   const ends = [...text.matchAll(CLOSED_PERIOD)].map((m) => `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`);
-  return ends.length > 0 && ends.every((end) => end < today);
+  return ends.length > 0 && ends.every((end) => end < today) && !OPEN_PERIOD.test(text);
 }
 
 /** True when every amount of a line is registered only for a period that has ended. */
@@ -483,13 +487,33 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
   const fit = (text: string) => (text.length > share ? compactLine(text, words, ANY_FACT, share) : text);
   return lines.map((line, index) => {
     const rows = line.split('\n');
-    // Only the first line's list is shortened: its passage is always quoted below, whole.
-    if (index > 0 || rows.length < 3 || line.length <= share * 1.5) return rows.map(fit).join('\n');
+    // Only the first line's list is shortened: its passage is always quoted below, whole. A list the
+    // question enumerates ("những khoản gì") is the answer: it stays whole.
+    if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
     return shortList(rows, words, share).map(fit).join('\n');
   });
 }
 
 const OMITTED = /^\(còn (\d+) mục, xem dưới\)$/u;
+
+/**
+ * Two answer lines quoting items of the same list (same lead-in) as one: the lead-in, the items of both in
+ * the list's order, and how many are still left out. Undefined when they quote different things.
+ */
+export function mergeListLines(a: string, b: string, list?: readonly string[]): string | undefined {
+  const [leadA, ...restA] = a.split('\n');
+  const [leadB, ...restB] = b.split('\n');
+  if (restA.length === 0 || restB.length === 0 || leadA !== leadB) return undefined;
+  const itemsOf = (rows: string[]) => rows.filter((row) => !OMITTED.test(row));
+  const total = (rows: string[]) => itemsOf(rows).length + Number(OMITTED.exec(rows.at(-1) ?? '')?.[1] ?? 0);
+  const items = [...new Set([...itemsOf(restA), ...itemsOf(restB)])];
+  if (list) items.sort((x, y) => list.indexOf(x) - list.indexOf(y));
+  const omitted = Math.max(total(restA), total(restB)) - items.length;
+  return [leadA!, ...items, ...(omitted > 0 ? [`(còn ${omitted} mục, xem dưới)`] : [])].join('\n');
+}
+
+/** "những khoản gì", "các chế độ nào", "mỗi khoản bao nhiêu": the question asks for the whole list. */
+export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|chế độ|quyền lợi|loại trợ cấp|khoản tiền|khoản trợ cấp)(?: [\p{L}]+){0,2} (?:gì|nào)|mỗi khoản)(?![\p{L}\p{N}])/iu;
 
 /**
  * A list too long for its share of the first screen: its lead-in and the items that speak most of the
@@ -534,8 +558,8 @@ function formBonus(text: string, forms: readonly number[]): number {
 }
 
 /** The chosen units as lines, items of one list under their lead-in once. */
-function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp): string[] {
-  const wholeLists = kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
+function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp, enumerates = false): string[] {
+  const wholeLists = enumerates || kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
   const showWhole = (items: readonly string[]): boolean => {
     const size = items.join('\n').length;
     // A list that holds the one fact a many-part question asks of it is cut to that item (listLines).

@@ -3,7 +3,7 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName } from './direct-answer.js';
+import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
 import type { AnswerCitation } from './types.js';
@@ -76,7 +76,14 @@ export function composeExtractiveAnswer(input: {
     const expanded = input.partQueries?.[i];
     const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today, ...(expanded !== undefined && { expandedQuery: expanded }) });
     const line = answer.found ? answer.lines[0] : undefined;
-    if (!line || direct.lines.some((l) => l.includes(line) || line.includes(l)) || partLines.includes(line)) continue;
+    if (!line || [...direct.lines, ...partLines].some((l) => l.includes(line) || line.includes(l))) continue;
+    // Other items of a list a line already quotes join that line, under its lead-in once.
+    const sameList = direct.lines.findIndex((l) => mergeListLines(l, line) !== undefined);
+    if (sameList >= 0) {
+      const list = answer.passages[0]?.text.split('\n').map((row) => row.trim());
+      direct.lines[sameList] = mergeListLines(direct.lines[sameList]!, line, list)!;
+      continue;
+    }
     const rest = [read.story, read.question.replace(part.question, ' ')].join(' ');
     // "còn bmvnah thì bn": the part's own words include what its abbreviations stand for.
     if (!answersOwnWords(line, `${part.question} ${expanded ?? ''}`, rest)) continue;

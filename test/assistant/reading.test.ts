@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { AmountRegistry } from '../../src/assistant/amounts.js';
 import { directAnswer, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
 import { judgeDomain } from '../../src/assistant/domain.js';
-import { trimPassage } from '../../src/assistant/extractive.js';
+import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
 import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
 import type { DocumentMeta } from '../../src/knowledge/types.js';
 import { parseReferences, referenceScore } from '../../src/retrieval/references.js';
+import type { ScoredPassage } from '../../src/retrieval/hybrid-search.js';
 import type { StoredPassage } from '../../src/storage/knowledge-store.js';
 
 function passage(id: string, text: string, meta: Partial<DocumentMeta> = {}): StoredPassage {
@@ -422,6 +423,54 @@ describe('a direct answer first', () => {
     const list = passage('tt-y', 'Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.');
     const direct = directAnswer({ read: readQuestion('hồ sơ thờ cúng liệt sĩ gồm những gì'), candidates: [list], registry, today: TODAY });
     expect(direct.lines).toEqual(['Hồ sơ đề nghị hưởng trợ cấp thờ cúng liệt sĩ gồm:\n1. Đơn Mẫu số 18.\n2. Văn bản ủy quyền.\n3. Bản sao Bằng Tổ quốc ghi công.']);
+  });
+
+  it('keeps a line naming an ended period beside the one still running', () => {
+    const burial = passage(
+      'mh-mt',
+      'Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026 (từ 01/7/2026: chưa có văn bản xác nhận), trả người lo mai táng.\n\nTừ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.',
+    );
+    const lines = directAnswer({ read: readQuestion('tiền mai táng thương binh bao nhiêu'), candidates: [burial], registry, today: TODAY }).lines;
+    expect(lines[0]).toMatch(/^Trợ cấp mai táng 23\.400\.000 đồng/);
+    expect(lines.join('\n')).not.toContain('18.000.000');
+  });
+
+  it('answers a question asking for every item ("những khoản gì, mỗi khoản bao nhiêu") with the whole list', () => {
+    const items = [
+      '- Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026 (từ 01/7/2026: chưa có văn bản xác nhận), trả người lo mai táng.',
+      '- Trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng, trả đại diện thân nhân.',
+      '- Trợ cấp tuất hằng tháng 1.565.000 đồng/tháng (từ 01/7/2024) chỉ khi người mất từ 61% trở lên (dưới 61% không có tuất), cho cha mẹ, vợ hoặc chồng đủ tuổi, con nhỏ.',
+    ];
+    const doc = passage('mh-tt', ['Khi người có công đang hưởng trợ cấp hằng tháng từ trần, gia đình nhận:', '', ...items].join('\n'));
+    const asked = 'Bố tôi là thương binh, vừa mất. Gia đình được nhận những khoản tiền gì, mỗi khoản bao nhiêu?';
+    const lines = directAnswer({ read: readQuestion(asked), candidates: [doc], registry, today: TODAY }).lines;
+    for (const item of items) expect(lines[0]).toContain(item);
+    const other = 'Thân nhân nộp Bản khai Mẫu số 12 tại UBND cấp xã nơi thường trú.';
+    expect(fitHead([lines[0]!, other], asked, 400)[0]).not.toContain('(còn');
+  });
+
+  it('answers a papers question with a list of papers, never with a list of something else', () => {
+    const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
+    const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
+    const direct = directAnswer({ read: readQuestion('tb 61% mat thang 3/2026, nguoi lo mai tang duoc bao nhieu tien, hs gom gi'), candidates: [benefits, passage('mh-a', 'Trợ cấp mai táng bằng 10 lần mức tham chiếu.'), passage('mh-b', 'Người lo mai táng nhận trợ cấp mai táng.')], related: [papers], registry, today: TODAY });
+    expect(direct.lines[0]).toMatch(/^Hồ sơ hưởng trợ cấp mai táng gồm:\n1\. Bản khai Mẫu số 12\./);
+  });
+});
+
+describe('composing a many-part answer', () => {
+  it('quotes the items two questions take from one list under its lead-in once', () => {
+    const benefits = passage(
+      'mh-tt',
+      'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.',
+    );
+    const read = readQuestion('Bố tôi là thương binh 41%, mất tháng 2/2026. Vì sao mẹ tôi không được tuất hằng tháng? Người lo mai táng được nhận bao nhiêu tiền?');
+    expect(read.parts).toHaveLength(1);
+    const hits = [{ passage: benefits, score: 1 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [benefits], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits: [hits] });
+    const text = lead.join('\n');
+    expect(text.match(/Khi thương binh từ trần, gia đình nhận:/g)).toHaveLength(1);
+    expect(text).toContain('1.565.000');
+    expect(text).toContain('23.400.000');
   });
 });
 
