@@ -80,7 +80,11 @@ export function readQuestion(raw: string): ReadQuestion {
   // asks; the rule on who is kin decides the answer.
   const parts = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
   const plainCase = fold(withoutCaseDetails(text).toLowerCase());
-  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && ASKS_IF_ENTITLED.test(fold(question.toLowerCase()))) parts.push(NOT_KIN_PART);
+  const asksIfEntitled = ASKS_IF_ENTITLED.test(fold(question.toLowerCase()));
+  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
+  // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
+  const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
+  if (role) parts.push({ question: role.question, query: role.query, asks: role.asks }, ...(role.then ? [role.then] : []));
   return {
     text,
     question,
@@ -172,6 +176,40 @@ function asksAfterDeath(question: string): boolean {
   const asked = fold(question.toLowerCase());
   if (!WHAT_WE_GET.test(asked) || NAMED_BENEFIT.test(asked)) return false;
   return DEATH.test(asked);
+}
+
+/** Roles a person of the story may hold, and the question the rule on each answers. */
+const ASKER_ROLES: readonly { pattern: RegExp; question: string; query: string; asks: AskedKind; then?: { question: string; query: string; asks: AskedKind } }[] = [
+  {
+    pattern: /\btho cung\b/,
+    question: 'Người thờ cúng liệt sĩ được trợ cấp bao nhiêu?',
+    query: 'trợ cấp thờ cúng liệt sĩ mức',
+    asks: 'amount',
+    then: { question: 'Đề nghị trợ cấp thờ cúng liệt sĩ làm đơn mẫu nào?', query: 'đơn đề nghị trợ cấp thờ cúng liệt sĩ mẫu số', asks: 'form' },
+  },
+  {
+    pattern: /\b(nhan nuoi|nuoi (chau|duong)|nuoi tu (nho|be|khi))\b/,
+    question: 'Người có công nuôi liệt sĩ là ai, điều kiện thế nào?',
+    query: 'người có công nuôi liệt sĩ là người đã nuôi dưỡng điều kiện',
+    asks: 'eligibility',
+  },
+  {
+    pattern: /\b(tai gia|lay chong khac|lay vo khac)\b/,
+    question: 'Vợ hoặc chồng liệt sĩ đã kết hôn với người khác có được hưởng trợ cấp tuất không?',
+    query: 'vợ chồng liệt sĩ kết hôn với người khác trợ cấp tuất',
+    asks: 'eligibility',
+  },
+  { pattern: /\bthanh nien xung phong\b/, question: 'Thanh niên xung phong được hưởng chế độ gì?', query: 'thanh niên xung phong chế độ', asks: 'eligibility' },
+  { pattern: /\b(bi dich bat|tu day)\b/, question: 'Người bị địch bắt tù, đày được trợ cấp bao nhiêu?', query: 'người bị địch bắt tù đày trợ cấp mức', asks: 'amount' },
+];
+/**
+ * The role a person of the story holds ("mình tôi lo việc thờ cúng", "vợ chồng tôi nhận nuôi cháu", "mẹ tôi đã
+ * tái giá") when the question does not name it: the rule on that role answers "có được hưởng gì".
+ */
+function storyRoleOf(story: string, question: string): (typeof ASKER_ROLES)[number] | undefined {
+  const plainStory = fold(story.toLowerCase());
+  const plainQuestion = fold(question.toLowerCase());
+  return ASKER_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */

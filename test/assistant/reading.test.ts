@@ -167,6 +167,19 @@ describe('reading the question out of a story', () => {
     expect(both.parts).toEqual([]);
   });
 
+  it('asks the rule on the role the story names when the question asks what someone gets', () => {
+    const own = readQuestion('Cha tôi là liệt sĩ, mẹ tôi đã mất. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Xin hỏi tôi có được hưởng chế độ gì không?');
+    expect(own.parts.map((p) => p.asks)).toEqual(['amount', 'form']);
+    expect(own.parts[0]!.query).toContain('thờ cúng');
+    const raised = readQuestion('Vợ chồng tôi nhận nuôi cháu từ khi cháu 5 tuổi. Năm 2010 cháu hy sinh, được công nhận liệt sĩ. Xin hỏi vợ chồng tôi có được hưởng tiền tuất không?');
+    expect(raised.parts.map((p) => p.query)).toEqual([expect.stringContaining('người có công nuôi liệt sĩ')]);
+    // A question that names the role is searched with it already; one that asks no entitlement gets no such part.
+    const named = readQuestion('Anh tôi là liệt sĩ, hy sinh năm 1972 khi chưa có vợ con. Từ năm 1980 bố tôi lo việc thờ cúng anh. Xin hỏi người thờ cúng liệt sĩ có được hưởng chế độ gì không?');
+    expect(named.parts.filter((p) => p.query.includes('thờ cúng'))).toEqual([]);
+    const where = readQuestion('Anh tôi là liệt sĩ, hy sinh năm 1972 khi chưa có vợ con. Từ năm 1980 bố tôi lo việc thờ cúng anh. Xin hỏi hồ sơ liệt sĩ của anh tôi đang lưu ở đâu?');
+    expect(where.parts.filter((p) => p.query.includes('thờ cúng'))).toEqual([]);
+  });
+
   it('gives a later question of the message the subject of the first', () => {
     const read = readQuestion('Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì làm đơn gì, nộp ở cơ quan nào? Trong thời gian chuyển, tiền có bị gián đoạn không?');
     expect(read.parts).toHaveLength(1);
