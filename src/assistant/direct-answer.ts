@@ -233,6 +233,9 @@ export function directAnswer(input: {
       if (wantsList && !unit.list && rank > 0) continue;
       // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
       if (EXAMPLE.test(unit.item?.text ?? unit.text)) continue;
+      // "chết năm 2012": never the item of a list by period whose period does not hold that day ("- Chết từ
+      // 01/7/2025 đến …"). A line of its own stays: the notes on figures say which period applies.
+      if (read.deathDate && unit.item && dayFit(unit.item.text, read.deathDate) < 0) continue;
       // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
       // a question about its time: never presented as today's.
       if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
@@ -309,7 +312,7 @@ export function directAnswer(input: {
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
-  const lines = renderUnits(chosen, questionWords, kind, focus, ENUMERATION.test(read.question)).map((line, index) => {
+  const lines = renderUnits(chosen, questionWords, kind, focus, ENUMERATION.test(read.question), read.deathDate).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars) : compact ? compactLine(line, questionWords, required, chars) : line;
@@ -479,7 +482,7 @@ const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline
  * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line
  * longer than its share keeps its subject and the clauses with the facts and the question's words.
  */
-export function fitHead(lines: readonly string[], question: string, budget: number): string[] {
+export function fitHead(lines: readonly string[], question: string, budget: number, day?: string): string[] {
   const total = lines.reduce((n, l) => n + l.length + 3, 0);
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
@@ -490,8 +493,25 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     // Only the first line's list is shortened: its passage is always quoted below, whole. A list the
     // question enumerates ("những khoản gì") is the answer: it stays whole.
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
-    return shortList(rows, words, share).map(fit).join('\n');
+    return shortList(rows, words, share, day).map(fit).join('\n');
   });
+}
+
+const DAY = String.raw`(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})`;
+const BETWEEN = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY} đến (?:hết )?${DAY}`, 'iu');
+const SINCE = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY}(?! đến)`, 'iu');
+const BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])trước ${DAY}`, 'iu');
+const isoOf = (d: string, m: string, y: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+
+/** +6 for an item whose period ("Chết từ … đến …", "từ …", "trước …") holds the day, -6 for one that does not. */
+function dayFit(item: string, day: string): number {
+  const between = BETWEEN.exec(item);
+  if (between) return isoOf(between[1]!, between[2]!, between[3]!) <= day && day <= isoOf(between[4]!, between[5]!, between[6]!) ? 6 : -6;
+  const since = SINCE.exec(item);
+  if (since) return isoOf(since[1]!, since[2]!, since[3]!) <= day ? 6 : -6;
+  const before = BEFORE.exec(item);
+  if (before) return day < isoOf(before[1]!, before[2]!, before[3]!) ? 6 : -6;
+  return 0;
 }
 
 const OMITTED = /^\(còn (\d+) mục, xem dưới\)$/u;
@@ -519,13 +539,13 @@ export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|ch�
  * A list too long for its share of the first screen: its lead-in and the items that speak most of the
  * question, in their order, with how many items are left out ("(còn N mục, xem dưới)").
  */
-function shortList(rows: readonly string[], words: Set<string>, share: number): string[] {
+function shortList(rows: readonly string[], words: Set<string>, share: number, day?: string): string[] {
   const [leadIn, ...rest] = rows;
   const omittedBefore = Number(OMITTED.exec(rest.at(-1) ?? '')?.[1] ?? 0);
   const items = omittedBefore > 0 ? rest.slice(0, -1) : rest;
   if (items.length < 2 || !items.every((item) => LIST_ITEM.test(item))) return [...rows];
   const ranked = items
-    .map((item, index) => ({ index, score: overlap(contentWords(item), words) + (ANY_FACT.test(item) ? 3 : 0) }))
+    .map((item, index) => ({ index, score: overlap(contentWords(item), words) + (ANY_FACT.test(item) ? 3 : 0) + (day ? dayFit(item, day) : 0) }))
     .sort((a, b) => b.score - a.score || a.index - b.index);
   const keep = new Set<number>();
   let size = leadIn!.length;
@@ -558,7 +578,7 @@ function formBonus(text: string, forms: readonly number[]): number {
 }
 
 /** The chosen units as lines, items of one list under their lead-in once. */
-function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp, enumerates = false): string[] {
+function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp, enumerates = false, day?: string): string[] {
   const wholeLists = enumerates || kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
   const showWhole = (items: readonly string[]): boolean => {
     const size = items.join('\n').length;
@@ -571,7 +591,7 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
   const whole = new Set<string>();
   const shown = new Map<string, { index: number; list: string[]; count: number }>();
   for (const unit of units) {
-    if (unit.list) lines.push(listLines(unit.list, questionWords, focus));
+    if (unit.list) lines.push(listLines(unit.list, questionWords, focus, day));
     else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
       // A short list is shown whole: an answer never drops items of the list it quotes.
       leadIns.set(unit.item.leadIn, lines.length);
@@ -599,7 +619,10 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
  * A list as an answer: whole, unless the question names one of its items (e.g. the paper needed for a
  * child under 18): then the lead-in, that item, and how many items the whole list has.
  */
-function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>, focus?: RegExp): string {
+function listLines(list: { leadIn: string; items: string[] }, questionWords: Set<string>, focus?: RegExp, day?: string): string {
+  // "chết năm 2012" and a list by period of death: the item of that day's period.
+  const onDay = day ? list.items.filter((item) => dayFit(item, day) > 0) : [];
+  if (onDay.length === 1 && list.items.length > 1) return `${list.leadIn}\n${onDay[0]}\n(còn ${list.items.length - 1} mục, xem dưới)`;
   // The one item that holds the asked fact, when the question asks for that fact among others.
   const focused = focus ? list.items.filter((item) => focus.test(item)) : [];
   if (focused.length === 1 && list.items.length > 1) return `${list.leadIn}\n${focused[0]}\n(còn ${list.items.length - 1} mục, xem dưới)`;

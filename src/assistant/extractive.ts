@@ -112,7 +112,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead([...direct.lines, ...partLines], `${read.question} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before).map((line) => `👉 ${line}`));
+    lead.push(...fitHead([...direct.lines, ...partLines], `${read.question} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

@@ -30,6 +30,8 @@ export interface ReadQuestion {
   parts: { question: string; query: string; asks: AskedKind | undefined }[];
   /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
   afterDeath: boolean;
+  /** The day of the death the message tells ("chết năm 2012", "mất tháng 3/2026"), when it gives one: its rules apply. */
+  deathDate?: string;
 }
 
 // Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
@@ -70,7 +72,7 @@ export function readQuestion(raw: string): ReadQuestion {
     [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const questions = questionsOf(question);
   // "…hằng tháng bao nhiêu? Và sau này nếu mẹ mất thì…": the death belongs to the later question only.
-  const afterDeath = asksAfterDeath(questions[0] ?? question);
+  const afterDeath = asksAfterDeath(questions[0] ?? question) || (diedWithMerit(story) && asksWhatWeGet(questions[0] ?? question));
   // A short message of two questions ("tb 100% bn/tháng? còn bmvnah thì bn"): each is searched on its own;
   // in a story, the whole question part keeps the case together.
   const query = queryOf(!story && questions.length > 1 ? questions[0]! : question, caseWords, afterDeath) || text;
@@ -97,7 +99,14 @@ export function readQuestion(raw: string): ReadQuestion {
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
     parts,
     afterDeath,
+    ...deathDateOf(sentences),
   };
+}
+
+/** The latest date named in a sentence that tells a death. */
+function deathDateOf(sentences: readonly string[]): { deathDate?: string } {
+  const days = sentences.filter((s) => DEATH.test(fold(s.toLowerCase()))).flatMap((s) => datesIn(s).map((d) => d.iso));
+  return days.length > 0 ? { deathDate: days.sort().at(-1)! } : {};
 }
 
 /**
@@ -173,9 +182,28 @@ const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hie
  * not enough: "chồng cụ mất đã lâu… cụ có được hưởng thêm khoản nào" asks about the living.
  */
 function asksAfterDeath(question: string): boolean {
+  return asksWhatWeGet(question) && DEATH.test(fold(question.toLowerCase()));
+}
+
+function asksWhatWeGet(question: string): boolean {
   const asked = fold(question.toLowerCase());
-  if (!WHAT_WE_GET.test(asked) || NAMED_BENEFIT.test(asked)) return false;
-  return DEATH.test(asked);
+  return WHAT_WE_GET.test(asked) && !NAMED_BENEFIT.test(asked);
+}
+
+const KIN = '(bo|cha|me|chong|vo|ong|ba|anh|chu|bac|cau|cu)';
+const HAS_MERIT = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\bla (thuong binh|benh binh|nguoi (hoat dong|nhiem|bi dich)|ba me viet nam anh hung|anh hung)`);
+const DIED = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\b(chet|qua doi|tu tran|hy sinh|da mat|mat (nam|thang|ngay|vi|do|khi|luc|cach))\\b`);
+
+/**
+ * The story tells that the person with merit died ("Bố … là thương binh hạng 3/4… Bố đã nghỉ hưu và chết
+ * năm 2012"): the same kin word names a person with merit and a death. A death of someone else ("chồng
+ * cụ mất đã lâu") does not make the question one about what the family gets at a death.
+ */
+function diedWithMerit(story: string): boolean {
+  const plain = fold(story.toLowerCase());
+  const merit = HAS_MERIT.exec(plain)?.[1];
+  if (!merit) return false;
+  return [...plain.matchAll(new RegExp(DIED.source, 'g'))].some((m) => m[1] === merit);
 }
 
 /** Roles a person of the story may hold, and the question the rule on each answers. */
@@ -344,7 +372,7 @@ function datesIn(text: string): { iso: string; label: string }[] {
     const [mo, y] = [Number(m[1]), Number(m[2])];
     if (mo >= 1 && mo <= 12) add(`${y}-${pad(mo)}-15`, `${mo}/${y}`, m.index!, m[0].length);
   }
-  for (const m of text.matchAll(/(?<![\d/.-])((?:19[4-9]|20[0-4])\d)(?![\d/.-])/g)) add(`${m[1]}-12-31`, `năm ${m[1]}`, m.index!, m[0].length);
+  for (const m of text.matchAll(/(?<![\d/.-])((?:19[4-9]|20[0-4])\d)(?![\d/-]|[.,]\d)/g)) add(`${m[1]}-12-31`, `năm ${m[1]}`, m.index!, m[0].length);
   return [...found].map(([iso, label]) => ({ iso, label }));
 }
 

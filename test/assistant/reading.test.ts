@@ -180,6 +180,19 @@ describe('reading the question out of a story', () => {
     expect(where.parts.filter((p) => p.query.includes('thờ cúng'))).toEqual([]);
   });
 
+  it('reads a death of the person with merit told in the story, and its year, as asking what the family gets then', () => {
+    const read = readQuestion(
+      'Bố của ông Năm là thương binh hạng 3/4, bị nhiễm chất độc da cam. Bố ông đã nghỉ hưu và chết năm 2012. Ông Năm hỏi, mẹ của ông năm nay 74 tuổi được những chế độ gì, mức hưởng thế nào?',
+    );
+    expect(read.afterDeath).toBe(true);
+    expect(read.deathDate).toBe('2012-12-31');
+    // Someone else's death in the story says nothing of the kind.
+    const other = readQuestion(
+      'Mẹ tôi là mẹ liệt sĩ, có con duy nhất hy sinh năm 1972 ở chiến trường miền Nam. Chồng bà mất đã lâu, bà sống một mình ở quê. Xin hỏi bà có được hưởng thêm khoản nào không?',
+    );
+    expect(other.afterDeath).toBe(false);
+  });
+
   it('gives a later question of the message the subject of the first', () => {
     const read = readQuestion('Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì làm đơn gì, nộp ở cơ quan nào? Trong thời gian chuyển, tiền có bị gián đoạn không?');
     expect(read.parts).toHaveLength(1);
@@ -460,6 +473,17 @@ describe('a direct answer first', () => {
     for (const item of items) expect(lines[0]).toContain(item);
     const other = 'Thân nhân nộp Bản khai Mẫu số 12 tại UBND cấp xã nơi thường trú.';
     expect(fitHead([lines[0]!, other], asked, 400)[0]).not.toContain('(còn');
+  });
+
+  it('answers with the item of a list by period of death that holds the day the story gives', () => {
+    const burial = passage(
+      'mh-mt',
+      'Trợ cấp mai táng bằng 10 lần mức tham chiếu tại tháng chết. Số tiền theo ngày chết:\n\n- Chết từ 01/7/2025 đến 30/6/2026: 23.400.000 đồng;\n- Chết từ 01/7/2026: chưa có văn bản xác nhận;\n- Chết trước 01/7/2025: theo Luật Bảo hiểm xã hội 2014 tại thời điểm chết.',
+    );
+    const read = readQuestion('Bố tôi là thương binh 41%, đã nghỉ hưu và chết năm 2012. Xin hỏi tiền mai táng được bao nhiêu, mẹ tôi có được tuất không?');
+    const line = directAnswer({ read, candidates: [burial], registry, today: TODAY }).lines.join('\n');
+    expect(line).toContain('Chết trước 01/7/2025');
+    expect(line).not.toContain('23.400.000');
   });
 
   it('answers a papers question with a list of papers, never with a list of something else', () => {
