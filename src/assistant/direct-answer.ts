@@ -583,7 +583,7 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
   const showWhole = (items: readonly string[]): boolean => {
     const size = items.join('\n').length;
     // A list that holds the one fact a many-part question asks of it is cut to that item (listLines).
-    const focused = focus !== undefined && items.some((item) => focus.test(item));
+    const focused = focus !== undefined && items.filter((item) => focus.test(item)).length === 1;
     return (wholeLists && size <= SHORT_LIST_CHARS) || (!focused && items.length <= 4 && size <= TINY_LIST_CHARS);
   };
   const lines: string[] = [];

@@ -83,10 +83,10 @@ export function readQuestion(raw: string): ReadQuestion {
   const parts = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
   const plainCase = fold(withoutCaseDetails(text).toLowerCase());
   const asksIfEntitled = ASKS_IF_ENTITLED.test(fold(question.toLowerCase()));
-  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
   const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
   if (role) parts.push({ question: role.question, query: role.query, asks: role.asks }, ...(role.then ? [role.then] : []));
+  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
   return {
     text,
     question,

@@ -486,6 +486,19 @@ describe('a direct answer first', () => {
     expect(line).not.toContain('23.400.000');
   });
 
+  it('keeps a short list whole, in its order, when more than one of its items holds the kind of fact asked', () => {
+    const rates = passage(
+      'mh-bm',
+      'Bà mẹ Việt Nam anh hùng được hưởng mỗi tháng, áp dụng từ 01/7/2024 theo Phụ lục I Nghị định 75/2021/NĐ-CP sửa đổi bởi Nghị định 77/2024/NĐ-CP:\n\n- Trợ cấp hằng tháng: 8.367.000 đồng;\n- Phụ cấp hằng tháng: 2.337.000 đồng.',
+    );
+    const serve = passage('mh-pv', 'Người phục vụ Bà mẹ Việt Nam anh hùng sống ở gia đình được trợ cấp 2.789.000 đồng/tháng, áp dụng từ 01/7/2024.');
+    const read = readQuestion(
+      'Mẹ tôi là Bà mẹ Việt Nam anh hùng, có hai con là liệt sĩ. Mẹ sống cùng vợ chồng tôi. Mấy năm nay mẹ nằm một chỗ, vợ tôi ở nhà chăm mẹ. Xin hỏi hiện nay mẹ tôi được nhận trợ cấp, phụ cấp hằng tháng là bao nhiêu? Người trực tiếp chăm sóc mẹ như vợ tôi có được trợ cấp gì không?',
+    );
+    const lines = directAnswer({ read, candidates: [serve, rates], registry, today: TODAY }).lines;
+    expect(lines[1]).toMatch(/:\n- Trợ cấp hằng tháng: 8\.367\.000 đồng;\n- Phụ cấp hằng tháng: 2\.337\.000 đồng\.$/);
+  });
+
   it('answers a papers question with a list of papers, never with a list of something else', () => {
     const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
     const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
