@@ -292,7 +292,12 @@ export function directAnswer(input: {
     // "…hồ sơ gồm những gì và mức bao nhiêu?": the list of papers, whole, is the line for its part.
     const wantsList = other === 'documents' || other === 'steps';
     const wanted = wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
-    if (!wanted || chosen.length >= 3 || chosen.some((u) => wanted.test(u.text) || (!wantsList && u.list?.items.some((i) => wanted.test(i))))) continue;
+    // Papers asked for in so many words ("hồ sơ gồm những gì") are answered by a list under a lead-in on
+    // papers, not by a line that only says "nộp hồ sơ".
+    const listOnly = wantsList && EXPLICIT_PAPERS.test(fold(read.question.toLowerCase()));
+    const answers = (u: AnswerUnit) =>
+      listOnly ? Boolean(u.list && wanted!.test(u.list.leadIn)) : wanted!.test(u.text) || Boolean(!wantsList && u.list?.items.some((i) => wanted!.test(i)));
+    if (!wanted || chosen.length >= 3 || chosen.some(answers)) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
     const everywhere = [...pool, ...relatedPool()];
     // The list of papers of the best document, when it has one: another document's list answers another procedure.
@@ -305,7 +310,11 @@ export function directAnswer(input: {
       const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);
       if (shared > 0 && (!found || score > found.score)) found = { unit, score };
     }
-    if (found) chosen.push(found.unit);
+    if (!found) continue;
+    // The list replaces any of its own items chosen before: it is quoted whole, under its lead-in once.
+    const items = wantsList ? chosen.filter((u) => u.item && u.item.leadIn === found.unit.list?.leadIn) : [];
+    for (const item of items) chosen.splice(chosen.indexOf(item), 1);
+    chosen.push(found.unit);
   }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'when' || kind === 'where' || (manyAsks && kind === 'form'));
   const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
@@ -532,6 +541,9 @@ export function mergeListLines(a: string, b: string, list?: readonly string[]): 
   return [leadA!, ...items, ...(omitted > 0 ? [`(còn ${omitted} mục, xem dưới)`] : [])].join('\n');
 }
 
+/** "hồ sơ gồm những gì", "cần giấy tờ gì", "hồ sơ làm thế nào": the papers themselves are asked for (folded text). */
+const EXPLICIT_PAPERS = /\b((ho so|hs|giay to)( [a-z]+){0,3} (gom|can|nhung gi|gi|nao|the nao|ra sao|nhu the nao)|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/;
+
 /** "những khoản gì", "các chế độ nào", "mỗi khoản bao nhiêu": the question asks for the whole list. */
 export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|chế độ|quyền lợi|loại trợ cấp|khoản tiền|khoản trợ cấp)(?: [\p{L}]+){0,2} (?:gì|nào)|mỗi khoản)(?![\p{L}\p{N}])/iu;
 
@@ -591,7 +603,9 @@ function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, k
   const whole = new Set<string>();
   const shown = new Map<string, { index: number; list: string[]; count: number }>();
   for (const unit of units) {
-    if (unit.list) lines.push(listLines(unit.list, questionWords, focus, day));
+    // A list of papers answers the question's ask for papers: never cut to the item of another ask's fact
+    // (but a form question takes the item that names the form).
+    if (unit.list) lines.push(listLines(unit.list, questionWords, PAPERS_LEAD_IN.test(unit.list.leadIn) && kind !== 'form' ? undefined : focus, day));
     else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
       // A short list is shown whole: an answer never drops items of the list it quotes.
       leadIns.set(unit.item.leadIn, lines.length);

@@ -499,6 +499,17 @@ describe('a direct answer first', () => {
     expect(lines[1]).toMatch(/:\n- Trợ cấp hằng tháng: 8\.367\.000 đồng;\n- Phụ cấp hằng tháng: 2\.337\.000 đồng\.$/);
   });
 
+  it('answers an explicit ask for papers with the list of papers, even when another line says where to hand them in', () => {
+    const where = passage('tt-tu', 'Nộp hồ sơ chế độ người bị địch bắt tù, đày tại UBND cấp xã nơi thường trú (khoản 1 Điều 62 Nghị định 131/2021/NĐ-CP).');
+    const papers = passage(
+      'tt-tu-hs',
+      'Hồ sơ công nhận người bị địch bắt tù, đày gồm:\n\n1. Bản khai theo Mẫu số 10.\n2. Giấy tờ xác lập từ 31/12/1994 trở về trước về việc bị địch bắt tù.\n3. Người đã chết mà chưa được hưởng: giấy báo tử.',
+    );
+    const read = readQuestion('Mẹ tôi bị địch bắt tù đày, chưa hưởng chế độ. Xin hỏi hồ sơ gồm những gì, nộp ở đâu?');
+    const lines = directAnswer({ read, candidates: [where, papers], registry, today: TODAY }).lines;
+    expect(lines.join('\n')).toContain('Hồ sơ công nhận người bị địch bắt tù, đày gồm:\n1. Bản khai theo Mẫu số 10.\n2.');
+  });
+
   it('answers a papers question with a list of papers, never with a list of something else', () => {
     const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
     const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
