@@ -100,16 +100,21 @@ function contract(open: () => Promise<Engine>): void {
       expect(await stores.users.get(official.id)).toEqual(official);
     });
 
-    it('patches role, topics and flags; lists only active approved experts', async () => {
+    it('patches role, topics and flags; routes to active approved experts and to every admin', async () => {
       const a = await stores.users.add({ channel: 'telegram', channelUserId: '1', chatId: '1', displayName: 'A', commune: 'Xã A', role: 'official' }, T(0));
       const b = await stores.users.add({ channel: 'telegram', channelUserId: '2', chatId: '2', displayName: 'B', role: 'expert', topics: ['*'] }, T(0));
       await stores.users.add({ channel: 'telegram', channelUserId: '3', chatId: '3', displayName: 'C', role: 'expert', active: false }, T(0));
       const patched = await stores.users.update(a.id, { role: 'expert', topics: ['Ho-Tich'], commune: undefined }, T(5));
       expect(patched).toEqual({ ...a, role: 'expert', topics: ['ho-tich'], commune: undefined, updatedAt: T(5) });
       expect(patched).not.toHaveProperty('commune');
-      expect((await stores.users.listActiveExperts()).map((u) => u.id)).toEqual([a.id, b.id]);
+      const admin = await stores.users.add({ channel: 'telegram', channelUserId: '4', chatId: '4', displayName: 'D', role: 'admin', active: false }, T(0));
+      const ids = async () => {
+        const { experts, admins } = await stores.users.listRoutable();
+        return { experts: experts.map((u) => u.id), admins: admins.map((u) => u.id) };
+      };
+      expect(await ids()).toEqual({ experts: [a.id, b.id], admins: [admin.id] });
       await stores.users.update(b.id, { approved: false }, T(6));
-      expect((await stores.users.listActiveExperts()).map((u) => u.id)).toEqual([a.id]);
+      expect(await ids()).toEqual({ experts: [a.id], admins: [admin.id] });
       expect(await stores.users.update(999, { displayName: 'Z' }, T(7))).toBeUndefined();
     });
   });
