@@ -328,6 +328,28 @@ function contract(open: () => Promise<Engine>): void {
       expect(await stores.outbox.requeue({ channel: 'web' }, T(4))).toEqual([]);
     });
 
+    it('tells whether a chat has a message to requeue, for chats asked about one by one or at once', async () => {
+      const put = (chatId: string, kind: 'relay' | 'notify', text: string) => stores.outbox.enqueue({ channel: 'web', chatId, kind, text, createdAt: T(0) });
+      const failed = await put('f', 'relay', 'bị chặn');
+      const later = await put('l', 'relay', 'chờ');
+      const sent = await put('p', 'relay', 'đã gửi');
+      const notify = await put('n', 'notify', 'cho chuyên gia');
+      expect(await stores.outbox.claimDue(T(0), 4)).toHaveLength(4);
+      expect(await stores.outbox.markFailed(failed!.id, 5, 'bị chặn')).toBe(true);
+      expect(await stores.outbox.markRetry(later!.id, 1, T(30), 'mạng lỗi')).toBe(true);
+      expect(await stores.outbox.markSent(sent!.id, T(1))).toBe(true);
+      expect(await stores.outbox.markFailed(notify!.id, 5, 'bị chặn')).toBe(true);
+      const waits = (chatId: string, now = T(2)) => stores.outbox.hasRequeueable({ channel: 'web', chatId }, ['relay'], now);
+      expect(await waits('f')).toBe(true);
+      expect(await waits('l')).toBe(true);
+      expect(await waits('l', T(31))).toBe(false);
+      expect(await waits('p')).toBe(false);
+      expect(await waits('n')).toBe(false);
+      expect(await stores.outbox.hasRequeueable({ channel: 'zalo-oa', chatId: 'f' }, ['relay'], T(2))).toBe(false);
+      expect(await stores.outbox.hasRequeueable({ channel: 'web', chatId: 'n' }, ['relay', 'notify'], T(2))).toBe(true);
+      expect(await Promise.all(['p', 'f', 'x', 'l', 'n', 'f'].map((chatId) => waits(chatId)))).toEqual([false, true, false, true, false, true]);
+    });
+
     it('claims for an instance with a lease: recovery takes back only claims that ran out (at start, also its own), renewing keeps one', async () => {
       const [a, b] = [await engine.connect('a'), await engine.connect('b')];
       try {
