@@ -105,7 +105,7 @@ export abstract class SqlOutboxStore implements OutboxStore {
       waiting = new Coalescer((chats) => this.readWaiting(chats, kinds));
       this.waiting.set(key, waiting);
     }
-    return waiting.get({ ...chat, now });
+    return waiting.add({ ...chat, now });
   }
 
 
