@@ -15,15 +15,15 @@ interface PendingEntry {
 
 /**
  * The question log and feedback (tables `question_log`, `feedback`), PostgreSQL. Entries added outside a
- * transaction while an INSERT of entries is on the way go to the database together in the next one
- * (`Coalescer`; a round trip and a statement per answer were a measurable part of an instance's CPU, see
+ * transaction in the same event-loop turn, or while an INSERT of entries is on the way, go to the database
+ * together in the next one (`Coalescer`; a round trip and a statement per answer were a measurable part of an instance's CPU, see
  * README "Under load"); one inside a transaction is written at once, on the transaction's connection.
  */
 export class PgQuestionLog extends SqlQuestionLog {
   private readonly writes = new Coalescer<PendingEntry, void>(async (batch) => {
     await this.write(batch);
     return batch.map(() => undefined);
-  }, MAX_BATCH);
+  }, { maxBatch: MAX_BATCH, oneAtATime: true });
 
   constructor(private readonly db: PgDatabase) {
     super(db);

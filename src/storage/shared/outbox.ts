@@ -94,15 +94,15 @@ export abstract class SqlOutboxStore implements OutboxStore {
   }
 
   /**
-   * Asked on every incoming message: the chats asked about while a read is on the way are read together
-   * by the next (`Coalescer`), each batch against the earliest `now` in it — a message that fell due in
+   * Asked on every incoming message: the chats asked about in the same event-loop turn, or while a read is
+   * on the way, are read together by the next (`Coalescer`), each batch against the earliest `now` in it — a message that fell due in
    * between is reported, and `requeue` then finds it already due.
    */
   hasRequeueable(chat: { channel: string; chatId: string }, kinds: readonly OutboundKind[], now: string): Promise<boolean> {
     const key = kinds.join(' ');
     let waiting = this.waiting.get(key);
     if (!waiting) {
-      waiting = new Coalescer((chats) => this.readWaiting(chats, kinds));
+      waiting = new Coalescer((chats) => this.readWaiting(chats, kinds), { oneAtATime: true });
       this.waiting.set(key, waiting);
     }
     return waiting.add({ ...chat, now });
