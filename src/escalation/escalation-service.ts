@@ -462,7 +462,7 @@ export class EscalationService {
   async deliverPendingFor(channel: string, chatId: string): Promise<number> {
     // Called for every incoming message: a plain read first, and a write transaction only when a message waits.
     const now = this.iso();
-    if (!(await this.stores.outbox.hasRequeueable({ channel, chatId }, WAITS_FOR_RECIPIENT, now))) return 0;
+    if (!(await this.stores.outbox.hasRequeueable({ channel, chatId, kind: WAITS_FOR_RECIPIENT }, now))) return 0;
     return this.stores.transaction(async () => {
       const records = await this.stores.outbox.requeue({ channel, chatId, kind: WAITS_FOR_RECIPIENT }, this.iso());
       for (const record of records) {

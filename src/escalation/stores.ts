@@ -177,11 +177,8 @@ export interface OutboxStore {
    * ones waiting for a later retry become due at `now`. Returns the re-enabled records.
    */
   requeue(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<OutboxRecord[]>;
-  /**
-   * Whether `requeue({ channel, chatId, kind: kinds }, now)` would re-enable a message: one read, whatever
-   * the chat's history (calls made while one is being read may be read together, by one statement).
-   */
-  hasRequeueable(chat: { channel: string; chatId: string }, kinds: readonly OutboundKind[], now: string): Promise<boolean>;
+  /** Whether `requeue(filter, now)` would re-enable a message: one read, whatever the chat's history. */
+  hasRequeueable(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<boolean>;
 }
 
 /** A curated answer as an approval creates it (the store assigns id, hits, active and updatedAt). */

@@ -339,14 +339,14 @@ function contract(open: () => Promise<Engine>): void {
       expect(await stores.outbox.markRetry(later!.id, 1, T(30), 'mạng lỗi')).toBe(true);
       expect(await stores.outbox.markSent(sent!.id, T(1))).toBe(true);
       expect(await stores.outbox.markFailed(notify!.id, 5, 'bị chặn')).toBe(true);
-      const waits = (chatId: string, now = T(2)) => stores.outbox.hasRequeueable({ channel: 'web', chatId }, ['relay'], now);
+      const waits = (chatId: string, now = T(2)) => stores.outbox.hasRequeueable({ channel: 'web', chatId, kind: ['relay'] }, now);
       expect(await waits('f')).toBe(true);
       expect(await waits('l')).toBe(true);
       expect(await waits('l', T(31))).toBe(false);
       expect(await waits('p')).toBe(false);
       expect(await waits('n')).toBe(false);
-      expect(await stores.outbox.hasRequeueable({ channel: 'zalo-oa', chatId: 'f' }, ['relay'], T(2))).toBe(false);
-      expect(await stores.outbox.hasRequeueable({ channel: 'web', chatId: 'n' }, ['relay', 'notify'], T(2))).toBe(true);
+      expect(await stores.outbox.hasRequeueable({ channel: 'zalo-oa', chatId: 'f', kind: ['relay'] }, T(2))).toBe(false);
+      expect(await stores.outbox.hasRequeueable({ channel: 'web', chatId: 'n', kind: ['relay', 'notify'] }, T(2))).toBe(true);
       expect(await Promise.all(['p', 'f', 'x', 'l', 'n', 'f'].map((chatId) => waits(chatId)))).toEqual([false, true, false, true, false, true]);
     });
 

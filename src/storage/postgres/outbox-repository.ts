@@ -5,11 +5,8 @@ import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, REQUEUEABLE, 
 import { directWrite } from '../shared/sql.js';
 import type { InboxClaimant } from '../update-inbox.js';
 import type { PgDatabase } from './pg-database.js';
-import { PG_JSON_ROWS } from './update-inbox.js';
 
 export class PgOutboxStore extends SqlOutboxStore {
-  protected readonly jsonRows = PG_JSON_ROWS;
-
   constructor(
     private readonly db: PgDatabase,
     claimant?: InboxClaimant,

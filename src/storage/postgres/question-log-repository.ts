@@ -1,6 +1,5 @@
 import type { LoggedQuestion } from '../../assistant/question-log.js';
 import type { SqlValue } from '../database.js';
-import { Coalescer } from '../shared/coalesce.js';
 import { entryValues, QUESTION_LOG_INSERT, SqlQuestionLog } from '../shared/question-log.js';
 import type { PgDatabase } from './pg-database.js';
 
@@ -14,16 +13,14 @@ interface PendingEntry {
 }
 
 /**
- * The question log and feedback (tables `question_log`, `feedback`), PostgreSQL. Entries added outside a
- * transaction in the same event-loop turn, or while an INSERT of entries is on the way, go to the database
- * together in the next one (`Coalescer`; a round trip and a statement per answer were a measurable part of an instance's CPU, see
- * README "Under load"); one inside a transaction is written at once, on the transaction's connection.
+ * The question log and feedback (tables `question_log`, `feedback`), PostgreSQL. Entries added in the same
+ * event-loop turn outside a transaction go to the database in one INSERT (a round trip and a statement per
+ * answer were a measurable part of an instance's CPU, see README "Under load"); one inside a transaction is
+ * written at once, on the transaction's connection.
  */
 export class PgQuestionLog extends SqlQuestionLog {
-  private readonly writes = new Coalescer<PendingEntry, void>(async (batch) => {
-    await this.write(batch);
-    return batch.map(() => undefined);
-  }, { maxBatch: MAX_BATCH, oneAtATime: true });
+  private queue: PendingEntry[] = [];
+  private scheduled = false;
 
   constructor(private readonly db: PgDatabase) {
     super(db);
@@ -32,8 +29,19 @@ export class PgQuestionLog extends SqlQuestionLog {
   add(e: Omit<LoggedQuestion, 'id'>): Promise<number> {
     const values = entryValues(e);
     if (this.db.inBoundContext()) return this.addOne(values);
-    // `write` settles each entry itself, the failures included.
-    return new Promise<number>((resolve, reject) => void this.writes.add({ values, resolve, reject }));
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ values, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    for (let i = 0; i < queue.length; i += MAX_BATCH) void this.write(queue.slice(i, i + MAX_BATCH));
   }
 
   private async write(batch: PendingEntry[]): Promise<void> {

@@ -1,9 +1,6 @@
 import type { ClaimOptions, UnfinishedUpdate } from '../update-inbox.js';
 import { SqlUpdateInbox, toUnfinishedUpdates, type ClaimedRow } from '../shared/inbox.js';
 
-/** A statement's JSON array parameter as rows with a `value` (and a `key`) column. */
-export const PG_JSON_ROWS = 'jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINALITY AS batch(value, key)';
-
 /**
  * The durable inbox of platform updates on PostgreSQL, with the SQLite inbox's behaviour. Several
  * instances share it: the one that stores an update holds it for a lease; a claim of abandoned updates
@@ -11,7 +8,7 @@ export const PG_JSON_ROWS = 'jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINAL
  * times are the instances' clocks: keep them in step (NTP), a skew eats into the lease.
  */
 export class PgUpdateInbox extends SqlUpdateInbox {
-  protected readonly jsonRows = PG_JSON_ROWS;
+  protected readonly jsonRows = 'jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINALITY AS batch(value, key)';
 
   async claimAbandoned(channel: string, options: ClaimOptions = {}): Promise<UnfinishedUpdate[]> {
     const now = this.now();

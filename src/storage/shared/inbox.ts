@@ -7,13 +7,51 @@ import {
   type PrunableUpdateInbox,
   type UnfinishedUpdate,
 } from '../update-inbox.js';
-import { Coalescer } from './coalesce.js';
 import type { SqlRunner } from './sql.js';
+
+/** Rows per statement at most (a burst beyond it takes several). */
+const MAX_BATCH = 200;
 
 interface BatchRow {
   c: string;
   u: string;
   p?: string | null;
+}
+
+interface Pending<T> {
+  row: BatchRow;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Rows written in the same event-loop turn go to the database in one statement (the batch as one JSON
+ * parameter). In a burst of webhooks, one statement per update made each acknowledgement wait for its own
+ * round trip behind the answering work of the updates before it (SQLite), and cost PostgreSQL a round
+ * trip and a statement per update; now they are stored, and acknowledged, together.
+ */
+class Batcher<T> {
+  private queue: Pending<T>[] = [];
+  private scheduled = false;
+
+  constructor(private readonly write: (batch: Pending<T>[]) => Promise<void>) {}
+
+  add(row: BatchRow): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        const queue = this.queue;
+        this.queue = [];
+        for (let i = 0; i < queue.length; i += MAX_BATCH) {
+          const batch = queue.slice(i, i + MAX_BATCH);
+          this.write(batch).catch((error: unknown) => batch.forEach((p) => p.reject(error)));
+        }
+      });
+    });
+  }
 }
 
 const keyOf = (channel: string, updateId: string) => `${channel}\u0000${updateId}`;
@@ -34,15 +72,8 @@ export interface ClaimedRow {
  * claims abandoned updates its own way.
  */
 export abstract class SqlUpdateInbox implements PrunableUpdateInbox {
-  /**
-   * The updates stored, and those marked handled, in the same event-loop turn go to the database in one
-   * statement each. In a burst of webhooks, one statement per update made each acknowledgement wait for its
-   * own round trip behind the answering work of the updates before it (SQLite), and cost PostgreSQL a round
-   * trip and a statement per update; now they are stored, and acknowledged, together. Marks wait for the
-   * one on the way: nothing waits for them.
-   */
-  private readonly accepts = new Coalescer<BatchRow, boolean>((rows) => this.acceptBatch(rows));
-  private readonly dones = new Coalescer<BatchRow, void>((rows) => this.doneBatch(rows), { oneAtATime: true });
+  private readonly accepts = new Batcher<boolean>((batch) => this.acceptBatch(batch));
+  private readonly dones = new Batcher<void>((batch) => this.doneBatch(batch));
   protected readonly instanceId: string;
   private readonly leaseMs: number;
 
@@ -97,7 +128,7 @@ export abstract class SqlUpdateInbox implements PrunableUpdateInbox {
     return new Date(now.getTime() + this.leaseMs).toISOString();
   }
 
-  private async acceptBatch(batch: BatchRow[]): Promise<boolean[]> {
+  private async acceptBatch(batch: Pending<boolean>[]): Promise<void> {
     // The source-key checks use the unique partial indexes question_log_source and tickets_source.
     const now = this.now();
     const rows = await this.sql.all<{ channel: string; update_id: string }>(
@@ -108,20 +139,20 @@ export abstract class SqlUpdateInbox implements PrunableUpdateInbox {
        ORDER BY key
        ON CONFLICT (channel, update_id) DO NOTHING
        RETURNING channel, update_id`,
-      [now.toISOString(), this.instanceId, this.leaseEnd(now), JSON.stringify(batch)],
+      [now.toISOString(), this.instanceId, this.leaseEnd(now), JSON.stringify(batch.map((p) => p.row))],
     );
     const inserted = new Set(rows.map((r) => keyOf(r.channel, r.update_id)));
     // The same update twice in one batch: only the first is new.
-    return batch.map((row) => inserted.delete(keyOf(row.c, row.u)));
+    for (const pending of batch) pending.resolve(inserted.delete(keyOf(pending.row.c, pending.row.u)));
   }
 
-  private async doneBatch(batch: BatchRow[]): Promise<void[]> {
+  private async doneBatch(batch: Pending<void>[]): Promise<void> {
     await this.sql.run(
       `UPDATE processed_updates SET done_at = ?, payload_json = NULL
        WHERE (channel, update_id) IN (SELECT value ->> 'c', value ->> 'u' FROM ${this.jsonRows})`,
-      [this.now().toISOString(), JSON.stringify(batch)],
+      [this.now().toISOString(), JSON.stringify(batch.map((p) => p.row))],
     );
-    return batch.map(() => undefined);
+    for (const pending of batch) pending.resolve();
   }
 }
 

@@ -3,7 +3,6 @@ import type { SqlValue } from '../database.js';
 import type { NewOutboxMessage, OutboxFilter, OutboxStore } from '../../escalation/stores.js';
 import { OUTBOUND_PRIORITY, type OutboundKind, type OutboxRecord, type OutboxStatus } from '../../escalation/types.js';
 import { DEFAULT_LEASE_MS, type InboxClaimant } from '../update-inbox.js';
-import { Coalescer } from './coalesce.js';
 import type { SqlRunner, WriteScope } from './sql.js';
 
 export interface OutboxRow {
@@ -55,10 +54,6 @@ export abstract class SqlOutboxStore implements OutboxStore {
   /** Who claims messages here (INSTANCE_ID) and for how long (INBOX_LEASE_SECONDS). */
   protected readonly instanceId: string;
   private readonly leaseMs: number;
-  /** The JSON array of a statement's one parameter as rows with a `value` column (`json_each` on SQLite). */
-  protected abstract readonly jsonRows: string;
-  /** The readers of `hasRequeueable`, by the kinds asked about. */
-  private readonly waiting = new Map<string, Coalescer<{ channel: string; chatId: string; now: string }, boolean>>();
 
   constructor(
     protected readonly sql: SqlRunner,
@@ -93,32 +88,10 @@ export abstract class SqlOutboxStore implements OutboxStore {
     return (await this.sql.all<OutboxRow>(sql, params)).map(toOutboxRecord);
   }
 
-  /**
-   * Asked on every incoming message: the chats asked about in the same event-loop turn, or while a read is
-   * on the way, are read together by the next (`Coalescer`), each batch against the earliest `now` in it — a message that fell due in
-   * between is reported, and `requeue` then finds it already due.
-   */
-  hasRequeueable(chat: { channel: string; chatId: string }, kinds: readonly OutboundKind[], now: string): Promise<boolean> {
-    const key = kinds.join(' ');
-    let waiting = this.waiting.get(key);
-    if (!waiting) {
-      waiting = new Coalescer((chats) => this.readWaiting(chats, kinds), { oneAtATime: true });
-      this.waiting.set(key, waiting);
-    }
-    return waiting.add({ ...chat, now });
-  }
-
-
-  private async readWaiting(chats: { channel: string; chatId: string; now: string }[], kinds: readonly OutboundKind[]): Promise<boolean[]> {
-    const now = chats.reduce((earliest, chat) => (chat.now < earliest ? chat.now : earliest), chats[0]!.now);
-    const kindList = kinds.length ? `kind IN (${kinds.map(() => '?').join(', ')})` : '1 = 0';
-    const found = await this.sql.all<{ channel: string; chat_id: string }>(
-      `SELECT value ->> 0 AS channel, value ->> 1 AS chat_id FROM ${this.jsonRows}
-       WHERE EXISTS (SELECT 1 FROM outbox WHERE channel = value ->> 0 AND chat_id = value ->> 1 AND ${kindList} AND ${REQUEUEABLE})`,
-      [JSON.stringify(chats.map((chat) => [chat.channel, chat.chatId])), ...kinds, now],
-    );
-    const waiting = new Set(found.map((row) => `${row.channel}\u0000${row.chat_id}`));
-    return chats.map((chat) => waiting.has(`${chat.channel}\u0000${chat.chatId}`));
+  async hasRequeueable(filter: Omit<OutboxFilter, 'status'>, now: string): Promise<boolean> {
+    const { where, params } = outboxWhere(filter);
+    where.push(REQUEUEABLE);
+    return (await this.sql.get(`SELECT 1 AS found FROM outbox WHERE ${where.join(' AND ')} LIMIT 1`, [...params, now])) !== undefined;
   }
 
   markSent(id: number, now: string): Promise<boolean> {

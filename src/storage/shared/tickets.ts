@@ -66,8 +66,25 @@ export class SqlTicketStore implements TicketStore {
   open(ticket: NewTicket, effects: (ticket: Ticket) => TicketOpeningEffects): Promise<Ticket> {
     return this.transaction(async (tx) => {
       const [row] = await tx.all<TicketRow>(
-        `INSERT INTO tickets (${NEW_TICKET_COLUMNS}) VALUES (${NEW_TICKET_COLUMNS.split(', ').map(() => '?').join(', ')}) RETURNING *`,
-        newTicketValues(ticket),
+        `INSERT INTO tickets (asker_channel, asker_chat_id, asker_user_id, asker_name, asker_commune, question, topic, reason,
+           context_json, confidence, status, created_at, updated_at, source_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [
+          ticket.asker.channel,
+          ticket.asker.chatId,
+          ticket.asker.userId,
+          ticket.asker.displayName ?? null,
+          ticket.asker.commune ?? null,
+          ticket.question,
+          normalizeTopic(ticket.topic) ?? null,
+          ticket.reason,
+          JSON.stringify(ticket.context),
+          ticket.confidence ?? null,
+          ticket.status,
+          ticket.createdAt,
+          ticket.createdAt,
+          ticket.sourceKey ?? null,
+        ],
       );
       if (!row) throw new Error('opening a ticket returned no row');
       const opened = toTicket(row);
@@ -186,58 +203,6 @@ export class SqlTicketStore implements TicketStore {
       at: r.at,
     }));
   }
-}
-
-/** What a new ticket's row holds before the database numbers it. */
-type NewTicketRow = Omit<TicketRow, 'id' | 'expert_id' | 'answer' | 'answered_at' | 'relayed_at' | 'last_reminded_at'> & { source_key: string | null };
-
-function newTicketFields(ticket: NewTicket): NewTicketRow {
-  return {
-    asker_channel: ticket.asker.channel,
-    asker_chat_id: ticket.asker.chatId,
-    asker_user_id: ticket.asker.userId,
-    asker_name: ticket.asker.displayName ?? null,
-    asker_commune: ticket.asker.commune ?? null,
-    question: ticket.question,
-    topic: normalizeTopic(ticket.topic) ?? null,
-    reason: ticket.reason,
-    context_json: JSON.stringify(ticket.context),
-    confidence: ticket.confidence ?? null,
-    status: ticket.status,
-    created_at: ticket.createdAt,
-    updated_at: ticket.createdAt,
-    source_key: ticket.sourceKey ?? null,
-  };
-}
-
-const NEW_TICKET_KEYS: readonly (keyof NewTicketRow)[] = [
-  'asker_channel',
-  'asker_chat_id',
-  'asker_user_id',
-  'asker_name',
-  'asker_commune',
-  'question',
-  'topic',
-  'reason',
-  'context_json',
-  'confidence',
-  'status',
-  'created_at',
-  'updated_at',
-  'source_key',
-];
-
-/** The columns a new ticket is inserted with, in the order of `newTicketValues`. */
-export const NEW_TICKET_COLUMNS = NEW_TICKET_KEYS.join(', ');
-
-export function newTicketValues(ticket: NewTicket): SqlValue[] {
-  const fields = newTicketFields(ticket);
-  return NEW_TICKET_KEYS.map((key) => fields[key]);
-}
-
-/** The row a new ticket numbered `id` is saved as, as the database returns it. */
-export function newTicketRow(id: number, ticket: NewTicket): TicketRow {
-  return { ...newTicketFields(ticket), id, expert_id: null, answer: null, answered_at: null, relayed_at: null, last_reminded_at: null };
 }
 
 async function insertEvents(sql: SqlRunner, events: readonly Omit<TicketEvent, 'id'>[]): Promise<TicketEvent[]> {

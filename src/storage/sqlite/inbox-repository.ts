@@ -1,16 +1,13 @@
 import type { ClaimOptions, UnfinishedUpdate } from '../update-inbox.js';
 import { SqlUpdateInbox, toUnfinishedUpdates, type ClaimedRow } from '../shared/inbox.js';
 
-/** A statement's JSON array parameter as rows with a `value` (and a `key`) column. */
-export const SQLITE_JSON_ROWS = 'json_each(?)';
-
 /**
  * The durable inbox of platform updates (table `processed_updates`), SQLite. One process uses the file, so
  * at a channel's start every unfinished update is its own to take again (see ClaimOptions.atStart); the
  * leases otherwise work as on PostgreSQL (each statement runs alone on the single connection).
  */
 export class SqliteUpdateInbox extends SqlUpdateInbox {
-  protected readonly jsonRows = SQLITE_JSON_ROWS;
+  protected readonly jsonRows = 'json_each(?)';
 
   async claimAbandoned(channel: string, options: ClaimOptions = {}): Promise<UnfinishedUpdate[]> {
     const now = this.now();

@@ -4,12 +4,9 @@ import type { NewOutboxMessage, OutboxFilter } from '../../escalation/stores.js'
 import type { OutboxRecord } from '../../escalation/types.js';
 import { CLAIM_ORDER, newOutboxValues, OUTBOX_INSERT, outboxWhere, REQUEUEABLE, SqlOutboxStore, toOutboxRecord, type OutboxRow } from '../shared/outbox.js';
 import type { InboxClaimant } from '../update-inbox.js';
-import { SQLITE_JSON_ROWS } from './inbox-repository.js';
 import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 export class SqliteOutboxStore extends SqlOutboxStore {
-  protected readonly jsonRows = SQLITE_JSON_ROWS;
-
   constructor(
     private readonly db: Database,
     uow: SqliteUnitOfWork,
