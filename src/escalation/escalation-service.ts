@@ -615,7 +615,7 @@ export class EscalationService {
   }
 
   private async routeFor(topic: string | undefined): Promise<Route> {
-    const [experts, admins] = await Promise.all([this.stores.users.listActiveExperts(), this.stores.users.list({ role: 'admin' })]);
+    const { experts, admins } = await this.stores.users.listRoutable();
     return routeTicket(topic, experts, admins.filter((a) => this.access.isAdmin(a)));
   }
 

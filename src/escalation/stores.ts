@@ -114,8 +114,11 @@ export interface UserStore {
   get(id: number): Promise<User | undefined>;
   findByChannelUser(channel: string, channelUserId: string): Promise<User | undefined>;
   list(filter?: { role?: Role }): Promise<User[]>;
-  /** Experts that are active and approved (whatever their topics), by id. */
-  listActiveExperts(): Promise<User[]>;
+  /**
+   * Whom a new ticket may be routed to, in one read: the experts that are active and approved (whatever
+   * their topics) and every admin, each by id.
+   */
+  listRoutable(): Promise<{ experts: User[]; admins: User[] }>;
   update(id: number, patch: UserPatch, now: string): Promise<User | undefined>;
 }
 

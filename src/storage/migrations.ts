@@ -553,4 +553,13 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX ticket_attachments_created ON ticket_attachments(created_at);
     `,
   },
+  {
+    // Migration 8's staging table and trigger are unused: both engines open a ticket from their store
+    // (SQLite in its unit of work, PostgreSQL in one statement; see README, "Under load").
+    version: 17,
+    sql: `
+      DROP TRIGGER IF EXISTS ticket_openings_apply;
+      DROP TABLE IF EXISTS ticket_openings;
+    `,
+  },
 ];

@@ -228,7 +228,7 @@ describePostgres('several trolyxa serve processes on one PostgreSQL database', (
       const messages = telegram.messagesTo(update.message!.chat.id);
       const key = `telegram:${update.update_id}`;
       if (messages.length === 1) continue;
-      expect(leftByA.has(key) && sentBeforeKill.has(String(update.message!.chat.id)), `${key} was answered ${messages.length} times`).toBe(true);
+      expect(leftByA.has(key) && sentBeforeKill.has(String(update.message!.chat.id)), `${key} was answered ${messages.length} times; left by A ${leftByA.has(key)}, sent before kill ${sentBeforeKill.has(String(update.message!.chat.id))}`).toBe(true);
       expect(messages).toHaveLength(2);
       expect(messages[1]!.text).toBe(messages[0]!.text);
       twice.push(key);

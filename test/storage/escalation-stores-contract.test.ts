@@ -100,16 +100,21 @@ function contract(open: () => Promise<Engine>): void {
       expect(await stores.users.get(official.id)).toEqual(official);
     });
 
-    it('patches role, topics and flags; lists only active approved experts', async () => {
+    it('patches role, topics and flags; routes to active approved experts and to every admin', async () => {
       const a = await stores.users.add({ channel: 'telegram', channelUserId: '1', chatId: '1', displayName: 'A', commune: 'Xã A', role: 'official' }, T(0));
       const b = await stores.users.add({ channel: 'telegram', channelUserId: '2', chatId: '2', displayName: 'B', role: 'expert', topics: ['*'] }, T(0));
       await stores.users.add({ channel: 'telegram', channelUserId: '3', chatId: '3', displayName: 'C', role: 'expert', active: false }, T(0));
       const patched = await stores.users.update(a.id, { role: 'expert', topics: ['Ho-Tich'], commune: undefined }, T(5));
       expect(patched).toEqual({ ...a, role: 'expert', topics: ['ho-tich'], commune: undefined, updatedAt: T(5) });
       expect(patched).not.toHaveProperty('commune');
-      expect((await stores.users.listActiveExperts()).map((u) => u.id)).toEqual([a.id, b.id]);
+      const admin = await stores.users.add({ channel: 'telegram', channelUserId: '4', chatId: '4', displayName: 'D', role: 'admin', active: false }, T(0));
+      const ids = async () => {
+        const { experts, admins } = await stores.users.listRoutable();
+        return { experts: experts.map((u) => u.id), admins: admins.map((u) => u.id) };
+      };
+      expect(await ids()).toEqual({ experts: [a.id, b.id], admins: [admin.id] });
       await stores.users.update(b.id, { approved: false }, T(6));
-      expect((await stores.users.listActiveExperts()).map((u) => u.id)).toEqual([a.id]);
+      expect(await ids()).toEqual({ experts: [a.id], admins: [admin.id] });
       expect(await stores.users.update(999, { displayName: 'Z' }, T(7))).toBeUndefined();
     });
   });
@@ -321,6 +326,28 @@ function contract(open: () => Promise<Engine>): void {
         ['c', 'pending', 0, T(4)],
       ]);
       expect(await stores.outbox.requeue({ channel: 'web' }, T(4))).toEqual([]);
+    });
+
+    it('tells whether a chat has a message to requeue, for chats asked about one by one or at once', async () => {
+      const put = (chatId: string, kind: 'relay' | 'notify', text: string) => stores.outbox.enqueue({ channel: 'web', chatId, kind, text, createdAt: T(0) });
+      const failed = await put('f', 'relay', 'bị chặn');
+      const later = await put('l', 'relay', 'chờ');
+      const sent = await put('p', 'relay', 'đã gửi');
+      const notify = await put('n', 'notify', 'cho chuyên gia');
+      expect(await stores.outbox.claimDue(T(0), 4)).toHaveLength(4);
+      expect(await stores.outbox.markFailed(failed!.id, 5, 'bị chặn')).toBe(true);
+      expect(await stores.outbox.markRetry(later!.id, 1, T(30), 'mạng lỗi')).toBe(true);
+      expect(await stores.outbox.markSent(sent!.id, T(1))).toBe(true);
+      expect(await stores.outbox.markFailed(notify!.id, 5, 'bị chặn')).toBe(true);
+      const waits = (chatId: string, now = T(2)) => stores.outbox.hasRequeueable({ channel: 'web', chatId, kind: ['relay'] }, now);
+      expect(await waits('f')).toBe(true);
+      expect(await waits('l')).toBe(true);
+      expect(await waits('l', T(31))).toBe(false);
+      expect(await waits('p')).toBe(false);
+      expect(await waits('n')).toBe(false);
+      expect(await stores.outbox.hasRequeueable({ channel: 'zalo-oa', chatId: 'f', kind: ['relay'] }, T(2))).toBe(false);
+      expect(await stores.outbox.hasRequeueable({ channel: 'web', chatId: 'n', kind: ['relay', 'notify'] }, T(2))).toBe(true);
+      expect(await Promise.all(['p', 'f', 'x', 'l', 'n', 'f'].map((chatId) => waits(chatId)))).toEqual([false, true, false, true, false, true]);
     });
 
     it('claims for an instance with a lease: recovery takes back only claims that ran out (at start, also its own), renewing keeps one', async () => {

@@ -156,8 +156,8 @@ describePostgres('trolyxa export --to postgres', () => {
       );
       expect(outbox!.id).toBe(maxOutbox + 1);
       // An empty table's sequence starts at 1.
-      const opening = await pg.get<{ n: number }>('SELECT COUNT(*) AS n FROM ticket_openings');
-      expect(opening!.n).toBe(0);
+      const attachments = await pg.get<{ n: number }>('SELECT COUNT(*) AS n FROM ticket_attachments');
+      expect(attachments!.n).toBe(0);
     } finally {
       await pg.close();
       await sqlite.close();

@@ -442,4 +442,11 @@ export const PG_MIGRATIONS: readonly { version: number; sql: string }[] = [
       CREATE INDEX ticket_attachments_created ON ticket_attachments(created_at);
     `,
   },
+  {
+    // Migration 8's staging table, never used here (see src/storage/migrations.ts, version 17).
+    version: 17,
+    sql: `
+      DROP TABLE IF EXISTS ticket_openings;
+    `,
+  },
 ];

@@ -106,8 +106,9 @@ export abstract class UserReads {
     return rows.map(toUser);
   }
 
-  async listActiveExperts(): Promise<User[]> {
-    const rows = await this.reader.all<UserRow>("SELECT * FROM users WHERE role = 'expert' AND active = 1 AND approved = 1 ORDER BY id");
-    return rows.map(toUser);
+  async listRoutable(): Promise<{ experts: User[]; admins: User[] }> {
+    const rows = await this.reader.all<UserRow>("SELECT * FROM users WHERE (role = 'expert' AND active = 1 AND approved = 1) OR role = 'admin' ORDER BY id");
+    const users = rows.map(toUser);
+    return { experts: users.filter((u) => u.role === 'expert'), admins: users.filter((u) => u.role === 'admin') };
   }
 }

@@ -5,8 +5,8 @@ import type { SqliteUnitOfWork } from './unit-of-work.js';
 
 /**
  * Every write, and a ticket's opening with its notifications and events, in the unit of work. (Migration
- * 8's `ticket_openings` table and trigger, which opened a ticket in one statement, are no longer used:
- * the load bench showed no gain from them; see README, "Under load".)
+ * 8's `ticket_openings` table and trigger, which opened a ticket in one statement, showed no gain on the
+ * load bench; migration 17 dropped them. See README, "Under load".)
  */
 export class SqliteTicketStore extends SqlTicketStore {
   constructor(db: Database, uow: SqliteUnitOfWork) {
