@@ -3,7 +3,7 @@ import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { fold } from '../text/normalize.js';
 import { isStopWord, tokenize } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
-import type { AskedKind, ReadQuestion } from './reading.js';
+import { askedKind, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
 
 /** One line a passage can answer with: a sentence, a list item with its lead-in, or a table row. */
@@ -295,15 +295,23 @@ export function directAnswer(input: {
     // Papers asked for in so many words ("hồ sơ gồm những gì") are answered by a list under a lead-in on
     // papers, not by a line that only says "nộp hồ sơ".
     const listOnly = wantsList && EXPLICIT_PAPERS.test(fold(read.question.toLowerCase()));
+    // "…, mức tiền cấp cho xe lăn là bao nhiêu": a line with another amount (the travel money) does not answer it.
+    const object = clauseWords(read.question, other);
+    const speaksOf = (u: AnswerUnit) => object.size === 0 || [...contentWords(u.text)].some((w) => object.has(w));
     const answers = (u: AnswerUnit) =>
-      listOnly ? Boolean(u.list && wanted!.test(u.list.leadIn)) : wanted!.test(u.text) || Boolean(!wantsList && u.list?.items.some((i) => wanted!.test(i)));
+      listOnly
+        ? Boolean(u.list && wanted!.test(u.list.leadIn))
+        : (wanted!.test(u.text) || Boolean(!wantsList && u.list?.items.some((i) => wanted!.test(i)))) && (other !== 'amount' || speaksOf(u));
     if (!wanted || chosen.length >= 3 || chosen.some(answers)) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
     const everywhere = [...pool, ...relatedPool()];
     // The list of papers of the best document, when it has one: another document's list answers another procedure.
     const ownList = wantsList && everywhere.some(({ unit }) => unit.list && unit.passage.docId === candidates[0]?.docId && wanted.test(unit.text));
+    // When some line with the fact names what the clause asks about ("xe lăn"), only such lines answer it.
+    const mustSpeak = other === 'amount' && object.size > 0 && everywhere.some(({ unit }) => !unit.list && wanted.test(unit.text) && speaksOf(unit));
     for (const { unit, rank, words } of everywhere) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
+      if (mustSpeak && !speaksOf(unit)) continue;
       if (ownList && unit.passage.docId !== candidates[0]?.docId) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
@@ -539,6 +547,18 @@ export function mergeListLines(a: string, b: string, list?: readonly string[]): 
   if (list) items.sort((x, y) => list.indexOf(x) - list.indexOf(y));
   const omitted = Math.max(total(restA), total(restB)) - items.length;
   return [leadA!, ...items, ...(omitted > 0 ? [`(còn ${omitted} mục, xem dưới)`] : [])].join('\n');
+}
+
+/**
+ * The words of the clause of a question that asks for one kind of fact ("mức tiền Nhà nước cấp cho xe lăn là
+ * bao nhiêu" → "xe lăn"), without the words every such question uses.
+ */
+function clauseWords(question: string, kind: AskedKind): Set<string> {
+  const clause = question.split(/[,;?]|(?<!\p{L})và(?!\p{L})/u).find((part) => askedKind(part) === kind);
+  const words = [...contentWords(clause ?? '')].filter((w) => w.split(' ').every((part) => !ASKING_WORDS.has(part) && !/^(muc|bao|nhieu|la|cho|nha|nuoc)$/.test(part)));
+  // Pairs first: folded single syllables collide ("xe lăn" and "01 lần" share "lan").
+  const pairs = words.filter((w) => w.includes(' '));
+  return new Set(pairs.length > 0 ? pairs : words);
 }
 
 /** "hồ sơ gồm những gì", "cần giấy tờ gì", "hồ sơ làm thế nào": the papers themselves are asked for (folded text). */

@@ -510,6 +510,18 @@ describe('a direct answer first', () => {
     expect(lines.join('\n')).toContain('Hồ sơ công nhận người bị địch bắt tù, đày gồm:\n1. Bản khai theo Mẫu số 10.\n2.');
   });
 
+  it('answers the amount a clause asks about ("cấp cho xe lăn là bao nhiêu"), not another amount a chosen line holds', () => {
+    const papers = passage('tt-dc', 'Hồ sơ gồm đơn Mẫu số 21 và giấy chỉ định Mẫu số 40 của cơ sở chỉnh hình.');
+    const travel = passage(
+      'mh-dc',
+      'Khi đi làm dụng cụ chỉnh hình theo giấy chỉ định, Nhà nước cấp tiền đi lại cho ông bà, tối đa 1.400.000 đồng/người/niên hạn (mỗi niên hạn 01 lần).',
+    );
+    const chair = passage('mh-dc2', 'Xe lăn tay: 2.500.000 đồng, niên hạn 04 năm.');
+    const read = readQuestion('Ông cần làm đơn gì, ai cấp giấy chỉ định, mức tiền Nhà nước cấp cho xe lăn là bao nhiêu?');
+    const text = directAnswer({ read, candidates: [papers, travel, chair], registry, today: TODAY }).lines.join('\n');
+    expect(text).toContain('2.500.000');
+  });
+
   it('answers a papers question with a list of papers, never with a list of something else', () => {
     const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
     const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
