@@ -292,6 +292,7 @@ export function directAnswer(input: {
     // "…hồ sơ gồm những gì và mức bao nhiêu?": the list of papers, whole, is the line for its part.
     const wantsList = other === 'documents' || other === 'steps';
     const wanted = wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
+    if (!wanted || chosen.length >= 3) continue;
     // Papers asked for in so many words ("hồ sơ gồm những gì") are answered by a list under a lead-in on
     // papers, not by a line that only says "nộp hồ sơ".
     const listOnly = wantsList && EXPLICIT_PAPERS.test(fold(read.question.toLowerCase()));
@@ -300,9 +301,9 @@ export function directAnswer(input: {
     const speaksOf = (u: AnswerUnit) => object.size === 0 || [...contentWords(u.text)].some((w) => object.has(w));
     const answers = (u: AnswerUnit) =>
       listOnly
-        ? Boolean(u.list && wanted!.test(u.list.leadIn))
-        : (wanted!.test(u.text) || Boolean(!wantsList && u.list?.items.some((i) => wanted!.test(i)))) && (other !== 'amount' || speaksOf(u));
-    if (!wanted || chosen.length >= 3 || chosen.some(answers)) continue;
+        ? Boolean(u.list && wanted.test(u.list.leadIn))
+        : (wanted.test(u.text) || Boolean(!wantsList && u.list?.items.some((i) => wanted.test(i)))) && (other !== 'amount' || speaksOf(u));
+    if (chosen.some(answers)) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
     const everywhere = [...pool, ...relatedPool()];
     // The list of papers of the best document, when it has one: another document's list answers another procedure.
@@ -428,13 +429,17 @@ function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: s
 const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
 
+const DAY = String.raw`(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})`;
+const BETWEEN = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY} đến (?:hết )?${DAY}`, 'iu');
 /** "từ 01/7/2026" with no end: a period still running. */
-const OPEN_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4}(?! đến)(?!\d)/iu;
+const SINCE = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY}(?! đến)`, 'iu');
+const BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])trước ${DAY}`, 'iu');
+const isoOf = (d: string, m: string, y: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
 /** The line states a period "từ … đến …" that ended before today, and no other (none still running). */
 function endedPeriod(text: string, today: string): boolean {
   const ends = [...text.matchAll(CLOSED_PERIOD)].map((m) => `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`);
-  return ends.length > 0 && ends.every((end) => end < today) && !OPEN_PERIOD.test(text);
+  return ends.length > 0 && ends.every((end) => end < today) && !SINCE.test(text);
 }
 
 /** True when every amount of a line is registered only for a period that has ended. */
@@ -513,12 +518,6 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     return shortList(rows, words, share, day).map(fit).join('\n');
   });
 }
-
-const DAY = String.raw`(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})`;
-const BETWEEN = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY} đến (?:hết )?${DAY}`, 'iu');
-const SINCE = new RegExp(`(?<![\\p{L}\\p{N}])từ ${DAY}(?! đến)`, 'iu');
-const BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])trước ${DAY}`, 'iu');
-const isoOf = (d: string, m: string, y: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
 /** +6 for an item whose period ("Chết từ … đến …", "từ …", "trước …") holds the day, -6 for one that does not. */
 function dayFit(item: string, day: string): number {
