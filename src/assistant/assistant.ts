@@ -174,11 +174,6 @@ export class Assistant {
     return this.offerForms(await this.compose(turn, understood, retrieved, searcher, gate.confidence));
   }
 
-  /** "/mau 12", "mẫu số 12" alone: the form's file (queued to the chat) or where it is published. */
-  private async formRequest(turn: Turn, request: NonNullable<ReturnType<typeof parseFormRequest>>, forms: NonNullable<AssistantDeps['forms']>): Promise<AssistantReply> {
-    return plainReply('smalltalk', await forms.answer(request, turn.asker, turn.sourceKey));
-  }
-
   /** The forms an answer names that have a file, for the channel to offer. */
   private async offerForms(reply: AssistantReply): Promise<AssistantReply> {
     const offers = await this.deps.forms?.offers(reply.text);
@@ -245,8 +240,10 @@ export class Assistant {
     }
     if (turn.smallTalk === 'thanks') return plainReply('smalltalk', 'Rất vui được hỗ trợ bạn. Cần gì bạn cứ hỏi tiếp nhé!');
     if (DETAILS_REQUEST.test(fold(turn.text.toLowerCase()).trim())) return this.details(turn.chatKey);
-    const formRequest = this.deps.forms && parseFormRequest(turn.text);
-    if (formRequest) return this.formRequest(turn, formRequest, this.deps.forms!);
+    // "/mau 12", "mẫu số 12" alone: the form's file (queued to the chat) or where it is published.
+    const { forms } = this.deps;
+    const formRequest = forms && parseFormRequest(turn.text);
+    if (formRequest) return forms.answer(formRequest, turn.asker, turn.sourceKey).then((text) => plainReply('smalltalk', text));
     return undefined;
   }
 

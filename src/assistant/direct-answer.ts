@@ -330,7 +330,7 @@ export function directAnswer(input: {
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
-  const lines = renderUnits(chosen, questionWords, kind, focus, ENUMERATION.test(read.question), read.deathDate).map((line, index) => {
+  const lines = renderUnits(chosen, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars) : compact ? compactLine(line, questionWords, required, chars) : line;
@@ -609,7 +609,12 @@ function formBonus(text: string, forms: readonly number[]): number {
 }
 
 /** The chosen units as lines, items of one list under their lead-in once. */
-function renderUnits(units: readonly AnswerUnit[], questionWords: Set<string>, kind: AskedKind | undefined, focus?: RegExp, enumerates = false, day?: string): string[] {
+function renderUnits(
+  units: readonly AnswerUnit[],
+  questionWords: Set<string>,
+  kind: AskedKind | undefined,
+  { focus, enumerates = false, day }: { focus?: RegExp; enumerates?: boolean; day?: string | undefined },
+): string[] {
   const wholeLists = enumerates || kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
   const showWhole = (items: readonly string[]): boolean => {
     const size = items.join('\n').length;

@@ -192,7 +192,7 @@ function asksWhatWeGet(question: string): boolean {
 
 const KIN = '(bo|cha|me|chong|vo|ong|ba|anh|chu|bac|cau|cu)';
 const HAS_MERIT = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\bla (thuong binh|benh binh|nguoi (hoat dong|nhiem|bi dich)|ba me viet nam anh hung|anh hung)`);
-const DIED = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\b(chet|qua doi|tu tran|hy sinh|da mat|mat (nam|thang|ngay|vi|do|khi|luc|cach))\\b`);
+const DIED = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\b(chet|qua doi|tu tran|hy sinh|da mat|mat (nam|thang|ngay|vi|do|khi|luc|cach))\\b`, 'g');
 
 /**
  * The story tells that the person with merit died ("Bố … là thương binh hạng 3/4… Bố đã nghỉ hưu và chết
@@ -203,11 +203,11 @@ function diedWithMerit(story: string): boolean {
   const plain = fold(story.toLowerCase());
   const merit = HAS_MERIT.exec(plain)?.[1];
   if (!merit) return false;
-  return [...plain.matchAll(new RegExp(DIED.source, 'g'))].some((m) => m[1] === merit);
+  return [...plain.matchAll(DIED)].some((m) => m[1] === merit);
 }
 
 /** Roles a person of the story may hold, and the question the rule on each answers. */
-const ASKER_ROLES: readonly { pattern: RegExp; question: string; query: string; asks: AskedKind; then?: { question: string; query: string; asks: AskedKind } }[] = [
+const STORY_ROLES: readonly { pattern: RegExp; question: string; query: string; asks: AskedKind; then?: { question: string; query: string; asks: AskedKind } }[] = [
   {
     pattern: /\btho cung\b/,
     question: 'Người thờ cúng liệt sĩ được trợ cấp bao nhiêu?',
@@ -234,10 +234,10 @@ const ASKER_ROLES: readonly { pattern: RegExp; question: string; query: string; 
  * The role a person of the story holds ("mình tôi lo việc thờ cúng", "vợ chồng tôi nhận nuôi cháu", "mẹ tôi đã
  * tái giá") when the question does not name it: the rule on that role answers "có được hưởng gì".
  */
-function storyRoleOf(story: string, question: string): (typeof ASKER_ROLES)[number] | undefined {
+function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[number] | undefined {
   const plainStory = fold(story.toLowerCase());
   const plainQuestion = fold(question.toLowerCase());
-  return ASKER_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
+  return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */

@@ -93,9 +93,10 @@ export class ChatPaperAnswerer {
       const { bytes, fileName } = await this.fetchFile(source, signal);
       const type = sniffFileType(bytes);
       if (!type) throw new ChatFileRefused(UNSUPPORTED_TEXT, 'unsupported');
+      const file = { bytes, mimeType: type, fileName: safeFileName(fileName, type) };
       const pages = new AbortController();
       const scan = await reader.read(
-        { bytes, mimeType: type, fileName: safeFileName(fileName, type) },
+        file,
         {
           signal: AbortSignal.any([signal, pages.signal]),
           onProgress: ({ pagesTotal }) => {
@@ -110,7 +111,7 @@ export class ChatPaperAnswerer {
         asker: message.asker,
         question: message.question,
         text: scan.text,
-        file: { bytes, mimeType: type, fileName: safeFileName(fileName, type) },
+        file,
         ...(message.sourceKey && { sourceKey: message.sourceKey }),
         ...(message.resumed && { resumed: true }),
       });
