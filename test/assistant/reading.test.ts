@@ -522,6 +522,19 @@ describe('a direct answer first', () => {
     expect(text).toContain('2.500.000');
   });
 
+  it('answers where to hand in with the office of the procedure the best document describes, not of another procedure', () => {
+    const move = passage('tt-dc', 'Hồ sơ đề nghị di chuyển hồ sơ người có công gồm:\n\n1. Đơn đề nghị theo Mẫu số 27.\n2. Bản sao căn cước công dân.');
+    const other = passage(
+      'tt-tb-bb',
+      'Thương binh đồng thời là bệnh binh được hưởng thêm một chế độ trợ cấp hằng tháng:\n\n1. Cá nhân gửi đơn Mẫu số 19 đến cơ quan quản lý người có công cấp tỉnh; không nộp qua UBND cấp xã;\n2. Trong 12 ngày, Sở ra quyết định.',
+    );
+    const office = { ...passage('tt-dc', 'Thủ tục di chuyển hồ sơ người có công do Sở Nội vụ nơi đi tiếp nhận; UBND cấp xã không phải nơi tiếp nhận.'), id: 'tt-dc#1', ordinal: 1 };
+    const read = readQuestion('Bố tôi là bệnh binh. Muốn chuyển hồ sơ bệnh binh của bố vào tỉnh khác thì phải làm đơn gì, nộp ở cơ quan nào?');
+    const text = directAnswer({ read, candidates: [move, other], related: [office], registry, today: TODAY }).lines.join('\n');
+    expect(text).toContain('Sở Nội vụ nơi đi');
+    expect(text).not.toContain('Mẫu số 19');
+  });
+
   it('answers a papers question with a list of papers, never with a list of something else', () => {
     const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
     const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
