@@ -481,6 +481,8 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
           // The clause after the fact often completes it ("…07 ngày làm việc để xác nhận, lập danh sách gửi Sở").
           (required.test(clauses[index - 1]!) ? 6 : 0) +
           (LEGAL_BASIS.test(clause) ? 4 : 0) +
+          // "…; tử sĩ không thuộc diện này": the exclusion that settles a yes/no question.
+          (EXCLUSION.test(clause) ? 5 : 0) +
           overlap(contentWords(clause), questionWords),
   }));
   const keep = new Set<number>();
@@ -501,6 +503,8 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   if (previous < clauses.length - 1) out.push('…');
   return out.join(' ');
 }
+
+const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được (hưởng|hỗ trợ|xét)|phải là|áp dụng)(?![\p{L}])/u;
 
 /** Any fact a line can be kept for: an amount, a number of days or people, a form, an office. */
 const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|(?:mỗi|một|01) (?:năm|lần)|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');

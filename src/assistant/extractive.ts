@@ -68,6 +68,7 @@ export function composeExtractiveAnswer(input: {
 
   // Each other question of the message gets the line that answers it, from its own best passages.
   const partLines: string[] = [];
+  const decisiveLines: string[] = [];
   const partPassages: StoredPassage[] = [];
   for (const [i, part] of read.parts.entries()) {
     const partHits = input.partHits?.[i] ?? [];
@@ -87,7 +88,7 @@ export function composeExtractiveAnswer(input: {
     const rest = [read.story, read.question.replace(part.question, ' ')].join(' ');
     // "còn bmvnah thì bn": the part's own words include what its abbreviations stand for.
     if (!answersOwnWords(line, `${part.question} ${expanded ?? ''}`, rest)) continue;
-    partLines.push(line);
+    (part.decisive && read.asks === 'eligibility' ? decisiveLines : partLines).push(line);
     partPassages.push(answer.passages[0]!);
   }
 
@@ -112,7 +113,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead([...direct.lines, ...partLines], `${read.question} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate).map((line) => `👉 ${line}`));
+    lead.push(...fitHead([...decisiveLines, ...direct.lines, ...partLines], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

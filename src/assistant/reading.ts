@@ -27,7 +27,13 @@ export interface ReadQuestion {
    * The other questions of a many-part message ("…mỗi khoản bao nhiêu? Mẹ tôi có được hưởng tuất không?"),
    * each with its own retrieval query (its words and the case's), answered with a line of their own.
    */
-  parts: { question: string; query: string; asks: AskedKind | undefined }[];
+  parts: {
+    question: string;
+    query: string;
+    asks: AskedKind | undefined;
+    /** A rule on the case that settles a yes/no question by itself ("tử sĩ" is no martyr): its line comes first. */
+    decisive?: boolean;
+  }[];
   /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
   afterDeath: boolean;
   /** The day of the death the message tells ("chết năm 2012", "mất tháng 3/2026"), when it gives one: its rules apply. */
@@ -85,7 +91,9 @@ export function readQuestion(raw: string): ReadQuestion {
   const asksIfEntitled = ASKS_IF_ENTITLED.test(fold(question.toLowerCase()));
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
   const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
-  if (role) parts.push({ question: role.question, query: role.query, asks: role.asks }, ...(role.then ? [role.then] : []));
+  // A rule that settles the question is looked for with what the question asks about ("đi thăm viếng").
+  const roleQuery = (r: NonNullable<typeof role>) => (r.decisive ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
+  if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, ...(role.decisive && { decisive: true }) }, ...(role.then ? [role.then] : []));
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
   return {
     text,
@@ -207,7 +215,14 @@ function diedWithMerit(story: string): boolean {
 }
 
 /** Roles a person of the story may hold, and the question the rule on each answers. */
-const STORY_ROLES: readonly { pattern: RegExp; question: string; query: string; asks: AskedKind; then?: { question: string; query: string; asks: AskedKind } }[] = [
+const STORY_ROLES: readonly {
+  pattern: RegExp;
+  question: string;
+  query: string;
+  asks: AskedKind;
+  decisive?: boolean;
+  then?: { question: string; query: string; asks: AskedKind };
+}[] = [
   {
     pattern: /\btho cung\b/,
     question: 'Người thờ cúng liệt sĩ được trợ cấp bao nhiêu?',
@@ -226,6 +241,14 @@ const STORY_ROLES: readonly { pattern: RegExp; question: string; query: string; 
     question: 'Vợ hoặc chồng liệt sĩ đã kết hôn với người khác có được hưởng trợ cấp tuất không?',
     query: 'vợ chồng liệt sĩ kết hôn với người khác trợ cấp tuất',
     asks: 'eligibility',
+  },
+  {
+    // "giấy báo tử ghi là tử sĩ": not a martyr, so not the martyr's benefits.
+    pattern: /\b(tu si|bao tu theo che do tu si)\b/,
+    question: 'Tử sĩ có phải là liệt sĩ, gia đình tử sĩ có được hưởng chế độ như thân nhân liệt sĩ không?',
+    query: 'tử sĩ không phải liệt sĩ thân nhân không được hưởng',
+    asks: 'eligibility',
+    decisive: true,
   },
   { pattern: /\bthanh nien xung phong\b/, question: 'Thanh niên xung phong được hưởng chế độ gì?', query: 'thanh niên xung phong chế độ', asks: 'eligibility' },
   { pattern: /\b(bi dich bat|tu day)\b/, question: 'Người bị địch bắt tù, đày được trợ cấp bao nhiêu?', query: 'người bị địch bắt tù đày trợ cấp mức', asks: 'amount' },

@@ -560,6 +560,27 @@ describe('composing a many-part answer', () => {
   });
 });
 
+describe('a rule on the case that settles the question', () => {
+  it('answers first with the rule that a "tử sĩ" is no martyr, keeping the clause that excludes him', () => {
+    const read = readQuestion(
+      'Bác ruột tôi tham gia kháng chiến, bị sốt rét chết tại đơn vị, giấy báo về gia đình ghi là tử sĩ. Bác được an táng tại nghĩa trang liệt sĩ cách quê 1.600 km. Gia đình có được hưởng chế độ đi thăm viếng không?',
+    );
+    const decisive = read.parts.find((p) => p.decisive);
+    expect(decisive?.query).toMatch(/tử sĩ/u);
+    expect(decisive?.query).toMatch(/thăm viếng/u);
+    const visits = passage('mh-mo', 'Thân nhân liệt sĩ (tối đa 3 người) hoặc người thờ cúng liệt sĩ đi thăm viếng mộ liệt sĩ được hỗ trợ tiền đi lại và tiền ăn 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, mỗi năm một lần cho một liệt sĩ (Điều 9 Nghị định 75/2021/NĐ-CP).');
+    const rule = passage(
+      'cs-tu-si',
+      'Hỗ trợ thăm viếng mộ chỉ dành cho thân nhân liệt sĩ (tối đa 03 người) hoặc người hưởng trợ cấp thờ cúng liệt sĩ, với mộ liệt sĩ có tên trong danh sách nghĩa trang liệt sĩ hoặc có thông tin nơi hy sinh (Điều 155, 157 Nghị định 131/2021/NĐ-CP); tử sĩ không thuộc diện này, kể cả khi được an táng trong nghĩa trang liệt sĩ.',
+    );
+    const other = passage('mh-adn', 'Người thân được lấy mẫu đối chứng ADN theo dòng mẹ của liệt sĩ được hỗ trợ 500.000 đồng/người, theo khoản 2 Điều 12 Nghị định 75/2021/NĐ-CP, sửa bởi Nghị định 55/2023/NĐ-CP, từ ngày 05/9/2023, khi xác định danh tính hài cốt liệt sĩ còn thiếu thông tin.');
+    const hits = [{ passage: visits, score: 1 }, { passage: other, score: 0.9 }] as unknown as ScoredPassage[];
+    const partHits = read.parts.map((p) => (p.decisive ? [{ passage: rule, score: 1 }] : hits)) as unknown as ScoredPassage[][];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [visits, rule, other], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits });
+    expect(lead[0]).toContain('tử sĩ không thuộc diện này');
+  });
+});
+
 describe('trimming a passage', () => {
   it('never cuts a list silently', () => {
     const items = Array.from({ length: 8 }, (_, i) => `${i + 1}. Giấy tờ số ${i + 1} về chế độ người có công cần nộp kèm theo hồ sơ, bản sao có chứng thực.`);
