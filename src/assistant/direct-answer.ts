@@ -221,10 +221,14 @@ export function directAnswer(input: {
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   // A papers or steps question may find its list in a passage of the best document or of a lower hit.
   const wantsList = kind === 'documents' || kind === 'steps';
+  // "Thủ tục như thế nào?" about what the best passage covers: its own line on where to turn answers it, not
+  // another procedure's list of papers.
+  const routeLine = (unit: AnswerUnit, rank: number) => kind === 'steps' && rank === 0 && !unit.list && REQUIRED.where!.test(unit.item?.text ?? unit.text);
+  const bestHasRoute = pool.some(({ unit, rank }) => routeLine(unit, rank));
   // The best document's list ranks just after the best hit; another document's, after every candidate.
   const listsElsewhere = wantsList
     ? relatedPool()
-        .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text))
+        .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text) && (!bestHasRoute || unit.passage.docId === candidates[0]?.docId))
         .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
     : [];
   for (const { unit, rank, words } of [...pool, ...listsElsewhere]) {
@@ -242,7 +246,7 @@ export function directAnswer(input: {
       let score = relevance(unit, words, questionWords, weight) - rank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
-      if (wantsList) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      if (wantsList && !routeLine(unit, rank)) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".

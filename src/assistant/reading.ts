@@ -346,7 +346,7 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
   ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau))\b/],
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
-  ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?gi|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/],
+  ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?(gi|j)|can (them )?(nhung )?(gi|j|giay)|giay (gi|j)|chuan bi (nhung )?(gi|j))\b/],
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
   ['amount', /\b(tien|ho tro|tro cap|phu cap|muc)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").

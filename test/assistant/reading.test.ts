@@ -105,6 +105,7 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('mức chuẩn hiện nay là bao nhiêu').asks).toBe('amount');
     expect(readQuestion('cap lai bang tqgc dung mau nao').asks).toBe('form');
     expect(readQuestion('thời hạn giải quyết bao lâu').asks).toBe('deadline');
+    expect(readQuestion('tuat con duoi 18t can them giay j').asks).toBe('documents');
     expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
@@ -533,6 +534,21 @@ describe('a direct answer first', () => {
     const text = directAnswer({ read, candidates: [move, other], related: [office], registry, today: TODAY }).lines.join('\n');
     expect(text).toContain('Sở Nội vụ nơi đi');
     expect(text).not.toContain('Mẫu số 19');
+  });
+
+  it('answers "thủ tục như thế nào" with the best passage\'s own line on where to turn, not another procedure\'s papers', () => {
+    const grave = passage(
+      'cs-vo-mo',
+      'Vỏ mộ liệt sĩ ở nghĩa trang dòng họ:\n\n- Mức hiện hành: xây mới vỏ mộ liệt sĩ tối đa 10.000.000 đồng/mộ.\n- Liên hệ: Sở Nội vụ nơi có mộ (có thể hỏi qua UBND cấp xã) để kiểm tra mộ đã được nhận kinh phí xây vỏ mộ chưa.',
+    );
+    const moving = passage(
+      'tt-di-chuyen',
+      'Hồ sơ đề nghị di chuyển hài cốt liệt sĩ, hỗ trợ xây mộ liệt sĩ gồm:\n\n1. Đơn đề nghị di chuyển hài cốt liệt sĩ theo Mẫu số 32.\n2. Giấy báo tin mộ liệt sĩ.\n3. Văn bản ủy quyền.',
+    );
+    const read = readQuestion('Mẹ tôi là liệt sĩ, mộ ở nghĩa trang gia tộc. Gia đình có được hỗ trợ xây mộ liệt sĩ không? Nếu có thì thủ tục như thế nào?');
+    const text = directAnswer({ read, candidates: [grave], related: [moving], registry, today: TODAY }).lines.join('\n');
+    expect(text).toContain('Sở Nội vụ nơi có mộ');
+    expect(text).not.toContain('Mẫu số 32');
   });
 
   it('answers a papers question with a list of papers, never with a list of something else', () => {
