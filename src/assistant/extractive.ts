@@ -96,9 +96,11 @@ export function composeExtractiveAnswer(input: {
   const add = (p: StoredPassage | undefined) => {
     if (p && chosen.length < MAX_PASSAGES && !chosen.some((c) => c.id === p.id)) chosen.push(p);
   };
+  // The best hit is always quoted: the direct lines may come from elsewhere, but it is what the question matched.
+  add(direct.passages[0]);
+  add(primary);
   for (const p of direct.passages) add(p);
   add(sectionPassage);
-  add(primary);
   for (const p of partPassages) if (!chosen.some((c) => c.docId === p.docId)) chosen.push(p);
   const runnerUp = hits
     .slice(1)

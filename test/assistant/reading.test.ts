@@ -576,6 +576,19 @@ describe('composing a many-part answer', () => {
   });
 });
 
+describe('quoting the passages', () => {
+  it('always quotes the best hit, even when the direct lines come from two other passages', () => {
+    const rule = passage('tt-tc', 'Muốn chuyển việc thờ cúng cho người khác, người mới cần văn bản ủy quyền theo điểm b khoản 1 Điều 651 Bộ luật Dân sự và làm lại hồ sơ.');
+    const papers = { ...passage('tt-tc', 'Hồ sơ đề nghị trợ cấp thờ cúng liệt sĩ gồm:\n\n1. Đơn đề nghị theo Mẫu số 18.\n2. Văn bản ủy quyền thờ cúng.'), id: 'tt-tc#1', ordinal: 1 };
+    const office = { ...passage('tt-tc', 'Nộp hồ sơ thờ cúng liệt sĩ tại UBND cấp xã nơi người thờ cúng thường trú.'), id: 'tt-tc#2', ordinal: 2 };
+    const read = readQuestion('Tôi đang thờ cúng liệt sĩ. Nay tôi muốn chuyển việc thờ cúng cho con trai tôi, hồ sơ gồm những gì, nộp ở đâu?');
+    const hits = [{ passage: rule, score: 1 }, { passage: papers, score: 0.6 }, { passage: office, score: 0.5 }] as unknown as ScoredPassage[];
+    const composed = composeExtractiveAnswer({ read, hits, allPassages: [rule, papers, office], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(composed.lead.join('\n')).toContain('UBND cấp xã');
+    expect(composed.body).toContain('Điều 651');
+  });
+});
+
 describe('a rule on the case that settles the question', () => {
   it('answers first with the rule that a "tử sĩ" is no martyr, keeping the clause that excludes him', () => {
     const read = readQuestion(
