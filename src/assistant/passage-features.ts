@@ -32,15 +32,18 @@ export interface LineWords {
 
 /**
  * What answer composition derives from a knowledge passage — its answer units and their content words, its
- * lines and their syllables — computed on first use and kept as long as the passage object lives, so that each
- * question does not split and tokenize the same passages again. A re-index gives new passage objects (the
- * searcher of a new snapshot), whose values are derived anew; a passage whose text changed in place is
- * derived anew too. One instance per index snapshot (the assistant holds it); a fresh one caches nothing
- * beyond its own use.
+ * lines and their syllables — computed on first use and kept, so that each question does not split and
+ * tokenize the same passages again. One instance per index snapshot (the assistant holds it): a re-index
+ * gives a new searcher, new passage objects and a new instance; a passage whose text changed in place is
+ * derived anew too. The passages used least recently are dropped beyond `maxPassages` (a knowledge base of
+ * tens of thousands of passages would otherwise keep the units of all of them).
  */
 export class PassageFeatures {
-  private readonly byPassage = new WeakMap<StoredPassage, Derived>();
+  /** In order of last use (a Map keeps insertion order: each use moves its passage to the end). */
+  private readonly byPassage = new Map<StoredPassage, Derived>();
   private readonly byItem = new WeakMap<ListItem, ItemWords>();
+
+  constructor(private readonly maxPassages = 4096) {}
 
   /**
    * The units an answer can quote from the passage, with their content words. Each call gives unit objects
@@ -79,9 +82,10 @@ export class PassageFeatures {
 
   private derived(passage: StoredPassage): Derived {
     const known = this.byPassage.get(passage);
-    if (known && known.text === passage.text) return known;
-    const fresh: Derived = { text: passage.text };
-    this.byPassage.set(passage, fresh);
-    return fresh;
+    this.byPassage.delete(passage);
+    const derived = known && known.text === passage.text ? known : { text: passage.text };
+    this.byPassage.set(passage, derived);
+    if (this.byPassage.size > this.maxPassages) this.byPassage.delete(this.byPassage.keys().next().value!);
+    return derived;
   }
 }

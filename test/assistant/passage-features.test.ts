@@ -6,11 +6,11 @@ import { createTestApp } from '../helpers/app-fixture.js';
 import { THO_CUNG, writeDoc } from '../helpers/knowledge-fixture.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-function passage(text: string): StoredPassage {
+function passage(text: string, ordinal = 1): StoredPassage {
   return {
-    id: 'doc#1',
+    id: `doc#${ordinal}`,
     docId: 'doc',
-    ordinal: 0,
+    ordinal,
     text,
     path: [],
     heading: 'Văn bản thử',
@@ -41,6 +41,17 @@ describe('PassageFeatures', () => {
     expect(features.linesOf(p)[0]!.line).toContain('2.000.000');
     const reindexed = passage('Mức trợ cấp là 2.500.000 đồng.');
     expect(features.unitsOf(reindexed)[0]!.unit.text).toContain('2.500.000');
+  });
+
+  it('drops the passages used least recently beyond its bound', () => {
+    const features = new PassageFeatures(2);
+    const [a, b, c] = [1, 2, 3].map((n) => passage(`Mức trợ cấp số ${n} là 1.400.000 đồng.`, n));
+    const wordsOfA = features.unitsOf(a!)[0]!.words;
+    const wordsOfB = features.unitsOf(b!)[0]!.words;
+    expect(features.unitsOf(a!)[0]!.words).toBe(wordsOfA);
+    features.unitsOf(c!);
+    expect(features.unitsOf(a!)[0]!.words).toBe(wordsOfA);
+    expect(features.unitsOf(b!)[0]!.words).not.toBe(wordsOfB);
   });
 });
 
