@@ -17,6 +17,7 @@ const UNCONFIRMED = /chưa (có văn bản )?xác nhận|chưa được xác nh�
 export class AmountRegistry {
   private readonly byKey = new Map<string, RegisteredAmount[]>();
   private readonly bySeries = new Map<string, RegisteredAmount[]>();
+  private readonly earliest: string = '';
 
   constructor(documents: Iterable<{ docId: string; meta: Pick<DocumentMeta, 'amounts'> }>) {
     const seen = new Set<string>();
@@ -31,6 +32,7 @@ export class AmountRegistry {
       }
     }
     for (const list of this.bySeries.values()) list.sort((a, b) => a.from.localeCompare(b.from));
+    for (const list of this.byKey.values()) for (const e of list) if (!this.earliest || e.from < this.earliest) this.earliest = e.from;
   }
 
   /**
@@ -44,9 +46,7 @@ export class AmountRegistry {
 
   /** The first day any registered amount applies from ('' when none is registered). */
   earliestFrom(): string {
-    let earliest = '';
-    for (const list of this.byKey.values()) for (const e of list) if (!earliest || e.from < earliest) earliest = e.from;
-    return earliest;
+    return this.earliest;
   }
 
   /** The entry of a series that applies on a date (YYYY-MM-DD); with `confirmed`, the latest confirmed one. */

@@ -31,6 +31,7 @@ import { QuestionRateLimiter } from './rate-limit.js';
 import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question-log.js';
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
 import { AmountRegistry } from './amounts.js';
+import { PassageFeatures } from './passage-features.js';
 import { judgeDomain, type DomainVerdict } from './domain.js';
 import { readQuestion, type ReadQuestion } from './reading.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
@@ -136,6 +137,7 @@ export class Assistant {
   private readonly limiter: QuestionRateLimiter;
   private readonly turns: TurnScheduler;
   private registry: { passages: readonly StoredPassage[]; amounts: AmountRegistry } | undefined;
+  private passageFeatures: { passages: readonly StoredPassage[]; features: PassageFeatures } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {
     this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
@@ -354,6 +356,7 @@ export class Assistant {
       partHits,
       partQueries,
       findDocument,
+      features: this.featuresOf(searcher),
     });
     let body = composed.body;
     const { lead } = composed;
@@ -406,6 +409,14 @@ export class Assistant {
       this.registry = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages) };
     }
     return this.registry.amounts;
+  }
+
+  /** What composition derives from the passages of the searcher's snapshot, kept until the next snapshot. */
+  private featuresOf(searcher: { passages: readonly StoredPassage[] }): PassageFeatures {
+    if (this.passageFeatures?.passages !== searcher.passages) {
+      this.passageFeatures = { passages: searcher.passages, features: new PassageFeatures() };
+    }
+    return this.passageFeatures.features;
   }
 
   /** Stores feedback on an answer; "not helpful" and "ask an expert" hand the question to an expert. */

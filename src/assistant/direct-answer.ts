@@ -5,6 +5,7 @@ import { isStopWord, tokenize } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import { askedKind, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
+import { PassageFeatures } from './passage-features.js';
 
 /** One line a passage can answer with: a sentence, a list item with its lead-in, or a table row. */
 export interface AnswerUnit {
@@ -126,7 +127,7 @@ function sentencesOf(paragraph: string): string[] {
   return joined;
 }
 
-function contentWords(text: string): Set<string> {
+export function contentWords(text: string): Set<string> {
   const words = new Set<string>();
   const tokens = tokenize(text).filter((t) => !isStopWord(t, 'folded') && (t.folded.length > 1 || t.numeric));
   for (const t of tokens) words.add(t.folded);
@@ -160,10 +161,9 @@ function overlap(unit: Set<string>, question: Set<string>, weight: (word: string
  * How much a unit speaks of the question: a list item's own words count whole, its lead-in's at half, so
  * that the item which answers leads, not any item under a lead-in that repeats the question.
  */
-function relevance(unit: AnswerUnit, words: Set<string>, question: Set<string>, weight: (word: string) => number): number {
+function relevance(unit: AnswerUnit, words: Set<string>, question: Set<string>, weight: (word: string) => number, features: PassageFeatures): number {
   if (!unit.item) return overlap(words, question, weight);
-  const own = contentWords(unit.item.text);
-  const leadOnly = new Set([...words].filter((w) => !own.has(w)));
+  const { own, leadOnly } = features.itemWordsOf(unit.item, words);
   return overlap(own, question, weight) + 0.5 * overlap(leadOnly, question, weight);
 }
 
@@ -191,6 +191,8 @@ export function directAnswer(input: {
   related?: readonly StoredPassage[];
   registry: AmountRegistry;
   today: string;
+  /** The passages' units and words, kept between questions (see PassageFeatures). */
+  features?: PassageFeatures;
 }): DirectAnswer {
   const { read, candidates, registry, today } = input;
   const kind = read.asks;
@@ -211,12 +213,13 @@ export function directAnswer(input: {
     if (monthly && MONTHLY.test(text)) bonus += 2;
     return bonus;
   };
-  const pool = candidates.flatMap((passage, rank) => unitsOf(passage).map((unit) => ({ unit, rank, words: contentWords(unit.text) })));
+  const features = input.features ?? new PassageFeatures();
+  const pool = candidates.flatMap((passage, rank) => features.unitsOf(passage).map(({ unit, words }) => ({ unit, rank, words })));
   let relatedUnits: typeof pool | undefined;
   const relatedPool = () =>
     (relatedUnits ??= (input.related ?? [])
       .filter((p) => !candidates.some((c) => c.id === p.id))
-      .flatMap((passage) => unitsOf(passage).map((unit) => ({ unit, rank: candidates.length, words: contentWords(unit.text) }))));
+      .flatMap((passage) => features.unitsOf(passage).map(({ unit, words }) => ({ unit, rank: candidates.length, words }))));
 
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   // A papers or steps question may find its list in a passage of the best document or of a lower hit.
@@ -243,7 +246,7 @@ export function directAnswer(input: {
       // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
       // a question about its time: never presented as today's.
       if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
-      let score = relevance(unit, words, questionWords, weight) - rank * 1.5;
+      let score = relevance(unit, words, questionWords, weight, features) - rank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
       if (wantsList && !routeLine(unit, rank)) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;

@@ -6,6 +6,7 @@ import type { AmountRegistry } from './amounts.js';
 import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
+import { PassageFeatures, type LineWords } from './passage-features.js';
 import type { AnswerCitation } from './types.js';
 
 export interface ComposedAnswer {
@@ -52,8 +53,11 @@ export function composeExtractiveAnswer(input: {
   partQueries?: readonly string[];
   /** The passages of a document by its id, number or citation (to find the text that replaced one). */
   findDocument?: (reference: string) => readonly StoredPassage[];
+  /** The passages' units, words and lines, kept between questions (see PassageFeatures). */
+  features?: PassageFeatures;
 }): ComposedAnswer {
   const { read, hits, allPassages, intent, registry, today } = input;
+  const features = input.features ?? new PassageFeatures();
   const primary = hits[0]!.passage;
   const sectionPassage = intent ? allPassages.find((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)) : undefined;
   const candidates = uniquePassages([
@@ -64,7 +68,7 @@ export function composeExtractiveAnswer(input: {
   // A text no longer in force is never the only source: the text that replaced it answers first, or is named.
   const validity = replacementOf([primary], hits, input.findDocument, questionWords(read.query), today);
   if (validity.passage) candidates.unshift(validity.passage);
-  const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
+  const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, features, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   // Each other question of the message gets the line that answers it, from its own best passages.
   const partLines: string[] = [];
@@ -75,7 +79,7 @@ export function composeExtractiveAnswer(input: {
     if (partHits.length === 0) continue;
     const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
     const expanded = input.partQueries?.[i];
-    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today, ...(expanded !== undefined && { expandedQuery: expanded }) });
+    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || [...direct.lines, ...partLines].some((l) => l.includes(line) || line.includes(l))) continue;
     // Other items of a list a line already quotes join that line, under its lead-in once.
@@ -130,7 +134,7 @@ export function composeExtractiveAnswer(input: {
   for (const passage of chosen) {
     if (!titles.has(passage.meta.title)) parts.push(`${PASSAGE_MARK}${passage.meta.title}`);
     titles.add(passage.meta.title);
-    parts.push(trimPassage(passage.text, words));
+    parts.push(trimPassage(passage.text, words, features.linesOf(passage)));
   }
 
   const citations = chosen.map((p) => toCitation(p, today));
@@ -270,15 +274,16 @@ const MAX_LIST_CHARS = 1500;
  * A passage cut to what answers the question: short passages whole; longer ones keep their first line
  * (it names the subject) and the lines sharing most words with the question, in their original order.
  * A numbered or bulleted list that any kept line belongs to is kept whole, with its lead-in; a list too
- * long for that says how many items are left out.
+ * long for that says how many items are left out. `prepared`: the text's lines with their words, when
+ * already known (PassageFeatures.linesOf).
  */
-export function trimPassage(text: string, questionWords: ReadonlySet<string>): string {
+export function trimPassage(text: string, questionWords: ReadonlySet<string>, prepared?: readonly LineWords[]): string {
   const clean = text.trim();
   if (clean.length <= MAX_PASSAGE_CHARS) return clean;
-  const lines = clean.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
+  const lines = prepared?.map((l) => l.line) ?? clean.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim());
   const blockOf = listBlocks(lines);
   const scored = lines.map((line, index) => {
-    const words = tokenize(line).map((t) => t.folded);
+    const words = prepared?.[index]!.words ?? tokenize(line).map((t) => t.folded);
     const hits = words.filter((w) => questionWords.has(w)).length;
     return { index, line, score: index === 0 ? Number.POSITIVE_INFINITY : hits / Math.sqrt(words.length + 1) };
   });

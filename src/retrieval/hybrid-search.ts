@@ -27,6 +27,8 @@ export function passageEmbeddingText(p: StoredPassage): string {
  */
 export class HybridSearcher {
   private thread: { client: ThreadRanker; generation: number } | undefined;
+  /** The passages of each document, in order: built on the first passagesOf (answers ask for it several times). */
+  private byDocument: Map<string, StoredPassage[]> | undefined;
 
   private constructor(
     readonly passages: readonly StoredPassage[],
@@ -92,7 +94,15 @@ export class HybridSearcher {
 
   /** The passages of one document, in order. */
   passagesOf(docId: string): StoredPassage[] {
-    return this.passages.filter((p) => p.docId === docId);
+    if (!this.byDocument) {
+      this.byDocument = new Map();
+      for (const p of this.passages) {
+        const list = this.byDocument.get(p.docId);
+        if (list) list.push(p);
+        else this.byDocument.set(p.docId, [p]);
+      }
+    }
+    return [...(this.byDocument.get(docId) ?? [])];
   }
 
   /**
