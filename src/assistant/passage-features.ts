@@ -1,6 +1,6 @@
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { tokenize } from '../text/tokenize.js';
-import { contentWords, unitsOf, type AnswerUnit } from './direct-answer.js';
+import { contentWords, unitsOf, type AnswerUnit } from './answer-units.js';
 
 /** An answer unit of a passage with its content words (folded syllables and pairs, see contentWords). */
 export interface UnitWithWords {
