@@ -166,6 +166,8 @@ export function directAnswer(input: {
       if (wantsList && !routeLine(unit, rank)) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
+      // "…vào thời gian nào trong năm": a time that comes back each year (quý I, tháng 7 hằng năm), not a date.
+      if (kind === 'when' && WITHIN_THE_YEAR.test(read.question) && RECURRING_TIME.test(unit.item?.text ?? unit.text)) score += 5;
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
       if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
@@ -274,6 +276,9 @@ const officeBonus = (unit: AnswerUnit): number => (NAMED_OFFICE.test(unit.item?.
 const STATE = /\b(da|chua)( tung)? (duoc|nhan|huong|co)( [a-z]+)?/g;
 
 /** The states a text names, folded ("da duoc ho", "chua duoc ho"), whether typed with marks or without. */
+const WITHIN_THE_YEAR = /(?<![\p{L}])(trong năm|hằng năm|hàng năm|mỗi năm|hàng quý|quý nào|tháng nào)(?![\p{L}])/iu;
+const RECURRING_TIME = /(?<![\p{L}])(quý (I{1,3}|IV|[1-4])|hằng năm|hàng năm|đầu năm|cuối năm|hằng tháng)(?![\p{L}])/u;
+
 function statesOf(text: string): { done: boolean; what: string }[] {
   return [...fold(text.toLowerCase()).matchAll(STATE)].map((m) => ({ done: m[1] === 'da', what: `${m[3]}${m[4] ?? ''}` }));
 }

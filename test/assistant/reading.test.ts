@@ -551,6 +551,17 @@ describe('a direct answer first', () => {
     expect(text).not.toContain('Mẫu số 32');
   });
 
+  it('answers "vào thời gian nào trong năm" with a time that comes back each year, not a date', () => {
+    const procedure = passage(
+      'tt-dd',
+      'Từ 01/7/2025, UBND cấp xã lập danh sách điều dưỡng (Mẫu số 86) gửi Sở Nội vụ phê duyệt.\n\nNhững lưu ý khi lập danh sách điều dưỡng:\n\n- Danh sách điều dưỡng (Mẫu số 86) phải lập trong quý I hằng năm.\n- Người vừa là người có công vừa là thân nhân liệt sĩ chỉ hưởng một lần.',
+    );
+    const read = readQuestion('Xã lập danh sách điều dưỡng vào thời gian nào trong năm để gia đình kịp đăng ký?');
+    expect(read.asks).toBe('when');
+    const text = directAnswer({ read, candidates: [procedure], registry, today: TODAY }).lines[0];
+    expect(text).toContain('quý I hằng năm');
+  });
+
   it('answers a papers question with a list of papers, never with a list of something else', () => {
     const benefits = passage('mh-tt', 'Khi thương binh từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp.\n- Tuất hằng tháng 1.565.000 đồng khi thương binh từ 61% trở lên.');
     const papers = passage('tt-mt', 'Hồ sơ hưởng trợ cấp mai táng gồm:\n\n1. Bản khai Mẫu số 12.\n2. Bản sao giấy báo tử.');
