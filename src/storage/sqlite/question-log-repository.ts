@@ -8,7 +8,12 @@ export class SqliteQuestionLog extends SqlQuestionLog {
     super(db);
   }
 
+  /** The insert before this one: sqlite3 runs pooled statements in any order, and ids follow the order of adding. */
+  private previous: Promise<unknown> = Promise.resolve();
+
   async add(e: Omit<LoggedQuestion, 'id'>): Promise<number> {
-    return (await this.db.run(QUESTION_LOG_INSERT, entryValues(e))).lastID;
+    const insert = this.previous.then(() => this.db.run(QUESTION_LOG_INSERT, entryValues(e)));
+    this.previous = insert.catch(() => undefined);
+    return (await insert).lastID;
   }
 }
