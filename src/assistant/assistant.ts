@@ -136,8 +136,8 @@ export class Assistant {
   private readonly now: () => Date;
   private readonly limiter: QuestionRateLimiter;
   private readonly turns: TurnScheduler;
-  private registry: { passages: readonly StoredPassage[]; amounts: AmountRegistry } | undefined;
-  private passageFeatures: { passages: readonly StoredPassage[]; features: PassageFeatures } | undefined;
+  /** What answers derive from the searcher's passages, kept until the next index snapshot. */
+  private derived: { passages: readonly StoredPassage[]; amounts: AmountRegistry; features: PassageFeatures } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {
     this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
@@ -343,6 +343,7 @@ export class Assistant {
     }
     const top = hits[0]!;
     const findDocument = (reference: string) => documentByReference(searcher, reference);
+    const { amounts, features } = this.derivedOf(searcher);
     // The extractive composition is cheap and gives the direct first lines in both modes: with an LLM, the
     // verbatim asked fact (with its period) still leads, and the model's explanation follows.
     const composed = composeExtractiveAnswer({
@@ -351,12 +352,12 @@ export class Assistant {
       hits,
       allPassages: searcher.passagesOf(top.passage.docId),
       intent,
-      registry: this.registryOf(searcher),
+      registry: amounts,
       today: this.now().toISOString().slice(0, 10),
       partHits,
       partQueries,
       findDocument,
-      features: this.featuresOf(searcher),
+      features,
     });
     let body = composed.body;
     const { lead } = composed;
@@ -403,20 +404,12 @@ export class Assistant {
     return { asker, question: text, query: understood.query, started, warnings, sourceKey, resumed, read: understood.asked, attachment };
   }
 
-  /** The amounts of the searcher's knowledge base, built once per index snapshot. */
-  private registryOf(searcher: { passages: readonly StoredPassage[] }): AmountRegistry {
-    if (this.registry?.passages !== searcher.passages) {
-      this.registry = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages) };
+  /** The amounts of the searcher's knowledge base and its passages' units and words, once per index snapshot. */
+  private derivedOf(searcher: { passages: readonly StoredPassage[] }): { amounts: AmountRegistry; features: PassageFeatures } {
+    if (this.derived?.passages !== searcher.passages) {
+      this.derived = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages), features: new PassageFeatures() };
     }
-    return this.registry.amounts;
-  }
-
-  /** What composition derives from the passages of the searcher's snapshot, kept until the next snapshot. */
-  private featuresOf(searcher: { passages: readonly StoredPassage[] }): PassageFeatures {
-    if (this.passageFeatures?.passages !== searcher.passages) {
-      this.passageFeatures = { passages: searcher.passages, features: new PassageFeatures() };
-    }
-    return this.passageFeatures.features;
+    return this.derived;
   }
 
   /** Stores feedback on an answer; "not helpful" and "ask an expert" hand the question to an expert. */

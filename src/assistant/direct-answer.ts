@@ -229,19 +229,20 @@ export function directAnswer(input: {
     if (chosen.some(answers)) continue;
     let found: { unit: AnswerUnit; score: number } | undefined;
     const everywhere = [...pool, ...relatedPool()];
-    // The list of papers of the best document, when it has one: another document's list answers another procedure.
-    const ownList = wantsList && everywhere.some(({ unit }) => unit.list && unit.passage.docId === candidates[0]?.docId && wanted.test(unit.text));
-    // The office, form or deadline of the procedure the best document describes, not of another procedure.
-    const procedureFact = other === 'where' || other === 'form' || other === 'deadline';
-    const ownLine =
+    // The list of papers, office, form or deadline of the procedure the best document describes, when it has
+    // one: another document's answers another procedure.
+    const procedureFact = wantsList || other === 'where' || other === 'form' || other === 'deadline';
+    const ownOnly =
       procedureFact &&
-      everywhere.some(({ unit, words }) => !unit.list && unit.passage.docId === candidates[0]?.docId && wanted.test(unit.text) && overlap(words, questionWords) > 0);
+      everywhere.some(
+        ({ unit, words }) => Boolean(unit.list) === wantsList && unit.passage.docId === candidates[0]?.docId && wanted.test(unit.text) && (wantsList || overlap(words, questionWords) > 0),
+      );
     // When some line with the fact names what the clause asks about ("xe lăn"), only such lines answer it.
     const mustSpeak = other === 'amount' && object.size > 0 && everywhere.some(({ unit }) => !unit.list && wanted.test(unit.text) && speaksOf(unit));
     for (const { unit, rank, words } of everywhere) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
       if (mustSpeak && !speaksOf(unit)) continue;
-      if ((ownList || ownLine) && unit.passage.docId !== candidates[0]?.docId) continue;
+      if (ownOnly && unit.passage.docId !== candidates[0]?.docId) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
       const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);

@@ -3,7 +3,7 @@ import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from '../../assi
 import type { AnswerCitation, AnswerStage, Asker } from '../../assistant/types.js';
 import type { SqlValue } from '../database.js';
 import { sourcesFromJson, sourcesToJson, type SourcedAnswer } from '../provenance.js';
-import type { SqlRunner } from './sql.js';
+import { askerValues, type SqlRunner } from './sql.js';
 
 /** A row of `question_log`. */
 export interface QuestionLogRow {
@@ -37,11 +37,7 @@ export const QUESTION_LOG_INSERT = `INSERT INTO question_log (channel, chat_id, 
 
 export function entryValues(e: Omit<LoggedQuestion, 'id'>): SqlValue[] {
   return [
-    e.asker.channel,
-    e.asker.chatId,
-    e.asker.userId,
-    e.asker.displayName ?? null,
-    e.asker.commune ?? null,
+    ...askerValues(e.asker),
     e.question,
     e.query,
     e.stage,

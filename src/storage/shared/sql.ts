@@ -1,3 +1,4 @@
+import type { Asker } from '../../escalation/types.js';
 import type { SqlValue } from '../database.js';
 
 /*
@@ -32,3 +33,8 @@ export type TransactionScope = <T>(work: (sql: SqlRunner) => Promise<T>) => Prom
 
 /** For an engine whose single statements need no transaction around them. */
 export const directWrite: WriteScope = (work) => work();
+
+/** An asker's columns in the order every table stores them: channel, chat id, user id, name, commune. */
+export function askerValues(asker: Asker): SqlValue[] {
+  return [asker.channel, asker.chatId, asker.userId, asker.displayName ?? null, asker.commune ?? null];
+}

@@ -4,7 +4,7 @@ import type { NewTicket, TicketFilter, TicketOpeningEffects, TicketPatch, Ticket
 import { normalizeTopic } from '../../escalation/topics.js';
 import type { EscalationReason, RetrievedContextItem, Ticket, TicketEvent, TicketStatus } from '../../escalation/types.js';
 import { newOutboxValues, OUTBOX_INSERT } from './outbox.js';
-import type { SqlRunner, TransactionScope, WriteScope } from './sql.js';
+import { askerValues, type SqlRunner, type TransactionScope, type WriteScope } from './sql.js';
 
 export interface TicketRow {
   id: number;
@@ -70,11 +70,7 @@ export class SqlTicketStore implements TicketStore {
            context_json, confidence, status, created_at, updated_at, source_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [
-          ticket.asker.channel,
-          ticket.asker.chatId,
-          ticket.asker.userId,
-          ticket.asker.displayName ?? null,
-          ticket.asker.commune ?? null,
+          ...askerValues(ticket.asker),
           ticket.question,
           normalizeTopic(ticket.topic) ?? null,
           ticket.reason,
