@@ -31,7 +31,10 @@ export interface ReadQuestion {
     question: string;
     query: string;
     asks: AskedKind | undefined;
-    /** A rule on the case that settles a yes/no question by itself ("tử sĩ" is no martyr): its line comes first. */
+    /**
+     * A rule on a role the story names that settles "có được hưởng … không" ("tử sĩ" is no martyr; "mình tôi lo
+     * việc thờ cúng"): its line comes first.
+     */
     decisive?: boolean;
   }[];
   /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
@@ -86,14 +89,14 @@ export function readQuestion(raw: string): ReadQuestion {
   const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
-  const parts = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
+  const parts: ReadQuestion['parts'] = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
   const plainCase = fold(withoutCaseDetails(text).toLowerCase());
   const asksIfEntitled = ASKS_IF_ENTITLED.test(fold(question.toLowerCase()));
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
   const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
   // A rule that settles the question is looked for with what the question asks about ("đi thăm viếng").
-  const roleQuery = (r: NonNullable<typeof role>) => (r.decisive ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
-  if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, ...(role.decisive && { decisive: true }) }, ...(role.then ? [role.then] : []));
+  const roleQuery = (r: NonNullable<typeof role>) => (r.withQuestion ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
+  if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, decisive: true }, ...(role.then ? [{ ...role.then, decisive: true }] : []));
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
   return {
     text,
@@ -220,7 +223,8 @@ const STORY_ROLES: readonly {
   question: string;
   query: string;
   asks: AskedKind;
-  decisive?: boolean;
+  /** The rule is searched with the question's own words too ("tử sĩ … đi thăm viếng"). */
+  withQuestion?: boolean;
   then?: { question: string; query: string; asks: AskedKind };
 }[] = [
   {
@@ -248,7 +252,7 @@ const STORY_ROLES: readonly {
     question: 'Tử sĩ có phải là liệt sĩ, gia đình tử sĩ có được hưởng chế độ như thân nhân liệt sĩ không?',
     query: 'tử sĩ không phải liệt sĩ thân nhân không được hưởng',
     asks: 'eligibility',
-    decisive: true,
+    withQuestion: true,
   },
   { pattern: /\bthanh nien xung phong\b/, question: 'Thanh niên xung phong được hưởng chế độ gì?', query: 'thanh niên xung phong chế độ', asks: 'eligibility' },
   { pattern: /\b(bi dich bat|tu day)\b/, question: 'Người bị địch bắt tù, đày được trợ cấp bao nhiêu?', query: 'người bị địch bắt tù đày trợ cấp mức', asks: 'amount' },

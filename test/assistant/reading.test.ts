@@ -619,6 +619,21 @@ describe('a rule on the case that settles the question', () => {
     const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [visits, rule, other], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits });
     expect(lead[0]).toContain('tử sĩ không thuộc diện này');
   });
+
+  it('answers "có được hưởng … không" first with the rule on the role the story names, and the form that role uses', () => {
+    const read = readQuestion(
+      'Cha và hai anh tôi đều là liệt sĩ, mẹ tôi (đã mất) là Bà mẹ Việt Nam Anh hùng. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Đề nghị Tòa soạn cho biết, tôi có được hưởng chế độ gì không?',
+    );
+    expect(read.parts.filter((p) => p.decisive).map((p) => p.asks)).toEqual(['amount', 'form']);
+    const heroine = passage('mh-bmvnah', 'Khi Bà mẹ Việt Nam anh hùng được truy tặng danh hiệu, thân nhân được trợ cấp một lần bằng 20 lần mức chuẩn.');
+    const worship = passage('mh-tho-cung', 'Mức trợ cấp thờ cúng liệt sĩ là 1.400.000 đồng cho một liệt sĩ mỗi năm (khoản 2 Điều 13 Nghị định 75/2021/NĐ-CP).');
+    const form = passage('tt-tho-cung', 'Hồ sơ đề nghị trợ cấp thờ cúng liệt sĩ dùng đơn đề nghị Mẫu số 18 Phụ lục I Nghị định 131/2021/NĐ-CP.');
+    const hits = [{ passage: heroine, score: 1 }] as unknown as ScoredPassage[];
+    const partHits = read.parts.map((p) => [{ passage: p.asks === 'form' ? form : worship, score: 1 }]) as unknown as ScoredPassage[][];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [heroine, worship, form], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits });
+    expect(lead[0]).toContain('1.400.000 đồng');
+    expect(lead[1]).toContain('Mẫu số 18');
+  });
 });
 
 describe('trimming a passage', () => {
