@@ -375,7 +375,7 @@ function endedPeriod(text: string, today: string): boolean {
 }
 
 /** True when every amount of a line is registered only for a period that has ended. */
-function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
+export function onlyReplacedAmounts(text: string, registry: AmountRegistry, today: string, docId: string): boolean {
   const amounts = [...text.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0]));
   if (amounts.length === 0) return false;
   return amounts.every((key) => {

@@ -27,7 +27,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
   /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
   /\btho cung\b/,
-  /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b/,
+  /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b|\btro cap uu dai\b/,
   /\bket luan (so )?\d{3}\b|\bkl\s?-?\d{3}\b|\b\d{3}-kl\b/,
   /\bchinh quyen (dia phuong )?(2|hai) cap\b|\b(2|hai) cap chinh quyen\b/,
   /\bphan cap,? phan quyen\b|\bphan dinh tham quyen\b/,

@@ -3,7 +3,7 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines } from './direct-answer.js';
+import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';
@@ -60,9 +60,12 @@ export function composeExtractiveAnswer(input: {
   const features = input.features ?? new PassageFeatures();
   const primary = hits[0]!.passage;
   const sectionPassage = intent ? allPassages.find((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)) : undefined;
+  // A section of replaced figures ("Mức cũ …") matched best: the sections of its document hold today's.
+  const current = onlyReplacedAmounts(primary.text, registry, today, primary.docId) ? allPassages.filter((p) => p.docId === primary.docId) : [];
   const candidates = uniquePassages([
     ...(sectionPassage ? [sectionPassage] : []),
     ...hits.filter((h) => h.passage.docId === primary.docId && h.score >= hits[0]!.score * 0.7).map((h) => h.passage),
+    ...current,
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
   // A text no longer in force is never the only source: the text that replaced it answers first, or is named.

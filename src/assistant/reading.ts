@@ -5,6 +5,14 @@ import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'when' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition' | 'code';
 
 /** A message read as a story (the facts of a case) plus the question. */
+/**
+ * A text lower-cased and without marks, as the cues below are written, except that "mắt" (eye) is told
+ * from "mất" (died): "thị lực mắt trái" is no death.
+ */
+function plainOf(text: string): string {
+  return fold(text.toLowerCase().replace(/(?<![\p{L}])mắt(?![\p{L}])/gu, 'nhãn'));
+}
+
 export interface ReadQuestion {
   /** The whole message (NFC, trimmed). */
   text: string;
@@ -49,9 +57,28 @@ const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])(?<!\b(?:TP|Tp|tp|TX|Tx|TT|Q|P|
 /** A sentence that says what the asker wants to do ("Nay tôi muốn xin cấp lại Bằng"): part of the question. */
 const INTENT_CUE = /\b(muon|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
 
+/** Folded phrases that say a question is being put ("xin hỏi", "Ông Phúc hỏi,", "…?"). */
+const ASKING_CUE =
+  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?)/;
+/** Folded phrases a question uses, but a story's sentence may hold too ("thực thể não" folds to "thuc the nao"). */
+const QUESTION_WORDS =
+  /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
 /** Folded phrases that open or mark the question of a story. */
-const QUESTION_CUE =
-  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?|\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
+const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
+
+/**
+ * Where the question part of a story starts: at the first sentence that puts a question ("Ông Phúc hỏi, …",
+ * "…?"), with the question sentences right before it ("Mẹ tôi có được hưởng không. Nếu có thì…?"); a
+ * story's sentence that only holds a question's words stays in the story. Without such a sentence, at the
+ * first that holds a question's words. −1 when none does.
+ */
+function questionStart(sentences: readonly string[]): number {
+  const plain = sentences.map(plainOf);
+  let start = plain.findIndex((s) => ASKING_CUE.test(s));
+  if (start < 0) return plain.findIndex((s) => QUESTION_WORDS.test(s));
+  while (start > 0 && QUESTION_WORDS.test(plain[start - 1]!)) start--;
+  return start;
+}
 
 /** A story is worth splitting from its question only when it is long. */
 const STORY_MIN_WORDS = 28;
@@ -68,9 +95,9 @@ export function readQuestion(raw: string): ReadQuestion {
   let question = text;
   let story = '';
   if (words >= STORY_MIN_WORDS && sentences.length > 1) {
-    const first = sentences.findIndex((s) => QUESTION_CUE.test(fold(s.toLowerCase())));
+    const first = questionStart(sentences);
     if (first > 0) {
-      const start = INTENT_CUE.test(fold(sentences[first - 1]!.toLowerCase())) ? first - 1 : first;
+      const start = INTENT_CUE.test(plainOf(sentences[first - 1]!)) ? first - 1 : first;
       question = sentences.slice(start).join(' ');
       story = sentences.slice(0, start).join(' ');
     }
@@ -90,8 +117,8 @@ export function readQuestion(raw: string): ReadQuestion {
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
   const parts: ReadQuestion['parts'] = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
-  const plainCase = fold(withoutCaseDetails(text).toLowerCase());
-  const asksIfEntitled = ASKS_IF_ENTITLED.test(fold(question.toLowerCase()));
+  const plainCase = plainOf(withoutCaseDetails(text));
+  const asksIfEntitled = ASKS_IF_ENTITLED.test(plainOf(question));
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
   const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
   // A rule that settles the question is looked for with what the question asks about ("đi thăm viếng").
@@ -103,7 +130,7 @@ export function readQuestion(raw: string): ReadQuestion {
     question,
     story,
     query,
-    asks: askedKind(question),
+    asks: conditionalFollowUp(questions) ? 'eligibility' : askedKind(question),
     alsoAsks: askedKinds(question).slice(1),
     years: yearsIn(text),
     dates: datesIn(text),
@@ -114,9 +141,20 @@ export function readQuestion(raw: string): ReadQuestion {
   };
 }
 
+/** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */
+const IF_YES = /^(vay )?(neu|truong hop) (duoc|co|du dieu kien|dung)( thi|,)/;
+
+/**
+ * "Mẹ tôi có được hưởng … không? Nếu được thì hồ sơ cần những gì?": the yes-or-no question decides the rest,
+ * so it is what the answer must settle first.
+ */
+function conditionalFollowUp(questions: readonly string[]): boolean {
+  return questions.length > 1 && askedKind(questions[0]!) === 'eligibility' && IF_YES.test(plainOf(questions[1]!));
+}
+
 /** The latest date named in a sentence that tells a death. */
 function deathDateOf(sentences: readonly string[]): { deathDate?: string } {
-  const days = sentences.filter((s) => DEATH.test(fold(s.toLowerCase()))).flatMap((s) => datesIn(s).map((d) => d.iso));
+  const days = sentences.filter((s) => DEATH.test(plainOf(s))).flatMap((s) => datesIn(s).map((d) => d.iso));
   return days.length > 0 ? { deathDate: days.sort().at(-1)! } : {};
 }
 
@@ -129,7 +167,7 @@ function questionsOf(question: string): string[] {
   let pending = '';
   for (const sentence of question.split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean)) {
     const joined = pending ? `${pending} ${sentence}` : sentence;
-    if (QUESTION_CUE.test(fold(sentence.toLowerCase()))) {
+    if (QUESTION_CUE.test(plainOf(sentence))) {
       out.push(joined);
       pending = '';
     } else pending = joined;
@@ -147,8 +185,8 @@ function questionsOf(question: string): string[] {
  * the domain's concepts. Kept short so that the question still leads the retrieval.
  */
 function domainWordsOf(story: string, question: string): string {
-  const plainStory = fold(story.toLowerCase());
-  const plainQuestion = fold(question.toLowerCase());
+  const plainStory = plainOf(story);
+  const plainQuestion = plainOf(question);
   const found: string[] = [];
   for (const [pattern, words] of CASE_CONCEPTS) {
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
@@ -181,7 +219,9 @@ const NOT_KIN_PART = {
 
 /** What the family of a người có công receives when he or she dies, in the knowledge base's words. */
 const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi người có công từ trần';
-const DEATH = /\b(mat|chet|qua doi|tu tran|tu tuat)\b/;
+/** "mất" as a death, not "mất sức lao động", "mất bằng", "mất tích"… (folded). */
+const DIED_WORD = String.raw`\b(chet|qua doi|tu tran|mat(?! (suc|kha nang|tich|tin|bang|giay|so|ho so|viec|tri nho|ngu)))\b`;
+const DEATH = new RegExp(`${DIED_WORD}|\\btu tuat\\b`);
 /** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
 const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;
 /** A benefit named in the question: then the question is about that one. */
@@ -193,11 +233,11 @@ const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hie
  * not enough: "chồng cụ mất đã lâu… cụ có được hưởng thêm khoản nào" asks about the living.
  */
 function asksAfterDeath(question: string): boolean {
-  return asksWhatWeGet(question) && DEATH.test(fold(question.toLowerCase()));
+  return asksWhatWeGet(question) && DEATH.test(plainOf(question));
 }
 
 function asksWhatWeGet(question: string): boolean {
-  const asked = fold(question.toLowerCase());
+  const asked = plainOf(question);
   return WHAT_WE_GET.test(asked) && !NAMED_BENEFIT.test(asked);
 }
 
@@ -211,7 +251,7 @@ const DIED = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\b(chet|qua doi|tu tran|hy si
  * cụ mất đã lâu") does not make the question one about what the family gets at a death.
  */
 function diedWithMerit(story: string): boolean {
-  const plain = fold(story.toLowerCase());
+  const plain = plainOf(story);
   const merit = HAS_MERIT.exec(plain)?.[1];
   if (!merit) return false;
   return [...plain.matchAll(DIED)].some((m) => m[1] === merit);
@@ -262,8 +302,8 @@ const STORY_ROLES: readonly {
  * tái giá") when the question does not name it: the rule on that role answers "có được hưởng gì".
  */
 function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[number] | undefined {
-  const plainStory = fold(story.toLowerCase());
-  const plainQuestion = fold(question.toLowerCase());
+  const plainStory = plainOf(story);
+  const plainQuestion = plainOf(question);
   return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
@@ -282,7 +322,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
-  [/\b(chet|mat|qua doi|tu tran)\b/, 'từ trần'],
+  [new RegExp(DIED_WORD), 'từ trần'],
   [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
@@ -371,7 +411,7 @@ export function askedKind(question: string): AskedKind | undefined {
 
 /** Everything the question asks for, the first kind first. */
 export function askedKinds(question: string): AskedKind[] {
-  const plain = fold(question.toLowerCase());
+  const plain = plainOf(question);
   const found = ASKED_KINDS.map(([kind, cue]) => ({ kind, at: plain.search(cue) })).filter(({ at }) => at >= 0);
   // The first kind by precedence leads; the others in the order the asker wrote them.
   const [first, ...others] = found;

@@ -200,6 +200,26 @@ describe('reading the question out of a story', () => {
     expect(read.parts[0]!.query).toContain('di chuyển hồ sơ');
   });
 
+  it('starts the question where one is put, not at a story sentence that only holds a question\'s words', () => {
+    // "thực thể não" folds to "thuc the nao" ("thế nào").
+    const read = readQuestion(
+      'Bố của ông Phúc (Nam Định) là thương binh hạng 2/4. Năm 1986, bố ông giám định thương tật, hồ sơ ghi động kinh do tổn thương thực thể não. Bố ông hay đi lang thang nên mẹ ông phải ở nhà chăm sóc. Ông Phúc hỏi, mẹ của ông có được hưởng trợ cấp người chăm sóc không? Nếu được thì hồ sơ cần những gì?',
+    );
+    expect(read.question).toMatch(/^Ông Phúc hỏi/u);
+    expect(read.story).toContain('thực thể não');
+    // A yes-or-no question followed by "Nếu được thì…": the yes or no is what the answer must settle first.
+    expect(read.asks).toBe('eligibility');
+    expect(readQuestion('Mẹ tôi có được hưởng trợ cấp không. Nếu có thì thủ tục thế nào? Bố tôi là thương binh 81% đã lâu năm, mẹ tôi chăm sóc bố ở nhà.').question).toMatch(/^Mẹ tôi có được/u);
+  });
+
+  it('reads "mất" as a death, not "mất sức lao động" nor "mắt" (eye)', () => {
+    const alive = readQuestion('Bố tôi là thương binh, mất sức lao động 75%, thị lực mắt trái kém, hay đau ốm nhiều năm. Mẹ tôi ở nhà chăm sóc bố. Xin hỏi mẹ tôi có được hưởng trợ cấp gì không?');
+    expect(alive.query).not.toContain('từ trần');
+    expect(alive.afterDeath).toBe(false);
+    const died = readQuestion('Bố tôi là thương binh 81%, bố tôi đã mất năm ngoái sau nhiều năm bệnh nặng. Xin hỏi gia đình được nhận những khoản gì?');
+    expect(died.afterDeath).toBe(true);
+  });
+
   it('notes amounts typed in the question', () => {
     expect(readQuestion('mức 2.055.000 còn đúng không').amounts).toEqual(['2055000']);
     expect(readQuestion('trợ cấp 2.055.000 đồng/tháng năm 2023').amounts).toEqual(['2055000']);
@@ -211,6 +231,8 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Xin hỏi mẹ tôi có được hưởng gì?', 'Ông Đinh Văn San (Thái Bình) là thương binh hạng 1/4').verdict).toBe('in');
     expect(judgeDomain('kl 192 ngay nao ai ky').verdict).toBe('in');
     expect(judgeDomain('gd tb 81% mat thi lam gi').verdict).toBe('in');
+    // A reported question about a benefit only this field pays, told with a ministry's portal "cho người dân và doanh nghiệp".
+    expect(judgeDomain('Anh đã gửi câu hỏi tới Hệ thống thông tin Bộ với người dân và doanh nghiệp để hỏi về thủ tục di chuyển hồ sơ khi người hưởng trợ cấp ưu đãi thay đổi nơi thường trú.').verdict).toBe('in');
   });
 
   it('takes neighbouring fields that share words as out of it', () => {
@@ -584,6 +606,22 @@ describe('composing a many-part answer', () => {
     expect(text.match(/Khi thương binh từ trần, gia đình nhận:/g)).toHaveLength(1);
     expect(text).toContain('1.565.000');
     expect(text).toContain('23.400.000');
+  });
+});
+
+describe('a section of replaced figures', () => {
+  it('answers with today\'s figure from the same document when its "Mức cũ" section matched best', () => {
+    const amounts = [
+      { value: '3.406.000 đồng', what: 'Trợ cấp bệnh binh 61–70% (mức cũ)', from: '2023-07-01', to: '2024-06-30', basis: 'Nghị định 55/2023/NĐ-CP', series: 'bb-61-70' },
+      { value: '4.622.000 đồng', what: 'Trợ cấp bệnh binh 61–70%', from: '2024-07-01', basis: 'Nghị định 77/2024/NĐ-CP', series: 'bb-61-70' },
+    ];
+    const current = { ...passage('mh-benh-binh', 'Mức trợ cấp hằng tháng của bệnh binh từ 61% đến 70% là 4.622.000 đồng/tháng, áp dụng từ 01/7/2024 theo Nghị định 77/2024/NĐ-CP.', { amounts }), id: 'mh-benh-binh#0' };
+    const old = { ...passage('mh-benh-binh', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp bệnh binh 61–70% là 3.406.000 đồng; nay được thay bằng mức áp dụng từ 01/7/2024.', { amounts }), id: 'mh-benh-binh#4', ordinal: 4 };
+    const other = passage('mh-thuong-binh', 'Mức trợ cấp hằng tháng của thương binh từ 61% đến 70% là 5.450.000 đồng/tháng đến 6.257.000 đồng/tháng.');
+    const hits = [{ passage: old, score: 1 }, { passage: other, score: 0.8 }] as unknown as ScoredPassage[];
+    const read = readQuestion('bb 61-70% trợ cấp bao nhiêu');
+    const { lead } = composeExtractiveAnswer({ read, expandedQuery: 'bệnh binh 61 70 trợ cấp bao nhiêu', hits, allPassages: [current, old, other], intent: undefined, registry: new AmountRegistry([{ docId: 'mh-benh-binh', meta: { amounts } }]), today: TODAY });
+    expect(lead[0]).toContain('4.622.000 đồng');
   });
 });
 
