@@ -357,6 +357,7 @@ export class Assistant {
       partHits,
       partQueries,
       findDocument,
+      passagesOf: (docId: string) => searcher.passagesOf(docId),
       features,
     });
     let body = composed.body;

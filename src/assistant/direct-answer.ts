@@ -2,7 +2,7 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { fold } from '../text/normalize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
-import { askedKind, type AskedKind, type ReadQuestion } from './reading.js';
+import { askedKind, datesIn, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
 import { PassageFeatures } from './passage-features.js';
@@ -116,7 +116,9 @@ export function directAnswer(input: {
   const askedAboutThePast = asksAboutThePast(read, registry, today);
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const routeMatters = kind === 'deadline' || kind === 'when' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
-  const askedBeforeRouteChange = read.dates.some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
+  // Files are handled by the route of the day they are handled: a year the story tells ("thương binh từ năm
+  // 1972") does not make the question one about the old route; a date in the question itself may.
+  const askedBeforeRouteChange = datesIn(read.question).some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const askedStates = statesOf(read.question);
   const askedPercents = [...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100);
@@ -148,8 +150,8 @@ export function directAnswer(input: {
         .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text) && (!bestHasRoute || unit.passage.docId === candidates[0]?.docId))
         .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
     : [];
-  for (const { unit, rank, words } of [...pool, ...listsElsewhere]) {
-    {
+  const consider = (entries: typeof pool): void => {
+    for (const { unit, rank, words } of entries) {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       if (wantsList && !unit.list && rank > 0) continue;
       // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
@@ -179,6 +181,13 @@ export function directAnswer(input: {
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score, words });
     }
+  };
+  consider([...pool, ...listsElsewhere]);
+  // No line of the best passages holds the asked fact (their figure's period has ended, say): another section
+  // of their documents may ("… bằng 10 lần mức tham chiếu tại tháng chết").
+  if (scored.length === 0 && required) {
+    const docs = new Set(candidates.map((c) => c.docId));
+    consider(relatedPool().filter(({ unit }) => docs.has(unit.passage.docId)));
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];

@@ -53,6 +53,8 @@ export function composeExtractiveAnswer(input: {
   partQueries?: readonly string[];
   /** The passages of a document by its id, number or citation (to find the text that replaced one). */
   findDocument?: (reference: string) => readonly StoredPassage[];
+  /** The passages of a document by its id (the other sections of a part's best documents). */
+  passagesOf?: (docId: string) => readonly StoredPassage[];
   /** The passages' units, words and lines, kept between questions (see PassageFeatures). */
   features?: PassageFeatures;
 }): ComposedAnswer {
@@ -82,7 +84,10 @@ export function composeExtractiveAnswer(input: {
     if (partHits.length === 0) continue;
     const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
     const expanded = input.partQueries?.[i];
-    const answer = directAnswer({ read: partRead, candidates: partHits.slice(0, 3).map((h) => h.passage), registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
+    const partCandidates = partHits.slice(0, 3).map((h) => h.passage);
+    const partDocs = new Set(partCandidates.map((p) => p.docId));
+    const sameDocuments = [...partDocs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
+    const answer = directAnswer({ read: partRead, candidates: partCandidates, related: sameDocuments, registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || [...direct.lines, ...partLines].some((l) => l.includes(line) || line.includes(l))) continue;
     // Other items of a list a line already quotes join that line, under its lead-in once.

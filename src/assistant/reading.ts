@@ -6,11 +6,16 @@ export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'when' | 'eli
 
 /** A message read as a story (the facts of a case) plus the question. */
 /**
- * A text lower-cased and without marks, as the cues below are written, except that "mắt" (eye) is told
- * from "mất" (died): "thị lực mắt trái" is no death.
+ * A text lower-cased and without marks, as the cues below are written, except where folding would make
+ * two words one: "mắt" (eye) is no "mất" (died), "tại gia (đình)" (at home) no "tái giá" (remarried).
  */
 function plainOf(text: string): string {
-  return fold(text.toLowerCase().replace(/(?<![\p{L}])mắt(?![\p{L}])/gu, 'nhãn'));
+  return fold(
+    text
+      .toLowerCase()
+      .replace(/(?<![\p{L}])mắt(?![\p{L}])/gu, 'nhãn')
+      .replace(/(?<![\p{L}])tại gia(?![\p{L}])/gu, 'ở nhà'),
+  );
 }
 
 export interface ReadQuestion {
@@ -66,6 +71,9 @@ const QUESTION_WORDS =
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 
+/** A benefit named by pointing back to the sentence before ("trợ cấp này", "sổ ưu đãi trên"; folded). */
+const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+)? (nay|do|tren)\b/;
+
 /**
  * Where the question part of a story starts: at the first sentence that puts a question ("Ông Phúc hỏi, …",
  * "…?"), with the question sentences right before it ("Mẹ tôi có được hưởng không. Nếu có thì…?"); a
@@ -77,6 +85,8 @@ function questionStart(sentences: readonly string[]): number {
   let start = plain.findIndex((s) => ASKING_CUE.test(s));
   if (start < 0) return plain.findIndex((s) => QUESTION_WORDS.test(s));
   while (start > 0 && QUESTION_WORDS.test(plain[start - 1]!)) start--;
+  // "Mức trợ cấp này là bao nhiêu?": the sentence it points back to names the benefit.
+  if (start > 0 && POINTS_BACK.test(plain[start]!)) start--;
   return start;
 }
 
@@ -187,8 +197,12 @@ function questionsOf(question: string): string[] {
 function domainWordsOf(story: string, question: string): string {
   const plainStory = plainOf(story);
   const plainQuestion = plainOf(question);
+  // "Ông tôi … hoạt động kháng chiến … thủ tục hưởng mai táng phí": the benefit is the same for every group, so
+  // the group the story names would only pull the search to that group's own procedure.
+  const sameForAll = SAME_FOR_EVERY_GROUP.test(plainQuestion);
   const found: string[] = [];
   for (const [pattern, words] of CASE_CONCEPTS) {
+    if (sameForAll && MERIT_GROUPS.has(words)) continue;
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
   return found.slice(0, MAX_CASE_CONCEPTS).join(' ');
@@ -307,6 +321,11 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
   return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
+/** Benefits paid the same way whatever the group of the person with merit (folded). */
+const SAME_FOR_EVERY_GROUP = /\b(mai tang|tho cung|tham vieng|hai cot|boc mo|dieu duong|di chuyen ho so|dung cu chinh hinh)\b/;
+/** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */
+const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hóa học', 'Bà mẹ Việt Nam anh hùng', 'anh hùng', 'bị địch bắt tù đày', 'hoạt động kháng chiến', 'giúp đỡ cách mạng', 'thanh niên xung phong', 'huân chương']);
+
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
@@ -392,7 +411,7 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?(gi|j)|can (them )?(nhung )?(gi|j|giay)|giay (gi|j)|chuan bi (nhung )?(gi|j))\b/],
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
-  ['amount', /\b(tien|ho tro|tro cap|phu cap|muc)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
+  ['amount', /\b(tien|ho tro|tro cap|phu cap|muc|phi)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
   ['amount', /\b((?<!ma (so )?(thu tuc )?)bao nhieu( tien| dong)?(?! (ngay|lan|nam|nguoi|tuoi|nhom|thu tuc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   // "hiệu lực từ khi nào", "hạn chót là ngày nào", "xã lập danh sách vào thời gian nào trong năm".
@@ -422,7 +441,7 @@ export function askedKinds(question: string): AskedKind[] {
  * "12/10/2026" → 2026-10-12; "8/2026", "tháng 8/2026" → 2026-08-15; "năm 2019" or "2019" → 2019-12-31 (the
  * figure in force at the end of that year). Each day once, in the order written.
  */
-function datesIn(text: string): { iso: string; label: string }[] {
+export function datesIn(text: string): { iso: string; label: string }[] {
   const found = new Map<string, string>();
   const taken: [number, number][] = [];
   const add = (iso: string, label: string, at: number, length: number) => {

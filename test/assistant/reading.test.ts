@@ -41,7 +41,8 @@ describe('reading the question out of a story', () => {
     const read = readQuestion(story);
     expect(read.question).toBe('Xin hỏi gia đình tôi cần làm hồ sơ gì để được nhận tiền mai táng?');
     expect(read.story).toContain('thương binh');
-    expect(read.query).toContain('thương binh');
+    // Mai táng is paid alike for every group: the story's "thương binh" would only pull the search to his own rules.
+    expect(read.query).not.toContain('thương binh');
     expect(read.query).toContain('từ trần');
     expect(read.query).not.toMatch(/Hải|Yên Lạc|Nam Định|Bình Dương|2019|82/);
     expect(read.asks).toBe('documents');
@@ -218,6 +219,26 @@ describe('reading the question out of a story', () => {
     expect(alive.afterDeath).toBe(false);
     const died = readQuestion('Bố tôi là thương binh 81%, bố tôi đã mất năm ngoái sau nhiều năm bệnh nặng. Xin hỏi gia đình được nhận những khoản gì?');
     expect(died.afterDeath).toBe(true);
+  });
+
+  it('takes the sentence a question points back to ("trợ cấp này") into the question, and "tại gia đình" for no "tái giá"', () => {
+    const read = readQuestion(
+      'Bố tôi hy sinh ở chiến trường Campuchia, được công nhận liệt sĩ. Nay tôi muốn đưa bố tôi về thờ cúng tại gia đình. Tôi nghe nói người thờ cúng liệt sĩ sẽ được hưởng trợ cấp thờ cúng. Mức trợ cấp này là bao nhiêu? hồ sơ hưởng như thế nào?',
+    );
+    expect(read.question).toContain('Tôi nghe nói người thờ cúng liệt sĩ sẽ được hưởng trợ cấp thờ cúng. Mức trợ cấp này');
+    expect(read.query).not.toContain('kết hôn với người khác');
+  });
+
+  it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
+    const read = readQuestion(
+      'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
+    );
+    expect(read.query).not.toMatch(/hoạt động kháng chiến|huân chương/u);
+    expect(readQuestion('Bố tôi là người hoạt động kháng chiến, có huân chương kháng chiến hạng Nhì từ năm 1985 đến nay. Xin hỏi bố tôi có được hưởng trợ cấp một lần không?').query).toContain('hoạt động kháng chiến');
+  });
+
+  it('reads "… phí được tính như thế nào" as asking for an amount', () => {
+    expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
   });
 
   it('notes amounts typed in the question', () => {
@@ -622,6 +643,28 @@ describe('a section of replaced figures', () => {
     const read = readQuestion('bb 61-70% trợ cấp bao nhiêu');
     const { lead } = composeExtractiveAnswer({ read, expandedQuery: 'bệnh binh 61 70 trợ cấp bao nhiêu', hits, allPassages: [current, old, other], intent: undefined, registry: new AmountRegistry([{ docId: 'mh-benh-binh', meta: { amounts } }]), today: TODAY });
     expect(lead[0]).toContain('4.622.000 đồng');
+  });
+});
+
+describe('the route of the day', () => {
+  it('answers where to hand in with today\'s route even when the story tells of years long past', () => {
+    const old = passage('tt-old', 'Trước 01/7/2025, hồ sơ nộp tại UBND cấp xã, xã gửi Phòng LĐTBXH cấp huyện trong 05 ngày làm việc.');
+    const today = passage('tt-new', 'Từ 01/7/2025, hồ sơ nộp tại UBND cấp xã nơi thường trú; xã gửi Sở Nội vụ trong 05 ngày làm việc.');
+    const read = readQuestion('Ông nội tôi là thương binh hạng 3/4 từ năm 1972, mới qua đời tháng 9/2026, thọ 86 tuổi, gia đình lo ma chay xong. Xin hỏi hồ sơ trợ cấp mai táng nộp ở đâu?');
+    const { lines } = directAnswer({ read, candidates: [old, today], registry: new AmountRegistry([]), today: TODAY });
+    expect(lines[0]).toContain('Sở Nội vụ');
+  });
+});
+
+describe('a rule in another section of the best document', () => {
+  it('answers an amount question from another section when the best passages hold only ended figures', () => {
+    const rule = { ...passage('mh-mai-tang', 'Trợ cấp mai táng người có công bằng 10 lần mức tham chiếu tại tháng chết (Điều 85 Luật Bảo hiểm xã hội 2024).'), id: 'mh-mai-tang#0' };
+    const ended = { ...passage('mh-mai-tang', 'Người có công chết từ 01/7/2025 đến 30/6/2026 thì người lo mai táng được trợ cấp mai táng 23.400.000 đồng.'), id: 'mh-mai-tang#1', ordinal: 1 };
+    const read = readQuestion('Mai táng phí được tính như thế nào?');
+    const without = directAnswer({ read, candidates: [ended], registry: new AmountRegistry([]), today: TODAY });
+    expect(without.lines).toEqual([]);
+    const { lines } = directAnswer({ read, candidates: [ended], related: [rule, ended], registry: new AmountRegistry([]), today: TODAY });
+    expect(lines[0]).toContain('10 lần mức tham chiếu');
   });
 });
 
