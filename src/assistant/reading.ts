@@ -90,6 +90,9 @@ function questionStart(sentences: readonly string[]): number {
   return start;
 }
 
+/** "Câu 2.", "câu 3:": the questions of the message are numbered. */
+const NUMBERED_QUESTION = /(?<![\p{L}])câu \d+[.:)]/iu;
+
 /** A story is worth splitting from its question only when it is long. */
 const STORY_MIN_WORDS = 28;
 
@@ -119,11 +122,15 @@ export function readQuestion(raw: string): ReadQuestion {
   const questions = questionsOf(question);
   // "…hằng tháng bao nhiêu? Và sau này nếu mẹ mất thì…": the death belongs to the later question only.
   const afterDeath = asksAfterDeath(questions[0] ?? question) || (diedWithMerit(story) && asksWhatWeGet(questions[0] ?? question));
-  // A short message of two questions ("tb 100% bn/tháng? còn bmvnah thì bn"): each is searched on its own;
-  // in a story, the whole question part keeps the case together.
-  const query = queryOf(!story && questions.length > 1 ? questions[0]! : question, caseWords, afterDeath) || text;
+  // A short message of two questions ("tb 100% bn/tháng? còn bmvnah thì bn"), or a list of them ("Câu 1. … Câu 2. …
+  // Câu 3. …"): each is searched on its own; in a story, the whole question part keeps the case together.
+  const separately = questions.length > 1 && (!story || questions.length > MAX_PARTS);
+  const query = queryOf(separately ? questions[0]! : question, caseWords, afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
-  const partContext = (part: string) => [caseWords, domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
+  // Numbered questions ("Câu 1. … Câu 2. …") are each about a subject of their own.
+  const numbered = NUMBERED_QUESTION.test(question);
+  const partContext = (part: string) =>
+    [caseWords, numbered ? '' : domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
   const parts: ReadQuestion['parts'] = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
@@ -140,7 +147,7 @@ export function readQuestion(raw: string): ReadQuestion {
     question,
     story,
     query,
-    asks: conditionalFollowUp(questions) ? 'eligibility' : askedKind(question),
+    asks: conditionalFollowUp(questions) ? 'eligibility' : askedKind(separately ? questions[0]! : question),
     alsoAsks: askedKinds(question).slice(1),
     years: yearsIn(text),
     dates: datesIn(text),
@@ -177,7 +184,10 @@ function questionsOf(question: string): string[] {
   let pending = '';
   for (const sentence of question.split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean)) {
     const joined = pending ? `${pending} ${sentence}` : sentence;
-    if (QUESTION_CUE.test(plainOf(sentence))) {
+    const plain = plainOf(sentence);
+    // "Bà Nga hỏi: Câu 1.": an opening that only says questions follow belongs to the first of them.
+    const opensOnly = !plain.includes('?') && !QUESTION_WORDS.test(plain);
+    if (QUESTION_CUE.test(plain) && !opensOnly) {
       out.push(joined);
       pending = '';
     } else pending = joined;
@@ -366,7 +376,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
 const FILLERS =
-  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước)(?![\p{L}])/giu;
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?)(?![\p{L}])/giu;
 
 /** The question without its polite and reported-speech fillers. */
 function withoutFillers(text: string): string {

@@ -237,6 +237,17 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là người hoạt động kháng chiến, có huân chương kháng chiến hạng Nhì từ năm 1985 đến nay. Xin hỏi bố tôi có được hưởng trợ cấp một lần không?').query).toContain('hoạt động kháng chiến');
   });
 
+  it('answers numbered questions ("Câu 1. … Câu 2. … Câu 3. …") each on its own subject', () => {
+    const read = readQuestion(
+      'Bà Phạm Thị Nga thôn Tân Sơn, xã Kỳ Thọ (Hà Tĩnh) hỏi: Câu 1. Đối tượng nào được công nhận danh hiệu “Bà mẹ Việt Nam anh hùng”? Câu 2. Chế độ điều dưỡng hàng năm được quy định như thế nào? Câu 3. Trợ cấp hằng tháng của vợ liệt sĩ là bao nhiêu?',
+    );
+    expect(read.query).toContain('Bà mẹ Việt Nam anh hùng');
+    expect(read.query).not.toMatch(/điều dưỡng|vợ liệt sĩ/u);
+    expect(read.asks).toBe('eligibility');
+    expect(read.parts.map((p) => p.query)).toEqual([expect.stringMatching(/^Chế độ điều dưỡng/u), expect.stringMatching(/^Trợ cấp hằng tháng của vợ liệt sĩ/u)]);
+    expect(read.parts[1]!.query).not.toContain('Bà mẹ');
+  });
+
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
   });
