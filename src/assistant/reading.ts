@@ -5,19 +5,6 @@ import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 export type AskedKind = 'amount' | 'form' | 'where' | 'deadline' | 'when' | 'eligibility' | 'documents' | 'steps' | 'document' | 'definition' | 'code';
 
 /** A message read as a story (the facts of a case) plus the question. */
-/**
- * A text lower-cased and without marks, as the cues below are written, except where folding would make
- * two words one: "mắt" (eye) is no "mất" (died), "tại gia (đình)" (at home) no "tái giá" (remarried).
- */
-function plainOf(text: string): string {
-  return fold(
-    text
-      .toLowerCase()
-      .replace(/(?<![\p{L}])mắt(?![\p{L}])/gu, 'nhãn')
-      .replace(/(?<![\p{L}])tại gia(?![\p{L}])/gu, 'ở nhà'),
-  );
-}
-
 export interface ReadQuestion {
   /** The whole message (NFC, trimmed). */
   text: string;
@@ -57,6 +44,19 @@ export interface ReadQuestion {
 }
 
 // Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
+/**
+ * A text lower-cased and without marks, as the cues below are written, except where folding would make
+ * two words one: "mắt" (eye) is no "mất" (died), "tại gia (đình)" (at home) no "tái giá" (remarried).
+ */
+function plainOf(text: string): string {
+  return fold(
+    text
+      .toLowerCase()
+      .replace(/(?<![\p{L}])mắt(?![\p{L}])/gu, 'nhãn')
+      .replace(/(?<![\p{L}])tại gia(?![\p{L}])/gu, 'ở nhà'),
+  );
+}
+
 const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])(?<!\b(?:TP|Tp|tp|TX|Tx|TT|Q|P|X|H|T|Th|ThS|TS|BS)\.)\s+(?=\p{Lu})|\n+/u;
 
 /** A sentence that says what the asker wants to do ("Nay tôi muốn xin cấp lại Bằng"): part of the question. */
