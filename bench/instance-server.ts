@@ -9,6 +9,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { countQueries } from './query-count.js';
+import { threadCpu } from './thread-cpu.js';
 import { serveTelegramWebhook, startProfile } from './webhook-load.js';
 
 const send = (message: unknown) => process.send!(message);
@@ -26,11 +27,13 @@ const timers = [
 let elu = performance.eventLoopUtilization();
 let cpu = process.cpuUsage();
 let profiler: ((name: string) => Promise<void>) | undefined;
+let threads: ReturnType<typeof threadCpu>;
 process.on('message', (message: { type: 'measure' | 'idle' | 'stop' }) => {
   void (async () => {
     if (message.type === 'measure') {
       if (process.env['BENCH_PROFILE_DIR']) profiler = await startProfile();
       queries?.reset();
+      threads = threadCpu();
       elu = performance.eventLoopUtilization();
       cpu = process.cpuUsage();
       send({ type: 'measuring' });
@@ -40,6 +43,7 @@ process.on('message', (message: { type: 'measure' | 'idle' | 'stop' }) => {
     } else {
       const busy = performance.eventLoopUtilization(elu);
       const used = process.cpuUsage(cpu);
+      if (threads) console.log(`${process.env['INSTANCE_ID']}: CPU by thread: ${threads.report()} (user ${Math.round(used.user / 1000)} sys ${Math.round(used.system / 1000)} ms)`);
       for (const timer of timers) clearInterval(timer);
       await profiler?.(`pg-${process.env['INSTANCE_ID'] ?? 'instance'}-${process.pid}`);
       if (queries) console.log(`${process.env['INSTANCE_ID']}: statements over the measured run\n${queries.report()}`);

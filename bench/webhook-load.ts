@@ -24,6 +24,7 @@ import { createTestApp } from '../test/helpers/app-fixture.js';
 import { TEST_SECRET } from '../test/helpers/telegram-emulator.js';
 import type { LoadPlan, LoadSamples } from './load-worker.js';
 import { createChannelDeps } from '../src/channels/deps.js';
+import { threadCpu } from './thread-cpu.js';
 
 export interface LoadResult {
   chats: number;
@@ -76,6 +77,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   await deps.background.idle();
 
   const profiler = process.env['BENCH_PROFILE_DIR'] ? await startProfile() : undefined;
+  const threads = threadCpu();
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   worker.postMessage({ type: 'run', url, plan: { chats: plan.chats, questionsPerChat: plan.questionsPerChat, rate: plan.rate, seconds: plan.seconds, questions: plan.questions } });
@@ -84,6 +86,7 @@ export async function webhookLoad(plan: LoadPlan & { slowLlmMs?: number }): Prom
   await deps.background.idle();
   const busy = performance.eventLoopUtilization(elu);
   const cpuUsed = process.cpuUsage(cpu);
+  if (threads) console.log(`SQLite server process: CPU by thread: ${threads.report()} (user ${Math.round(cpuUsed.user / 1000)} sys ${Math.round(cpuUsed.system / 1000)} ms)`);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   await profiler?.(`${plan.slowLlmMs ? 'llm-' : ''}${plan.chats}-chats-${plan.rate ?? 'closed'}`);
 
@@ -167,7 +170,7 @@ export async function webhookLoadPostgres(plan: LoadPlan, options: { adminUrl: s
           INSTANCE_ID: `bench-${i}`,
           BENCH_TELEGRAM_TOKEN: token,
           BENCH_TELEGRAM_API_ROOT: apiRoot,
-          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES'),
+          ...passThrough('BENCH_SEARCH_THREAD', 'BENCH_PROFILE_DIR', 'BENCH_COUNT_QUERIES', 'BENCH_THREAD_CPU'),
         },
       });
       children.push(child);

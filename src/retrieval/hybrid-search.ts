@@ -5,7 +5,7 @@ import type { AbbreviationDictionary } from '../text/abbreviations.js';
 import { analyzeQuery } from '../text/query.js';
 import type { EmbeddingsSetup } from './embeddings.js';
 import { LexicalIndex } from './lexical-index.js';
-import { parseReferences, referenceScore } from './references.js';
+import { compileReferences, parseReferences, ReferenceTargets } from './references.js';
 import { topK } from './top-k.js';
 import type { RetrievalSettings } from './settings.js';
 import { toQueryVector, VectorIndex } from './vector-index.js';
@@ -29,6 +29,7 @@ export class HybridSearcher {
   private thread: { client: ThreadRanker; generation: number } | undefined;
   /** The passages of each document, in order: built on the first passagesOf (answers ask for it several times). */
   private byDocument: Map<string, StoredPassage[]> | undefined;
+  private readonly referenceTargets: ReferenceTargets;
 
   private constructor(
     readonly passages: readonly StoredPassage[],
@@ -37,7 +38,9 @@ export class HybridSearcher {
     private readonly embeddings: EmbeddingsInterface | undefined,
     private readonly dictionary: AbbreviationDictionary,
     readonly settings: RetrievalSettings,
-  ) {}
+  ) {
+    this.referenceTargets = new ReferenceTargets(passages);
+  }
 
   /**
    * Builds the lexical index in memory and loads the vector index from `vectorRoot`, rebuilding it
@@ -165,8 +168,9 @@ export class HybridSearcher {
     // An explicit reference ("Điều 121 Nghị định 131", "Mẫu số 12", "NĐ 77/2024") puts what it names first.
     const refs = parseReferences(query);
     if (refs.length > 0) {
-      for (const [i, passage] of this.passages.entries()) {
-        const boost = referenceScore(passage, refs);
+      const compiled = compileReferences(refs);
+      for (let i = 0; i < this.passages.length; i++) {
+        const boost = this.referenceTargets.score(i, compiled);
         if (boost <= 0) continue;
         const hit = hits.find((h) => h.index === i);
         if (hit) hit.score += boost;

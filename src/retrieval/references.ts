@@ -41,29 +41,82 @@ interface ReferencedPassage {
   meta: { doc_number?: string | undefined; citation?: string | undefined; title?: string | undefined };
 }
 
+/** What reference matching reads of a passage's citation and document, folded. */
+interface FoldedLabels {
+  citation: string;
+  docLabel: string;
+}
+
+/** A question's references with their patterns, compiled once for every passage they are matched against. */
+export interface CompiledReference {
+  ref: Reference;
+  doc?: RegExp;
+  article?: RegExp;
+  clause?: RegExp;
+  ownForm?: RegExp;
+  namedForm?: RegExp;
+}
+
+export function compileReferences(refs: readonly Reference[]): CompiledReference[] {
+  return refs.map((ref) => ({
+    ref,
+    ...(ref.doc !== undefined && { doc: new RegExp(`(^|[^\\d])${escape(ref.doc)}(?!\\d)`) }),
+    ...(ref.kind === 'article' && { article: new RegExp(`\\bdieu ${ref.number}(?!\\d)`) }),
+    ...(ref.kind === 'article' && ref.clause !== undefined && { clause: new RegExp(`\\bkhoan ${ref.clause}(?!\\d)`) }),
+    ...(ref.kind === 'form' && {
+      ownForm: new RegExp(`(^|\\n)\\s*(?:[-*|]\\s*)?(?:\\*\\*)?mau so 0?${ref.number}(?!\\d)\\s*(?:\\*\\*)?\\s*[:|–-]`),
+      namedForm: new RegExp(`\\bmau (?:so )?0?${ref.number}(?!\\d)`),
+    }),
+  }));
+}
+
+/**
+ * The passages of an index as reference matching reads them. A question naming a reference is matched
+ * against every passage: folding each passage's citation and document label for each such question was
+ * two thirds of the search thread's CPU under load (see README, "Under load"), so they are folded once,
+ * when the first such question comes.
+ */
+export class ReferenceTargets {
+  private labels: FoldedLabels[] | undefined;
+
+  constructor(private readonly passages: readonly ReferencedPassage[]) {}
+
+  /** `referenceScore` of the passage at `index`. */
+  score(index: number, refs: readonly CompiledReference[]): number {
+    this.labels ??= this.passages.map(foldedLabels);
+    return scoreFolded(this.passages[index]!, this.labels[index]!, refs);
+  }
+}
+
 /**
  * How strongly a passage is the one a reference names (0 when it is not): the article (and clause) of
  * the named document first, then the article in another document, a form's own line, the document.
  */
 export function referenceScore(passage: ReferencedPassage, refs: readonly Reference[]): number {
+  return scoreFolded(passage, foldedLabels(passage), compileReferences(refs));
+}
+
+function foldedLabels(passage: ReferencedPassage): FoldedLabels {
+  return {
+    citation: fold(passage.citation.toLowerCase()),
+    docLabel: fold(`${passage.meta.doc_number ?? ''} ${passage.meta.citation ?? ''} ${passage.meta.title ?? ''} ${passage.citation}`.toLowerCase()),
+  };
+}
+
+function scoreFolded(passage: ReferencedPassage, { citation, docLabel }: FoldedLabels, refs: readonly CompiledReference[]): number {
   let best = 0;
-  const citation = fold(passage.citation.toLowerCase());
-  const docLabel = fold(`${passage.meta.doc_number ?? ''} ${passage.meta.citation ?? ''} ${passage.meta.title ?? ''} ${passage.citation}`.toLowerCase());
-  for (const ref of refs) {
-    const docMatches = ref.doc !== undefined && new RegExp(`(^|[^\\d])${escape(ref.doc)}(?!\\d)`).test(docLabel);
+  for (const { ref, doc, article, clause, ownForm, namedForm } of refs) {
+    const docMatches = doc !== undefined && doc.test(docLabel);
     if (ref.kind === 'article') {
-      const article = new RegExp(`\\bdieu ${ref.number}(?!\\d)`).test(citation);
-      if (!article) continue;
-      const clause = ref.clause === undefined || new RegExp(`\\bkhoan ${ref.clause}(?!\\d)`).test(citation);
-      best = Math.max(best, (ref.doc === undefined ? 0.6 : docMatches ? 1 : 0.3) + (clause && ref.clause !== undefined ? 0.2 : 0));
+      if (!article!.test(citation)) continue;
+      const inClause = clause === undefined || clause.test(citation);
+      best = Math.max(best, (ref.doc === undefined ? 0.6 : docMatches ? 1 : 0.3) + (inClause && ref.clause !== undefined ? 0.2 : 0));
     } else if (ref.kind === 'form') {
       // Fold a passage's text only when it holds the number at all (this runs over every passage).
       if (!passage.text.includes(String(ref.number))) continue;
       const text = fold(passage.text.toLowerCase());
-      const own = new RegExp(`(^|\\n)\\s*(?:[-*|]\\s*)?(?:\\*\\*)?mau so 0?${ref.number}(?!\\d)\\s*(?:\\*\\*)?\\s*[:|–-]`).test(text);
-      const named = new RegExp(`\\bmau (?:so )?0?${ref.number}(?!\\d)`).test(text);
-      if (own) best = Math.max(best, 0.8);
-      else if (named) best = Math.max(best, 0.3);
+      if (ownForm!.test(text)) best = Math.max(best, 0.8);
+      else if (namedForm!.test(text)) best = Math.max(best, 0.3);
     } else if (docMatches) {
       best = Math.max(best, 0.4);
     }

@@ -5,7 +5,7 @@ import { judgeDomain } from '../../src/assistant/domain.js';
 import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
 import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
 import type { DocumentMeta } from '../../src/knowledge/types.js';
-import { parseReferences, referenceScore } from '../../src/retrieval/references.js';
+import { compileReferences, parseReferences, ReferenceTargets, referenceScore } from '../../src/retrieval/references.js';
 import type { ScoredPassage } from '../../src/retrieval/hybrid-search.js';
 import type { StoredPassage } from '../../src/storage/knowledge-store.js';
 
@@ -771,5 +771,20 @@ describe('explicit references', () => {
     const list = passage('forms', '- Mẫu số 16: Bản khai cá nhân đề nghị…\n- Mẫu số 17: Đơn đề nghị…');
     const mention = passage('tt', 'Nộp bản khai theo Mẫu số 16 tại UBND xã.');
     expect(referenceScore(list, refs)).toBeGreaterThan(referenceScore(mention, refs));
+  });
+
+  it('scores the passages of an index, folded once, as each passage alone', () => {
+    const article = passage('nd-131', 'Điều 121. Hồ sơ, thủ tục…', { doc_number: '131/2021/NĐ-CP' });
+    article.citation = 'Nghị định 131/2021/NĐ-CP, khoản 2 Điều 121';
+    const form = passage('forms', '- Mẫu số 16: Bản khai cá nhân đề nghị…');
+    const other = passage('tt', 'Nộp bản khai theo Mẫu số 16 tại UBND xã.', { doc_number: '75/2021/NĐ-CP' });
+    const passages = [article, form, other];
+    const targets = new ReferenceTargets(passages);
+    for (const question of ['khoản 2 Điều 121 Nghị định 131', 'Điều 121', 'mau 16 la mau gi', 'NĐ 75/2021 quy định gì']) {
+      const refs = parseReferences(question);
+      const compiled = compileReferences(refs);
+      expect(passages.map((_, i) => targets.score(i, compiled))).toEqual(passages.map((p) => referenceScore(p, refs)));
+    }
+    expect(targets.score(0, compileReferences(parseReferences('khoản 2 Điều 121 Nghị định 131')))).toBeGreaterThan(0);
   });
 });
