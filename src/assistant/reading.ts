@@ -367,7 +367,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(nhan nuoi|nuoi (chau|duong chau|no|anh|em)( [a-z]+)? tu (khi|nho|be|luc)|nuoi tu nho)\b/, 'người có công nuôi liệt sĩ'],
   [/\b(con de|con ruot|con nuoi)\b/, 'con'],
   [/\b(cha de|me de|bo de)\b/, 'cha đẻ mẹ đẻ'],
-  [/\b(khuyet tat)\b/, 'khuyết tật'],
+  // "liệt nửa người, không còn khả năng tự kiếm sống": a disability the story tells without naming it.
+  [/\b(khuyet tat|tan tat|tan phe|liet (nua nguoi|toan than|hai chan)|khong (con )?kha nang (tu kiem song|tu phuc vu|lao dong)|mat kha nang (tu kiem song|tu phuc vu))\b/, 'khuyết tật'],
   [/\b(di hoc|hoc phi|sinh vien|hoc sinh)\b/, 'ưu đãi giáo dục'],
   [/\bbao hiem y te|\bbhyt\b/, 'bảo hiểm y tế'],
   [/\b(nghi viec|tinh gian|nghi huu truoc tuoi|sap xep bo may)\b/, 'nghỉ việc sắp xếp'],

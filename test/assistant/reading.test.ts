@@ -248,6 +248,14 @@ describe('reading the question out of a story', () => {
     expect(read.parts[1]!.query).not.toContain('Bà mẹ');
   });
 
+  it('reads a disability the story tells without naming it ("liệt nửa người, không còn khả năng tự kiếm sống")', () => {
+    const read = readQuestion(
+      'Cha tôi là thương binh hạng 2/4, chết tháng 6/1996. Tôi đã được hưởng trợ cấp tuất hàng tháng đến năm đủ 18 tuổi. Vừa qua, tôi bị tai nạn giao thông liệt nửa người, không còn khả năng tự kiếm sống. Vậy tôi có được hưởng lại trợ cấp tuất hàng tháng của cha tôi hay không?',
+    );
+    expect(read.query).toContain('khuyết tật');
+    expect(readQuestion('Bố tôi là thương binh, suy giảm khả năng lao động 76%, đã nghỉ hưu nhiều năm nay ở quê. Xin hỏi bố tôi có được hưởng thêm chế độ gì không?').query).not.toContain('khuyết tật');
+  });
+
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
   });
