@@ -28,7 +28,8 @@ beforeEach(async () => {
     LLM_MODEL: 'fake-model',
     OPENAI_BASE_URL: baseUrl,
     OPENAI_API_KEY: 'sk-test-not-a-secret',
-    LLM_TIMEOUT_MS: '400',
+    // Generous: a busy CI runner (browser tests beside) must not turn a fake reply into a timeout.
+    LLM_TIMEOUT_MS: '3000',
   }));
 });
 afterEach(async () => {
@@ -66,7 +67,7 @@ describe('the LLM answer stage (fake OpenAI-compatible server on 127.0.0.1)', ()
   });
 
   it('falls back when the answer cites nothing, when the server fails, and when it is too slow', async () => {
-    for (const fake of [{ content: 'Hồ sơ gồm nhiều giấy tờ.' }, { status: 500 }, { content: 'Trễ quá [1].', delayMs: 1500 }]) {
+    for (const fake of [{ content: 'Hồ sơ gồm nhiều giấy tờ.' }, { status: 500 }, { content: 'Trễ quá [1].', delayMs: 6000 }]) {
       server.reply = () => fake;
       const reply = await app.assistant.handle({ asker: official, text: QUESTION });
       expect(reply.stage).toBe('retrieval');
