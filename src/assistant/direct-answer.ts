@@ -162,10 +162,14 @@ export function directAnswer(input: {
       // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
       // a question about its time: never presented as today's.
       if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
-      let score = relevance(unit, words, questionWords, weight, features) - rank * 1.5;
+      // The best document's own list counts as if it were the next hit, wherever its passage ranked.
+      const listRank = wantsList && unit.list && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
+      let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
       if (wantsList && !routeLine(unit, rank)) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      // "Phải làm gì?" is answered by the steps ("Trình tự …"), "hồ sơ gồm gì" by the papers.
+      if (wantsList && unit.list && PAPERS_LIST.test(unit.list.leadIn) && STEPS_LIST.test(unit.list.leadIn) === (kind === 'steps')) score += 4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // "…vào thời gian nào trong năm": a time that comes back each year (quý I, tháng 7 hằng năm), not a date.
@@ -335,6 +339,9 @@ const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 
 /** A lead-in that opens the list of papers or steps itself ("Hồ sơ đề nghị … gồm:"), not notes about them. */
 const PAPERS_LIST = /^(hồ sơ|thành phần|trình tự|các bước|giấy tờ)(?![\p{L}\p{N}])/iu;
+
+/** A lead-in that opens the steps of a procedure rather than its papers. */
+const STEPS_LIST = /^(trình tự|các bước|quy trình)(?![\p{L}\p{N}])/iu;
 
 /** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
 const PAPERS_LEAD_IN = /(?<![\p{L}\p{N}])(hồ sơ|giấy tờ|thành phần|trình tự|các bước)(?![\p{L}\p{N}])/iu;

@@ -84,10 +84,16 @@ export function composeExtractiveAnswer(input: {
     if (partHits.length === 0) continue;
     const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
     const expanded = input.partQueries?.[i];
-    const partCandidates = partHits.slice(0, 3).map((h) => h.passage);
-    const partDocs = new Set(partCandidates.map((p) => p.docId));
-    const sameDocuments = [...partDocs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
-    const answer = directAnswer({ read: partRead, candidates: partCandidates, related: sameDocuments, registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
+    const answerFrom = (candidates: readonly StoredPassage[]) => {
+      const docs = new Set(candidates.map((p) => p.docId));
+      const sameDocuments = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
+      return directAnswer({ read: partRead, candidates, related: sameDocuments, registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
+    };
+    // "Nếu được thì thủ tục thế nào?": the procedure of the benefit the first question is about, from its own
+    // document; another procedure's papers would answer another question.
+    const followed = part.follows ? hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage) : [];
+    const own = followed.length > 0 ? answerFrom(followed) : undefined;
+    const answer = own?.found && own.lines.length > 0 ? own : answerFrom(partHits.slice(0, 3).map((h) => h.passage));
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || [...direct.lines, ...partLines].some((l) => l.includes(line) || line.includes(l))) continue;
     // Other items of a list a line already quotes join that line, under its lead-in once.

@@ -36,6 +36,11 @@ export interface ReadQuestion {
      * việc thờ cúng"): its line comes first.
      */
     decisive?: boolean;
+    /**
+     * "… có được hưởng không? Nếu được thì thủ tục thế nào?": the part asks about the benefit the first
+     * question settles, so the document that answers the first question answers it first.
+     */
+    follows?: boolean;
   }[];
   /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
   afterDeath: boolean;
@@ -133,7 +138,15 @@ export function readQuestion(raw: string): ReadQuestion {
     [caseWords, numbered ? '' : domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
-  const parts: ReadQuestion['parts'] = questions.length < 2 ? [] : questions.slice(1, 1 + MAX_PARTS).map((part) => ({ question: part, query: queryOf(part, partContext(part), asksAfterDeath(part)), asks: askedKind(part) }));
+  const parts: ReadQuestion['parts'] =
+    questions.length < 2
+      ? []
+      : questions.slice(1, 1 + MAX_PARTS).map((part) => ({
+          question: part,
+          query: queryOf(part, partContext(part), asksAfterDeath(part)),
+          asks: askedKind(part),
+          ...(IF_YES.test(plainOf(part)) && { follows: true }),
+        }));
   const plainCase = plainOf(withoutCaseDetails(text));
   const asksIfEntitled = ASKS_IF_ENTITLED.test(plainOf(question));
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.

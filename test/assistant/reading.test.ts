@@ -736,6 +736,44 @@ describe('a rule on the case that settles the question', () => {
   });
 });
 
+describe('procedure questions', () => {
+  const papers = { ...passage('tt-chuyen', 'Hồ sơ đề nghị di chuyển hồ sơ người có công gồm:\n\n1. Đơn đề nghị theo Mẫu số 27.\n2. Bản sao có chứng thực căn cước công dân.'), id: 'tt-chuyen#1', ordinal: 1 };
+  const steps = {
+    ...passage('tt-chuyen', 'Trình tự di chuyển hồ sơ người có công:\n\n1. Người hưởng trợ cấp làm đơn theo Mẫu số 27 gửi Sở Nội vụ nơi đang quản lý hồ sơ.\n2. Nơi đi: trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ và gửi hồ sơ đến Sở nơi đến.'),
+    id: 'tt-chuyen#2',
+    ordinal: 2,
+  };
+  const other = passage('tt-giam-dinh', 'Hồ sơ giám định lại thương tật gồm:\n\n1. Đơn đề nghị theo Mẫu số 33.\n2. Bản tóm tắt bệnh án.');
+  const notes = passage('tt-luu-y', 'Người có công chuyển nơi ở cần báo UBND cấp xã nơi đến để được hướng dẫn các chế độ ưu đãi khác.');
+
+  it('answers "phải làm gì" with the steps of the best document, "hồ sơ gồm gì" with its papers, wherever their passages ranked', () => {
+    const candidates = [papers, other, notes, steps];
+    const doing = directAnswer({ read: readQuestion('Tôi là bệnh binh, chuyển vào Đồng Nai sinh sống thì phải làm gì để được chuyển chế độ vào đó?'), candidates, registry: new AmountRegistry([]), today: TODAY });
+    expect(doing.lines[0]).toMatch(/^Trình tự/u);
+    const papersAsked = directAnswer({ read: readQuestion('Chuyển hồ sơ người có công sang tỉnh khác thì hồ sơ gồm những gì?'), candidates, registry: new AmountRegistry([]), today: TODAY });
+    expect(papersAsked.lines[0]).toMatch(/^Hồ sơ đề nghị di chuyển/u);
+  });
+
+  it('answers "Nếu có thì thủ tục thế nào?" from the document that settles the first question, not from another procedure', () => {
+    const read = readQuestion(
+      'Mẹ ông Nguyễn Văn Đài hy sinh năm 1968, gia đình đưa hài cốt về nghĩa trang gia tộc và vừa xây lại mộ. Gia đình có được hỗ trợ xây mộ liệt sĩ không? Nếu có thì thủ tục như thế nào?',
+    );
+    expect(read.parts.map((p) => p.follows)).toEqual([true]);
+    const grave = passage(
+      'cs-vo-mo',
+      'Vỏ mộ liệt sĩ ở nghĩa trang dòng họ, gia tộc:\n\n- Mức hiện hành: xây mới vỏ mộ liệt sĩ tối đa 10.000.000 đồng/mộ.\n- Liên hệ: Sở Nội vụ nơi có mộ (có thể hỏi qua UBND cấp xã) để kiểm tra mộ đã được nhận kinh phí chưa.\n- Nghị định 131/2021/NĐ-CP không có thủ tục, mẫu đơn riêng cho việc này.',
+    );
+    const moving = passage('tt-di-chuyen-hai-cot', 'Hồ sơ đề nghị di chuyển hài cốt liệt sĩ gồm:\n\n1. Đơn đề nghị theo Mẫu số 32.\n2. Giấy báo tin mộ liệt sĩ.');
+    const hits = [{ passage: grave, score: 1 }] as unknown as ScoredPassage[];
+    const partHits = [[{ passage: moving, score: 1 }]] as unknown as ScoredPassage[][];
+    const byDoc = (docId: string) => [grave, moving].filter((p) => p.docId === docId);
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [grave, moving], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits, passagesOf: byDoc });
+    expect(lead.join('\n')).not.toContain('Mẫu số 32');
+    expect(lead.join('\n')).toContain('Sở Nội vụ nơi có mộ');
+  });
+
+});
+
 describe('trimming a passage', () => {
   it('never cuts a list silently', () => {
     const items = Array.from({ length: 8 }, (_, i) => `${i + 1}. Giấy tờ số ${i + 1} về chế độ người có công cần nộp kèm theo hồ sơ, bản sao có chứng thực.`);
