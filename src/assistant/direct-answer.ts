@@ -400,6 +400,8 @@ export function onlyReplacedAmounts(text: string, registry: AmountRegistry, toda
   });
 }
 
+/** A clause this short that states a fact is kept in a cut line even a little over its length. */
+const SHORT_FACT_CHARS = 40;
 /** A first line longer than this is cut to its clauses that hold the asked fact (atomic facts only). */
 const COMPACT_LINE_CHARS = 360;
 /** The same for each line of an answer to a question that asks several things, so that all fit the first screen. */
@@ -432,7 +434,9 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   let length = 0;
   for (const { index, score } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
     const size = clauses[index]!.length + 1;
-    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required))) continue;
+    // A fact in a few words ("tối đa 3 người") costs little: it stays even when the line runs a little over.
+    const shortFact = required.test(clauses[index]!) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
+    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !shortFact) continue;
     keep.add(index);
     length += size;
   }
@@ -461,7 +465,7 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
   const words = contentWords(question);
-  const fit = (text: string) => (text.length > share ? compactLine(text, words, ANY_FACT, share) : text);
+  const fit = (text: string) => (text.length > share ? keepPeriod(text, compactLine(text, words, ANY_FACT, share)) : text);
   return lines.map((line, index) => {
     const rows = line.split('\n');
     // Only the first line's list is shortened: its passage is always quoted below, whole. A list the
@@ -469,6 +473,16 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
     return shortList(rows, words, share, day).map(fit).join('\n');
   });
+}
+
+const ANY_MONEY = new RegExp(MONEY_PATTERN.source, 'u');
+const APPLIES_FROM = /áp dụng từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4}(?: đến (?:hết )?(?:ngày )?\d{1,2}\/\d{1,2}\/\d{4})?/u;
+
+/** A line cut around its amount still says from when the amount applies: the period goes back in if it was cut. */
+function keepPeriod(line: string, cut: string): string {
+  const period = APPLIES_FROM.exec(line)?.[0];
+  if (!period || cut.includes(period) || !ANY_MONEY.test(cut)) return cut;
+  return `${cut} (${period})`;
 }
 
 /** +6 for an item whose period ("Chết từ … đến …", "từ …", "trước …") holds the day, -6 for one that does not. */
@@ -481,6 +495,12 @@ function dayFit(item: string, day: string): number {
   if (before) return day < isoOf(before[1]!, before[2]!, before[3]!) ? 6 : -6;
   return 0;
 }
+
+/** "… nếu chết từ 01/7/2025 đến 30/6/2026": an item for deaths of a period that does not hold `day`. */
+function diedInAnotherPeriod(item: string, day: string): boolean {
+  return DIED_IN_PERIOD.test(item) && dayFit(item, day) < 0;
+}
+const DIED_IN_PERIOD = /(?<![\p{L}])(chết|từ trần|qua đời|hy sinh) (từ|trước|sau)(?![\p{L}])/iu;
 
 const OMITTED = /^\(còn (\d+) mục, xem dưới\)$/u;
 
@@ -583,9 +603,12 @@ function renderUnits(
     // (but a form question takes the item that names the form).
     if (unit.list) lines.push(listLines(unit.list, questionWords, PAPERS_LEAD_IN.test(unit.list.leadIn) && kind !== 'form' ? undefined : focus, day));
     else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
-      // A short list is shown whole: an answer never drops items of the list it quotes.
+      // A short list is shown whole: an answer never drops items of the list it quotes, but those of another
+      // period than the day of the death the story tells ("chết năm 2012") are only counted.
+      const onDay = day ? unit.item.all.filter((item) => !diedInAnotherPeriod(item, day)) : unit.item.all;
+      const left = unit.item.all.length - onDay.length;
       leadIns.set(unit.item.leadIn, lines.length);
-      lines.push([unit.item.leadIn, ...unit.item.all].join('\n'));
+      lines.push([unit.item.leadIn, ...onDay, ...(left > 0 ? [`(còn ${left} mục, xem dưới)`] : [])].join('\n'));
       whole.add(unit.item.leadIn);
     } else if (unit.item) {
       if (whole.has(unit.item.leadIn)) continue;
@@ -615,6 +638,11 @@ function listLines(list: { leadIn: string; items: string[] }, questionWords: Set
   if (onDay.length === 1 && list.items.length > 1) return `${list.leadIn}\n${onDay[0]}\n(còn ${list.items.length - 1} mục, xem dưới)`;
   // The one item that holds the asked fact, when the question asks for that fact among others.
   const focused = focus ? list.items.filter((item) => focus.test(item)) : [];
+  const otherPeriods = day ? list.items.filter((item) => diedInAnotherPeriod(item, day)).length : 0;
+  if (otherPeriods > 0 && focused.length !== 1) {
+    const kept = list.items.filter((item) => !diedInAnotherPeriod(item, day!));
+    return [list.leadIn, ...kept, `(còn ${otherPeriods} mục, xem dưới)`].join('\n');
+  }
   if (focused.length === 1 && list.items.length > 1) return `${list.leadIn}\n${focused[0]}\n(còn ${list.items.length - 1} mục, xem dưới)`;
   const leadWords = contentWords(list.leadIn);
   const specific = new Set([...questionWords].filter((w) => !GENERIC_LIST_WORDS.has(w) && !leadWords.has(w)));

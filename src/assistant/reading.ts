@@ -184,8 +184,17 @@ function conditionalFollowUp(questions: readonly string[]): boolean {
 
 /** The latest date named in a sentence that tells a death. */
 function deathDateOf(sentences: readonly string[]): { deathDate?: string } {
-  const days = sentences.filter((s) => DEATH.test(plainOf(s))).flatMap((s) => datesIn(s).map((d) => d.iso));
+  // "chết trước 1/7/2021": the day before the date named.
+  const days = sentences
+    .filter((s) => DEATH.test(plainOf(s)))
+    .flatMap((s) => datesIn(s).map((d) => (plainOf(s).includes(`truoc ${d.label.replace(/^năm /u, 'nam ')}`) || plainOf(s).includes(`truoc ngay ${d.label}`) ? dayBefore(d.iso, d.label) : d.iso)));
   return days.length > 0 ? { deathDate: days.sort().at(-1)! } : {};
+}
+
+/** "trước 1/7/2021" → 2021-06-30; "trước năm 2019" → 2018-12-31. */
+function dayBefore(iso: string, label: string): string {
+  if (/^năm /u.test(label)) return `${Number(iso.slice(0, 4)) - 1}-12-31`;
+  return new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -491,6 +491,29 @@ describe('a direct answer first', () => {
     expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
   });
 
+  it('keeps a fact of a few words and the period of the amount when it cuts a line to its share', () => {
+    const visits =
+      'Mức hỗ trợ tiền đi lại và tiền ăn khi thăm viếng mộ liệt sĩ là 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, tối đa 3 người, mỗi năm một lần cho một liệt sĩ (Điều 9 Nghị định 75/2021/NĐ-CP, áp dụng từ 01/01/2022; tính đến tháng 12/2026 chưa thấy văn bản điều chỉnh).';
+    const form = 'Thủ tục hỗ trợ thăm viếng mộ liệt sĩ: thân nhân hoặc người thờ cúng liệt sĩ làm đơn Mẫu số 31, được cấp giấy giới thiệu (Mẫu số 42) trong 03 ngày làm việc; UBND cấp xã nơi có mộ xác nhận.';
+    const [first] = fitHead([visits, form], 'ba em là liệt sĩ, nhà nước có hỗ trợ tiền viếng thăm mộ liệt sĩ không vì mộ cách nơi em ở khá xa', 400);
+    expect(first!.length).toBeLessThan(visits.length);
+    expect(first).toContain('tối đa 3 người');
+    expect(first).toContain('áp dụng từ 01/01/2022');
+  });
+
+  it('leaves out of a quoted list the items for deaths of another period than the one the story tells', () => {
+    expect(readQuestion('vo tb chet truoc 1/7/2021 chua du 55 tuoi thi bao gio duoc huong tuat').deathDate).toBe('2021-06-30');
+    const benefits = passage(
+      'mh-tt',
+      'Khi thương binh đang hưởng trợ cấp hằng tháng từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng.\n- Trợ cấp tuất hằng tháng 1.565.000 đồng/tháng (từ 01/7/2024) chỉ khi người mất từ 61% trở lên.',
+    );
+    const read = readQuestion('Bố tôi là thương binh hạng 3/4, đã nghỉ hưu và chết năm 2012. Mẹ tôi năm nay 74 tuổi được những chế độ gì, mức hưởng thế nào?');
+    const [line] = directAnswer({ read, candidates: [benefits], registry, today: TODAY }).lines;
+    expect(line).not.toContain('23.400.000');
+    expect(line).toContain('1.565.000 đồng/tháng (từ 01/7/2024)');
+    expect(line).toContain('(còn 1 mục, xem dưới)');
+  });
+
   it('shortens only the first line\'s long list, to the items the question asks about, and says how many are left out', () => {
     const items = [
       '- Anh hùng Lực lượng vũ trang nhân dân, Anh hùng Lao động thời kỳ kháng chiến: 20 lần mức chuẩn;',
