@@ -145,7 +145,7 @@ export function readQuestion(raw: string): ReadQuestion {
           question: part,
           query: queryOf(part, partContext(part), asksAfterDeath(part)),
           asks: askedKind(part),
-          ...(IF_YES.test(plainOf(part)) && { follows: true }),
+          ...(followsOn(questions, part) && { follows: true }),
         }));
   const plainCase = plainOf(withoutCaseDetails(text));
   const asksIfEntitled = ASKS_IF_ENTITLED.test(plainOf(question));
@@ -179,7 +179,19 @@ const IF_YES = /^(vay )?(neu|truong hop) (duoc|co|du dieu kien|dung)( thi|,)/;
  * so it is what the answer must settle first.
  */
 function conditionalFollowUp(questions: readonly string[]): boolean {
-  return questions.length > 1 && askedKind(questions[0]!) === 'eligibility' && IF_YES.test(plainOf(questions[1]!));
+  return questions.length > 1 && followsOn(questions, questions[1]!);
+}
+
+/** What to file once the yes-or-no question is settled ("Hồ sơ được quy định như thế nào?"). */
+const PROCEDURAL: ReadonlySet<AskedKind | undefined> = new Set(['documents', 'steps', 'where', 'form']);
+
+/**
+ * "…có được không? Nếu được thì…", or "…có được không? Hồ sơ thế nào?": a later question that holds only once
+ * the first, a yes-or-no question, is answered yes.
+ */
+function followsOn(questions: readonly string[], part: string): boolean {
+  if (askedKind(questions[0]!) !== 'eligibility') return false;
+  return IF_YES.test(plainOf(part)) || (part === questions[1] && PROCEDURAL.has(askedKind(part)));
 }
 
 /** The latest date named in a sentence that tells a death. */
@@ -453,7 +465,7 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
   ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],
   ['document', /\b(bao nhieu|may) (nhom|thu tuc|nhiem vu|phong|dieu|chuong|loai)\b|\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
-  ['eligibility', /\b(co (duoc|con|phai|bi|ho tro|huong|nhan|cap)\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
+  ['eligibility', /\b(co (duoc|con|phai|bi|ho tro|huong|nhan|cap|thuoc)\b.*\bkhong\b|co( [a-z]+){1,2} duoc\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],
 ];
 
 /** What the question asks for, from its wording (the first kind whose cue matches). */

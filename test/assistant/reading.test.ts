@@ -777,6 +777,15 @@ describe('procedure questions', () => {
     expect(papersAsked.lines[0]).toMatch(/^Hồ sơ đề nghị di chuyển/u);
   });
 
+  it('reads "… có được không? Hồ sơ thế nào?" as a yes-or-no question first, the papers following on it', () => {
+    const read = readQuestion(
+      'Anh ruột tôi là liệt sĩ, tôi đang thờ cúng anh. Nay tôi muốn chuyển quyền thờ cúng liệt sĩ cho con trai cả của tôi thì có được không? Hồ sơ được quy định như thế nào?',
+    );
+    expect(read.asks).toBe('eligibility');
+    expect(read.parts[0]).toMatchObject({ asks: 'documents', follows: true });
+    expect(readQuestion('Bố tôi là liệt sĩ, tôi là con. Tôi có làm được thủ tục để hưởng bảo hiểm y tế dành cho thân nhân liệt sĩ không?').asks).toBe('eligibility');
+  });
+
   it('answers "Nếu có thì thủ tục thế nào?" from the document that settles the first question, not from another procedure', () => {
     const read = readQuestion(
       'Mẹ ông Nguyễn Văn Đài hy sinh năm 1968, gia đình đưa hài cốt về nghĩa trang gia tộc và vừa xây lại mộ. Gia đình có được hỗ trợ xây mộ liệt sĩ không? Nếu có thì thủ tục như thế nào?',
