@@ -153,7 +153,9 @@ export function directAnswer(input: {
   const consider = (entries: typeof pool): void => {
     for (const { unit, rank, words } of entries) {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
-      if (wantsList && !unit.list && rank > 0) continue;
+      // "Hồ sơ … gồm: đơn …; giấy …" written as one sentence is a list of papers too.
+      const listLeadIn = unit.list?.leadIn ?? (wantsList && INLINE_PAPERS.test(unit.text) ? unit.text : undefined);
+      if (wantsList && !listLeadIn && rank > 0) continue;
       // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
       if (EXAMPLE.test(unit.item?.text ?? unit.text)) continue;
       // "chết năm 2012": never the item of a list by period whose period does not hold that day ("- Chết từ
@@ -163,13 +165,13 @@ export function directAnswer(input: {
       // a question about its time: never presented as today's.
       if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
       // The best document's own list counts as if it were the next hit, wherever its passage ranked.
-      const listRank = wantsList && unit.list && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
+      const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
       let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
-      if (wantsList && !routeLine(unit, rank)) score += unit.list && PAPERS_LEAD_IN.test(unit.list.leadIn) ? 4 + (PAPERS_LIST.test(unit.list.leadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      if (wantsList && !routeLine(unit, rank)) score += listLeadIn && PAPERS_LEAD_IN.test(listLeadIn) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       // "Phải làm gì?" is answered by the steps ("Trình tự …"), "hồ sơ gồm gì" by the papers.
-      if (wantsList && unit.list && PAPERS_LIST.test(unit.list.leadIn) && STEPS_LIST.test(unit.list.leadIn) === (kind === 'steps')) score += 4;
+      if (wantsList && listLeadIn && PAPERS_LIST.test(listLeadIn) && STEPS_LIST.test(listLeadIn) === (kind === 'steps')) score += 4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
       if (kind === 'amount') score += amountBonus(unit);
       // "…vào thời gian nào trong năm": a time that comes back each year (quý I, tháng 7 hằng năm), not a date.
@@ -339,6 +341,9 @@ const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 
 /** A lead-in that opens the list of papers or steps itself ("Hồ sơ đề nghị … gồm:"), not notes about them. */
 const PAPERS_LIST = /^(hồ sơ|thành phần|trình tự|các bước|giấy tờ)(?![\p{L}\p{N}])/iu;
+
+/** A sentence that lists the papers itself ("Hồ sơ đề nghị … gồm: đơn …; giấy …"). */
+const INLINE_PAPERS = /^(hồ sơ|thành phần hồ sơ|giấy tờ)[^.:\n]{0,160}\bgồm\s*:\s*\S/iu;
 
 /** A lead-in that opens the steps of a procedure rather than its papers. */
 const STEPS_LIST = /^(trình tự|các bước|quy trình)(?![\p{L}\p{N}])/iu;

@@ -196,10 +196,13 @@ function followsOn(questions: readonly string[], part: string): boolean {
 
 /** The latest date named in a sentence that tells a death. */
 function deathDateOf(sentences: readonly string[]): { deathDate?: string } {
-  // "chết trước 1/7/2021": the day before the date named.
-  const days = sentences
-    .filter((s) => DEATH.test(plainOf(s)))
-    .flatMap((s) => datesIn(s).map((d) => (plainOf(s).includes(`truoc ${d.label.replace(/^năm /u, 'nam ')}`) || plainOf(s).includes(`truoc ngay ${d.label}`) ? dayBefore(d.iso, d.label) : d.iso)));
+  const days = sentences.flatMap((sentence) => {
+    const plain = plainOf(sentence);
+    if (!DEATH.test(plain)) return [];
+    // "chết trước 1/7/2021": the day before the date named.
+    const before = (label: string) => plain.includes(`truoc ${plainOf(label)}`) || plain.includes(`truoc ngay ${label}`);
+    return datesIn(sentence).map((d) => (before(d.label) ? dayBefore(d.iso, d.label) : d.iso));
+  });
   return days.length > 0 ? { deathDate: days.sort().at(-1)! } : {};
 }
 

@@ -786,6 +786,13 @@ describe('procedure questions', () => {
     expect(readQuestion('Bố tôi là liệt sĩ, tôi là con. Tôi có làm được thủ tục để hưởng bảo hiểm y tế dành cho thân nhân liệt sĩ không?').asks).toBe('eligibility');
   });
 
+  it('answers a papers question from the best document\'s own sentence before another document\'s list of papers', () => {
+    const bees = passage('cs-ong-mat', 'Hồ sơ đề nghị hỗ trợ nuôi ong mật của hộ gia đình người có công gồm: đơn đề nghị hỗ trợ nuôi ong mật; giấy xác nhận hộ nuôi ong mật của Ủy ban nhân dân xã.');
+    const visits = passage('tt-tham-vieng', 'Hồ sơ đề nghị hỗ trợ thăm viếng mộ liệt sĩ gồm:\n\n1. Đơn đề nghị thăm viếng mộ liệt sĩ theo Mẫu số 31.\n2. Bản sao giấy chứng nhận gia đình liệt sĩ.');
+    const { lines } = directAnswer({ read: readQuestion('Hồ sơ đề nghị hỗ trợ nuôi ong mật gồm những gì?'), candidates: [bees, visits], registry: new AmountRegistry([]), today: TODAY });
+    expect(lines[0]).toContain('giấy xác nhận hộ nuôi ong mật');
+  });
+
   it('answers "Nếu có thì thủ tục thế nào?" from the document that settles the first question, not from another procedure', () => {
     const read = readQuestion(
       'Mẹ ông Nguyễn Văn Đài hy sinh năm 1968, gia đình đưa hài cốt về nghĩa trang gia tộc và vừa xây lại mộ. Gia đình có được hỗ trợ xây mộ liệt sĩ không? Nếu có thì thủ tục như thế nào?',
