@@ -274,10 +274,12 @@ export function directAnswer(input: {
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
+  // "…mẫu nào, nộp ở đâu, mất bao lâu": a line cut around one fact keeps the clauses with the others' too.
+  const otherFacts = partFacts.length > 0 ? new RegExp(partFacts.map((r) => r.source).join('|'), 'iu') : undefined;
   const lines = renderUnits(chosen, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
-    return fact ? compactLine(line, questionWords, fact, chars) : compact ? compactLine(line, questionWords, required, chars) : line;
+    return fact ? compactLine(line, questionWords, fact, chars, otherFacts) : compact ? compactLine(line, questionWords, required, chars, otherFacts) : line;
   });
   const docs = new Set(chosen.map((u) => u.passage.docId));
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
@@ -418,7 +420,7 @@ const MANY_ASKS_LINE_CHARS = 240;
  * words with the question, in their order, verbatim, with "…" where clauses are left out. Lists and short
  * lines are kept whole.
  */
-function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS): string {
+function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS, secondary?: RegExp): string {
   if (line.length <= maxChars || line.includes('\n')) return line;
   const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)\s+(?=\p{Lu})/u);
   if (clauses.length < 3) return line;
@@ -427,7 +429,7 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
     score:
       index === 0
         ? Number.POSITIVE_INFINITY
-        : (required.test(clause) ? 10 : 0) +
+        : (required.test(clause) ? 10 : secondary?.test(clause) ? 5 : 0) +
           // The clause after the fact often completes it ("…07 ngày làm việc để xác nhận, lập danh sách gửi Sở").
           (required.test(clauses[index - 1]!) ? 6 : 0) +
           (LEGAL_BASIS.test(clause) ? 4 : 0) +
@@ -440,7 +442,7 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   for (const { index, score } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
     const size = clauses[index]!.length + 1;
     // A fact in a few words ("tối đa 3 người") costs little: it stays even when the line runs a little over.
-    const shortFact = required.test(clauses[index]!) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
+    const shortFact = (required.test(clauses[index]!) || Boolean(secondary?.test(clauses[index]!))) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
     if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !shortFact) continue;
     keep.add(index);
     length += size;
@@ -465,12 +467,15 @@ const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline
  * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line
  * longer than its share keeps its subject and the clauses with the facts and the question's words.
  */
-export function fitHead(lines: readonly string[], question: string, budget: number, day?: string): string[] {
+export function fitHead(lines: readonly string[], question: string, budget: number, day?: string, asked: readonly AskedKind[] = []): string[] {
   const total = lines.reduce((n, l) => n + l.length + 3, 0);
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
   const words = contentWords(question);
-  const fit = (text: string) => (text.length > share ? keepPeriod(text, compactLine(text, words, ANY_FACT, share)) : text);
+  // The kinds of fact the question asks for come first; any other fact after them.
+  const askedFacts = asked.map((kind) => REQUIRED[kind]).filter((r): r is RegExp => r !== undefined);
+  const facts = askedFacts.length > 0 ? new RegExp(askedFacts.map((r) => r.source).join('|'), 'iu') : ANY_FACT;
+  const fit = (text: string) => (text.length > share ? keepPeriod(text, compactLine(text, words, facts, share, facts === ANY_FACT ? undefined : ANY_FACT)) : text);
   return lines.map((line, index) => {
     const rows = line.split('\n');
     // Only the first line's list is shortened: its passage is always quoted below, whole. A list the

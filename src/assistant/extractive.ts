@@ -5,7 +5,7 @@ import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
 import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
-import type { ReadQuestion } from './reading.js';
+import type { AskedKind, ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';
 import type { AnswerCitation } from './types.js';
 
@@ -133,7 +133,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead([...decisiveLines, ...direct.lines, ...partLines], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate).map((line) => `👉 ${line}`));
+    lead.push(...fitHead([...decisiveLines, ...direct.lines, ...partLines], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
@@ -166,6 +166,11 @@ export function composeExtractiveAnswer(input: {
   const other = hits.find((h) => !chosen.some((c) => c.docId === h.passage.docId) && h.score >= hits[0]!.score * 0.8);
   if (other) parts.push(`Xem thêm: ${other.passage.citation}`);
   return { body: parts.join('\n\n'), lead, citations, warnings };
+}
+
+/** Every kind of fact the message asks for, its parts' too. */
+function askedOf(read: ReadQuestion): AskedKind[] {
+  return [...new Set([read.asks, ...read.alsoAsks, ...read.parts.map((p) => p.asks)].filter((k): k is AskedKind => k !== undefined))];
 }
 
 /**

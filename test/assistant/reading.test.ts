@@ -501,6 +501,17 @@ describe('a direct answer first', () => {
     expect(first).toContain('áp dụng từ 01/01/2022');
   });
 
+  it('keeps, when it cuts a line, the clauses with the kinds of fact the question asks before other facts', () => {
+    const line =
+      'Thủ tục cấp lại Bằng Tổ quốc ghi công khi Bằng bị mất: đại diện thân nhân nộp đơn Mẫu số 16 tại UBND cấp xã nơi thường trú, kèm Bằng cũ nếu còn, được hỗ trợ tiền đi lại 500.000 đồng một lần, mỗi năm một lần cho một liệt sĩ, xã xác nhận, lập danh sách gửi thẳng Sở Nội vụ nơi quản lý hồ sơ liệt sĩ.';
+    const other = 'Thời hạn: Sở gửi Bằng mới cho người đề nghị trong 12 ngày kể từ khi nhận được Bằng cấp lại từ Bộ, kèm công văn.';
+    const asked = 'phải làm đơn theo mẫu nào, hồ sơ được chuyển đi đâu';
+    expect(fitHead([line, other], asked, 400)[0]).not.toContain('Sở Nội vụ');
+    const [first] = fitHead([line, other], asked, 400, undefined, ['form', 'where']);
+    expect(first).toContain('Mẫu số 16');
+    expect(first).toContain('gửi thẳng Sở Nội vụ');
+  });
+
   it('leaves out of a quoted list the items for deaths of another period than the one the story tells', () => {
     expect(readQuestion('vo tb chet truoc 1/7/2021 chua du 55 tuoi thi bao gio duoc huong tuat').deathDate).toBe('2021-06-30');
     const benefits = passage(
