@@ -95,7 +95,7 @@ export function composeExtractiveAnswer(input: {
     const own = followed.length > 0 ? answerFrom(followed) : undefined;
     const answer = own?.found && own.lines.length > 0 ? own : answerFrom(partHits.slice(0, 3).map((h) => h.passage));
     const line = answer.found ? answer.lines[0] : undefined;
-    if (!line || [...direct.lines, ...partLines].some((l) => l.includes(line) || line.includes(l))) continue;
+    if (!line || [...direct.lines, ...decisiveLines, ...partLines].some((l) => sameLine(l, line))) continue;
     // Other items of a list a line already quotes join that line, under its lead-in once.
     const sameList = direct.lines.findIndex((l) => mergeListLines(l, line) !== undefined);
     if (sameList >= 0) {
@@ -133,7 +133,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead([...decisiveLines, ...direct.lines, ...partLines], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
+    lead.push(...fitHead(mergedLists([...decisiveLines, ...direct.lines, ...partLines]), `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
@@ -166,6 +166,27 @@ export function composeExtractiveAnswer(input: {
   const other = hits.find((h) => !chosen.some((c) => c.docId === h.passage.docId) && h.score >= hits[0]!.score * 0.8);
   if (other) parts.push(`Xem thêm: ${other.passage.citation}`);
   return { body: parts.join('\n\n'), lead, citations, warnings };
+}
+
+/** Lines quoting items of one list (the same lead-in, from two passages of a document) as one line. */
+function mergedLists(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const at = out.findIndex((l) => mergeListLines(l, line) !== undefined);
+    if (at >= 0) out[at] = mergeListLines(out[at]!, line)!;
+    else out.push(line);
+  }
+  return out;
+}
+
+/** Two lines quoting the same text, whole or cut differently ("…" where clauses are left out). */
+function sameLine(a: string, b: string): boolean {
+  if (a.includes(b) || b.includes(a)) return true;
+  // Items of a list under one lead-in are merged, not dropped (mergeListLines).
+  if (a.includes('\n') || b.includes('\n')) return false;
+  const opening = (line: string) => line.split(/…|\n/u)[0]!.trim();
+  const [x, y] = [opening(a), opening(b)];
+  return Math.min(x.length, y.length) >= 40 && (x.startsWith(y) || y.startsWith(x));
 }
 
 /** Every kind of fact the message asks for, its parts' too. */

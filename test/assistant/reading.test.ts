@@ -788,6 +788,16 @@ describe('procedure questions', () => {
     expect(papersAsked.lines[0]).toMatch(/^Hồ sơ đề nghị di chuyển/u);
   });
 
+  it('never repeats in the first lines a line that a later question of the message would quote again, cut otherwise', () => {
+    const procedure = passage('tt-hdkc', "Thủ tục giải quyết chế độ người hoạt động kháng chiến giải phóng dân tộc, bảo vệ Tổ quốc, làm nghĩa vụ quốc tế (trợ cấp một lần người HĐKC, chế độ Huân chương, Huy chương kháng chiến): người hoạt động kháng chiến (hoặc đại diện thân nhân nếu người đó đã chết mà chưa hưởng) nộp Bản khai Mẫu số 11 kèm bản sao chứng thực giấy khen thưởng tại UBND cấp xã nơi thường trú; UBND cấp xã kiểm tra, xác nhận bản khai trong 05 ngày làm việc. Trợ cấp một lần bằng 0,3 lần mức chuẩn cho mỗi năm thâm niên kháng chiến.");
+    const read = readQuestion(
+      'Bố tôi tham gia kháng chiến, được tặng Huân chương kháng chiến hạng Nhì, đã chết năm 2006 nhưng chưa hưởng trợ cấp 1 lần. Trường hợp bố tôi có được hưởng chế độ trợ cấp 1 lần không? Nếu có thì thủ tục thế nào và liên hệ ở đâu?',
+    );
+    const hits = [{ passage: procedure, score: 1 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [procedure], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits: read.parts.map(() => hits), passagesOf: () => [procedure] });
+    expect(lead.filter((line) => line.includes('Mẫu số 11'))).toHaveLength(1);
+  });
+
   it('reads "… có được không? Hồ sơ thế nào?" as a yes-or-no question first, the papers following on it', () => {
     const read = readQuestion(
       'Anh ruột tôi là liệt sĩ, tôi đang thờ cúng anh. Nay tôi muốn chuyển quyền thờ cúng liệt sĩ cho con trai cả của tôi thì có được không? Hồ sơ được quy định như thế nào?',
