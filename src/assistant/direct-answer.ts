@@ -265,9 +265,11 @@ export function directAnswer(input: {
     }
     if (!found) continue;
     // The list replaces any of its own items chosen before: it is quoted whole, under its lead-in once.
+    // It takes the place of the first of them: the best line still leads.
     const items = wantsList ? chosen.filter((u) => u.item && u.item.leadIn === found.unit.list?.leadIn) : [];
+    const at = items.length > 0 ? chosen.indexOf(items[0]!) : chosen.length;
     for (const item of items) chosen.splice(chosen.indexOf(item), 1);
-    chosen.push(found.unit);
+    chosen.splice(at, 0, found.unit);
   }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'when' || kind === 'where' || (manyAsks && kind === 'form'));
   const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
@@ -481,7 +483,7 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     // Only the first line's list is shortened: its passage is always quoted below, whole. A list the
     // question enumerates ("những khoản gì") is the answer: it stays whole.
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
-    return shortList(rows, words, share, day).map(fit).join('\n');
+    return shortList(rows, words, share, day, facts).map(fit).join('\n');
   });
 }
 
@@ -552,13 +554,13 @@ export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|ch�
  * A list too long for its share of the first screen: its lead-in and the items that speak most of the
  * question, in their order, with how many items are left out ("(còn N mục, xem dưới)").
  */
-function shortList(rows: readonly string[], words: Set<string>, share: number, day?: string): string[] {
+function shortList(rows: readonly string[], words: Set<string>, share: number, day?: string, facts: RegExp = ANY_FACT): string[] {
   const [leadIn, ...rest] = rows;
   const omittedBefore = Number(OMITTED.exec(rest.at(-1) ?? '')?.[1] ?? 0);
   const items = omittedBefore > 0 ? rest.slice(0, -1) : rest;
   if (items.length < 2 || !items.every((item) => LIST_ITEM.test(item))) return [...rows];
   const ranked = items
-    .map((item, index) => ({ index, score: overlap(contentWords(item), words) + (ANY_FACT.test(item) ? 3 : 0) + (day ? dayFit(item, day) : 0) }))
+    .map((item, index) => ({ index, score: overlap(contentWords(item), words) + (facts.test(item) ? 3 : 0) + (day ? dayFit(item, day) : 0) }))
     .sort((a, b) => b.score - a.score || a.index - b.index);
   const keep = new Set<number>();
   let size = leadIn!.length;

@@ -512,6 +512,18 @@ describe('a direct answer first', () => {
     expect(first).toContain('gửi thẳng Sở Nội vụ');
   });
 
+  it('keeps the line that answers the first ask first, and in it the item with an asked kind of fact, when the list it comes from is quoted for another ask', () => {
+    const notes = passage('tt-mot-lan', "Những lưu ý khi làm hồ sơ trợ cấp một lần khi người có công từ trần:\n\n- Nên nhận cùng lúc trợ cấp một lần, trợ cấp mai táng (tài liệu tt-mai-tang-phi) và trợ cấp tuất (tài liệu tt-tuat-hang-thang) bằng một Bản khai Mẫu số 12.\n- Bản khai do đại diện thân nhân lập; nhiều thân nhân thì nên kèm biên bản họp gia đình cử người nhận.\n- Khi tính 03 tháng trợ cấp, không cộng trợ cấp người phục vụ.\n- Thời hạn 07 ngày làm việc của xã tính từ khi nhận đủ giấy tờ; danh sách gửi Sở Nội vụ, không gửi Phòng LĐTBXH (đã không còn).");
+    const benefits = passage('mh-tu-tran', "Khi thương binh, bệnh binh, người nhiễm chất độc hóa học đang hưởng trợ cấp hằng tháng từ trần, gia đình nhận:\n\n- Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026 (từ 01/7/2026: chưa có văn bản xác nhận), trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng, trả đại diện thân nhân.\n- Trợ cấp tuất hằng tháng 1.565.000 đồng/tháng (từ 01/7/2024) chỉ khi người mất từ 61% trở lên (dưới 61% không có tuất), cho cha mẹ, vợ hoặc chồng đủ tuổi, con nhỏ.");
+    const read = readQuestion(
+      'Tháng 9/2025 một bệnh binh 61% trong xã mất, con trai ông đã nộp Bản khai Mẫu số 12 và giấy chứng tử. Xin hỏi đối với khoản trợ cấp một lần cho thân nhân, xã phải làm những việc gì, trong thời hạn bao lâu và gửi hồ sơ cho cơ quan nào?',
+    );
+    const { lines } = directAnswer({ read, candidates: [notes, benefits], registry: new AmountRegistry([]), today: TODAY });
+    expect(lines[0]).toMatch(/^Những lưu ý/u);
+    const [first] = fitHead(lines, `${read.question} ${read.query}`, 400, read.deathDate, [read.asks!, ...read.alsoAsks]);
+    expect(first).toContain('Thời hạn 07 ngày làm việc');
+  });
+
   it('leaves out of a quoted list the items for deaths of another period than the one the story tells', () => {
     expect(readQuestion('vo tb chet truoc 1/7/2021 chua du 55 tuoi thi bao gio duoc huong tuat').deathDate).toBe('2021-06-30');
     const benefits = passage(
