@@ -409,6 +409,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(di hoc|hoc phi|sinh vien|hoc sinh)\b/, 'ưu đãi giáo dục'],
   [/\bbao hiem y te|\bbhyt\b/, 'bảo hiểm y tế'],
   [/\b(nghi viec|tinh gian|nghi huu truoc tuoi|sap xep bo may)\b/, 'nghỉ việc sắp xếp'],
+  // A part-time commune worker has rules of its own ("không chuyên trách … nghỉ trước 31/5/2026").
+  [/\b(khong chuyen trach)\b/, 'người hoạt động không chuyên trách'],
   [/\b(cap huyen|cap xa|chinh quyen (dia phuong )?2 cap|hai cap)\b/, 'chính quyền hai cấp'],
 ];
 
