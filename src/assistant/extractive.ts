@@ -106,7 +106,7 @@ export function composeExtractiveAnswer(input: {
     const rest = [read.story, read.question.replace(part.question, ' ')].join(' ');
     // "còn bmvnah thì bn": the part's own words include what its abbreviations stand for.
     if (!answersOwnWords(line, `${part.question} ${expanded ?? ''}`, rest)) continue;
-    (part.decisive && read.asks === 'eligibility' ? decisiveLines : partLines).push(line);
+    (part.decisive ? decisiveLines : partLines).push(line);
     partPassages.push(answer.passages[0]!);
   }
 

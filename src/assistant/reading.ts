@@ -270,7 +270,8 @@ const NOT_KIN_RELATIVE =
 /** …unless the asker is also the child, parent or spouse of one ("Cha và hai anh tôi đều là liệt sĩ"). */
 const KIN_RELATIVE = /\b(cha|bo|me|chong|vo)( de| ruot)?\b[^.?!;]{0,30}\b(toi|em)\b[^.?!;]{0,50}\b(liet s[iy]|thuong binh|benh binh)\b/;
 /** "…có được hưởng/hỗ trợ … không", "được hưởng chế độ gì". */
-const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi)\b/;
+// "Nghe nói … vẫn được hưởng. Có đúng không?" asks the same as "có được hưởng không".
+const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi|co dung (khong|vay khong|nhu vay khong))\b/;
 /** The question the rule on kin answers, searched beside the asker's own. */
 const NOT_KIN_PART = {
   question: 'Anh, chị, em ruột, cháu, ông bà, con dâu, con rể có phải là thân nhân của người có công không?',

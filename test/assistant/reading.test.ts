@@ -766,6 +766,22 @@ describe('a rule on the case that settles the question', () => {
     expect(lead[0]).toContain('tử sĩ không thuộc diện này');
   });
 
+  it('reads "Nghe nói … vẫn được hưởng. Có đúng không, … làm đơn gì?" as asking whether the role is entitled, and answers that first', () => {
+    const read = readQuestion(
+      'Bố tôi là liệt sĩ, hy sinh năm 1972. Mẹ tôi nuôi chúng tôi ăn học đến khi trưởng thành, sau đó mẹ tái giá nên không được nhận tiền tuất nữa. Nghe nói vợ liệt sĩ lấy chồng khác mà nuôi con liệt sĩ thì vẫn được hưởng. Có đúng không, mẹ tôi phải làm đơn gì, gửi đâu?',
+    );
+    expect(read.asks).toBe('form');
+    const decisive = read.parts.find((p) => p.decisive);
+    expect(decisive?.query).toMatch(/kết hôn với người khác/u);
+    const form = passage('tt-tai-gia', 'Vợ hoặc chồng liệt sĩ đã lấy chồng hoặc vợ khác làm đơn Mẫu số 17 gửi Sở Nội vụ nơi thường trú.');
+    const rule = passage('cs-tai-gia', 'Vợ hoặc chồng liệt sĩ lấy chồng hoặc vợ khác vẫn được tuất hằng tháng nếu đã nuôi con liệt sĩ đến tuổi trưởng thành hoặc chăm sóc cha đẻ, mẹ đẻ liệt sĩ.');
+    const hits = [{ passage: form, score: 1 }] as unknown as ScoredPassage[];
+    const partHits = read.parts.map((p) => [{ passage: p.decisive ? rule : form, score: 1 }]) as unknown as ScoredPassage[][];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [form, rule], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits });
+    expect(lead[0]).toContain('vẫn được tuất hằng tháng');
+    expect(lead.join('\n')).toContain('Mẫu số 17');
+  });
+
   it('answers "có được hưởng … không" first with the rule on the role the story names, and the form that role uses', () => {
     const read = readQuestion(
       'Cha và hai anh tôi đều là liệt sĩ, mẹ tôi (đã mất) là Bà mẹ Việt Nam Anh hùng. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Đề nghị Tòa soạn cho biết, tôi có được hưởng chế độ gì không?',
