@@ -277,7 +277,7 @@ export function directAnswer(input: {
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
   // "…mẫu nào, nộp ở đâu, mất bao lâu": a line cut around one fact keeps the clauses with the others' too.
-  const otherFacts = partFacts.length > 0 ? new RegExp(partFacts.map((r) => r.source).join('|'), 'iu') : undefined;
+  const otherFacts = partFacts.length > 0 ? anyOf(partFacts) : undefined;
   const lines = renderUnits(chosen, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
@@ -476,7 +476,7 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
   const words = contentWords(question);
   // The kinds of fact the question asks for come first; any other fact after them.
   const askedFacts = asked.map((kind) => REQUIRED[kind]).filter((r): r is RegExp => r !== undefined);
-  const facts = askedFacts.length > 0 ? new RegExp(askedFacts.map((r) => r.source).join('|'), 'iu') : ANY_FACT;
+  const facts = askedFacts.length > 0 ? anyOf(askedFacts) : ANY_FACT;
   const fit = (text: string) => (text.length > share ? keepPeriod(text, compactLine(text, words, facts, share, facts === ANY_FACT ? undefined : ANY_FACT)) : text);
   return lines.map((line, index) => {
     const rows = line.split('\n');
@@ -485,6 +485,11 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
     return shortList(rows, words, share, day, facts).map(fit).join('\n');
   });
+}
+
+/** One pattern matching any of the kinds of fact given (REQUIRED's patterns). */
+function anyOf(patterns: readonly RegExp[]): RegExp {
+  return new RegExp(patterns.map((r) => r.source).join('|'), 'iu');
 }
 
 const ANY_MONEY = new RegExp(MONEY_PATTERN.source, 'u');

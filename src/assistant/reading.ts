@@ -138,15 +138,22 @@ export function readQuestion(raw: string): ReadQuestion {
     [caseWords, numbered ? '' : domainWordsOf(withoutCaseDetails(questions[0] ?? ''), withoutCaseDetails(part))].filter(Boolean).join(' ');
   // "Anh ruột tôi là liệt sĩ… anh em tôi có được hỗ trợ không": a relative the law does not count as kin
   // asks; the rule on who is kin decides the answer.
+  const opensYesNo = questions.length > 1 && askedKind(questions[0]!) === 'eligibility';
   const parts: ReadQuestion['parts'] =
     questions.length < 2
       ? []
-      : questions.slice(1, 1 + MAX_PARTS).map((part) => ({
-          question: part,
-          query: queryOf(part, partContext(part), asksAfterDeath(part)),
-          asks: askedKind(part),
-          ...(followsOn(questions, part) && { follows: true }),
-        }));
+      : questions.slice(1, 1 + MAX_PARTS).map((part, i) => {
+          const asks = askedKind(part);
+          return {
+            question: part,
+            query: queryOf(part, partContext(part), asksAfterDeath(part)),
+            asks,
+            ...(opensYesNo && followsOn(part, asks, i === 0) && { follows: true }),
+          };
+        });
+  // "Mẹ tôi có được hưởng … không? Nếu được thì hồ sơ cần những gì?": the yes-or-no question decides the rest,
+  // so it is what the answer must settle first.
+  const conditional = questions.length > 1 && parts[0]?.follows === true;
   const plainCase = plainOf(withoutCaseDetails(text));
   const asksIfEntitled = ASKS_IF_ENTITLED.test(plainOf(question));
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
@@ -160,7 +167,7 @@ export function readQuestion(raw: string): ReadQuestion {
     question,
     story,
     query,
-    asks: conditionalFollowUp(questions) ? 'eligibility' : askedKind(separately ? questions[0]! : question),
+    asks: conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question),
     alsoAsks: askedKinds(question).slice(1),
     years: yearsIn(text),
     dates: datesIn(text),
@@ -174,24 +181,15 @@ export function readQuestion(raw: string): ReadQuestion {
 /** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */
 const IF_YES = /^(vay )?(neu|truong hop) (duoc|co|du dieu kien|dung)( thi|,)/;
 
-/**
- * "Mẹ tôi có được hưởng … không? Nếu được thì hồ sơ cần những gì?": the yes-or-no question decides the rest,
- * so it is what the answer must settle first.
- */
-function conditionalFollowUp(questions: readonly string[]): boolean {
-  return questions.length > 1 && followsOn(questions, questions[1]!);
-}
-
 /** What to file once the yes-or-no question is settled ("Hồ sơ được quy định như thế nào?"). */
 const PROCEDURAL: ReadonlySet<AskedKind | undefined> = new Set(['documents', 'steps', 'where', 'form']);
 
 /**
- * "…có được không? Nếu được thì…", or "…có được không? Hồ sơ thế nào?": a later question that holds only once
- * the first, a yes-or-no question, is answered yes.
+ * After a yes-or-no question: "Nếu được thì…", or right after it "Hồ sơ thế nào?" — a later question that holds
+ * only once the first is answered yes.
  */
-function followsOn(questions: readonly string[], part: string): boolean {
-  if (askedKind(questions[0]!) !== 'eligibility') return false;
-  return IF_YES.test(plainOf(part)) || (part === questions[1] && PROCEDURAL.has(askedKind(part)));
+function followsOn(part: string, asks: AskedKind | undefined, next: boolean): boolean {
+  return IF_YES.test(plainOf(part)) || (next && PROCEDURAL.has(asks));
 }
 
 /** The latest date named in a sentence that tells a death. */
