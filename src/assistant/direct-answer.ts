@@ -5,7 +5,7 @@ import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import { askedKind, datesIn, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
-import { PassageFeatures } from './passage-features.js';
+import { PassageFeatures, remember } from './passage-features.js';
 
 export interface DirectAnswer {
   /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
@@ -130,12 +130,12 @@ export function directAnswer(input: {
     return bonus;
   };
   const features = input.features ?? new PassageFeatures();
-  const pool = candidates.flatMap((passage, rank) => features.unitsOf(passage).map(({ unit, words }) => ({ unit, rank, words })));
+  const pool = candidates.flatMap((passage, rank) => features.unitsOf(passage).map(({ unit, words, memo }) => ({ unit, rank, words, memo })));
   let relatedUnits: typeof pool | undefined;
   const relatedPool = () =>
     (relatedUnits ??= (input.related ?? [])
       .filter((p) => !candidates.some((c) => c.id === p.id))
-      .flatMap((passage) => features.unitsOf(passage).map(({ unit, words }) => ({ unit, rank: candidates.length, words }))));
+      .flatMap((passage) => features.unitsOf(passage).map(({ unit, words, memo }) => ({ unit, rank: candidates.length, words, memo }))));
 
   const weight = rarityWeights(pool.map((p) => p.words), questionWords);
   // A papers or steps question may find its list in a passage of the best document or of a lower hit.
@@ -150,8 +150,10 @@ export function directAnswer(input: {
         .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text) && (!bestHasRoute || unit.passage.docId === candidates[0]?.docId))
         .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
     : [];
+  // The registry and the passages' features belong to one index snapshot: only the day changes what is kept.
+  const replacedOnly = (memo: Map<string, unknown>, unit: AnswerUnit) => remember(memo, `replaced ${today}`, () => onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId));
   const consider = (entries: typeof pool): void => {
-    for (const { unit, rank, words } of entries) {
+    for (const { unit, rank, words, memo } of entries) {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       // "Hồ sơ … gồm: đơn …; giấy …" written as one sentence is a list of papers too.
       const listLeadIn = unit.list?.leadIn ?? (wantsList && INLINE_PAPERS.test(unit.text) ? unit.text : undefined);
@@ -163,7 +165,7 @@ export function directAnswer(input: {
       if (read.deathDate && unit.item && dayFit(unit.item.text, read.deathDate) < 0) continue;
       // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
       // a question about its time: never presented as today's.
-      if (!askedAboutThePast && (onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId) || (read.dates.length === 0 && endedPeriod(unit.item?.text ?? unit.text, today)))) continue;
+      if (!askedAboutThePast && (replacedOnly(memo, unit) || (read.dates.length === 0 && remember(memo, `ended ${today}`, () => endedPeriod(unit.item?.text ?? unit.text, today))))) continue;
       // The best document's own list counts as if it were the next hit, wherever its passage ranked.
       const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
       let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
@@ -179,10 +181,10 @@ export function directAnswer(input: {
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
       if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
-      if (askedPercents.length > 0) score += percentFit(unit.item?.text ?? unit.text, askedPercents);
+      if (askedPercents.length > 0) score += percentFit(remember(memo, 'brackets', () => percentBrackets(unit.item?.text ?? unit.text)), askedPercents);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
       // question about before that day.
-      if (routeMatters && !askedBeforeRouteChange) score += routeWeight(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedAfterRouteChange);
+      if (routeMatters && !askedBeforeRouteChange) score += routeWeight(remember(memo, 'route', () => routeOf(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text)), askedAfterRouteChange);
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       scored.push({ unit, score, words });
@@ -335,8 +337,7 @@ function percentBrackets(text: string): [number, number][] {
 }
 
 /** +3 for a line whose brackets hold an asked percentage, −3 for one that names only other brackets. */
-function percentFit(text: string, asked: readonly number[]): number {
-  const brackets = percentBrackets(text);
+function percentFit(brackets: readonly [number, number][], asked: readonly number[]): number {
   if (brackets.length === 0) return 0;
   return asked.some((p) => brackets.some(([from, to]) => p >= from && p <= to)) ? 3 : -3;
 }
@@ -364,10 +365,17 @@ const NEW_ROUTE = /(?<![\p{L}\p{N}])(từ|kể từ|sau) (ngày )?0?1\/0?7\/2025
  * A line that describes only the route of before 01/7/2025 comes after those on today's route, and never
  * first when the question names today's; a line naming today's route comes a little earlier.
  */
-function routeWeight(text: string, askedAfter: boolean): number {
-  if (NEW_ROUTE.test(text)) return askedAfter ? 3 : 1;
-  if (!OLD_ROUTE.test(text)) return 0;
+function routeWeight(route: Route, askedAfter: boolean): number {
+  if (route === 'new') return askedAfter ? 3 : 1;
+  if (route === undefined) return 0;
   return askedAfter ? -50 : -6;
+}
+
+type Route = 'new' | 'old' | undefined;
+
+/** Which route a line describes: today's (it names it), only the old one, or none. */
+function routeOf(text: string): Route {
+  return NEW_ROUTE.test(text) ? 'new' : OLD_ROUTE.test(text) ? 'old' : undefined;
 }
 
 /**

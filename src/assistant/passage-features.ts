@@ -7,6 +7,8 @@ export interface UnitWithWords {
   unit: AnswerUnit;
   /** Shared between questions: read it, never change it. */
   words: Set<string>;
+  /** What a reader derived from the unit alone, kept for the next question (see `remember`). */
+  memo: Map<string, unknown>;
 }
 
 type ListItem = NonNullable<AnswerUnit['item']>;
@@ -51,8 +53,8 @@ export class PassageFeatures {
    */
   unitsOf(passage: StoredPassage): UnitWithWords[] {
     const derived = this.derived(passage);
-    derived.units ??= unitsOf(passage).map((unit) => ({ unit, words: contentWords(unit.text) }));
-    return derived.units.map(({ unit, words }) => ({ unit: { ...unit }, words }));
+    derived.units ??= unitsOf(passage).map((unit) => ({ unit, words: contentWords(unit.text), memo: new Map() }));
+    return derived.units.map(({ unit, words, memo }) => ({ unit: { ...unit }, words, memo }));
   }
 
   /**
@@ -88,4 +90,15 @@ export class PassageFeatures {
     if (this.byPassage.size > this.maxPassages) this.byPassage.delete(this.byPassage.keys().next().value!);
     return derived;
   }
+}
+
+/**
+ * A value derived from a unit alone (and from what `key` names: the day, say), computed on first use and kept
+ * in the unit's memo for the questions that follow.
+ */
+export function remember<T>(memo: Map<string, unknown>, key: string, compute: () => T): T {
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = compute();
+  memo.set(key, value);
+  return value;
 }

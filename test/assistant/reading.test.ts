@@ -3,6 +3,7 @@ import { AmountRegistry } from '../../src/assistant/amounts.js';
 import { directAnswer, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
 import { judgeDomain } from '../../src/assistant/domain.js';
 import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
+import { PassageFeatures } from '../../src/assistant/passage-features.js';
 import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
 import type { DocumentMeta } from '../../src/knowledge/types.js';
 import { compileReferences, parseReferences, ReferenceTargets, referenceScore } from '../../src/retrieval/references.js';
@@ -568,6 +569,15 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read: readQuestion('tiền mai táng thương binh bao nhiêu'), candidates: [burial], registry, today: TODAY }).lines;
     expect(lines[0]).toMatch(/^Trợ cấp mai táng 23\.400\.000 đồng/);
     expect(lines.join('\n')).not.toContain('18.000.000');
+  });
+
+  it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
+    const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
+    const features = new PassageFeatures();
+    const ask = (today: string) => directAnswer({ read: readQuestion('tiền mai táng bao nhiêu'), candidates: [burial], registry, today, features }).lines.join('\n');
+    expect(ask('2024-03-01')).toContain('18.000.000');
+    expect(ask(TODAY)).not.toContain('18.000.000');
+    expect(ask('2024-03-01')).toContain('18.000.000');
   });
 
   it('answers a question asking for every item ("những khoản gì, mỗi khoản bao nhiêu") with the whole list', () => {
