@@ -169,6 +169,8 @@ export function directAnswer(input: {
       // The best document's own list counts as if it were the next hit, wherever its passage ranked.
       const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
       let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
+      // A section of replaced figures ("Mức cũ …, đã được thay thế") names today's only to say what they replaced.
+      if (!askedAboutThePast && REPLACED_SECTION.test(unit.passage.heading)) score -= 4;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
       if (wantsList && !routeLine(unit, rank)) score += listLeadIn && PAPERS_LEAD_IN.test(listLeadIn) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
@@ -392,6 +394,7 @@ function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: s
 }
 
 const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
+const REPLACED_SECTION = /(?<![\p{L}\p{N}])(mức cũ|đã được thay thế)(?![\p{L}\p{N}])/iu;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
 
 const DAY = String.raw`(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})`;

@@ -571,6 +571,13 @@ describe('a direct answer first', () => {
     expect(lines.join('\n')).not.toContain('18.000.000');
   });
 
+  it("answers today's figure from its own section, not from the section of replaced figures that names it", () => {
+    const old = { ...passage('mh-bm', 'Các mức trước ngày 01/7/2024 của Bà mẹ Việt Nam anh hùng đã được thay bằng 2.789.000 đồng (trợ cấp hằng tháng):\n\n- 01/7/2023 – 30/6/2024: 2.055.000 đồng.'), heading: 'Mức cũ của Bà mẹ Việt Nam anh hùng (đã được thay thế)' };
+    const current = { ...passage('mh-bm', 'Bà mẹ Việt Nam anh hùng được trợ cấp 2.789.000 đồng mỗi tháng.'), id: 'mh-bm#1', ordinal: 1, heading: 'Trợ cấp hằng tháng' };
+    const lines = directAnswer({ read: readQuestion('hiện nay Bà mẹ Việt Nam anh hùng được trợ cấp hằng tháng bao nhiêu'), candidates: [current, old], registry, today: TODAY }).lines;
+    expect(lines[0]).toBe('Bà mẹ Việt Nam anh hùng được trợ cấp 2.789.000 đồng mỗi tháng.');
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
