@@ -177,6 +177,8 @@ export function directAnswer(input: {
       // "Phải làm gì?" is answered by the steps ("Trình tự …"), "hồ sơ gồm gì" by the papers.
       if (wantsList && listLeadIn && PAPERS_LIST.test(listLeadIn) && STEPS_LIST.test(listLeadIn) === (kind === 'steps')) score += 4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
+      // "Có đủ điều kiện … không?" is settled by a condition, not by the papers that prove it.
+      if (kind === 'eligibility' && PAPERS_LIST.test(unit.list?.leadIn ?? unit.item?.leadIn ?? unit.text)) score -= 4;
       if (kind === 'amount') score += amountBonus(unit);
       // "…vào thời gian nào trong năm": a time that comes back each year (quý I, tháng 7 hằng năm), not a date.
       if (kind === 'when' && WITHIN_THE_YEAR.test(read.question) && RECURRING_TIME.test(unit.item?.text ?? unit.text)) score += 5;

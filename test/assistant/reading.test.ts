@@ -578,6 +578,17 @@ describe('a direct answer first', () => {
     expect(lines[0]).toBe('Bà mẹ Việt Nam anh hùng được trợ cấp 2.789.000 đồng mỗi tháng.');
   });
 
+  it('settles "có đủ điều kiện … không" with a condition, not with the papers that prove it', () => {
+    const doc = passage(
+      'cs-cdhh',
+      'Hồ sơ công nhận người hoạt động kháng chiến bị nhiễm chất độc hóa học cần hai nhóm giấy tờ:\n\n1. Giấy tờ ghi nhận thời gian hoạt động kháng chiến tại vùng bị rải chất độc hóa học.\n2. Giấy tờ ghi nhận mắc bệnh.\n\nNgười hoạt động kháng chiến được công nhận nếu mắc bệnh trong danh mục bệnh liên quan đến phơi nhiễm chất độc hóa học.',
+    );
+    const read = readQuestion('Bố tôi hoạt động kháng chiến, có đủ điều kiện công nhận người hoạt động kháng chiến bị nhiễm chất độc hóa học không?');
+    expect(read.asks).toBe('eligibility');
+    const lines = directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines;
+    expect(lines[0]).toMatch(/^Người hoạt động kháng chiến được công nhận nếu/);
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
