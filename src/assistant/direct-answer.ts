@@ -156,7 +156,7 @@ export function directAnswer(input: {
     for (const { unit, rank, words, memo } of entries) {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       // "Hồ sơ … gồm: đơn …; giấy …" written as one sentence is a list of papers too.
-      const listLeadIn = unit.list?.leadIn ?? (wantsList && INLINE_PAPERS.test(unit.text) ? unit.text : undefined);
+      const listLeadIn = unit.list?.leadIn ?? (wantsList && (INLINE_PAPERS.test(unit.text) || (!unit.item && PAPERS_AFTER_COLON.test(unit.text))) ? unit.text : undefined);
       if (wantsList && !listLeadIn && rank > 0) continue;
       // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
       if (EXAMPLE.test(unit.item?.text ?? unit.text)) continue;
@@ -173,7 +173,7 @@ export function directAnswer(input: {
       if (!askedAboutThePast && REPLACED_SECTION.test(unit.passage.heading)) score -= 4;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
-      if (wantsList && !routeLine(unit, rank)) score += listLeadIn && PAPERS_LEAD_IN.test(listLeadIn) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      if (wantsList && !routeLine(unit, rank)) score += listLeadIn && (PAPERS_LEAD_IN.test(listLeadIn) || PAPERS_AFTER_COLON.test(listLeadIn)) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       // "Phải làm gì?" is answered by the steps ("Trình tự …"), "hồ sơ gồm gì" by the papers.
       if (wantsList && listLeadIn && PAPERS_LIST.test(listLeadIn) && STEPS_LIST.test(listLeadIn) === (kind === 'steps')) score += 4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
@@ -353,6 +353,8 @@ const PAPERS_LIST = /^(hồ sơ|thành phần|trình tự|các bước|giấy t�
 
 /** A sentence that lists the papers itself ("Hồ sơ đề nghị … gồm: đơn …; giấy …"). */
 const INLINE_PAPERS = /^(hồ sơ|thành phần hồ sơ|giấy tờ)[^.:\n]{0,160}\bgồm\s*:\s*\S/iu;
+/** A sentence that names the papers after a colon ("Với người mất tích, … gửi UBND cấp xã: bản khai theo Mẫu số 14 kèm …"). */
+const PAPERS_AFTER_COLON = /:\s*(bản khai|đơn|tờ khai|bản sao)(?![\p{L}\p{N}])/iu;
 
 /** A lead-in that opens the steps of a procedure rather than its papers. */
 const STEPS_LIST = /^(trình tự|các bước|quy trình)(?![\p{L}\p{N}])/iu;

@@ -589,6 +589,18 @@ describe('a direct answer first', () => {
     expect(lines[0]).toMatch(/^Người hoạt động kháng chiến được công nhận nếu/);
   });
 
+  it('answers "hồ sơ gồm giấy tờ nào" with a sentence that names the papers after a colon, for the case the story tells', () => {
+    const guide = passage(
+      'cs-ls',
+      'Với người mất tích (gia đình không có tin tức, không có giấy báo tử), đại diện thân nhân gửi UBND cấp xã: bản khai theo Mẫu số 14 kèm phiếu xác minh người mất tích.\n\nUBND cấp xã niêm yết danh sách tại thôn trong 15 ngày.',
+    );
+    const other = { ...passage('tt-ls', 'Giấy tờ làm căn cứ gồm một trong các loại:\n\n1. Giấy báo tử trận.\n2. Bản án của Tòa án.'), id: 'tt-ls#4', ordinal: 4 };
+    const read = readQuestion('Cha tôi đi kháng chiến, từ đó gia đình không có tin tức gì của ông. Xin hỏi hồ sơ xin xác nhận liệt sĩ cho người mất tích gồm những giấy tờ nào?');
+    expect(read.asks).toBe('documents');
+    const lines = directAnswer({ read, candidates: [guide, other], registry, today: TODAY }).lines;
+    expect(lines[0]).toContain('bản khai theo Mẫu số 14 kèm phiếu xác minh');
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
