@@ -95,6 +95,16 @@ function questionStart(sentences: readonly string[]): number {
   return start;
 }
 
+/**
+ * "… là bao nhiêu? Vì trước giờ em chưa lãnh nên rất mong được giải đáp.": a sentence after the last question
+ * that asks nothing is a closing remark, not part of the question.
+ */
+function withoutClosingRemarks(sentences: readonly string[]): readonly string[] {
+  let end = sentences.length;
+  while (end > 1 && !sentences[end - 1]!.includes('?') && sentences.slice(0, end - 1).some((s) => s.includes('?')) && !QUESTION_CUE.test(plainOf(sentences[end - 1]!))) end--;
+  return sentences.slice(0, end);
+}
+
 /** "Câu 2.", "câu 3:": the questions of the message are numbered. */
 const NUMBERED_QUESTION = /(?<![\p{L}])câu \d+[.:)]/iu;
 
@@ -116,7 +126,7 @@ export function readQuestion(raw: string): ReadQuestion {
     const first = questionStart(sentences);
     if (first > 0) {
       const start = INTENT_CUE.test(plainOf(sentences[first - 1]!)) ? first - 1 : first;
-      question = sentences.slice(start).join(' ');
+      question = withoutClosingRemarks(sentences.slice(start)).join(' ');
       story = sentences.slice(0, start).join(' ');
     }
   }
@@ -415,7 +425,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
 const FILLERS =
-  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?)(?![\p{L}])/giu;
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?)(?![\p{L}])/giu;
 
 /** The question without its polite and reported-speech fillers. */
 function withoutFillers(text: string): string {

@@ -54,6 +54,18 @@ describe('reading the question out of a story', () => {
     ]);
   });
 
+  it('leaves a closing remark after the last question out of the question ("…rất mong chuyên mục giải đáp.")', () => {
+    const read = readQuestion(
+      'Em là con thương binh 21%, đang học năm thứ ba đại học chính quy. Em đã lấy sổ ưu đãi giáo dục đi xác nhận ở trường các năm học. ' +
+        'Xin chuyên mục giải đáp tổng số tiền được lãnh nêu trong sổ ưu đãi là bao nhiêu? Vì do trước giờ em chưa lãnh và không nắm được các khoản hỗ trợ hay trợ cấp nên rất mong chuyên mục giải đáp.',
+    );
+    expect(read.question).toBe('Xin chuyên mục giải đáp tổng số tiền được lãnh nêu trong sổ ưu đãi là bao nhiêu?');
+    expect(read.query).not.toMatch(/chuyên mục|trước giờ|không nắm được/);
+    expect(read.asks).toBe('amount');
+    // A sentence after the question that asks something stays.
+    expect(readQuestion(`${story} Hồ sơ nộp ở đâu.`).question).toContain('Hồ sơ nộp ở đâu.');
+  });
+
   it('takes the sentence that says what the asker wants as part of the question', () => {
     const read = readQuestion(
       'Trận lũ năm 2024 cuốn trôi nhà, mất hết giấy tờ, trong đó có Bằng Tổ quốc ghi công của bố tôi là liệt sĩ Hoàng Văn Páo. ' +
