@@ -235,7 +235,8 @@ export function directAnswer(input: {
   for (const other of read.alsoAsks) {
     // "…hồ sơ gồm những gì và mức bao nhiêu?": the list of papers, whole, is the line for its part.
     const wantsList = other === 'documents' || other === 'steps';
-    const wanted = wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
+    // "hồ sơ, thủ tục …": after the papers, the steps ("Trình tự …"), which a list of papers does not give.
+    const wanted = other === 'steps' && kind === 'documents' ? STEPS_LIST : wantsList ? PAPERS_LEAD_IN : REQUIRED[other];
     if (!wanted || chosen.length >= 3) continue;
     // Papers asked for in so many words ("hồ sơ gồm những gì") are answered by a list under a lead-in on
     // papers, not by a line that only says "nộp hồ sơ".

@@ -613,6 +613,19 @@ describe('a direct answer first', () => {
     expect(lines[0]).toContain('bản khai theo Mẫu số 14 kèm phiếu xác minh');
   });
 
+  it('answers "hồ sơ, thủ tục …" with the papers and the steps', () => {
+    const doc = passage(
+      'tt-dc',
+      'Hồ sơ đề nghị di chuyển hồ sơ người có công gồm:\n\n1. Đơn đề nghị theo Mẫu số 27.\n2. Bản sao căn cước.\n\nTrình tự di chuyển hồ sơ người có công:\n\n1. Người hưởng trợ cấp gửi đơn đến Sở Nội vụ.\n2. Trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ.',
+    );
+    const read = readQuestion('Gia đình chuyển nơi thường trú, hỏi về hồ sơ, thủ tục di chuyển hồ sơ người có công.');
+    expect(read.asks).toBe('documents');
+    expect(read.alsoAsks).toContain('steps');
+    const lines = directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('Đơn đề nghị theo Mẫu số 27');
+    expect(lines).toContain('Trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ');
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
