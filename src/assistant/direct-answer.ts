@@ -285,7 +285,9 @@ export function directAnswer(input: {
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;
   // "…mẫu nào, nộp ở đâu, mất bao lâu": a line cut around one fact keeps the clauses with the others' too.
   const otherFacts = partFacts.length > 0 ? anyOf(partFacts) : undefined;
-  const lines = renderUnits(chosen, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
+  // A list the chunker cut at a passage's end goes on in the next passage of its section ("17. Tật gai sống…").
+  const whole = chosen.map((unit) => (unit.list ? continuedList(unit, input.related ?? []) : unit));
+  const lines = renderUnits(whole, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars, otherFacts) : compact ? compactLine(line, questionWords, required, chars, otherFacts) : line;
@@ -293,6 +295,26 @@ export function directAnswer(input: {
   const docs = new Set(chosen.map((u) => u.passage.docId));
   const withPeriods = lines.map((line) => line + periodNote(line, registry, today, docs));
   return { lines: withPeriods, passages: [...new Set(chosen.map((u) => u.passage))], found: true };
+}
+
+/**
+ * A numbered list that ends its passage, with the items that continue its numbering at the start of the next
+ * passage of the same section (the chunker splits a long list between passages).
+ */
+function continuedList(unit: AnswerUnit, related: readonly StoredPassage[]): AnswerUnit {
+  const items = unit.list!.items;
+  const last = items.at(-1)!;
+  const number = /^(\d{1,3})[.)]\s/u.exec(last);
+  if (!number || !unit.passage.text.trimEnd().endsWith(last)) return unit;
+  const next = related.find((p) => p.docId === unit.passage.docId && p.ordinal === unit.passage.ordinal + 1 && p.heading === unit.passage.heading);
+  if (!next) return unit;
+  const more: string[] = [];
+  for (const row of next.text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const n = /^(\d{1,3})[.)]\s/u.exec(row);
+    if (!n || Number(n[1]) !== Number(number[1]) + more.length + 1) break;
+    more.push(row);
+  }
+  return more.length > 0 ? { ...unit, list: { leadIn: unit.list!.leadIn, items: [...items, ...more] } } : unit;
 }
 
 /** An office named as such answers "nộp ở đâu" better than "the agency that manages the file". */

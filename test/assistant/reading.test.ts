@@ -626,6 +626,17 @@ describe('a direct answer first', () => {
     expect(lines).toContain('Trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ');
   });
 
+  it('quotes a list the chunker cut between two passages whole, with the items that continue its numbering', () => {
+    const first = { ...passage('cs-cdhh', 'Danh mục bệnh có liên quan đến phơi nhiễm chất độc hóa học gồm:\n\n1. Ung thư phần mềm;\n2. Bệnh đái tháo đường type 2;'), heading: 'Danh mục bệnh' };
+    const next = { ...passage('cs-cdhh', '3. Tật gai sống chẻ đôi.\n\nCác bệnh khác không được dùng làm căn cứ.'), id: 'cs-cdhh#1', ordinal: 1, heading: 'Danh mục bệnh' };
+    const other = { ...passage('cs-cdhh', '4. Một mục của danh sách khác.'), id: 'cs-cdhh#2', ordinal: 2, heading: 'Mục khác' };
+    const read = readQuestion('danh mục bệnh liên quan chất độc hóa học gồm những bệnh nào');
+    const lines = directAnswer({ read, candidates: [first], related: [first, next, other], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('2. Bệnh đái tháo đường type 2;\n3. Tật gai sống chẻ đôi.');
+    expect(lines).not.toContain('Các bệnh khác');
+    expect(lines).not.toContain('4. Một mục');
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
