@@ -298,20 +298,25 @@ export function directAnswer(input: {
 }
 
 /**
- * A numbered list that ends its passage, with the items that continue its numbering at the start of the next
- * passage of the same section (the chunker splits a long list between passages).
+ * A list that ends its passage, with the items that go on at the start of the next passage of the same section
+ * (the chunker splits a long list between passages): the next numbers of a numbered list, the bullets of a bulleted one.
  */
 function continuedList(unit: AnswerUnit, related: readonly StoredPassage[]): AnswerUnit {
   const items = unit.list!.items;
   const last = items.at(-1)!;
   const number = /^(\d{1,3})[.)]\s/u.exec(last);
-  if (!number || !unit.passage.text.trimEnd().endsWith(last)) return unit;
+  const bullet = /^[-*+•]\s/u.test(last);
+  if ((!number && !bullet) || !unit.passage.text.trimEnd().endsWith(last)) return unit;
   const next = related.find((p) => p.docId === unit.passage.docId && p.ordinal === unit.passage.ordinal + 1 && p.heading === unit.passage.heading);
   if (!next) return unit;
+  const continues = (row: string, count: number) => {
+    if (bullet) return /^[-*+•]\s/u.test(row);
+    const n = /^(\d{1,3})[.)]\s/u.exec(row);
+    return n !== null && Number(n[1]) === Number(number![1]) + count + 1;
+  };
   const more: string[] = [];
   for (const row of next.text.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const n = /^(\d{1,3})[.)]\s/u.exec(row);
-    if (!n || Number(n[1]) !== Number(number[1]) + more.length + 1) break;
+    if (!continues(row, more.length)) break;
     more.push(row);
   }
   return more.length > 0 ? { ...unit, list: { leadIn: unit.list!.leadIn, items: [...items, ...more] } } : unit;

@@ -635,6 +635,10 @@ describe('a direct answer first', () => {
     expect(lines).toContain('2. Bệnh đái tháo đường type 2;\n3. Tật gai sống chẻ đôi.');
     expect(lines).not.toContain('Các bệnh khác');
     expect(lines).not.toContain('4. Một mục');
+    const bullets = { ...passage('mh-dd', 'Được điều dưỡng hằng năm:\n\n- Bà mẹ Việt Nam anh hùng;\n- Thương binh từ 81% trở lên;'), heading: 'Hằng năm' };
+    const rest = { ...passage('mh-dd', '- Cha đẻ, mẹ đẻ có hai con liệt sĩ trở lên.'), id: 'mh-dd#1', ordinal: 1, heading: 'Hằng năm' };
+    const yearly = directAnswer({ read: readQuestion('ai được điều dưỡng hằng năm'), candidates: [bullets], related: [bullets, rest], registry, today: TODAY }).lines.join('\n');
+    expect(yearly).toContain('- Cha đẻ, mẹ đẻ có hai con liệt sĩ trở lên.');
   });
 
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
