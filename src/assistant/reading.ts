@@ -415,6 +415,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(cha de|me de|bo de)\b/, 'cha đẻ mẹ đẻ'],
   // "liệt nửa người, không còn khả năng tự kiếm sống": a disability the story tells without naming it.
   [/\b(khuyet tat|tan tat|tan phe|liet (nua nguoi|toan than|hai chan)|khong (con )?kha nang (tu kiem song|tu phuc vu|lao dong)|mat kha nang (tu kiem song|tu phuc vu))\b/, 'khuyết tật'],
+  // "sinh ra đã bị dị tật": what the rules on children of people exposed to chemical agents are about.
+  [/\b(di tat|di dang)\b/, 'dị dạng dị tật'],
   [/\b(di hoc|hoc phi|sinh vien|hoc sinh)\b/, 'ưu đãi giáo dục'],
   [/\bbao hiem y te|\bbhyt\b/, 'bảo hiểm y tế'],
   [/\b(nghi viec|tinh gian|nghi huu truoc tuoi|sap xep bo may)\b/, 'nghỉ việc sắp xếp'],

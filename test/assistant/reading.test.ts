@@ -269,6 +269,13 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh, suy giảm khả năng lao động 76%, đã nghỉ hưu nhiều năm nay ở quê. Xin hỏi bố tôi có được hưởng thêm chế độ gì không?').query).not.toContain('khuyết tật');
   });
 
+  it('reads a birth defect the story tells as the case of the chemical-agent rules on children', () => {
+    const read = readQuestion(
+      'Bố tôi tham gia quân ngũ từ năm 1972 đến năm 1977. Tôi sinh năm 1977, khi sinh ra đã bị dị tật lệch cột sống, đến nay vẫn phải có người chăm. Xin hỏi tôi có thuộc diện bị ảnh hưởng chất độc hóa học không?',
+    );
+    expect(read.query).toContain('dị dạng dị tật');
+  });
+
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
   });
