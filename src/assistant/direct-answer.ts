@@ -512,7 +512,11 @@ const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline
  * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line
  * longer than its share keeps its subject and the clauses with the facts and the question's words.
  */
-export function fitHead(lines: readonly string[], question: string, budget: number, day?: string, asked: readonly AskedKind[] = []): string[] {
+export function fitHead(given: readonly string[], question: string, budget: number, day?: string, asked: readonly AskedKind[] = []): string[] {
+  // Over the first screen, a line's bare citation ("(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)") gives way to the
+  // facts: the passage quoted below and the "Căn cứ" lines still cite it. Not when the basis itself is asked.
+  const over = given.reduce((n, l) => n + l.length + 3, 0) > budget;
+  const lines = over && !BASIS_ASKED.test(question) ? given.map(withoutBareCitations) : given;
   const total = lines.reduce((n, l) => n + l.length + 3, 0);
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
@@ -528,6 +532,20 @@ export function fitHead(lines: readonly string[], question: string, budget: numb
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
     return shortList(rows, words, share, day, facts).map(fit).join('\n');
   });
+}
+
+/** "theo nghị định nào", "quy định ở điều nào", "căn cứ": the question asks for the legal basis. */
+const BASIS_ASKED = /(?<![\p{L}\p{N}])((nghị định|điều|văn bản|quy định|thông tư|pháp lệnh|luật) (nào|gì|mấy|số mấy)|căn cứ|theo (đâu|quy định nào))(?![\p{L}\p{N}])/iu;
+const LEGAL_UNIT = String.raw`(?:khoản|điểm|Điều|mục|Mục|Phụ lục|Chương)`;
+const LEGAL_TEXT = String.raw`(?:Nghị định|Pháp lệnh|Thông tư|Luật|NĐ)`;
+/** A parenthesis that only cites ("(khoản 1 Điều 28 Nghị định 131/2021/NĐ-CP)", "(Nghị định 75/2021/NĐ-CP)"). */
+const BARE_CITATION = new RegExp(String.raw`^(?:(?:${LEGAL_UNIT}[^,;()]*?[,;] ?)*${LEGAL_UNIT}[^()]*?${LEGAL_TEXT}[^()]*|${LEGAL_TEXT} [0-9/A-ZĐa-z-]+)$`, 'u');
+
+/** The line without its parentheses that only cite; one that also holds a date or an amount stays. */
+function withoutBareCitations(line: string): string {
+  return line.replace(/ \(([^()]*)\)/gu, (whole, inner: string) =>
+    /\d{1,2}\/\d{1,2}\/\d{4}|\d\.\d{3}/u.test(inner) || !BARE_CITATION.test(inner) ? whole : '',
+  );
 }
 
 /** One pattern matching any of the kinds of fact given (REQUIRED's patterns). */

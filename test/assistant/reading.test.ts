@@ -648,6 +648,20 @@ describe('a direct answer first', () => {
     expect(yearly).toContain('- Cha đẻ, mẹ đẻ có hai con liệt sĩ trở lên.');
   });
 
+  it('drops bare citations from first lines over the first screen, never a period or an amount, nor when the basis is asked', () => {
+    const lines = [
+      'Hồ sơ hưởng trợ cấp mai táng khi người có công từ trần gồm (khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP):\n1. Bản khai theo Mẫu số 12 Phụ lục I Nghị định 131/2021/NĐ-CP, do cá nhân hoặc tổ chức lo mai táng lập.\n2. Bản sao có chứng thực giấy báo tử hoặc trích lục khai tử của người mất.',
+      'Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026 (áp dụng từ 01/7/2025, theo Điều 13 Nghị định 75/2021/NĐ-CP), trả người lo mai táng (Điều 13 Nghị định 75/2021/NĐ-CP).',
+    ];
+    const fitted = fitHead(lines, 'người lo mai táng được bao nhiêu tiền, hồ sơ gồm gì', 400).join('\n');
+    expect(fitted).toContain('Hồ sơ hưởng trợ cấp mai táng khi người có công từ trần gồm:');
+    expect(fitted).toContain('(áp dụng từ 01/7/2025, theo Điều 13 Nghị định 75/2021/NĐ-CP)');
+    expect(fitted).toContain('trả người lo mai táng.');
+    expect(fitted).toContain('23.400.000 đồng');
+    expect(fitHead(lines, 'hồ sơ mai táng gồm gì, theo nghị định nào', 400).join('\n')).toContain('(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)');
+    expect(fitHead(lines.slice(0, 1), 'hồ sơ mai táng gồm gì', 400)[0]).toContain('(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)');
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
