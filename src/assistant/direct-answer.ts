@@ -150,6 +150,8 @@ export function directAnswer(input: {
         .filter(({ unit }) => unit.list && PAPERS_LEAD_IN.test(unit.text) && (!bestHasRoute || unit.passage.docId === candidates[0]?.docId))
         .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
     : [];
+  const named = groupsIn(`${read.text} ${input.expandedQuery ?? ''}`);
+  const otherGroup = (subject: ReadonlySet<string>) => named.size > 0 && subject.size > 0 && ![...subject].some((g) => named.has(g));
   // The registry and the passages' features belong to one index snapshot: only the day changes what is kept.
   const replacedOnly = (memo: Map<string, unknown>, unit: AnswerUnit) => remember(memo, `replaced ${today}`, () => onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId));
   const consider = (entries: typeof pool): void => {
@@ -171,6 +173,8 @@ export function directAnswer(input: {
       let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
       // A section of replaced figures ("Mức cũ …, đã được thay thế") names today's only to say what they replaced.
       if (!askedAboutThePast && REPLACED_SECTION.test(unit.passage.heading)) score -= 4;
+      // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.
+      if (otherGroup(remember(memo, 'subject groups', () => groupsIn((unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
       if (wantsList && !routeLine(unit, rank)) score += listLeadIn && (PAPERS_LEAD_IN.test(listLeadIn) || PAPERS_AFTER_COLON.test(listLeadIn)) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
@@ -426,6 +430,20 @@ function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: s
 }
 
 const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
+/** The groups of people with merit a text names ("liệt sĩ", "thương binh"…), in the folded words of GROUPS. */
+const GROUPS: readonly (readonly [string, RegExp])[] = [
+  ['liet si', /\bliet s[iy]\b/],
+  ['thuong binh', /\bthuong binh\b|\btb\b/],
+  ['benh binh', /\bbenh binh\b/],
+  ['chat doc', /\bchat doc\b|\bda cam\b/],
+  ['ba me', /\bba me viet nam anh hung\b|\bbmvnah\b/],
+];
+/** The opening of a line, where its subject is named. */
+const SUBJECT_CHARS = 40;
+function groupsIn(text: string): Set<string> {
+  const plain = fold(text.toLowerCase());
+  return new Set(GROUPS.filter(([, pattern]) => pattern.test(plain)).map(([name]) => name));
+}
 const REPLACED_SECTION = /(?<![\p{L}\p{N}])(mức cũ|đã được thay thế)(?![\p{L}\p{N}])/iu;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
 

@@ -662,6 +662,17 @@ describe('a direct answer first', () => {
     expect(fitHead(lines.slice(0, 1), 'hồ sơ mai táng gồm gì', 400)[0]).toContain('(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)');
   });
 
+  it("leaves a rule about another group of people with merit (\"Con liệt sĩ …\") after the one for the story's group", () => {
+    const martyrs = passage('cs-tuat-ls', 'Con liệt sĩ khuyết tật nặng hưởng tuất hằng tháng khi tỷ lệ tổn thương cơ thể từ 61% trở lên.');
+    const anyMerit = { ...passage('mh-tuat', 'Con của người có công khuyết tật nặng sau khi đủ 18 tuổi hưởng tuất hằng tháng khi không có thu nhập.'), id: 'mh-tuat#1' };
+    const read = readQuestion('Cha tôi là thương binh, đã chết năm 1996. Tôi bị tai nạn, khuyết tật nặng. Vậy tôi có được hưởng lại trợ cấp tuất hằng tháng không?');
+    const lines = directAnswer({ read, candidates: [anyMerit, martyrs], registry, today: TODAY }).lines;
+    expect(lines[0]).toMatch(/^Con của người có công/);
+    // A story about a martyr keeps the martyr's rule first.
+    const martyrStory = readQuestion('Bố tôi là liệt sĩ. Tôi bị tai nạn, khuyết tật nặng. Vậy tôi có được hưởng trợ cấp tuất hằng tháng không?');
+    expect(directAnswer({ read: martyrStory, candidates: [anyMerit, martyrs], registry, today: TODAY }).lines[0]).toMatch(/^Con liệt sĩ/);
+  });
+
   it('judges again on a new day whether a period has ended, with the features kept between questions', () => {
     const burial = passage('mh-mt', 'Từ 01/7/2023 đến 30/6/2024, trợ cấp mai táng là 18.000.000 đồng.\n\nTrợ cấp mai táng do Ủy ban nhân dân cấp xã chi trả.');
     const features = new PassageFeatures();
