@@ -158,7 +158,8 @@ export function directAnswer(input: {
     for (const { unit, rank, words, memo } of entries) {
       if (required && !required.test(unit.text) && !(unit.list && unit.list.items.some((i) => required.test(i)))) continue;
       // "Hồ sơ … gồm: đơn …; giấy …" written as one sentence is a list of papers too.
-      const listLeadIn = unit.list?.leadIn ?? (wantsList && (INLINE_PAPERS.test(unit.text) || (!unit.item && PAPERS_AFTER_COLON.test(unit.text))) ? unit.text : undefined);
+      const inlinePapers = wantsList && !unit.list && remember(memo, 'inline papers', () => INLINE_PAPERS.test(unit.text) || (!unit.item && PAPERS_AFTER_COLON.test(unit.text)));
+      const listLeadIn = unit.list?.leadIn ?? (inlinePapers ? unit.text : undefined);
       if (wantsList && !listLeadIn && rank > 0) continue;
       // "Ví dụ cách tính: …" illustrates a rule: the rule itself is the answer.
       if (EXAMPLE.test(unit.item?.text ?? unit.text)) continue;
@@ -172,12 +173,12 @@ export function directAnswer(input: {
       const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
       let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
       // A section of replaced figures ("Mức cũ …, đã được thay thế") names today's only to say what they replaced.
-      if (!askedAboutThePast && REPLACED_SECTION.test(unit.passage.heading)) score -= 4;
+      if (!askedAboutThePast && remember(memo, 'replaced section', () => REPLACED_SECTION.test(unit.passage.heading))) score -= 4;
       // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.
       if (otherGroup(remember(memo, 'subject groups', () => groupsIn((unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
-      if (wantsList && !routeLine(unit, rank)) score += listLeadIn && (PAPERS_LEAD_IN.test(listLeadIn) || PAPERS_AFTER_COLON.test(listLeadIn)) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
+      if (wantsList && !routeLine(unit, rank)) score += listLeadIn && (inlinePapers || PAPERS_LEAD_IN.test(listLeadIn)) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
       // "Phải làm gì?" is answered by the steps ("Trình tự …"), "hồ sơ gồm gì" by the papers.
       if (wantsList && listLeadIn && PAPERS_LIST.test(listLeadIn) && STEPS_LIST.test(listLeadIn) === (kind === 'steps')) score += 4;
       if (kind === 'eligibility' && /(?<![\p{L}\p{N}])(điều kiện|được hưởng|không được|chỉ|trường hợp|nếu)(?![\p{L}\p{N}])/iu.test(unit.text)) score += 1.5;
