@@ -42,22 +42,35 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
 /** The field's words that neighbouring fields use too (BHXH also has "tử tuất"): in only without a foreign concept. */
 const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b/];
 
+/**
+ * Concepts of neighbouring fields that a question about người có công never asks about: a clause asking
+ * about one of them is outside the field even when the message first says who the asker's family is
+ * ("Ông nội tôi là liệt sĩ, nhà tôi muốn tách thửa đất …").
+ */
+const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
+  /\bthat nghiep\b|\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b/,
+  /\bdang ky (thuong tru|tam tru|cu tru)\b/,
+  /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
+  /\bthai san\b|\bom dau\b|\bsay thai\b|\bluu thai\b/,
+  /\btai nan lao dong\b|\bbenh nghe nghiep\b/,
+  /\bso do\b|\bso hong\b|\bquyen su dung dat\b|\bdat (o|nong nghiep|trong|tho cu|nghia trang gia dinh)\b|\bchuyen muc dich\b|\bdat dai\b|\bthua dat\b|\btranh chap dat\b/,
+  /\bkhai sinh\b|\bdang ky khai tu\b|\bly hon\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b|\bdi chuc\b/,
+  /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
+  /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
+  /\bgiay phep xay dung\b/,
+  /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
+];
+
 /** Concepts of neighbouring fields that share words with this one. */
 const FOREIGN_CONCEPTS: readonly RegExp[] = [
-  /\bthat nghiep\b|\bmat viec\b|\bthoi viec\b|\bsa thai\b/,
-  /\bdang ky (thuong tru|tam tru|cu tru)\b|\bnhap khau\b|\btach khau\b/,
+  ...DISTINCT_FOREIGN_CONCEPTS,
   /\b(cua|theo|tu|huong) (bao hiem xa hoi|bhxh)\b|\bnguoi lao dong\b.*\b(chet|tu tran|qua doi|mat)\b/,
-  /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
+  /\bkhai tu\b|\bket hon\b|\bho khau\b|\bnhap khau\b|\btach khau\b|\bthua ke\b/,
+  /\bsinh con\b/,
+  /\bxay nha\b/,
   /\bluong huu\b|\bhuu tri\b|\bnghi huu\b/,
-  /\bthai san\b|\bom dau\b|\bsay thai\b|\bluu thai\b|\bsinh con\b/,
-  /\btai nan lao dong\b|\bbenh nghe nghiep\b/,
   /\bso bhxh\b|\bso bao hiem\b|\bto roi\b|\bchot so\b|\bdong bao hiem\b|\bdong bhxh\b/,
-  /\bso do\b|\bso hong\b|\bquyen su dung dat\b|\bdat (o|nong nghiep|trong|tho cu|nghia trang gia dinh)\b|\bchuyen muc dich\b|\bdat dai\b|\bthua dat\b|\btranh chap dat\b/,
-  /\bkhai sinh\b|\bdang ky khai tu\b|\bkhai tu\b|\bket hon\b|\bly hon\b|\bho khau\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b/,
-  /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
-  /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b/,
   /\bho ngheo\b|\bcan ngheo\b|\bnguoi cao tuoi\b|\bbao tro xa hoi\b|\btro cap xa hoi\b|\bnguoi khuyet tat\b/,
-  /\bgiay phep xay dung\b|\bxay nha\b|\bhop dong (lao dong|mua ban|thue)\b/,
   /\bluong co so\b|\bnang luong\b|\bphu cap (chuc vu|cong vu|tham nien)\b/,
   /\bhoc bong\b|\btuyen sinh\b|\bthi tot nghiep\b/,
   /\bnghia vu quan su\b|\bkham tuyen\b/,
@@ -69,6 +82,27 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
 const NEGATED_DOMAIN = /\bkhong (phai|thuoc)( la)? (nguoi co cong|thuong binh|benh binh|liet s[iy]|than nhan liet s[iy]|doi tuong chinh sach)\b/g;
 
 /**
+ * The verdict of the clause that asks (the question's last clause, and the one before when the last only
+ * asks, "tôi kiện ở đâu"): in when it names a concept of the field, out when it names one of a field the
+ * assistant never answers for. Undefined when neither; the story's clauses never decide here.
+ */
+function askingClause(asked: string): DomainVerdict | undefined {
+  const clauses = asked.split(/[,;:.!?]/u).map((c) => c.trim()).filter(Boolean).reverse();
+  const asking = clauses.length > 1 && clauses[0]!.split(' ').length <= 4 ? clauses.slice(0, 2) : clauses.slice(0, 1);
+  for (const clause of asking) {
+    const own = DOMAIN_CONCEPTS.find((c) => c.test(clause));
+    if (own) return { verdict: 'in', because: own.exec(clause)![0] };
+    const affirmed = clause.replace(AFFIRMED_ONLY, ' ');
+    const foreign = DISTINCT_FOREIGN_CONCEPTS.find((c) => c.test(affirmed));
+    if (foreign) return { verdict: 'out', because: foreign.exec(affirmed)![0] };
+  }
+  return undefined;
+}
+
+/** "mẹ tôi không có lương hưu" tells of the case, not of another field. */
+const AFFIRMED_ONLY = /\bkhong (co |duoc |huong |dong |con )+\S+( \S+)?/g;
+
+/**
  * Reads the message for concepts of the field and of its neighbours: the question first (what is asked
  * decides the topic: "bố tôi là thương binh… tôi muốn đóng bảo hiểm xã hội tự nguyện" is not about
  * người có công), then the story when the question alone says nothing either way.
@@ -76,11 +110,12 @@ const NEGATED_DOMAIN = /\bkhong (phai|thuoc)( la)? (nguoi co cong|thuong binh|be
 export function judgeDomain(question: string, story = ''): DomainVerdict {
   const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const told = fold(story.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
+  const clause = askingClause(asked);
+  if (clause) return clause;
   for (const plain of [asked, told]) {
     const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
     if (own) return { verdict: 'in', because: own.exec(plain)![0] };
-    // "mẹ tôi không có lương hưu" tells of the case, not of another field.
-    const affirmed = plain.replace(/\bkhong (co |duoc |huong |dong |con )+\S+( \S+)?/g, ' ');
+    const affirmed = plain.replace(AFFIRMED_ONLY, ' ');
     const foreign = FOREIGN_CONCEPTS.find((c) => c.test(affirmed));
     if (foreign) return { verdict: 'out', because: foreign.exec(affirmed)![0] };
   }

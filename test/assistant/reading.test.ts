@@ -314,6 +314,18 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Mẹ tôi không có lương hưu, có được nhận tiền tuất không?', 'Bố tôi là thương binh 81%.').verdict).toBe('in');
   });
 
+  it('decides a one-sentence message on the clause that asks, not on who the family is', () => {
+    expect(judgeDomain('Ông nội tôi là liệt sĩ, nhà tôi muốn tách thửa đất cho em trai thì làm thủ tục ở đâu?').verdict).toBe('out');
+    expect(judgeDomain('Chú tôi là bệnh binh, bị tai nạn giao thông gãy chân, bảo hiểm xe máy có bồi thường không?').verdict).toBe('out');
+    expect(judgeDomain('Tôi là thương binh, đang làm công nhân, công ty nợ lương 3 tháng, tôi kiện ở đâu?').verdict).toBe('out');
+    expect(judgeDomain('Tôi là con liệt sĩ, muốn vay vốn sinh viên ở ngân hàng chính sách thì cần giấy tờ gì?').verdict).toBe('out');
+    // The case told in earlier clauses (a marriage, a move, a pension) does not decide; the field's words in the asking clause do.
+    expect(judgeDomain('Mẹ tôi là vợ liệt sĩ, năm 2020 mẹ tôi kết hôn với người khác, vậy có bị cắt tuất không?').verdict).toBe('in');
+    expect(judgeDomain('Bố tôi là bệnh binh, chuyển hộ khẩu vào Bình Dương năm 2024, xin hỏi thủ tục chuyển hồ sơ').verdict).toBe('in');
+    expect(judgeDomain('Bố tôi là thương binh 81%, xin hỏi bố có được hưởng lương hưu và trợ cấp cùng lúc không?').verdict).toBe('in');
+    expect(judgeDomain('Bố tôi là thương binh, gia đình muốn xây nhà thì được hỗ trợ bao nhiêu?').verdict).toBe('in');
+  });
+
   it('sets aside the field when the message names it only to exclude it', () => {
     expect(judgeDomain('Chế độ tử tuất của bảo hiểm xã hội cho vợ người lao động chết vì bệnh (không phải người có công) thế nào?').verdict).toBe('out');
     expect(judgeDomain('Bố tôi là cựu chiến binh (không phải thương binh), có được cấp thẻ bảo hiểm y tế miễn phí không?').verdict).toBe('out');
