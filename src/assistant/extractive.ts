@@ -145,10 +145,12 @@ export function composeExtractiveAnswer(input: {
   const parts: string[] = [];
   if (lead.length) parts.push(lead.join('\n'));
   const titles = new Set<string>();
+  const quoted = lead.flatMap((l) => l.replace(/^👉 /u, '').split('\n'));
   for (const passage of chosen) {
     if (!titles.has(passage.meta.title)) parts.push(`${PASSAGE_MARK}${passage.meta.title}`);
     titles.add(passage.meta.title);
-    parts.push(trimPassage(passage.text, words, features.linesOf(passage)));
+    const rest = withoutOpening(trimPassage(passage.text, words, features.linesOf(passage)), quoted);
+    if (rest) parts.push(rest);
   }
 
   const citations = chosen.map((p) => toCitation(p, today));
@@ -166,6 +168,21 @@ export function composeExtractiveAnswer(input: {
   const other = hits.find((h) => !chosen.some((c) => c.docId === h.passage.docId) && h.score >= hits[0]!.score * 0.8);
   if (other) parts.push(`Xem thêm: ${other.passage.citation}`);
   return { body: parts.join('\n\n'), lead, citations, warnings };
+}
+
+/**
+ * A passage without the sentences it opens with when the first lines quote them already: the rest of the
+ * passage follows the quote instead of repeating it (a line cut with "…" is not the whole sentence).
+ */
+export function withoutOpening(text: string, quoted: readonly string[]): string {
+  const whole = quoted.map((q) => q.trim()).filter((q) => q.length >= 20 && !q.includes('…'));
+  let rest = text.trimStart();
+  for (let found = true; found && rest; ) {
+    const opening = whole.find((q) => rest.startsWith(q) && (rest.length === q.length || /^[\s]/u.test(rest.slice(q.length))));
+    found = opening !== undefined;
+    if (opening) rest = rest.slice(opening.length).trimStart();
+  }
+  return rest;
 }
 
 /** Lines quoting items of one list (the same lead-in, from two passages of a document) as one line. */

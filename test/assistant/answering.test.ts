@@ -48,6 +48,14 @@ describe('questions as people write them', () => {
     expect(lead.split('\n').filter((l) => l.startsWith('👉 ')).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('does not repeat under the title the sentence the first line quotes: the passage goes on from it', async () => {
+    const reply = await ask('so noi vu quang ngai tap huan tthc nguoi co cong cho bao nhieu xa phuong');
+    expect(reply.stage).toBe('retrieval');
+    const quoted = firstLine(reply.text).replace(/^👉 /u, '');
+    expect(reply.text.split(quoted).length - 1).toBe(1);
+    expect(reply.text.split('\n\n')[2]).toMatch(/^Cán bộ biệt phái .* 43 xã, phường/u);
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
