@@ -1,6 +1,7 @@
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { fold } from '../text/normalize.js';
+import { isStopWord, tokenize } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import { askedKind, datesIn, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
@@ -112,7 +113,7 @@ export function directAnswer(input: {
   const kind = read.asks;
   const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
   const required = kind ? REQUIRED[kind] : undefined;
-  const scored: { unit: AnswerUnit; score: number; words: Set<string> }[] = [];
+  const scored: { unit: AnswerUnit; score: number; words: Set<string>; memo: Map<string, unknown> }[] = [];
   const askedAboutThePast = asksAboutThePast(read, registry, today);
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const routeMatters = kind === 'deadline' || kind === 'when' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
@@ -196,7 +197,7 @@ export function directAnswer(input: {
       if (routeMatters && !askedBeforeRouteChange) score += routeWeight(remember(memo, 'route', () => routeOf(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text)), askedAfterRouteChange);
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
-      scored.push({ unit, score, words });
+      scored.push({ unit, score, words, memo });
     }
   };
   consider([...pool, ...listsElsewhere]);
@@ -208,6 +209,18 @@ export function directAnswer(input: {
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
+  // "…miễn giảm tiền sử dụng đất bao nhiêu phần trăm?": when no line with an amount speaks of what the
+  // question asks the amount of, the knowledge base lacks it; a neighbouring amount is no answer.
+  // Only for a question of one part: the other questions of a message are answered each from its own passages.
+  if (best && kind === 'amount' && read.parts.length === 0) {
+    // Pairs the knowledge base never uses ("mai tán", "nhiem cdhh", "bây giờ") are typing, not a topic.
+    const known = [...topicPairs(read.question, kind)].filter((pair) => [...pool, ...relatedPool()].some(({ words }) => words.has(pair)));
+    const speaks = ({ unit, memo }: { unit: AnswerUnit; memo: Map<string, unknown> }) => {
+      const words = remember(memo, 'topic words', () => contentWords(`${unit.passage.heading} ${unit.item ? `${unit.item.leadIn} ` : ''}${unit.text}`));
+      return known.some((pair) => words.has(pair));
+    };
+    if (known.length > 0 && !scored.some(speaks)) return { lines: [], passages: [], found: false };
+  }
   if (!best || (required === undefined && best.score <= 0)) {
     return { lines: [], passages: [], found: kind === undefined || required === undefined };
   }
@@ -628,6 +641,42 @@ function clauseWords(question: string, kind: AskedKind): Set<string> {
   const pairs = words.filter((w) => w.includes(' '));
   return new Set(pairs.length > 0 ? pairs : words);
 }
+
+/**
+ * What the clause asking for one kind of fact asks about, as pairs of adjacent words ("miễn giảm", "sử dụng
+ * đất" → "su dat"), without who it is for (the groups of the field), the asking words and the words every
+ * benefit shares ("trợ cấp", "mức", "hằng tháng"), and without abbreviations and numbers. When that clause
+ * names nothing ("mức bao nhiêu?"), the clause before it. Empty when the question names no such thing.
+ */
+export function topicPairs(question: string, kind: AskedKind): Set<string> {
+  const clauses = question.split(/[,;?]|(?<!\p{L})và(?!\p{L})/u);
+  const at = clauses.findIndex((part) => askedKind(part) === kind);
+  if (at < 0) return new Set();
+  // Pairs of words next to each other in the question, as contentWords pairs them.
+  const pairsOf = (clause: string) => {
+    const tokens = tokenize(clause);
+    const pairs = new Set<string>();
+    for (let i = 1; i < tokens.length; i++) {
+      const [a, b] = [tokens[i - 1]!, tokens[i]!];
+      if ([a, b].every((t) => !t.numeric && t.folded.length > 1 && !isStopWord(t, 'folded') && !TOPIC_NEUTRAL.has(t.folded))) pairs.add(`${a.folded} ${b.folded}`);
+    }
+    return pairs;
+  };
+  const own = pairsOf(clauses[at]!);
+  return own.size > 0 || at === 0 ? own : pairsOf(clauses[at - 1]!);
+}
+
+/** Words that say who a benefit is for, that it is asked for, or that every benefit shares (folded syllables). */
+const TOPIC_NEUTRAL = new Set(
+  [
+    'thuong binh benh liet si sy nguoi co cong than nhan me vo chong cha con ba ong bo chau anh hung viet nam',
+    'chat doc hoa hoc hoat dong khang chien cach mang tu day dich bat thanh nien xung phong',
+    'tro cap phu che do muc tien huong duoc ho uu dai nha nuoc thang nam moi hang lan dong bao nhieu la gi nao',
+    'khong the sao nhu xin hoi cho biet hien nay nhan phai lam cua toi minh em khoan chuan chinh sach chua du da dang',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /** "hồ sơ gồm những gì", "cần giấy tờ gì", "hồ sơ làm thế nào": the papers themselves are asked for (folded text). */
 const EXPLICIT_PAPERS = /\b((ho so|hs|giay to)( [a-z]+){0,3} (gom|can|nhung gi|gi|nao|the nao|ra sao|nhu the nao)|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/;

@@ -56,6 +56,15 @@ describe('questions as people write them', () => {
     expect(reply.text.split('\n\n')[2]).toMatch(/^Cán bộ biệt phái .* 43 xã, phường/u);
   });
 
+  it('says the knowledge base lacks an amount no line speaks of, instead of quoting a neighbouring amount', async () => {
+    const lacking = await ask('Thương binh được miễn giảm tiền sử dụng đất bao nhiêu phần trăm?');
+    expect(firstLine(lacking.text)).toMatch(/^Tài liệu hiện có chưa nêu rõ mức tiền/u);
+    expect(lacking.text).toContain('hỏi chuyên gia');
+    // A typo the knowledge base never uses ("mai tán") names no topic: the amount is answered.
+    const typed = await ask('mai tán phí người có công bao nhiêu tiền');
+    expect(firstLine(typed.text)).toMatch(/^👉 .*23\.400\.000 đồng/u);
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
