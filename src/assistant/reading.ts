@@ -406,6 +406,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
+  // "mộ vô danh", "chưa xác định được danh tính": the remains must be identified (DNA) before anything else.
+  [/\b(mo vo danh|vo danh|(chua|khong) (xac dinh|ro|biet)( duoc)? (danh tinh|ten tuoi|ho ten)|con thieu thong tin)\b/, 'xác định danh tính hài cốt liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],
   [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b/, 'giám định'],
   [/\b(luong huu|nghi huu)\b/, 'lương hưu'],

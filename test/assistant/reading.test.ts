@@ -276,6 +276,14 @@ describe('reading the question out of a story', () => {
     expect(read.query).toContain('dị dạng dị tật');
   });
 
+  it('reads an unnamed grave the story tells as the case of identifying the remains', () => {
+    const read = readQuestion(
+      'Gia đình tôi có 2 liệt sĩ, phần mộ được quy tập về nghĩa trang huyện Đức Phổ nhưng là mộ vô danh. Gia đình muốn đưa hài cốt các liệt sĩ về quê thì có những chính sách hỗ trợ nào?',
+    );
+    expect(read.query).toContain('xác định danh tính hài cốt liệt sĩ');
+    expect(readQuestion('Gia đình muốn đưa hài cốt liệt sĩ từ nghĩa trang Trường Sơn về quê thì được hỗ trợ gì?').query).not.toContain('danh tính');
+  });
+
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
   });
