@@ -66,6 +66,14 @@ describe('reading the question out of a story', () => {
     expect(readQuestion(`${story} Hồ sơ nộp ở đâu.`).question).toContain('Hồ sơ nộp ở đâu.');
   });
 
+  it('leaves out how a portal reports the question ("Qua Cổng TTĐT Chính phủ, bà Phương hỏi, …")', () => {
+    const read = readQuestion(
+      'Bố của bà Trịnh Thị Thu Phương (tỉnh Tuyên Quang) tham gia quân ngũ từ năm 1972 đến năm 1977. Qua Cổng TTĐT Chính phủ, bà Phương hỏi, bà có thuộc diện bị ảnh hưởng chất độc hóa học không?',
+    );
+    expect(read.query).not.toMatch(/cổng|ttđt|chính phủ|hỏi/iu);
+    expect(read.query).toContain('chất độc hóa học');
+  });
+
   it('takes the sentence that says what the asker wants as part of the question', () => {
     const read = readQuestion(
       'Trận lũ năm 2024 cuốn trôi nhà, mất hết giấy tờ, trong đó có Bằng Tổ quốc ghi công của bố tôi là liệt sĩ Hoàng Văn Páo. ' +
