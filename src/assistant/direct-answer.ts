@@ -859,6 +859,8 @@ export function figureNotes(read: ReadQuestion, direct: DirectAnswer, registry: 
       for (const { iso, label } of named) {
         const then = registry.onDate(s, iso);
         if (!then || (now && then.key === now.key && !then.unconfirmed)) continue;
+        // A line that states the figure of that day and says from when the next one applies already answers it.
+        if (!then.unconfirmed && now && direct.lines.some((line) => line.includes(then.value.replace(/ đồng$/u, '')) && line.includes(shortDate(now.from)))) continue;
         if (then.unconfirmed) {
           notes.push(`Với mốc ${label}: ${lowerFirst(unconfirmedText(then))}`);
           continue;

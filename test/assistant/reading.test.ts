@@ -412,6 +412,21 @@ describe('a direct answer first', () => {
     ]);
   });
 
+  it('does not repeat the figure of a named day that the answer line already states with its period', () => {
+    const mai: Partial<DocumentMeta> = {
+      amounts: [
+        { value: '23.400.000 đồng', what: 'Trợ cấp mai táng', from: '2025-07-01', to: '2026-06-30', basis: 'Luật Bảo hiểm xã hội 2024', series: 'mai-tang' },
+        { value: '25.300.000 đồng', what: 'Trợ cấp mai táng từ 01/7/2026', from: '2026-07-01', basis: 'nguồn thứ cấp', series: 'mai-tang', verified: false },
+      ],
+    };
+    const registry = new AmountRegistry([{ docId: 'mh-mai-tang', meta: mai }]);
+    const text = 'Trợ cấp mai táng 23.400.000 đồng nếu chết từ 01/7/2025 đến 30/6/2026 (từ 01/7/2026: chưa có văn bản xác nhận), trả người lo mai táng.';
+    const read = readQuestion('mai tang phi ncc mat thang 9/2025 bao nhieu');
+    const direct = directAnswer({ read, candidates: [passage('mh-mai-tang', text, mai)], registry, today: TODAY });
+    expect(direct.lines[0]).toContain('23.400.000 đồng');
+    expect(figureNotes(read, direct, registry, TODAY)).toEqual([]);
+  });
+
   it('gives the rule of a past year named in the question', () => {
     const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
