@@ -66,7 +66,7 @@ function cells(row: string): string[] {
 }
 
 /** A sentence that only goes on from the one before ("Họ chỉ được…"): quoted with it, never alone. */
-const CONTINUES = /^(Họ|Người này|Người đó|Những người này|Khi đó|Trường hợp này|Trường hợp đó|Việc này|Điều này|Khoản này)(?=[\s,])/u;
+const CONTINUES = /^(Họ|Người này|Người đó|Những người này|Khi đó|Trường hợp này|Trường hợp đó|Việc này|Điều này|Khoản này|Vì vậy|Vì thế|Do đó|Do vậy|Bởi vậy|Như vậy|Theo đó|Tuy nhiên)(?=[\s,])/u;
 
 function sentencesOf(paragraph: string): string[] {
   const sentences = paragraph

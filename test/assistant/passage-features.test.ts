@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unitsOf } from '../../src/assistant/answer-units.js';
 import { PassageFeatures } from '../../src/assistant/passage-features.js';
 import type { StoredPassage } from '../../src/storage/knowledge-store.js';
 import { createTestApp } from '../helpers/app-fixture.js';
@@ -18,6 +19,16 @@ function passage(text: string, ordinal = 1): StoredPassage {
     meta: { id: 'doc', title: 'Văn bản thử', doc_type: 'thu-tuc', citation: 'Văn bản thử', status: 'in_force', verified: true, topic: [] },
   } as unknown as StoredPassage;
 }
+
+describe('answer units', () => {
+  it('quotes a sentence that only draws a conclusion ("Vì vậy …") together with the one before it', () => {
+    const text = 'Pháp lệnh không buộc thương binh có lương hưu phải chọn một chế độ. Vì vậy cơ quan tiếp nhận không được từ chối giải quyết. Hồ sơ nộp tại UBND cấp xã.';
+    expect(unitsOf(passage(text)).map((u) => u.text)).toEqual([
+      'Pháp lệnh không buộc thương binh có lương hưu phải chọn một chế độ. Vì vậy cơ quan tiếp nhận không được từ chối giải quyết.',
+      'Hồ sơ nộp tại UBND cấp xã.',
+    ]);
+  });
+});
 
 describe('PassageFeatures', () => {
   it('derives a passage once and gives each call unit objects of its own', () => {
