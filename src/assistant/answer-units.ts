@@ -11,6 +11,8 @@ export interface AnswerUnit {
   list?: { leadIn: string; items: string[] };
   /** For one item of a list: its lead-in, the item, and all the list's items. */
   item?: { leadIn: string; text: string; all: string[] };
+  /** For a row of a table: the sentence that introduces the table ("… được trợ cấp … theo Điều 8 …:"). */
+  context?: string;
 }
 
 export const LIST_ITEM = /^\s*(?:[-*+•]\s+|\d{1,2}[.)]\s+|[a-zđ][)]\s+)/u;
@@ -23,20 +25,24 @@ export function unitsOf(passage: StoredPassage): AnswerUnit[] {
   // Blank lines separate paragraphs, but Markdown lists and their lead-ins often have them in between.
   const lines = passage.text.split('\n').filter((l) => l.trim() !== '');
   let header: string[] | undefined;
+  let context: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (TABLE_ROW.test(line)) {
       if (TABLE_RULE.test(lines[i + 1]?.trim() ?? '')) {
         header = cells(line);
+        const before = lines[i - 1]?.trim() ?? '';
+        context = /:\s*$/u.test(before) && !TABLE_ROW.test(before) ? before : undefined;
         continue;
       }
       if (TABLE_RULE.test(line)) continue;
       const row = cells(line);
       const text = header && header.length === row.length ? row.map((c, j) => `${header![j]}: ${c}`).join('; ') : row.join('; ');
-      units.push({ text, passage });
+      units.push(context ? { text, passage, context } : { text, passage });
       continue;
     }
     header = undefined;
+    context = undefined;
     if (LIST_ITEM.test(line)) continue; // items are taken with their lead-in below
     const items: string[] = [];
     let j = i + 1;

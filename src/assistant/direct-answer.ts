@@ -76,7 +76,12 @@ function overlap(unit: Set<string>, question: Set<string>, weight: (word: string
  * How much a unit speaks of the question: a list item's own words count whole, its lead-in's at half, so
  * that the item which answers leads, not any item under a lead-in that repeats the question.
  */
-function relevance(unit: AnswerUnit, words: Set<string>, question: Set<string>, weight: (word: string) => number, features: PassageFeatures): number {
+function relevance(unit: AnswerUnit, words: Set<string>, question: Set<string>, weight: (word: string) => number, features: PassageFeatures, memo: Map<string, unknown>): number {
+  // A table row: the sentence that introduces the table counts at half, like a list item's lead-in.
+  if (unit.context) {
+    const contextOnly = remember(memo, 'context words', () => new Set([...contentWords(unit.context!)].filter((w) => !words.has(w))));
+    return overlap(words, question, weight) + 0.5 * overlap(contextOnly, question, weight);
+  }
   if (!unit.item) return overlap(words, question, weight);
   const { own, leadOnly } = features.itemWordsOf(unit.item, words);
   return overlap(own, question, weight) + 0.5 * overlap(leadOnly, question, weight);
@@ -172,7 +177,7 @@ export function directAnswer(input: {
       if (!askedAboutThePast && (replacedOnly(memo, unit) || (read.dates.length === 0 && remember(memo, `ended ${today}`, () => endedPeriod(unit.item?.text ?? unit.text, today))))) continue;
       // The best document's own list counts as if it were the next hit, wherever its passage ranked.
       const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
-      let score = relevance(unit, words, questionWords, weight, features) - listRank * 1.5;
+      let score = relevance(unit, words, questionWords, weight, features, memo) - listRank * 1.5;
       // A section of replaced figures ("Mức cũ …, đã được thay thế") names today's only to say what they replaced.
       if (!askedAboutThePast && remember(memo, 'replaced section', () => REPLACED_SECTION.test(unit.passage.heading))) score -= 4;
       // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.

@@ -65,6 +65,11 @@ describe('questions as people write them', () => {
     expect(firstLine(typed.text)).toMatch(/^👉 .*23\.400\.000 đồng/u);
   });
 
+  it('answers with the table row the question names, the table’s lead-in counting for the row ("mầm non")', async () => {
+    const reply = await ask('con thuong binh hoc mam non duoc ho tro bao nhieu');
+    expect(firstLine(reply.text)).toMatch(/Mầm non.*0,2 lần mức chuẩn/u);
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
