@@ -171,7 +171,7 @@ export function readQuestion(raw: string): ReadQuestion {
   // A rule that settles the question is looked for with what the question asks about ("đi thăm viếng").
   const roleQuery = (r: NonNullable<typeof role>) => (r.withQuestion ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
   if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, decisive: true }, ...(role.then ? [{ ...role.then, decisive: true }] : []));
-  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled) parts.push(NOT_KIN_PART);
+  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
   return {
     text,
     question,
@@ -280,6 +280,8 @@ const KIN_RELATIVE = /\b(cha|bo|me|chong|vo)( de| ruot)?\b[^.?!;]{0,30}\b(toi|em
 /** "…có được hưởng/hỗ trợ … không", "được hưởng chế độ gì". */
 // "Nghe nói … vẫn được hưởng. Có đúng không?" asks the same as "có được hưởng không".
 const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi|co dung (khong|vay khong|nhu vay khong))\b/;
+/** Roles anyone may hold, kin or not: the carer of a thương binh, a relative who gives a DNA sample. */
+const KINSHIP_IRRELEVANT = /\b(nguoi (truc tiep )?(phuc vu|cham soc)|(cho|lay) mau|mau (adn|doi chung))\b/;
 /** The question the rule on kin answers, searched beside the asker's own. */
 const NOT_KIN_PART = {
   question: 'Anh, chị, em ruột, cháu, ông bà, con dâu, con rể có phải là thân nhân của người có công không?',
@@ -290,7 +292,7 @@ const NOT_KIN_PART = {
 /** What the family of a người có công receives when he or she dies, in the knowledge base's words. */
 const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi người có công từ trần';
 /** "mất" as a death, not "mất sức lao động", "mất bằng", "mất tích"… (folded). */
-const DIED_WORD = String.raw`\b(chet|qua doi|tu tran|mat(?! (suc|kha nang|tich|tin|bang|giay|so|ho so|viec|tri nho|ngu)))\b`;
+const DIED_WORD = String.raw`\b(chet|qua doi|tu tran|mat(?! (suc|kha nang|tich|tin|bang|giay|so|ho so|viec|tri nho|ngu|tran|trai|phai)))\b`;
 const DEATH = new RegExp(`${DIED_WORD}|\\btu tuat\\b`);
 /** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
 const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;

@@ -188,6 +188,15 @@ describe('reading the question out of a story', () => {
     expect(child.parts).toEqual([]);
     const both = readQuestion('Cha và hai anh tôi đều là liệt sĩ. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Tôi có được hưởng chế độ gì không?');
     expect(both.parts).toEqual([]);
+    // A carer is paid whoever she is: the rule on kin does not decide it.
+    const carer = readQuestion('Chú tôi là thương binh 85%, liệt nửa người. Xin hỏi người trực tiếp phục vụ thương binh như thím tôi có được trợ cấp hằng tháng không?');
+    expect(carer.parts.map((p) => p.query).join(' ')).not.toContain('không phải là thân nhân');
+  });
+
+  it('does not read "mặt trận" or "mắt trái" as a death', () => {
+    expect(readQuestion('Chú tôi là thương binh 85%, bị thương ở mặt trận Vị Xuyên năm 1985, hiện sống ở xã Quảng Hà (Quảng Ninh), liệt nửa người, thím tôi chăm sóc. Xin hỏi thím tôi có được trợ cấp người phục vụ không?').query).not.toContain('từ trần');
+    expect(readQuestion('Bố tôi là thương binh, vết thương xuyên nhãn cầu, mắt trái không nhìn thấy, nay đã 80 tuổi và sống cùng con cháu ở quê. Xin hỏi bố tôi có được cấp dụng cụ chỉnh hình không?').query).not.toContain('từ trần');
+    expect(readQuestion('Bố tôi là thương binh 61%, ở xã Yên Thành (Nghệ An), đã nhận trợ cấp nhiều năm nay, vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
   });
 
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
