@@ -533,12 +533,29 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   let previous = -1;
   for (const index of [...keep].sort((a, b) => a - b)) {
     if (previous >= 0 && index > previous + 1) out.push('…');
-    out.push(clauses[index]!);
+    // A parenthesis cut after its first clause ("(trước là Sở LĐTBXH, …") would name only what no longer
+    // applies: it is left out whole when the clause that closes it is not kept.
+    out.push(keep.has(index + 1) ? clauses[index]! : withoutOpenParenthesis(clauses[index]!));
     previous = index;
   }
   if (previous < clauses.length - 1) out.push('…');
   return out.join(' ');
 }
+
+/** The clause without a parenthesis on a former name it opens and does not close ("… nơi thường trú (trước là Sở LĐTBXH," → "… nơi thường trú"). */
+function withoutOpenParenthesis(clause: string): string {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < clause.length; i++) {
+    if (clause[i] === '(') {
+      if (depth === 0) open = i;
+      depth += 1;
+    } else if (clause[i] === ')' && depth > 0) depth -= 1;
+  }
+  // A citation cut short ("(khoản 1 Điều 37 Pháp lệnh …;") still cites; a former name cut short misleads.
+  return depth > 0 && open > 0 && FORMER_NAME.test(clause.slice(open)) ? clause.slice(0, open).trimEnd() : clause;
+}
+const FORMER_NAME = /^\((trước|nay|Nghị định \d+(\/\d{4}\/NĐ-CP)? ghi)(?![\p{L}])/u;
 
 const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được (hưởng|hỗ trợ|xét)|phải là|áp dụng)(?![\p{L}])/u;
 

@@ -563,6 +563,15 @@ describe('a direct answer first', () => {
     expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
   });
 
+  it('never cuts a parenthesis on a former office to the office that no longer applies', () => {
+    const line =
+      'Thủ tục khám giám định lại tỷ lệ tổn thương cơ thể: thương binh không còn tại ngũ làm đơn Mẫu số 33 gửi cơ quan quản lý người có công cấp tỉnh nơi thường trú (trước là Sở LĐTBXH, nay là Sở Nội vụ), không nộp tại UBND cấp xã, Hội đồng giám định y khoa khám, kết luận trong 60 ngày, sau đó Sở ra quyết định điều chỉnh trợ cấp.';
+    const papers = 'Hồ sơ đề nghị giám định lại gồm đơn đề nghị theo Mẫu số 33 và bản tóm tắt bệnh án điều trị vết thương tái phát của bệnh viện tuyến huyện trở lên.';
+    const [first] = fitHead([line, papers], 'phải làm đơn theo mẫu nào', 300, undefined, ['form']);
+    expect(first).toContain('Mẫu số 33');
+    expect(first).not.toMatch(/\(trước là Sở LĐTBXH,? …/u);
+  });
+
   it('keeps a fact of a few words and the period of the amount when it cuts a line to its share', () => {
     const visits =
       'Mức hỗ trợ tiền đi lại và tiền ăn khi thăm viếng mộ liệt sĩ là 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, tối đa 3 người, mỗi năm một lần cho một liệt sĩ (Điều 9 Nghị định 75/2021/NĐ-CP, áp dụng từ 01/01/2022; tính đến tháng 12/2026 chưa thấy văn bản điều chỉnh).';
