@@ -431,7 +431,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
 const FILLERS =
-  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi)(?![\p{L}])/giu;
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (báo |quý báo |tòa soạn )?(cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi)(?![\p{L}])/giu;
 
 /** The question without its polite and reported-speech fillers. */
 function withoutFillers(text: string): string {

@@ -70,6 +70,14 @@ describe('questions as people write them', () => {
     expect(firstLine(reply.text)).toMatch(/Mầm non.*0,2 lần mức chuẩn/u);
   });
 
+  it('answers a broad question on what a martyr’s family gets with the list of its benefits', async () => {
+    const reply = await ask('Tôi là vợ liệt sĩ, hiện nay tôi đang sống với mẹ già và hai con của liệt sĩ. Xin báo cho biết chế độ ưu đãi của Nhà nước đối với thân nhân liệt sĩ như thế nào?');
+    const lead = reply.text.split('\n\n')[0]!;
+    expect(lead).toContain('Điều 16 Pháp lệnh 02/2020/UBTVQH14');
+    expect(lead).toContain('2.789.000 đồng/tháng');
+    expect(reply.text).toContain('Bảo hiểm y tế cho cha đẻ, mẹ đẻ');
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',

@@ -71,6 +71,7 @@ describe('reading the question out of a story', () => {
       'Bố của bà Trịnh Thị Thu Phương (tỉnh Tuyên Quang) tham gia quân ngũ từ năm 1972 đến năm 1977. Qua Cổng TTĐT Chính phủ, bà Phương hỏi, bà có thuộc diện bị ảnh hưởng chất độc hóa học không?',
     );
     expect(read.query).not.toMatch(/cổng|ttđt|chính phủ|hỏi/iu);
+    expect(readQuestion('Xin báo cho biết chế độ ưu đãi đối với thân nhân liệt sĩ như thế nào?').query).not.toMatch(/xin|báo|biết/iu);
     expect(read.query).toContain('chất độc hóa học');
   });
 
