@@ -260,6 +260,11 @@ function domainWordsOf(story: string, question: string): string {
     if (sameForAll && MERIT_GROUPS.has(words)) continue;
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
+  // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
+  // award names the war, not a resistance fighter; the group the story names is the one that helped.
+  if (found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '))) {
+    found.splice(found.indexOf('hoạt động kháng chiến'), found.includes('hoạt động kháng chiến') ? 1 : 0);
+  }
   return found.slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
 
@@ -379,6 +384,8 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
   return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
+/** The story says the person fought (not only that a family holds a resistance award). */
+const RESISTANCE_FIGHTER = /\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/;
 /** Benefits paid the same way whatever the group of the person with merit (folded). */
 const SAME_FOR_EVERY_GROUP = /\b(mai tang|tho cung|tham vieng|hai cot|boc mo|dieu duong|di chuyen ho so|dung cu chinh hinh)\b/;
 /** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */

@@ -194,6 +194,18 @@ describe('reading the question out of a story', () => {
     expect(carer.parts.map((p) => p.query).join(' ')).not.toContain('không phải là thân nhân');
   });
 
+  it('reads a family that helped the revolution and holds a resistance award as giúp đỡ cách mạng, not as a fighter', () => {
+    const helper = readQuestion(
+      'Mẹ tôi 90 tuổi, thời chống Mỹ nhà tôi đào hầm nuôi giấu cán bộ; năm 1988 mẹ được tặng Huân chương Kháng chiến hạng Nhì và nay đang hưởng trợ cấp người có công giúp đỡ cách mạng. Tôi muốn biết hiện mẹ được trợ cấp hằng tháng bao nhiêu?',
+    );
+    expect(helper.query).toContain('giúp đỡ cách mạng');
+    expect(helper.query).not.toContain('hoạt động kháng chiến');
+    const fighter = readQuestion(
+      'Bố tôi tham gia kháng chiến chống Mỹ từ năm 1965, được tặng Huân chương Kháng chiến hạng Ba, gia đình cũng được công nhận có công giúp đỡ cách mạng. Xin hỏi bố tôi được trợ cấp một lần bao nhiêu?',
+    );
+    expect(fighter.query).toContain('hoạt động kháng chiến');
+  });
+
   it('does not read "mặt trận" or "mắt trái" as a death', () => {
     expect(readQuestion('Chú tôi là thương binh 85%, bị thương ở mặt trận Vị Xuyên năm 1985, hiện sống ở xã Quảng Hà (Quảng Ninh), liệt nửa người, thím tôi chăm sóc. Xin hỏi thím tôi có được trợ cấp người phục vụ không?').query).not.toContain('từ trần');
     expect(readQuestion('Bố tôi là thương binh, vết thương xuyên nhãn cầu, mắt trái không nhìn thấy, nay đã 80 tuổi và sống cùng con cháu ở quê. Xin hỏi bố tôi có được cấp dụng cụ chỉnh hình không?').query).not.toContain('từ trần');
