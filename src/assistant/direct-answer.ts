@@ -157,6 +157,7 @@ export function directAnswer(input: {
         .map((entry) => (entry.unit.passage.docId === candidates[0]?.docId ? { ...entry, rank: 1 } : entry))
     : [];
   const named = groupsIn(`${read.text} ${input.expandedQuery ?? ''}`);
+  const basisAsked = BASIS_ASKED.test(read.question);
   const otherGroup = (subject: ReadonlySet<string>) => named.size > 0 && subject.size > 0 && ![...subject].some((g) => named.has(g));
   // The registry and the passages' features belong to one index snapshot: only the day changes what is kept.
   const replacedOnly = (memo: Map<string, unknown>, unit: AnswerUnit) => remember(memo, `replaced ${today}`, () => onlyReplacedAmounts(unit.text, registry, today, unit.passage.docId));
@@ -180,6 +181,9 @@ export function directAnswer(input: {
       let score = relevance(unit, words, questionWords, weight, features, memo) - listRank * 1.5;
       // A section of replaced figures ("Mức cũ …, đã được thay thế") names today's only to say what they replaced.
       if (!askedAboutThePast && remember(memo, 'replaced section', () => REPLACED_SECTION.test(unit.passage.heading))) score -= 4;
+      // A list of the texts a procedure rests on ("Căn cứ pháp lý …") names every word of the question and answers
+      // none of it, unless the basis itself is asked.
+      if (!basisAsked && remember(memo, 'basis section', () => BASIS_SECTION.test(unit.passage.heading))) score -= 4;
       // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.
       if (otherGroup(remember(memo, 'subject groups', () => groupsIn((unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
@@ -463,6 +467,7 @@ function groupsIn(text: string): Set<string> {
   const plain = fold(text.toLowerCase());
   return new Set(GROUPS.filter(([, pattern]) => pattern.test(plain)).map(([name]) => name));
 }
+const BASIS_SECTION = /(?:^|—\s)căn cứ( pháp lý)?(?![\p{L}])/iu;
 const REPLACED_SECTION = /(?<![\p{L}\p{N}])(mức cũ|đã được thay thế)(?![\p{L}\p{N}])/iu;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;
 

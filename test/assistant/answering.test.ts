@@ -78,6 +78,14 @@ describe('questions as people write them', () => {
     expect(reply.text).toContain('Bảo hiểm y tế cho cha đẻ, mẹ đẻ');
   });
 
+  it('does not answer with the list of texts a procedure rests on unless the basis is asked', async () => {
+    const reply = await ask('Tôi đang hưởng trợ cấp hàng tháng đối với người hưởng chính sách như thương binh. Xin cho biết chế độ điều dưỡng cho đối tượng này được quy định cụ thể thế nào?');
+    expect(firstLine(reply.text)).not.toMatch(/^👉 Căn cứ pháp lý/u);
+    const basis = await ask('chế độ điều dưỡng người có công căn cứ pháp lý là văn bản nào');
+    expect(basis.stage).toBe('retrieval');
+    expect(basis.text.split('\n\n')[0]).toContain('Căn cứ pháp lý');
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
