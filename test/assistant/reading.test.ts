@@ -316,6 +316,7 @@ describe('reading the question out of a story', () => {
 
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
+    expect(readQuestion('Tôi có thể đến đâu để được kiểm tra lại vết thương?').asks).toBe('where');
   });
 
   it('notes amounts typed in the question', () => {
