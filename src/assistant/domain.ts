@@ -25,6 +25,8 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\b(hoat dong|tham gia) (khang chien|cach mang)\b|\bhdkc\b|\bhdcm\b|\bkhang chien\b/,
   /\bgiup do cach mang\b|\bbi dich bat\b|\btu day\b/,
   /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
+  // Experts sent to Laos and Cambodia (Quyết định 57/2013/QĐ-TTg): a one-time allowance the commune handles.
+  /\bchuyen gia\b.*\b(lao|campuchia|cpc)\b|\b(quyet dinh|qd) ?57(\/2013)?\b/,
   /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
   /\btho cung\b/,
   /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b|\btro cap uu dai\b/,

@@ -404,6 +404,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/, 'hoạt động kháng chiến'],
   [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
+  [/\bchuyen gia\b.*\b(lao|campuchia|cpc)\b|\b(quyet dinh|qd) ?57(\/2013)?\b/, 'chuyên gia giúp Lào Campuchia'],
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
   [new RegExp(DIED_WORD), 'từ trần'],

@@ -206,6 +206,14 @@ describe('reading the question out of a story', () => {
     expect(fighter.query).toContain('hoạt động kháng chiến');
   });
 
+  it('keeps an expert sent to Laos or Cambodia (Quyết định 57) in the field and in what is searched', () => {
+    const read = readQuestion(
+      'Xin chào tổng đài, tôi có thời gian được cử đi làm chuyên gia sang giúp nước bạn Lào 10 tháng theo Quyết định 57. Tôi có nghe nói phải làm chuyên gia từ đủ 12 tháng trở lên mới được hưởng trợ cấp một lần có đúng không?',
+    );
+    expect(read.query).toContain('chuyên gia giúp Lào Campuchia');
+    expect(judgeDomain(read.question, read.story).verdict).toBe('in');
+  });
+
   it('does not read "mặt trận" or "mắt trái" as a death', () => {
     expect(readQuestion('Chú tôi là thương binh 85%, bị thương ở mặt trận Vị Xuyên năm 1985, hiện sống ở xã Quảng Hà (Quảng Ninh), liệt nửa người, thím tôi chăm sóc. Xin hỏi thím tôi có được trợ cấp người phục vụ không?').query).not.toContain('từ trần');
     expect(readQuestion('Bố tôi là thương binh, vết thương xuyên nhãn cầu, mắt trái không nhìn thấy, nay đã 80 tuổi và sống cùng con cháu ở quê. Xin hỏi bố tôi có được cấp dụng cụ chỉnh hình không?').query).not.toContain('từ trần');
