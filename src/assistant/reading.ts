@@ -408,6 +408,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
   [new RegExp(DIED_WORD), 'từ trần'],
+  // "năm 1995 ông tôi qua đời mà chưa được hưởng chế độ": the family's one-time sum is the rule that applies.
+  [new RegExp(`${DIED_WORD}[^.?!;]{0,40}\\bchua (duoc |kip )?(huong|nhan|lam)\\b`), 'chết mà chưa được hưởng chế độ trợ cấp một lần'],
   [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],

@@ -214,6 +214,14 @@ describe('reading the question out of a story', () => {
     expect(judgeDomain(read.question, read.story).verdict).toBe('in');
   });
 
+  it('reads a death before the benefit was claimed as the case of the family’s one-time sum', () => {
+    const read = readQuestion(
+      'Ông tôi là bộ đội, năm 1967 bị địch bắt tù, đày ở nhà lao Phú Quốc, đến năm 1973 mới được trao trả. Năm 1995, ông tôi qua đời mà chưa được hưởng chế độ dành cho người bị địch bắt tù, đày. Vậy nay có được xem xét giải quyết chế độ không?',
+    );
+    expect(read.query).toContain('chết mà chưa được hưởng chế độ trợ cấp một lần');
+    expect(readQuestion('Bố tôi là thương binh 61%, đã nhận trợ cấp nhiều năm ở xã Yên Thành (Nghệ An), vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).not.toContain('chưa được hưởng');
+  });
+
   it('does not read "mặt trận" or "mắt trái" as a death', () => {
     expect(readQuestion('Chú tôi là thương binh 85%, bị thương ở mặt trận Vị Xuyên năm 1985, hiện sống ở xã Quảng Hà (Quảng Ninh), liệt nửa người, thím tôi chăm sóc. Xin hỏi thím tôi có được trợ cấp người phục vụ không?').query).not.toContain('từ trần');
     expect(readQuestion('Bố tôi là thương binh, vết thương xuyên nhãn cầu, mắt trái không nhìn thấy, nay đã 80 tuổi và sống cùng con cháu ở quê. Xin hỏi bố tôi có được cấp dụng cụ chỉnh hình không?').query).not.toContain('từ trần');
