@@ -288,9 +288,13 @@ export function directAnswer(input: {
       );
     // When some line with the fact names what the clause asks about ("xe lăn"), only such lines answer it.
     const mustSpeak = other === 'amount' && object.size > 0 && everywhere.some(({ unit }) => !unit.list && wanted.test(unit.text) && speaksOf(unit));
+    // The form of a yes-or-no question's next step must be that of the benefit asked ("… tuất …": "Hồ sơ trợ cấp
+    // tuất dùng Bản khai Mẫu số 12"), not of a neighbouring procedure that only shares the group's name.
+    const subject = other === 'form' && read.impliedForm ? subjectWords(read.question) : undefined;
     for (const { unit, rank, words } of everywhere) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
       if (mustSpeak && !speaksOf(unit)) continue;
+      if (subject && ![...words].some((w) => subject.has(w))) continue;
       if (ownOnly && unit.passage.docId !== candidates[0]?.docId) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
@@ -693,6 +697,15 @@ export function topicPairs(question: string, kind: AskedKind): Set<string> {
   return own.size > 0 || at === 0 ? own : pairsOf(clauses[at - 1]!);
 }
 
+/** The question's own words that name what it is about: not the groups, the asking words or what every benefit shares. */
+function subjectWords(question: string): Set<string> {
+  return new Set(
+    tokenize(question)
+      .filter((t) => !t.numeric && t.folded.length > 2 && !isStopWord(t, 'folded') && !TOPIC_NEUTRAL.has(t.folded) && !ASKING_WORDS.has(t.folded))
+      .map((t) => t.folded),
+  );
+}
+
 /** Words that say who a benefit is for, that it is asked for, or that every benefit shares (folded syllables). */
 const TOPIC_NEUTRAL = new Set(
   [
@@ -700,6 +713,7 @@ const TOPIC_NEUTRAL = new Set(
     'chat doc hoa hoc hoat dong khang chien cach mang tu day dich bat thanh nien xung phong',
     'tro cap phu che do muc tien huong duoc ho uu dai nha nuoc thang nam moi hang lan dong bao nhieu la gi nao',
     'khong the sao nhu xin hoi cho biet hien nay nhan phai lam cua toi minh em khoan chuan chinh sach chua du da dang',
+    'nua them con cung van roi thi neu duoc',
   ]
     .join(' ')
     .split(' '),

@@ -46,6 +46,8 @@ export interface ReadQuestion {
   afterDeath: boolean;
   /** The day of the death the message tells ("chết năm 2012", "mất tháng 3/2026"), when it gives one: its rules apply. */
   deathDate?: string;
+  /** The form in `alsoAsks` is the next step of a yes-or-no question, not asked in so many words. */
+  impliedForm?: boolean;
 }
 
 // Not after the abbreviations of place names ("TP. Hồ Chí Minh", "TX. Sơn Tây", "P. 5").
@@ -172,13 +174,16 @@ export function readQuestion(raw: string): ReadQuestion {
   const roleQuery = (r: NonNullable<typeof role>) => (r.withQuestion ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
   if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, decisive: true }, ...(role.then ? [{ ...role.then, decisive: true }] : []));
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
+  const stated = askedKinds(question).slice(1);
+  const alsoAsks = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled, parts);
   return {
+    ...(alsoAsks.length > stated.length && { impliedForm: true }),
     text,
     question,
     story,
     query,
     asks: conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question),
-    alsoAsks: askedKinds(question).slice(1),
+    alsoAsks,
     years: yearsIn(text),
     dates: datesIn(text),
     amounts: [...new Set([...(text.match(MONEY_PATTERN) ?? []).map(amountKey), ...bareAmounts(text)])],
@@ -186,6 +191,16 @@ export function readQuestion(raw: string): ReadQuestion {
     afterDeath,
     ...deathDateOf(sentences),
   };
+}
+
+/**
+ * "Mẹ tôi có được hưởng tiền tuất không?": an official answering yes also says where to file and on which form;
+ * a yes-or-no question on a benefit, asked alone, asks that too.
+ */
+function withNextStep(also: AskedKind[], asks: AskedKind | undefined, asksIfEntitled: boolean, parts: ReadQuestion['parts']): AskedKind[] {
+  if (asks !== 'eligibility' || !asksIfEntitled || parts.length > 0) return also;
+  if ([...also, ...parts.map((p) => p.asks)].some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
+  return [...also, 'form'];
 }
 
 /** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */

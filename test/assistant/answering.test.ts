@@ -86,6 +86,16 @@ describe('questions as people write them', () => {
     expect(basis.text.split('\n\n')[0]).toContain('Căn cứ pháp lý');
   });
 
+  it('says where to file and on which form after a yes-or-no question on a benefit, from that benefit’s procedure', async () => {
+    const reply = await ask('Cha tôi là người tham gia kháng chiến bị nhiễm chất độc hóa học và mất sức lao động 61%. Cha tôi ốm bệnh mất tháng 9-2016, mẹ tôi đã 64 tuổi, xin hỏi mẹ tôi có được hưởng tiền tuất hằng tháng không?');
+    const lead = reply.text.split('\n\n')[0]!;
+    expect(lead).toContain('1.565.000 đồng');
+    expect(lead).toMatch(/Mẫu số 12.*UBND cấp xã/u);
+    // Not the form of a neighbouring procedure that only shares the group's name.
+    const child = await ask('Con liệt sĩ đã trên 18 tuổi đang học đại học có còn được trợ cấp tuất không?');
+    expect(child.text.split('\n\n')[0]).not.toContain('Mẫu số 17');
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
