@@ -679,7 +679,7 @@ function clauseWords(question: string, kind: AskedKind): Set<string> {
  * benefit shares ("trợ cấp", "mức", "hằng tháng"), and without abbreviations and numbers. When that clause
  * names nothing ("mức bao nhiêu?"), the clause before it. Empty when the question names no such thing.
  */
-export function topicPairs(question: string, kind: AskedKind): Set<string> {
+function topicPairs(question: string, kind: AskedKind): Set<string> {
   const clauses = question.split(/[,;?]|(?<!\p{L})và(?!\p{L})/u);
   const at = clauses.findIndex((part) => askedKind(part) === kind);
   if (at < 0) return new Set();
@@ -713,7 +713,7 @@ const TOPIC_NEUTRAL = new Set(
     'chat doc hoa hoc hoat dong khang chien cach mang tu day dich bat thanh nien xung phong',
     'tro cap phu che do muc tien huong duoc ho uu dai nha nuoc thang nam moi hang lan dong bao nhieu la gi nao',
     'khong the sao nhu xin hoi cho biet hien nay nhan phai lam cua toi minh em khoan chuan chinh sach chua du da dang',
-    'nua them con cung van roi thi neu duoc',
+    'nua them con cung van roi thi neu',
   ]
     .join(' ')
     .split(' '),

@@ -174,11 +174,11 @@ export function composeExtractiveAnswer(input: {
  * A passage without the sentences it opens with when the first lines quote them already: the rest of the
  * passage follows the quote instead of repeating it (a line cut with "…" is not the whole sentence).
  */
-export function withoutOpening(text: string, quoted: readonly string[]): string {
+function withoutOpening(text: string, quoted: readonly string[]): string {
   const whole = quoted.map((q) => q.trim()).filter((q) => q.length >= 20 && !q.includes('…'));
   let rest = text.trimStart();
   for (let found = true; found && rest; ) {
-    const opening = whole.find((q) => rest.startsWith(q) && (rest.length === q.length || /^[\s]/u.test(rest.slice(q.length))));
+    const opening = whole.find((q) => rest.startsWith(q) && (rest.length === q.length || /^\s/u.test(rest.slice(q.length))));
     found = opening !== undefined;
     if (opening) rest = rest.slice(opening.length).trimStart();
   }
