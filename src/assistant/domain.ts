@@ -61,6 +61,8 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
   /\bgiay phep xay dung\b/,
   /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
+  // A pension's own rise, a lost health-insurance card: the social-insurance office's business, whoever asks.
+  /\b(tang|dieu chinh) luong huu\b|\bluong huu\b( [a-z]+){0,3} (tang|dieu chinh)\b|\b(cap lai|cap doi|lam lai) the\b[^.?!]*\b(bhyt|bao hiem y te)\b|\b(bhyt|bao hiem y te)\b[^.?!]*\b(cap lai|cap doi|lam lai) the\b/,
 ];
 
 /** Concepts of neighbouring fields that share words with this one. */

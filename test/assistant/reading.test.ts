@@ -379,6 +379,10 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Bố tôi là bệnh binh, chuyển hộ khẩu vào Bình Dương năm 2024, xin hỏi thủ tục chuyển hồ sơ').verdict).toBe('in');
     expect(judgeDomain('Bố tôi là thương binh 81%, xin hỏi bố có được hưởng lương hưu và trợ cấp cùng lúc không?').verdict).toBe('in');
     expect(judgeDomain('Bố tôi là thương binh, gia đình muốn xây nhà thì được hỗ trợ bao nhiêu?').verdict).toBe('in');
+    // A pension's rise and a lost health-insurance card are the social-insurance office's, whoever asks.
+    expect(judgeDomain('Mẹ tôi là vợ liệt sĩ, đang hưởng lương hưu, xin hỏi năm 2026 lương hưu tăng bao nhiêu phần trăm?').verdict).toBe('out');
+    expect(judgeDomain('Tôi bị mất ví có thẻ BHYT, xin cấp lại thẻ ở đâu?').verdict).toBe('out');
+    expect(judgeDomain('Thương binh bị mất thẻ BHYT thì xin cấp lại ở đâu?').verdict).toBe('in');
   });
 
   it('sets aside the field when the message names it only to exclude it', () => {
