@@ -76,7 +76,8 @@ const CONTINUES = /^(Họ|Người này|Người đó|Những người này|Khi 
 
 function sentencesOf(paragraph: string): string[] {
   const sentences = paragraph
-    .split(/(?<=[.;!?])\s+(?=[\p{Lu}(“"])/u)
+    // Not after an abbreviation that names what follows ("TP. Hồ Chí Minh", "PGS. TS. …").
+    .split(/(?<=[.;!?])(?<!(?<![\p{L}])(?:TP|Tp|TX|TT|Q|P|GS|PGS|TS|ThS|BS)\.)\s+(?=[\p{Lu}(“"])/u)
     .map((s) => s.trim().replace(/^#+\s*/, ''))
     .filter((s) => s.length > 3);
   const joined: string[] = [];

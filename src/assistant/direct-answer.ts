@@ -513,7 +513,7 @@ const MANY_ASKS_LINE_CHARS = 240;
  */
 function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS, secondary?: RegExp): string {
   if (line.length <= maxChars || line.includes('\n')) return line;
-  const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)\s+(?=\p{Lu})/u);
+  const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)(?<!(?<![\p{L}])(?:TP|Tp|TX|TT|Q|P|GS|PGS|TS|ThS|BS)\.)\s+(?=\p{Lu})/u);
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({
     index,

@@ -28,6 +28,11 @@ describe('answer units', () => {
       'Hồ sơ nộp tại UBND cấp xã.',
     ]);
   });
+
+  it('does not end a sentence at an abbreviation that names what follows ("TP. Hồ Chí Minh")', () => {
+    const text = 'Bảo hiểm xã hội TP. Hồ Chí Minh (01/2026) vẫn dẫn Nghị định 146/2018/NĐ-CP. Danh sách do xã lập.';
+    expect(unitsOf(passage(text)).map((u) => u.text)).toEqual(['Bảo hiểm xã hội TP. Hồ Chí Minh (01/2026) vẫn dẫn Nghị định 146/2018/NĐ-CP.', 'Danh sách do xã lập.']);
+  });
 });
 
 describe('PassageFeatures', () => {
