@@ -807,7 +807,7 @@ function renderUnits(
       const entry = shown.get(unit.item.leadIn) ?? { index: leadIns.get(unit.item.leadIn)!, list: unit.item.all, count: 0 };
       entry.count += 1;
       shown.set(unit.item.leadIn, entry);
-    } else lines.push(unit.text.replace(/^[-*+•]\s+/u, ''));
+    } else lines.push(unit.text.replace(/^(?:[-*+•]|\d{1,2}[.)])\s+/u, '')); // an item quoted alone loses its bullet or number
   }
   for (const { index, list, count } of shown.values()) {
     if (count < list.length) lines[index] += `\n(còn ${list.length - count} mục, xem dưới)`;

@@ -470,6 +470,12 @@ describe('a direct answer first', () => {
     expect(figureNotes(read, direct, registry, TODAY)).toEqual([]);
   });
 
+  it('quotes an item of a list that opens its passage without the item’s number', () => {
+    const text = '3. Tử sĩ không phải là liệt sĩ nên gia đình không hưởng trợ cấp thờ cúng liệt sĩ.\n4. Chế độ đối với quân nhân từ trần không thuộc Pháp lệnh.';
+    const direct = directAnswer({ read: readQuestion('gia đình tử sĩ có được trợ cấp thờ cúng không'), candidates: [passage('cs-tu-si', text)], registry, today: TODAY });
+    expect(direct.lines[0]).toMatch(/^Tử sĩ không phải là liệt sĩ/u);
+  });
+
   it('gives the rule of a past year named in the question', () => {
     const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
