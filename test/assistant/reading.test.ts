@@ -333,6 +333,11 @@ describe('reading the question out of a story', () => {
   it('reads "… phí được tính như thế nào" as asking for an amount', () => {
     expect(readQuestion('Mai táng phí được tính như thế nào?').asks).toBe('amount');
     expect(readQuestion('Tôi có thể đến đâu để được kiểm tra lại vết thương?').asks).toBe('where');
+    // Counting people, procedures or days is not asking for money.
+    expect(readQuestion('Quảng Ngãi đề xuất biệt phái bao nhiêu công chức về hỗ trợ xã?').asks).not.toBe('amount');
+    expect(readQuestion('nd129 bao nhieu tthc chuyen xuong xa').asks).not.toBe('amount');
+    expect(readQuestion('xã niêm yết danh sách bn ngày').asks).not.toBe('amount');
+    expect(readQuestion('ket luan 174 ngay bao nhieu').asks).toBe('when');
   });
 
   it('notes amounts typed in the question', () => {
