@@ -183,7 +183,7 @@ export function directAnswer(input: {
       if (!askedAboutThePast && remember(memo, 'replaced section', () => REPLACED_SECTION.test(unit.passage.heading))) score -= 4;
       // A list of the texts a procedure rests on ("Căn cứ pháp lý …") names every word of the question and answers
       // none of it, unless the basis itself is asked.
-      if (!basisAsked && remember(memo, 'basis section', () => BASIS_SECTION.test(unit.passage.heading))) score -= 4;
+      if (!basisAsked && remember(memo, 'basis section', () => BASIS_SECTION.test(unit.passage.heading))) score -= 8;
       // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.
       if (otherGroup(remember(memo, 'subject groups', () => groupsIn((unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
