@@ -436,6 +436,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   // "mộ vô danh", "chưa xác định được danh tính": the remains must be identified (DNA) before anything else.
   [/\b(mo vo danh|vo danh|(chua|khong) (xac dinh|ro|biet)( duoc)? (danh tinh|ten tuoi|ho ten)|con thieu thong tin)\b/, 'xác định danh tính hài cốt liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],
+  [/\b(xay (moi |lai |moi lai )?nha|sua (chua )?nha|nha (o )?(bi )?(dot nat|hu hong|xuong cap|tam bo)|nha tinh nghia|cai thien nha)\b/, 'hỗ trợ cải thiện nhà ở'],
   [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b/, 'giám định'],
   [/\b(luong huu|nghi huu)\b/, 'lương hưu'],
   [/\b(vo|chong)( cua)? (liet si|thuong binh|benh binh)\b/, 'vợ chồng'],

@@ -222,6 +222,11 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, đã nhận trợ cấp nhiều năm ở xã Yên Thành (Nghệ An), vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).not.toContain('chưa được hưởng');
   });
 
+  it('reads a house to build or repair the story tells as the case of housing support', () => {
+    const read = readQuestion('Bố của ông Nguyễn Văn Dũng (Đà Nẵng) là liệt sĩ, bản thân ông là thương binh. Nay ông cần xây mới lại nhà. Ông Dũng hỏi, ông được hỗ trợ những gì và thủ tục như thế nào?');
+    expect(read.query).toContain('hỗ trợ cải thiện nhà ở');
+  });
+
   it('does not read "mặt trận" or "mắt trái" as a death', () => {
     expect(readQuestion('Chú tôi là thương binh 85%, bị thương ở mặt trận Vị Xuyên năm 1985, hiện sống ở xã Quảng Hà (Quảng Ninh), liệt nửa người, thím tôi chăm sóc. Xin hỏi thím tôi có được trợ cấp người phục vụ không?').query).not.toContain('từ trần');
     expect(readQuestion('Bố tôi là thương binh, vết thương xuyên nhãn cầu, mắt trái không nhìn thấy, nay đã 80 tuổi và sống cùng con cháu ở quê. Xin hỏi bố tôi có được cấp dụng cụ chỉnh hình không?').query).not.toContain('từ trần');
