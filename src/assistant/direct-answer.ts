@@ -464,6 +464,10 @@ const GROUPS: readonly (readonly [string, RegExp])[] = [
   ['benh binh', /\bbenh binh\b/],
   ['chat doc', /\bchat doc\b|\bda cam\b/],
   ['ba me', /\bba me viet nam anh hung\b|\bbmvnah\b/],
+  ['giup do', /\bgiup do cach mang\b/],
+  ['cach mang truoc 1945', /\btien khoi nghia\b|\blao thanh cach mang\b|\bhoat dong cach mang (truoc|tu) (ngay )?01\/01\/1945\b/],
+  ['tu day', /\btu,? day\b|\bbi dich bat\b/],
+  ['thanh nien xung phong', /\bthanh nien xung phong\b|\btnxp\b/],
 ];
 /** The opening of a line, where its subject is named. */
 const SUBJECT_CHARS = 40;

@@ -96,6 +96,13 @@ describe('questions as people write them', () => {
     expect(child.text.split('\n\n')[0]).not.toContain('Mẫu số 17');
   });
 
+  it('does not answer a tiền khởi nghĩa family with the rule for the family of someone who helped the revolution', async () => {
+    const reply = await ask('Bà Vũ Thị Dung hỏi: Cán bộ tiền khởi nghĩa chết tháng 9/2003 và có một người con gái mắc bệnh tâm thần thì gia đình cán bộ tiền khởi nghĩa có được hỗ trợ nhà ở, tiền mai táng phí và được trợ cấp một lần không?');
+    const lead = reply.text.split('\n\n')[0]!;
+    expect(lead).toContain('tiền khởi nghĩa');
+    expect(lead).not.toMatch(/giúp đỡ cách mạng chết/u);
+  });
+
   it('escalates questions from neighbouring fields that share the domain’s words', async () => {
     for (const question of [
       'Tôi đóng bảo hiểm xã hội tự nguyện được 12 năm, nay muốn nhận trợ cấp một lần thì hồ sơ gồm những gì?',
