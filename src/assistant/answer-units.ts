@@ -1,4 +1,5 @@
 import type { StoredPassage } from '../storage/knowledge-store.js';
+import { NOT_AFTER_NAME_ABBREVIATION } from '../text/normalize.js';
 import { isStopWord, tokenize } from '../text/tokenize.js';
 
 // The units a passage can be quoted by (sentences, list items with their lead-in, table rows) and their words.
@@ -71,13 +72,14 @@ function cells(row: string): string[] {
   return row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
 }
 
+const SENTENCE_END = new RegExp(String.raw`(?<=[.;!?])${NOT_AFTER_NAME_ABBREVIATION}\s+(?=[\p{Lu}(“"])`, 'u');
+
 /** A sentence that only goes on from the one before ("Họ chỉ được…"): quoted with it, never alone. */
 const CONTINUES = /^(Họ|Người này|Người đó|Những người này|Khi đó|Trường hợp này|Trường hợp đó|Việc này|Điều này|Khoản này|Vì vậy|Vì thế|Do đó|Do vậy|Bởi vậy|Như vậy|Theo đó|Tuy nhiên)(?=[\s,])/u;
 
 function sentencesOf(paragraph: string): string[] {
   const sentences = paragraph
-    // Not after an abbreviation that names what follows ("TP. Hồ Chí Minh", "PGS. TS. …").
-    .split(/(?<=[.;!?])(?<!(?<![\p{L}])(?:TP|Tp|TX|TT|Q|P|GS|PGS|TS|ThS|BS)\.)\s+(?=[\p{Lu}(“"])/u)
+    .split(SENTENCE_END)
     .map((s) => s.trim().replace(/^#+\s*/, ''))
     .filter((s) => s.length > 3);
   const joined: string[] = [];

@@ -1,7 +1,7 @@
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
-import { fold } from '../text/normalize.js';
-import { isStopWord, tokenize } from '../text/tokenize.js';
+import { fold, NOT_AFTER_NAME_ABBREVIATION } from '../text/normalize.js';
+import { isStopWord, tokenize, type Token } from '../text/tokenize.js';
 import type { AmountRegistry, RegisteredAmount } from './amounts.js';
 import { askedKind, datesIn, type AskedKind, type ReadQuestion } from './reading.js';
 import { parseReferences } from '../retrieval/references.js';
@@ -223,7 +223,8 @@ export function directAnswer(input: {
   // Only for a question of one part: the other questions of a message are answered each from its own passages.
   if (best && kind === 'amount' && read.parts.length === 0) {
     // Pairs the knowledge base never uses ("mai tán", "nhiem cdhh", "bây giờ") are typing, not a topic.
-    const known = [...topicPairs(read.question, kind)].filter((pair) => [...pool, ...relatedPool()].some(({ words }) => words.has(pair)));
+    const usedBy = (pair: string) => ({ words }: { words: Set<string> }) => words.has(pair);
+    const known = [...topicPairs(read.question, kind)].filter((pair) => pool.some(usedBy(pair)) || relatedPool().some(usedBy(pair)));
     const speaks = ({ unit, memo }: { unit: AnswerUnit; memo: Map<string, unknown> }) => {
       const words = remember(memo, 'topic words', () => contentWords(`${unit.passage.heading} ${unit.item ? `${unit.item.leadIn} ` : ''}${unit.text}`));
       return known.some((pair) => words.has(pair));
@@ -517,7 +518,7 @@ const MANY_ASKS_LINE_CHARS = 240;
  */
 function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS, secondary?: RegExp): string {
   if (line.length <= maxChars || line.includes('\n')) return line;
-  const clauses = line.split(/(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)(?<!(?<![\p{L}])(?:TP|Tp|TX|TT|Q|P|GS|PGS|TS|ThS|BS)\.)\s+(?=\p{Lu})/u);
+  const clauses = line.split(CLAUSE_BREAK);
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({
     index,
@@ -569,6 +570,8 @@ function withoutOpenParenthesis(clause: string): string {
   return depth > 0 && open > 0 && FORMER_NAME.test(clause.slice(open)) ? clause.slice(0, open).trimEnd() : clause;
 }
 const FORMER_NAME = /^\((trước|nay|Nghị định \d+(\/\d{4}\/NĐ-CP)? ghi)(?![\p{L}])/u;
+
+const CLAUSE_BREAK = new RegExp(String.raw`(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)${NOT_AFTER_NAME_ABBREVIATION}\s+(?=\p{Lu})`, 'u');
 
 const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được (hưởng|hỗ trợ|xét)|phải là|áp dụng)(?![\p{L}])/u;
 
@@ -693,7 +696,7 @@ function topicPairs(question: string, kind: AskedKind): Set<string> {
     const pairs = new Set<string>();
     for (let i = 1; i < tokens.length; i++) {
       const [a, b] = [tokens[i - 1]!, tokens[i]!];
-      if ([a, b].every((t) => !t.numeric && t.folded.length > 1 && !isStopWord(t, 'folded') && !TOPIC_NEUTRAL.has(t.folded))) pairs.add(`${a.folded} ${b.folded}`);
+      if ([a, b].every((t) => namesTopic(t, 2))) pairs.add(`${a.folded} ${b.folded}`);
     }
     return pairs;
   };
@@ -705,9 +708,14 @@ function topicPairs(question: string, kind: AskedKind): Set<string> {
 function subjectWords(question: string): Set<string> {
   return new Set(
     tokenize(question)
-      .filter((t) => !t.numeric && t.folded.length > 2 && !isStopWord(t, 'folded') && !TOPIC_NEUTRAL.has(t.folded) && !ASKING_WORDS.has(t.folded))
+      .filter((t) => namesTopic(t, 3) && !ASKING_WORDS.has(t.folded))
       .map((t) => t.folded),
   );
+}
+
+/** A word of at least `minLength` letters that may name a topic: no number, stop word or word every benefit shares. */
+function namesTopic(token: Token, minLength: number): boolean {
+  return !token.numeric && token.folded.length >= minLength && !isStopWord(token, 'folded') && !TOPIC_NEUTRAL.has(token.folded);
 }
 
 /** Words that say who a benefit is for, that it is asked for, or that every benefit shares (folded syllables). */

@@ -94,13 +94,19 @@ function askingClause(asked: string): DomainVerdict | undefined {
   const clauses = asked.split(/[,;:.!?]/u).map((c) => c.trim()).filter(Boolean).reverse();
   const asking = clauses.length > 1 && clauses[0]!.split(' ').length <= 4 ? clauses.slice(0, 2) : clauses.slice(0, 1);
   for (const clause of asking) {
-    const own = DOMAIN_CONCEPTS.find((c) => c.test(clause));
-    if (own) return { verdict: 'in', because: own.exec(clause)![0] };
-    const affirmed = clause.replace(AFFIRMED_ONLY, ' ');
-    const foreign = DISTINCT_FOREIGN_CONCEPTS.find((c) => c.test(affirmed));
-    if (foreign) return { verdict: 'out', because: foreign.exec(affirmed)![0] };
+    const verdict = conceptVerdict(clause, DISTINCT_FOREIGN_CONCEPTS);
+    if (verdict) return verdict;
   }
   return undefined;
+}
+
+/** In when the text names a concept of the field, else out when it affirms one of `foreign`; undefined otherwise. */
+function conceptVerdict(plain: string, foreign: readonly RegExp[]): DomainVerdict | undefined {
+  const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
+  if (own) return { verdict: 'in', because: own.exec(plain)![0] };
+  const affirmed = plain.replace(AFFIRMED_ONLY, ' ');
+  const other = foreign.find((c) => c.test(affirmed));
+  return other ? { verdict: 'out', because: other.exec(affirmed)![0] } : undefined;
 }
 
 /** "mẹ tôi không có lương hưu" tells of the case, not of another field. */
@@ -117,11 +123,8 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   const clause = askingClause(asked);
   if (clause) return clause;
   for (const plain of [asked, told]) {
-    const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
-    if (own) return { verdict: 'in', because: own.exec(plain)![0] };
-    const affirmed = plain.replace(AFFIRMED_ONLY, ' ');
-    const foreign = FOREIGN_CONCEPTS.find((c) => c.test(affirmed));
-    if (foreign) return { verdict: 'out', because: foreign.exec(affirmed)![0] };
+    const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS);
+    if (verdict) return verdict;
   }
   const plain = `${asked} ${told}`;
   const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(plain));

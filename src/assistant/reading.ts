@@ -1,4 +1,4 @@
-import { fold } from '../text/normalize.js';
+import { fold, NOT_AFTER_NAME_ABBREVIATION } from '../text/normalize.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 
 /** What a question asks for: decides which line of a passage answers it first. */
@@ -64,7 +64,7 @@ function plainOf(text: string): string {
   );
 }
 
-const SENTENCE_BREAK = /(?<=[?!])\s+|(?<=[.;…])(?<!\b(?:TP|Tp|tp|TX|Tx|TT|Q|P|X|H|T|Th|ThS|TS|BS)\.)\s+(?=\p{Lu})|\n+/u;
+const SENTENCE_BREAK = new RegExp(String.raw`(?<=[?!])\s+|(?<=[.;…])${NOT_AFTER_NAME_ABBREVIATION}\s+(?=\p{Lu})|\n+`, 'u');
 
 /** A sentence that says what the asker wants to do ("Nay tôi muốn xin cấp lại Bằng"): part of the question. */
 const INTENT_CUE = /\b(muon|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
@@ -199,7 +199,7 @@ export function readQuestion(raw: string): ReadQuestion {
  */
 function withNextStep(also: AskedKind[], asks: AskedKind | undefined, asksIfEntitled: boolean, parts: ReadQuestion['parts']): AskedKind[] {
   if (asks !== 'eligibility' || !asksIfEntitled || parts.length > 0) return also;
-  if ([...also, ...parts.map((p) => p.asks)].some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
+  if (also.some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
   return [...also, 'form'];
 }
 
@@ -277,10 +277,8 @@ function domainWordsOf(story: string, question: string): string {
   }
   // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
   // award names the war, not a resistance fighter; the group the story names is the one that helped.
-  if (found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '))) {
-    found.splice(found.indexOf('hoạt động kháng chiến'), found.includes('hoạt động kháng chiến') ? 1 : 0);
-  }
-  return found.slice(0, MAX_CASE_CONCEPTS).join(' ');
+  const helpedOnly = found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '));
+  return (helpedOnly ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
 
 /** The domain's concepts a text names (a paper's body, a story), leaving out its names, places and dates. */

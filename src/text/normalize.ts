@@ -8,6 +8,12 @@ const COMBINING = /[\u0300-\u036f]/g;
 const VOWELS = new Set([...'aăâeêioôơuưy']);
 const SHAPED_VOWELS = new Set([...'ăâêôơư']);
 
+/**
+ * A lookbehind for a sentence or clause break: not right after an abbreviation that names what follows ("TP. Hồ Chí
+ * Minh", "Q. 3", "PGS. TS. …"). Insert it right before the break's whitespace in a `u` regular expression.
+ */
+export const NOT_AFTER_NAME_ABBREVIATION = String.raw`(?<!(?<![\p{L}])(?:TP|Tp|tp|TX|Tx|TT|Q|P|X|H|T|Th|ThS|TS|BS|GS|PGS)\.)`;
+
 /** Unicode NFC with CRLF → LF. */
 export function nfc(text: string): string {
   return text.normalize('NFC').replace(/\r\n?/g, '\n');
