@@ -21,7 +21,7 @@ export interface DirectAnswer {
 const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
   form: /\bMẫu (?:số )?\d+/u,
-  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
+  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do|qua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
   deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
   code: /\b[12]\.\d{6}\b/u,
   when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])/u,
@@ -129,6 +129,7 @@ export function directAnswer(input: {
   const askedStates = statesOf(read.question);
   const askedPercents = [...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
+  const counted = kind === 'document' || kind === undefined ? countOf(read.question) : undefined;
   const amountBonus = (unit: AnswerUnit): number => {
     const text = unit.item?.text ?? unit.text;
     let bonus = /\/(tháng|năm|lần|người|km)|hằng tháng|một lần/u.test(text) ? 1 : 0;
@@ -206,6 +207,8 @@ export function directAnswer(input: {
       if (routeMatters && !askedBeforeRouteChange) score += routeWeight(remember(memo, 'route', () => routeOf(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text)), askedAfterRouteChange);
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
+      // "xã có mấy phòng chuyên môn": the line that counts them ("có 3 phòng chuyên môn").
+      if (counted && remember(memo, `count ${counted.source}`, () => counted.test(fold((unit.item?.text ?? unit.text).toLowerCase())))) score += 5;
       scored.push({ unit, score, words, memo });
     }
   };
@@ -319,7 +322,7 @@ export function directAnswer(input: {
   const otherFacts = partFacts.length > 0 ? anyOf(partFacts) : undefined;
   // A list the chunker cut at a passage's end goes on in the next passage of its section ("17. Tật gai sống…").
   const whole = chosen.map((unit) => (unit.list ? continuedList(unit, input.related ?? []) : unit));
-  const lines = renderUnits(whole, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map((line, index) => {
+  const lines = renderUnits(whole, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map(withoutAliases).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars, otherFacts) : compact ? compactLine(line, questionWords, required, chars, otherFacts) : line;
@@ -556,6 +559,15 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   return out.join(' ');
 }
 
+/**
+ * "Thủ tục di chuyển hài cốt liệt sĩ (bốc mộ liệt sĩ, cất bốc hài cốt, …): …": the other names a procedure
+ * is searched by help the searcher, not the reader of a first line.
+ */
+export function withoutAliases(line: string): string {
+  return line.replace(PROCEDURE_ALIASES, '$1');
+}
+const PROCEDURE_ALIASES = /^(Thủ tục [^():\n]{3,160}?) \((?:hay gọi là |còn gọi là )?[^()\d\n]*,[^()\d\n]*\)/u;
+
 /** The clause without a parenthesis on a former name it opens and does not close ("… nơi thường trú (trước là Sở LĐTBXH," → "… nơi thường trú"). */
 function withoutOpenParenthesis(clause: string): string {
   let depth = 0;
@@ -769,6 +781,14 @@ const LEGAL_BASIS = /\b(theo|tại|căn cứ) (khoản \d+ |điểm [a-zđ] )*(�
 function hasRequired(keep: ReadonlySet<number>, clauses: readonly string[], required: RegExp): boolean {
   return [...keep].some((i) => required.test(clauses[i]!));
 }
+
+/** "có mấy phòng", "bao nhiêu nhiệm vụ": a pattern for a line that gives that count ("3 phòng", "17 nhiệm vụ"). */
+function countOf(question: string): RegExp | undefined {
+  const noun = /\b(?:may|bao nhieu) ([a-z]+)\b/u.exec(fold(question.toLowerCase()))?.[1];
+  if (!noun || NOT_COUNTED.has(noun)) return undefined;
+  return new RegExp(`\\b(?:\\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)(?: [a-z]+)? ${noun}\\b`, 'u');
+}
+const NOT_COUNTED = new Set(['tien', 'dong', 'ngay', 'thang', 'nam', 'tuoi', 'lan', 'phan', 'km', 'trieu', 'nghin', 'gio']);
 
 function formBonus(text: string, forms: readonly number[]): number {
   let bonus = -2;

@@ -3,7 +3,7 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import { isInForce } from '../knowledge/provenance.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts } from './direct-answer.js';
+import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';
@@ -178,9 +178,11 @@ function withoutOpening(text: string, quoted: readonly string[]): string {
   const whole = quoted.map((q) => q.trim()).filter((q) => q.length >= 20 && !q.includes('…'));
   let rest = text.trimStart();
   for (let found = true; found && rest; ) {
-    const opening = whole.find((q) => rest.startsWith(q) && (rest.length === q.length || /^\s/u.test(rest.slice(q.length))));
+    // A first line quotes a procedure's opening without the other names it is searched by.
+    const plain = withoutAliases(rest);
+    const opening = whole.find((q) => plain.startsWith(q) && (plain.length === q.length || /^\s/u.test(plain.slice(q.length))));
     found = opening !== undefined;
-    if (opening) rest = rest.slice(opening.length).trimStart();
+    if (opening) rest = plain.slice(opening.length).trimStart();
   }
   return rest;
 }

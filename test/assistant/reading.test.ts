@@ -486,6 +486,28 @@ describe('a direct answer first', () => {
     expect(direct.lines[0]).toMatch(/^Tử sĩ không phải là liệt sĩ/u);
   });
 
+  it('leaves out the other names a procedure is searched by, in its first line only', () => {
+    const text =
+      'Thủ tục di chuyển hài cốt liệt sĩ (bốc mộ liệt sĩ, cất bốc hài cốt, đưa hài cốt liệt sĩ về quê): đại diện thân nhân làm đơn theo Mẫu số 32 gửi Sở Nội vụ.';
+    const direct = directAnswer({ read: readQuestion('di chuyển hài cốt liệt sĩ làm đơn theo mẫu nào'), candidates: [passage('tt-hai-cot', text)], registry, today: TODAY });
+    expect(direct.lines[0]).toBe('Thủ tục di chuyển hài cốt liệt sĩ: đại diện thân nhân làm đơn theo Mẫu số 32 gửi Sở Nội vụ.');
+  });
+
+  it('answers "có mấy …" with the line that counts them', () => {
+    const text =
+      'Nghị định 150/2025/NĐ-CP quy định tổ chức các phòng chuyên môn thuộc UBND xã, phường, đặc khu.\nTheo Nghị định 150/2025/NĐ-CP, UBND xã tổ chức 3 phòng chuyên môn: Văn phòng HĐND và UBND, Phòng Kinh tế, Phòng Văn hóa – Xã hội.\nPhòng chuyên môn thuộc UBND xã là cơ quan tham mưu, giúp UBND xã quản lý nhà nước về ngành, lĩnh vực.';
+    const direct = directAnswer({ read: readQuestion('nd150 ubnd xa co may phong chuyen mon'), candidates: [passage('nd-150', text)], registry, today: TODAY });
+    expect(direct.lines[0]).toContain('3 phòng chuyên môn');
+  });
+
+  it('takes "xem qua cấp ủy (Văn phòng Tỉnh ủy …)" as the office a "hỏi ở đâu" question asks for', () => {
+    const text =
+      'Kết luận 192-KL/TW ngày 19/9/2025 về thực hiện pháp luật về phân cấp, phân quyền khi vận hành chính quyền địa phương 2 cấp.\nCơ sở tri thức chưa có toàn văn Kết luận 192-KL/TW; đề nghị xem toàn văn qua cấp ủy (Văn phòng Tỉnh ủy, Văn phòng Đảng ủy xã).';
+    const direct = directAnswer({ read: readQuestion('muon xem toan van kl 192 hoi o dau'), candidates: [passage('kl-192', text)], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines[0]).toContain('Văn phòng Đảng ủy xã');
+  });
+
   it('gives the rule of a past year named in the question', () => {
     const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
