@@ -426,7 +426,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
-  [/\b(chuyen (ve|vao|ra|den)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
+  // Moving house, not a prisoner moved to another jail or a soldier to another unit ("chuyển vào nhà lao Phú Quốc").
+  [/\b(chuyen (ve|vao|ra|den)(?! (nha lao|nha tu|nha giam|trai giam|lao|nguc|don vi|chien truong|mat tran|bien che|ngach|cong tac|bo doi|quan doi|benh vien)\b)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
   // Losing or damaging the Bằng is a case; holding it is only a fact of the story.
   [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],

@@ -233,6 +233,12 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, ở xã Yên Thành (Nghệ An), đã nhận trợ cấp nhiều năm nay, vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
   });
 
+  it('reads a prisoner moved to another jail as no move of the family’s file', () => {
+    const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
+    expect(prisoner.query).not.toContain('di chuyển hồ sơ');
+    expect(readQuestion('Bố tôi là thương binh 61%, hưởng trợ cấp ở Nghệ An. Năm 2025 gia đình chuyển vào Bình Dương sinh sống. Xin hỏi thủ tục thế nào để bố tôi tiếp tục nhận trợ cấp?').query).toContain('di chuyển hồ sơ');
+  });
+
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
     const own = readQuestion('Cha tôi là liệt sĩ, mẹ tôi đã mất. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Xin hỏi tôi có được hưởng chế độ gì không?');
     expect(own.parts.map((p) => p.asks)).toEqual(['amount', 'form']);
