@@ -297,7 +297,7 @@ const NOT_KIN_RELATIVE =
 const KIN_RELATIVE = /\b(cha|bo|me|chong|vo)( de| ruot)?\b[^.?!;]{0,30}\b(toi|em)\b[^.?!;]{0,50}\b(liet s[iy]|thuong binh|benh binh)\b/;
 /** "…có được hưởng/hỗ trợ … không", "được hưởng chế độ gì". */
 // "Nghe nói … vẫn được hưởng. Có đúng không?" asks the same as "có được hưởng không".
-const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi|co dung (khong|vay khong|nhu vay khong))\b/;
+const ASKS_IF_ENTITLED = /\b(co (duoc|con duoc)\b.*\bkhong|co (phai )?(la |thuoc |nam trong )?(doi tuong|dien)\b.*\bkhong|duoc (huong|nhan|ho tro) (gi|che do gi|nhung gi|khoan gi)|che do gi|quyen loi gi|co dung (khong|vay khong|nhu vay khong))\b/;
 /** Roles anyone may hold, kin or not: the carer of a thương binh, a relative who gives a DNA sample. */
 const KINSHIP_IRRELEVANT = /\b(nguoi (truc tiep )?(phuc vu|cham soc)|(cho|lay) mau|mau (adn|doi chung))\b/;
 /** The question the rule on kin answers, searched beside the asker's own. */

@@ -233,6 +233,13 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, ở xã Yên Thành (Nghệ An), đã nhận trợ cấp nhiều năm nay, vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
   });
 
+  it('reads "tôi có là đối tượng … không" as asking whether one is entitled, and then which form to file', () => {
+    const read = readQuestion('Bố tôi là thương binh, vậy tôi có là đối tượng được hưởng ưu đãi giáo dục không?');
+    expect(read.asks).toBe('eligibility');
+    expect(read.alsoAsks).toEqual(['form']);
+    expect(readQuestion('Mẹ tôi có thuộc diện được cấp thẻ bảo hiểm y tế không?').alsoAsks).toEqual(['form']);
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
