@@ -598,7 +598,10 @@ export function fitHead(given: readonly string[], question: string, budget: numb
   // Over the first screen, a line's bare citation ("(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)") gives way to the
   // facts: the passage quoted below and the "Căn cứ" lines still cite it. Not when the basis itself is asked.
   const over = given.reduce((n, l) => n + l.length + 3, 0) > budget;
-  const lines = over && !BASIS_ASKED.test(question) ? given.map(withoutBareCitations) : given;
+  // Over the first screen, one item quoted from a list says nothing new when the lines above state its facts
+  // already ("Mẫu số 32" in the first line, then "1. Đơn … theo Mẫu số 32. (còn 2 mục, xem dưới)").
+  const kept = over ? given.filter((line, index) => index === 0 || !repeatsFacts(line, given.slice(0, index).join('\n'))) : given;
+  const lines = over && !BASIS_ASKED.test(question) ? kept.map(withoutBareCitations) : kept;
   const total = lines.reduce((n, l) => n + l.length + 3, 0);
   if (lines.length < 2 || total <= budget) return [...lines];
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
@@ -614,6 +617,14 @@ export function fitHead(given: readonly string[], question: string, budget: numb
     if (index > 0 || rows.length < 3 || line.length <= share * 1.5 || ENUMERATION.test(question)) return rows.map(fit).join('\n');
     return shortList(rows, words, share, day, facts).map(fit).join('\n');
   });
+}
+
+/** A lead-in, one item and "(còn N mục, xem dưới)", whose item states only facts that `above` states. */
+function repeatsFacts(line: string, above: string): boolean {
+  const rows = line.split('\n');
+  if (rows.length !== 3 || !OMITTED.test(rows[2]!)) return false;
+  const facts = [...rows[1]!.matchAll(new RegExp(ANY_FACT.source, 'giu'))].map((m) => m[0]);
+  return facts.length > 0 && facts.every((fact) => above.includes(fact));
 }
 
 /** "theo nghị định nào", "quy định ở điều nào", "căn cứ": the question asks for the legal basis. */

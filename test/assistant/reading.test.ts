@@ -648,6 +648,18 @@ describe('a direct answer first', () => {
     expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
   });
 
+  it('leaves out, over the first screen, one item of a list whose facts the lines above state already', () => {
+    const route = 'Thủ tục di chuyển hài cốt liệt sĩ: đại diện thân nhân hoặc người hưởng trợ cấp thờ cúng làm đơn theo Mẫu số 32 gửi Sở Nội vụ nơi quản lý hồ sơ gốc của liệt sĩ.';
+    const item = 'Hồ sơ đề nghị di chuyển hài cốt liệt sĩ gồm:\n1. Đơn đề nghị di chuyển hài cốt liệt sĩ theo Mẫu số 32.\n(còn 2 mục, xem dưới)';
+    const amounts = 'Mức hỗ trợ một lần khi di chuyển hài cốt liệt sĩ (Điều 10 Nghị định 75/2021/NĐ-CP, áp dụng từ 01/01/2022):\n- Tiền cất bốc hài cốt: 4.000.000 đồng/hài cốt.\n- Tiền đi lại và tiền ăn: 3.000 đồng/km/người, tối đa 03 người.';
+    const asked = 'thủ tục thế nào, làm đơn gì và Nhà nước hỗ trợ những khoản nào, bao nhiêu?';
+    expect(fitHead([route, item, amounts], asked, 400)).toEqual([route, amounts]);
+    // Within the first screen, nothing is left out; an item with a fact of its own stays.
+    expect(fitHead([route, item], asked, 400)).toEqual([route, item]);
+    const own = item.replace('theo Mẫu số 32.', 'theo Mẫu số 32, nộp trong 30 ngày.');
+    expect(fitHead([route, own, amounts], asked, 400)).toHaveLength(3);
+  });
+
   it('never cuts a parenthesis on a former office to the office that no longer applies', () => {
     const line =
       'Thủ tục khám giám định lại tỷ lệ tổn thương cơ thể: thương binh không còn tại ngũ làm đơn Mẫu số 33 gửi cơ quan quản lý người có công cấp tỉnh nơi thường trú (trước là Sở LĐTBXH, nay là Sở Nội vụ), không nộp tại UBND cấp xã, Hội đồng giám định y khoa khám, kết luận trong 60 ngày, sau đó Sở ra quyết định điều chỉnh trợ cấp.';
