@@ -21,10 +21,12 @@ export interface DirectAnswer {
 const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
   form: /\bMẫu (?:số )?\d+/u,
-  where: /(?:nộp|gửi|tiếp nhận|nơi|tại|đến|liên hệ|do|qua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|Phòng|Chủ tịch|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch)(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/iu,
+  // Offices written as offices: "Sở", "Bộ" capitalised (not "cơ sở", "cán bộ"), not the head of state.
+  where: /(?<![\p{L}\p{N}])(?:[Nn]ộp|[Gg]ửi|[Tt]iếp nhận|[Nn]ơi|[Tt]ại|[Đđ]ến|[Ll]iên hệ|[Dd]o|[Qq]ua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|[Pp]hòng|Chủ tịch(?! nước)|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch(?! nước))(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/u,
   deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
   code: /\b[12]\.\d{6}\b/u,
-  when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])/u,
+  // "hưởng từ tháng Chủ tịch nước ký quyết định": a time told by the event that starts it.
+  when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:kể )?từ (?:tháng|ngày) (?!\d)/u,
 };
 
 const KIND_NAMES: Record<AskedKind, string> = {
@@ -102,7 +104,19 @@ function rarityWeights(units: readonly Set<string>[], question: ReadonlySet<stri
  * Chooses the one to three units that state what the question asks (the amount, the form, the office,
  * the deadline, the condition…) from the best passages, and adds to each amount the period it applies to.
  */
-export function directAnswer(input: {
+export function directAnswer(input: DirectAnswerInput): DirectAnswer {
+  const first = directAnswerTo(input);
+  const { asks, alsoAsks } = input.read;
+  // Another part that asks for a fact a line must hold (an amount, a form…), never one any line may answer.
+  const next = alsoAsks.find((kind) => REQUIRED[kind] !== undefined);
+  if (first.found || next === undefined || asks === undefined) return first;
+  // "…bao nhiêu, hồ sơ gì, nộp ở đâu?" and the best passages name no office: the other parts are still
+  // answered, and the office is looked for after them, in the other documents too.
+  const retried = directAnswerTo({ ...input, read: { ...input.read, asks: next, alsoAsks: [...alsoAsks.filter((kind) => kind !== next), asks] } });
+  return retried.found && retried.lines.length > 0 ? retried : first;
+}
+
+interface DirectAnswerInput {
   read: ReadQuestion;
   /** The question as the searcher understood it (abbreviations expanded), when known. */
   expandedQuery?: string;
@@ -113,7 +127,9 @@ export function directAnswer(input: {
   today: string;
   /** The passages' units and words, kept between questions (see PassageFeatures). */
   features?: PassageFeatures;
-}): DirectAnswer {
+}
+
+function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const { read, candidates, registry, today } = input;
   const kind = read.asks;
   const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
@@ -198,6 +214,9 @@ export function directAnswer(input: {
       if (kind === 'amount') score += amountBonus(unit);
       // "…vào thời gian nào trong năm": a time that comes back each year (quý I, tháng 7 hằng năm), not a date.
       if (kind === 'when' && WITHIN_THE_YEAR.test(read.question) && RECURRING_TIME.test(unit.item?.text ?? unit.text)) score += 5;
+      // "…được hưởng từ thời điểm nào": the event the benefit starts from ("hưởng từ tháng Chủ tịch nước ký
+      // quyết định"), not the day an amount took effect ("2.789.000 đồng từ 01/7/2024").
+      if (kind === 'when' && SINCE_WHEN.test(read.question) && STARTS_FROM_EVENT.test(unit.item?.text ?? unit.text)) score += 5;
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
       if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
@@ -366,6 +385,8 @@ const STATE = /\b(da|chua)( tung)? (duoc|nhan|huong|co)( [a-z]+)?/g;
 
 /** The states a text names, folded ("da duoc ho", "chua duoc ho"), whether typed with marks or without. */
 const WITHIN_THE_YEAR = /(?<![\p{L}])(trong năm|hằng năm|hàng năm|mỗi năm|hàng quý|quý nào|tháng nào)(?![\p{L}])/iu;
+const SINCE_WHEN = /(?<![\p{L}])(hưởng|nhận|trả|tính)(?![\p{L}])[^?]{0,60}(?<![\p{L}])từ (thời điểm|khi|tháng|lúc|ngày) nào(?![\p{L}])/iu;
+const STARTS_FROM_EVENT = /(?<![\p{L}])(hưởng|nhận|trả|tính)(?![\p{L}])[^.;]{0,20}(?<![\p{L}])từ (tháng|ngày) (?!\d)/iu;
 const RECURRING_TIME = /(?<![\p{L}])(quý (I{1,3}|IV|[1-4])|hằng năm|hàng năm|đầu năm|cuối năm|hằng tháng)(?![\p{L}])/u;
 
 function statesOf(text: string): { done: boolean; what: string }[] {

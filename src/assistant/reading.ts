@@ -198,6 +198,8 @@ export function readQuestion(raw: string): ReadQuestion {
  * a yes-or-no question on a benefit, asked alone, asks that too.
  */
 function withNextStep(also: AskedKind[], asks: AskedKind | undefined, asksIfEntitled: boolean, parts: ReadQuestion['parts']): AskedKind[] {
+  // "Cần làm thủ tục gì?": the steps start with where to file.
+  if (asks === 'steps' && !also.some((k) => k === 'where' || k === 'form')) return [...also, 'where'];
   if (asks !== 'eligibility' || !asksIfEntitled || parts.length > 0) return also;
   if (also.some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
   return [...also, 'form'];
@@ -497,7 +499,7 @@ export function withoutCaseDetails(text: string): string {
 const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi)|(lam|viet) don (gi|nao)|don (gi|nao)|mau don)\b/],
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
-  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau)|(den|toi) dau)\b/],
+  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|(?<!tro |phu )cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau)|(den|toi) dau)\b/],
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   ['documents', /\b(ho so|hs|giay to|thanh phan|gom (nhung )?(gi|j)|can (them )?(nhung )?(gi|j|giay)|giay (gi|j)|chuan bi (nhung )?(gi|j))\b/],
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.

@@ -240,6 +240,12 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Mẹ tôi có thuộc diện được cấp thẻ bảo hiểm y tế không?').alsoAsks).toEqual(['form']);
   });
 
+  it('reads "thủ tục gì" as asking where to file too, and "trợ cấp nào" as no question on which level', () => {
+    expect(readQuestion('gia đình ông cần làm thủ tục gì để được cấp lại Bằng Tổ quốc ghi công?').alsoAsks).toEqual(['where']);
+    expect(readQuestion('Cụ được hưởng những khoản trợ cấp nào và được hưởng các chế độ trợ cấp, phụ cấp từ thời điểm nào?').asks).toBe('when');
+    expect(readQuestion('hồ sơ do cấp nào giải quyết').asks).toBe('where');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
@@ -519,6 +525,32 @@ describe('a direct answer first', () => {
     const direct = directAnswer({ read: readQuestion('muon xem toan van kl 192 hoi o dau'), candidates: [passage('kl-192', text)], registry, today: TODAY });
     expect(direct.found).toBe(true);
     expect(direct.lines[0]).toContain('Văn phòng Đảng ủy xã');
+  });
+
+  it('takes no "cơ sở", "cán bộ" or head of state for the office a "nộp ở đâu" question asks for', () => {
+    const text =
+      'Báo Dân trí xác nhận năm 2026 vẫn áp dụng các mức này (tính đến tháng 12/2026 chưa có văn bản thay thế trong cơ sở tri thức).\nBà mẹ Việt Nam anh hùng còn sống được hưởng từ tháng Chủ tịch nước ký quyết định phong tặng.';
+    const direct = directAnswer({ read: readQuestion('hồ sơ Bà mẹ Việt Nam anh hùng nộp ở đâu'), candidates: [passage('mh-bmvnah', text)], registry, today: TODAY });
+    expect(direct.found).toBe(false);
+  });
+
+  it('answers the other parts of a question when the best passages lack the fact of its first part', () => {
+    const amounts = 'Khi Bà mẹ Việt Nam anh hùng được truy tặng danh hiệu, thân nhân được trợ cấp một lần bằng 20 lần mức chuẩn.';
+    const papers = 'Hồ sơ giải quyết chế độ Bà mẹ Việt Nam anh hùng gồm:\n1. Bản khai theo Mẫu số 03.\n2. Bản sao quyết định truy tặng danh hiệu.';
+    const office = 'Nộp hồ sơ Bà mẹ Việt Nam anh hùng tại UBND cấp xã nơi thường trú.';
+    const read = readQuestion('Bà mẹ Việt Nam anh hùng được truy tặng thì gia đình có được trợ cấp không, bao nhiêu, hồ sơ gì, nộp ở đâu?');
+    expect(read.asks).toBe('where');
+    const direct = directAnswer({ read, candidates: [passage('mh-bmvnah', amounts)], related: [passage('tt-bmvnah', `${papers}\n${office}`)], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines.join('\n')).toContain('20 lần mức chuẩn');
+  });
+
+  it('answers "được hưởng từ thời điểm nào" with the event the benefit starts from, not the day an amount took effect', () => {
+    const text =
+      'Bà mẹ Việt Nam anh hùng được trợ cấp hằng tháng 8.367.000 đồng từ 01/7/2024 theo Nghị định 77/2024/NĐ-CP.\nBà mẹ Việt Nam anh hùng còn sống được hưởng từ tháng Chủ tịch nước ký quyết định phong tặng.';
+    const read = readQuestion('Bà mẹ Việt Nam anh hùng được hưởng các chế độ trợ cấp, phụ cấp từ thời điểm nào?');
+    const direct = directAnswer({ read, candidates: [passage('mh-bmvnah', text)], registry, today: TODAY });
+    expect(direct.lines[0]).toContain('từ tháng Chủ tịch nước ký quyết định');
   });
 
   it('gives the rule of a past year named in the question', () => {
