@@ -67,7 +67,8 @@ function plainOf(text: string): string {
 const SENTENCE_BREAK = new RegExp(String.raw`(?<=[?!])\s+|(?<=[.;…])${NOT_AFTER_NAME_ABBREVIATION}\s+(?=\p{Lu})|\n+`, 'u');
 
 /** A sentence that says what the asker wants to do ("Nay tôi muốn xin cấp lại Bằng"): part of the question. */
-const INTENT_CUE = /\b(muon|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
+// "Tôi có một vấn đề muốn được giải đáp như sau: …" wants an answer, not something done in the case.
+const INTENT_CUE = /\b(muon(?! (duoc )?(giai dap|hoi|tu van|biet|trinh bay|chia se))|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
 
 /** Folded phrases that say a question is being put ("xin hỏi", "Ông Phúc hỏi,", "…?"). */
 const ASKING_CUE =
@@ -315,7 +316,7 @@ const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi ngư�
 const DIED_WORD = String.raw`\b(chet|qua doi|tu tran|mat(?! (suc|kha nang|tich|tin|bang|giay|so|ho so|viec|tri nho|ngu|tran|trai|phai)))\b`;
 const DEATH = new RegExp(`${DIED_WORD}|\\btu tuat\\b`);
 /** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
-const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi)\b/;
+const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi|(co )?chinh sach (gi|nao))\b/;
 /** A benefit named in the question: then the question is about that one. */
 const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hiem y te|bhyt|hoc phi|giao duc|nha o|dung cu)\b/;
 

@@ -246,6 +246,15 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('hồ sơ do cấp nào giải quyết').asks).toBe('where');
   });
 
+  it('reads "Tôi có một vấn đề muốn được giải đáp như sau: …" as the story, and "có chính sách gì … đã mất" as what the family gets', () => {
+    const read = readQuestion(
+      'Tôi có một vấn đề muốn được giải đáp như sau: bố tôi vừa mới mất, là thương binh được Nhà nước hỗ trợ trợ cấp, ưu đãi, được hưởng chính sách người có công với cách mạng. Tuy nhiên bố tôi mất đi để lại mẹ tôi nay đã 80 tuổi, hoàn cảnh gia đình các con cũng khó khăn, vậy cho tôi hỏi là có chính sách gì trợ cấp cho thân nhân của thương binh đã mất không?',
+    );
+    expect(read.story).toMatch(/^Tôi có một vấn đề/u);
+    expect(read.question).toMatch(/^Tuy nhiên bố tôi mất đi/u);
+    expect(read.query).toContain('trợ cấp mai táng');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
