@@ -770,6 +770,8 @@ const TOPIC_NEUTRAL = new Set(
     'tro cap phu che do muc tien huong duoc ho uu dai nha nuoc thang nam moi hang lan dong bao nhieu la gi nao',
     'khong the sao nhu xin hoi cho biet hien nay nhan phai lam cua toi minh em khoan chuan chinh sach chua du da dang',
     'nua them con cung van roi thi neu',
+    // "bị suy giảm khả năng lao động 61%", "tỷ lệ tổn thương": how hurt the person is, not what the amount is of.
+    'suy giam kha nang lao dong ty le ton',
   ]
     .join(' ')
     .split(' '),

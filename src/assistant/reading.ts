@@ -425,7 +425,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
   [new RegExp(DIED_WORD), 'từ trần'],
   // "năm 1995 ông tôi qua đời mà chưa được hưởng chế độ": the family's one-time sum is the rule that applies.
-  [new RegExp(`${DIED_WORD}[^.?!;]{0,40}\\bchua (duoc |kip )?(huong|nhan|lam)\\b`), 'chết mà chưa được hưởng chế độ trợ cấp một lần'],
+  // Not the family's own benefit not yet received ("chồng tôi chết, lúc đó tôi chưa được hưởng tiền tuất").
+  [new RegExp(`${DIED_WORD}(?:(?!\\b(toi|em|minh|vo|me|gia dinh|than nhan)\\b)[^.?!;]){0,40}\\bchua (duoc |kip )?(huong|nhan|lam)\\b(?! (tien |tro cap |che do )?tuat\\b)`), 'chết mà chưa được hưởng chế độ trợ cấp một lần'],
   [/\b(song (mot minh|co don)|khong (con )?(ai|nguoi) (cham soc|nuoi duong|than thich)|khong con ho hang|co don)\b/, 'cô đơn nuôi dưỡng'],
   [/\b(tien tuat|tro cap tuat)\b/, 'trợ cấp tuất'],
   [/\b(tai gia|lay chong khac|lay vo khac|ket hon voi nguoi khac)\b/, 'kết hôn với người khác'],
@@ -459,7 +460,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
 const FILLERS =
-  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (báo |quý báo |tòa soạn )?(cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi)(?![\p{L}])/giu;
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (báo |quý báo |tòa soạn )?(cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi|(xin )?chào (anh chị|anh\/chị|quý (anh chị|cơ quan|báo)|luật sư|ban biên tập|tòa soạn|chuyên mục|tổng đài( [\p{L}]+){0,5}|bộ phận( [\p{L}]+){0,5})|(anh chị|anh\/chị|luật sư) (cho (tôi|em|cháu|mình) (được )?hỏi|ơi)|theo quy định (mới nhất )?(của pháp luật )?(hiện nay|hiện hành|mới nhất))(?![\p{L}])/giu;
 
 /** The question without its polite and reported-speech fillers. */
 function withoutFillers(text: string): string {

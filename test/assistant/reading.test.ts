@@ -73,6 +73,9 @@ describe('reading the question out of a story', () => {
     expect(read.query).not.toMatch(/cổng|ttđt|chính phủ|hỏi/iu);
     expect(readQuestion('Xin báo cho biết chế độ ưu đãi đối với thân nhân liệt sĩ như thế nào?').query).not.toMatch(/xin|báo|biết/iu);
     expect(read.query).toContain('chất độc hóa học');
+    const greeting = readQuestion('Chào anh chị, anh chị cho tôi hỏi theo quy định mới nhất của pháp luật hiện nay thì mức trợ cấp tiền tuất đối với thân nhân thương binh loại B là bao nhiêu?');
+    expect(greeting.query).not.toMatch(/chào|anh chị|quy định|pháp luật/iu);
+    expect(greeting.query).toContain('tiền tuất');
   });
 
   it('takes the sentence that says what the asker wants as part of the question', () => {
@@ -220,6 +223,11 @@ describe('reading the question out of a story', () => {
     );
     expect(read.query).toContain('chết mà chưa được hưởng chế độ trợ cấp một lần');
     expect(readQuestion('Bố tôi là thương binh 61%, đã nhận trợ cấp nhiều năm ở xã Yên Thành (Nghệ An), vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).not.toContain('chưa được hưởng');
+    // The widow's own benefit not yet received is no death before the benefit was claimed.
+    const widow = readQuestion(
+      'Chồng tôi là thương binh 62% từ năm 1988. Đến năm 2000 thì chồng tôi chết, lúc đó tôi chưa được hưởng tiền tuất do chưa đủ tuổi hưởng. Năm nay tôi đã 55 tuổi thì tôi cần làm thủ tục gì để được hưởng tiền tuất của chồng?',
+    );
+    expect(widow.query).not.toContain('chưa được hưởng');
   });
 
   it('reads a house to build or repair the story tells as the case of housing support', () => {
@@ -566,6 +574,15 @@ describe('a direct answer first', () => {
     const read = readQuestion('năm 2022 mức chuẩn người có công là bao nhiêu');
     const direct = directAnswer({ read, candidates: [doc], registry, today: TODAY });
     expect(figureNotes(read, direct, registry, TODAY).join('\n')).toContain('Với mốc năm 2022: mức khi đó là 1.624.000 đồng');
+  });
+
+  it('takes "suy giảm khả năng lao động 61%" for how hurt the person is, not for what the amount is of', () => {
+    const text = 'Khi thương binh, thương binh loại B có tỷ lệ tổn thương cơ thể từ 61% trở lên từ trần, thân nhân được hưởng trợ cấp tuất hằng tháng 1.565.000 đồng/tháng.';
+    const read = readQuestion('mức trợ cấp tiền tuất đối với thân nhân thương binh loại B bị suy giảm khả năng lao động trên 61% là bao nhiêu?');
+    const other = passage('cs-giam-dinh', 'Người bị suy giảm khả năng lao động do vết thương tái phát được khám giám định lại tại Hội đồng giám định y khoa.');
+    const direct = directAnswer({ read, candidates: [passage('mh-tuat', text), other], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines[0]).toContain('1.565.000 đồng');
   });
 
   it('says the asked fact is missing instead of filling it with a neighbouring one', () => {
