@@ -19,7 +19,8 @@ export interface DirectAnswer {
 
 /** What a line must contain to answer each kind of question (absent: any line may answer). */
 const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
-  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)/u,
+  // A sum, a multiple of a base ("1,5 lần mức chuẩn"), or an allowance's coefficient ("hệ số 0,6").
+  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)|hệ số \d+(?:,\d+)?(?![\p{N}])/u,
   form: /\bMẫu (?:số )?\d+/u,
   // Offices written as offices: "Sở", "Bộ" capitalised (not "cơ sở", "cán bộ"), not the head of state.
   where: /(?<![\p{L}\p{N}])(?:[Nn]ộp|[Gg]ửi|[Tt]iếp nhận|[Nn]ơi|[Tt]ại|[Đđ]ến|[Ll]iên hệ|[Dd]o|[Qq]ua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|[Pp]hòng|Chủ tịch(?! nước)|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch(?! nước))(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/u,
@@ -136,6 +137,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const required = kind ? REQUIRED[kind] : undefined;
   const scored: { unit: AnswerUnit; score: number; words: Set<string>; memo: Map<string, unknown> }[] = [];
   const askedAboutThePast = asksAboutThePast(read, registry, today);
+  const askedTimes = [...read.dates.map((d) => d.iso), ...read.years.map(String)];
   const forms = parseReferences(read.question).filter((r) => r.kind === 'form').map((r) => r.number!);
   const routeMatters = kind === 'deadline' || kind === 'when' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   // Files are handled by the route of the day they are handled: a year the story tells ("thương binh từ năm
@@ -192,7 +194,9 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       if (read.deathDate && unit.item && dayFit(unit.item.text, read.deathDate) < 0) continue;
       // A replaced amount, or one of a period that has ended ("Từ 01/7/2023 đến 30/6/2024, …"), answers only
       // a question about its time: never presented as today's.
-      if (!askedAboutThePast && (replacedOnly(memo, unit) || (read.dates.length === 0 && remember(memo, `ended ${today}`, () => endedPeriod(unit.item?.text ?? unit.text, today))))) continue;
+      // A past year asked about lets in only the figures of that year ("từ 1/7/2017": not those of 2023).
+      const stale = replacedOnly(memo, unit) || (read.dates.length === 0 && remember(memo, `ended ${today}`, () => endedPeriod(unit.item?.text ?? unit.text, today)));
+      if (stale && !(askedAboutThePast && remember(memo, `asked time ${askedTimes.join(' ')}`, () => statesFigureOf(unit, askedTimes, registry, today)))) continue;
       // The best document's own list counts as if it were the next hit, wherever its passage ranked.
       const listRank = wantsList && listLeadIn && unit.passage.docId === candidates[0]?.docId ? Math.min(rank, 1) : rank;
       let score = relevance(unit, words, questionWords, weight, features, memo) - listRank * 1.5;
@@ -473,6 +477,18 @@ function routeOf(text: string): Route {
  * registered figure (a war year, the year of a retirement) says nothing about which figure applies, and
  * "hiện nay" asks about today whatever the story's years.
  */
+/**
+ * Whether a unit states an amount of a time asked about: a day ("2017-07-01") within the amount's period, or a
+ * year ("2017") its period overlaps. An amount the question itself names counts too (read.amounts).
+ */
+function statesFigureOf(unit: AnswerUnit, times: readonly string[], registry: AmountRegistry, today: string): boolean {
+  const docs = new Set([unit.passage.docId]);
+  const entries = [...(unit.item?.text ?? unit.text).matchAll(MONEY_PATTERN)].flatMap((m) => registry.lookup(amountKey(m[0]), today, docs));
+  return entries.some((e) =>
+    times.some((t) => (t.length === 4 ? e.from <= `${t}-12-31` && (!e.to || e.to >= `${t}-01-01`) : e.from <= t && (!e.to || t <= e.to))),
+  );
+}
+
 function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: string): boolean {
   if (read.amounts.length > 0) return true;
   if (/(?<![\p{L}\p{N}])(hiện nay|hiện tại|bây giờ|hiện giờ)(?![\p{L}\p{N}])/iu.test(read.question)) return false;
@@ -563,7 +579,9 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
     const size = clauses[index]!.length + 1;
     // A fact in a few words ("tối đa 3 người") costs little: it stays even when the line runs a little over.
     const shortFact = (required.test(clauses[index]!) || Boolean(secondary?.test(clauses[index]!))) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
-    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !shortFact) continue;
+    // The asked fact stays, and its figure when the clauses kept so far only name its kind ("sau thời hạn này").
+    const firstFigure = hasFigure(clauses[index]!, required) && ![...keep].some((i) => hasFigure(clauses[i]!, required));
+    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact) continue;
     keep.add(index);
     length += size;
   }
@@ -811,6 +829,12 @@ const MIN_HEAD_LINE_CHARS = 150;
 
 /** A clause that names the article a rule comes from ("theo Điều 32 Nghị định 129/2025/NĐ-CP"). */
 const LEGAL_BASIS = /\b(theo|tại|căn cứ) (khoản \d+ |điểm [a-zđ] )*(Điều \d+|Nghị định|Thông tư|Pháp lệnh|Luật|Quyết định)/iu;
+
+/** The clause states the asked fact with its figure ("6 tháng", not "thời hạn"). */
+function hasFigure(clause: string, required: RegExp): boolean {
+  const m = required.exec(clause);
+  return m !== null && /\d/u.test(m[0]);
+}
 
 function hasRequired(keep: ReadonlySet<number>, clauses: readonly string[], required: RegExp): boolean {
   return [...keep].some((i) => required.test(clauses[i]!));

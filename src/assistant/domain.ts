@@ -34,6 +34,9 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bchinh quyen (dia phuong )?(2|hai) cap\b|\b(2|hai) cap chinh quyen\b/,
   /\bphan cap,? phan quyen\b|\bphan dinh tham quyen\b/,
   /\bsap xep (bo may|don vi hanh chinh|to chuc)\b|\btinh gian bien che\b|\bbiet phai\b/,
+  // Commune officials' posts and allowances since the reorganisation (Nghị quyết 76/2025, Nghị định 07/2026…).
+  // Only what the knowledge base covers: not every allowance a commune pays (thâm niên, y tế thôn bản…).
+  /\bbao luu (luong|phu cap|che do)\b|\bbi thu chi bo\b|\bphu cap (chuc vu|kiem nhiem|thu hut|truc mot cua)\b[^.?!]*\b(xa|phuong|sap xep|sap nhap|sat nhap)\b|\b(pho )?(chu tich|truong phong) (ubnd|uy ban nhan dan) (cap )?(xa|phuong)\b[^.?!]*\b(phu cap|he so|ngach|chuyen vien)\b|\b(xep ngach|ngach chuyen vien)\b[^.?!]*\b(xa|phuong)\b|\b(vung|xa) dac biet kho khan\b[^.?!]*\b(sap xep|sap nhap|sat nhap|thu hut|tro cap lan dau)\b/,
   /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\bkhong con cap huyen\b/,
   /\bnghi dinh (131|75|77|55|129|128|150|178|67|154|170)\b|\bnd\s?(131|75|77|55|129|128|150|178|67|154|170)\b/,
   /\bgia dinh chinh sach\b|\bcon thuong binh\b|\bcon liet si\b/,
@@ -60,6 +63,8 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
   /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
   /\bgiay phep xay dung\b/,
+  // Village staff's own allowances, a village's name, seniority pay: the province's rules, not this field's.
+  /\by te thon( ban)?\b|\bkhong chuyen trach (o )?(thon|ap|ban|to dan pho)\b|\bdoi ten (thon|xa|phuong|ap|to dan pho)\b|\bphu cap tham nien\b/,
   /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
   // A pension's own rise, a lost health-insurance card: the social-insurance office's business, whoever asks.
   /\b(tang|dieu chinh) luong huu\b|\bluong huu\b( [a-z]+){0,3} (tang|dieu chinh)\b|\b(cap lai|cap doi|lam lai) the\b[^.?!]*\b(bhyt|bao hiem y te)\b|\b(bhyt|bao hiem y te)\b[^.?!]*\b(cap lai|cap doi|lam lai) the\b/,

@@ -440,7 +440,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(mo vo danh|vo danh|(chua|khong) (xac dinh|ro|biet)( duoc)? (danh tinh|ten tuoi|ho ten)|con thieu thong tin)\b/, 'xác định danh tính hài cốt liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],
   [/\b(xay (moi |lai |moi lai )?nha|sua (chua )?nha|nha (o )?(bi )?(dot nat|hu hong|xuong cap|tam bo)|nha tinh nghia|cai thien nha)\b/, 'hỗ trợ cải thiện nhà ở'],
-  [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b/, 'giám định'],
+  // "bệnh binh, mất sức lao động 61%" tells the rating, not an assessment to be made.
+  [/\b(giam dinh|ty le ton thuong|suy giam kha nang lao dong|mat suc)\b(?!( lao dong)?( la| tu| tren)? \d)/, 'giám định'],
   [/\b(luong huu|nghi huu)\b/, 'lương hưu'],
   [/\b(vo|chong)( cua)? (liet si|thuong binh|benh binh)\b/, 'vợ chồng'],
   [/\b(nhan nuoi|nuoi (chau|duong chau|no|anh|em)( [a-z]+)? tu (khi|nho|be|luc)|nuoi tu nho)\b/, 'người có công nuôi liệt sĩ'],

@@ -263,6 +263,13 @@ describe('reading the question out of a story', () => {
     expect(read.query).toContain('trợ cấp mai táng');
   });
 
+  it('reads "mất sức lao động 61%" as the rating the story tells, not an assessment to be made', () => {
+    const read = readQuestion('Mẹ tôi là bệnh binh, mất sức lao động 61%, trước năm 2017 hưởng trợ cấp hằng tháng. Xin hỏi hiện nay mức trợ cấp của mẹ tôi được tính như thế nào?');
+    expect(read.query).toContain('bệnh binh');
+    expect(read.query).not.toContain('giám định');
+    expect(readQuestion('Bố tôi là thương binh, vết thương tái phát nên muốn giám định lại. Xin hỏi bố tôi phải làm đơn theo mẫu nào?').query).toContain('giám định');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
@@ -407,6 +414,15 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('tuat con duoi 18t can them giay j').verdict).toBe('in');
     expect(judgeDomain('mai táng phí cho người hưởng lương hưu bao nhiêu').verdict).toBe('out');
     expect(judgeDomain('chế độ tử tuất bảo hiểm xã hội tự nguyện').verdict).toBe('out');
+  });
+
+  it('takes commune officials’ posts and allowances since the reorganisation as in, village staff’s own pay as out', () => {
+    expect(judgeDomain('Sau sắp xếp, phụ cấp chức vụ của công chức xã được bảo lưu bao lâu?').verdict).toBe('in');
+    expect(judgeDomain('bi thu chi bo duoc huong phu cap trong thoi gian nao').verdict).toBe('in');
+    expect(judgeDomain('phu cap chuc vu chu tich ubnd xa tu 2026 la bao nhieu').verdict).toBe('in');
+    expect(judgeDomain('Em là y tế thôn bản, sau sáp nhập xã có còn được phụ cấp không?').verdict).toBe('out');
+    expect(judgeDomain('Cán bộ không chuyên trách thôn được phụ cấp bao nhiêu sau sáp nhập?').verdict).toBe('out');
+    expect(judgeDomain('Xã tôi sau sáp nhập muốn đổi tên thôn, thủ tục thế nào?').verdict).toBe('out');
   });
 
   it('decides on what is asked before what the story tells', () => {
@@ -568,6 +584,38 @@ describe('a direct answer first', () => {
     const read = readQuestion('Bà mẹ Việt Nam anh hùng được hưởng các chế độ trợ cấp, phụ cấp từ thời điểm nào?');
     const direct = directAnswer({ read, candidates: [passage('mh-bmvnah', text)], registry, today: TODAY });
     expect(direct.lines[0]).toContain('từ tháng Chủ tịch nước ký quyết định');
+  });
+
+  it('lets a past year asked about bring in only the figures of that year, not a later replaced one', () => {
+    const meta: Partial<DocumentMeta> = {
+      amounts: [
+        { value: '1.318.000 đồng', what: 'Mức chuẩn (mức cũ)', from: '2016-05-01', to: '2017-06-30', basis: 'Nghị định 20/2015/NĐ-CP', series: 'muc-chuan-cu' },
+        { value: '3.406.000 đồng', what: 'Trợ cấp bệnh binh 61%–70%', from: '2023-07-01', to: '2024-06-30', basis: 'Nghị định 55/2023/NĐ-CP', series: 'benh-binh-61' },
+        { value: '4.622.000 đồng', what: 'Trợ cấp bệnh binh 61%–70%', from: '2024-07-01', basis: 'Nghị định 77/2024/NĐ-CP', series: 'benh-binh-61' },
+      ],
+    };
+    const bb = new AmountRegistry([{ docId: 'mh-benh-binh', meta }]);
+    const text = 'Bệnh binh từ 61% đến 70% được trợ cấp hằng tháng 4.622.000 đồng.\nMức cũ: từ 01/7/2023 đến 30/6/2024, bệnh binh 61%–70% được trợ cấp 3.406.000 đồng.';
+    const doc = passage('mh-benh-binh', text, meta);
+    const read2017 = readQuestion('Mẹ tôi là bệnh binh 61%. Căn cứ Nghị định 70/2017/NĐ-CP, từ ngày 1/7/2017 mức trợ cấp của mẹ tôi được tính như thế nào?');
+    expect(directAnswer({ read: read2017, candidates: [doc], registry: bb, today: TODAY }).lines.join('\n')).not.toContain('3.406.000');
+    const read2023 = readQuestion('Mẹ tôi là bệnh binh 61%. Năm 2023 mức trợ cấp của mẹ tôi là bao nhiêu?');
+    expect(directAnswer({ read: read2023, candidates: [doc], registry: bb, today: TODAY }).lines.join('\n')).toContain('3.406.000');
+  });
+
+  it('takes an allowance’s coefficient ("hệ số 0,6") for the amount asked', () => {
+    const text = 'Nghị định 07/2026/NĐ-CP sửa đổi Nghị định 204/2004/NĐ-CP.\nTheo Nghị định 07/2026/NĐ-CP, Chủ tịch UBND xã thuộc các tỉnh hưởng phụ cấp chức vụ hệ số 0,6, Phó Chủ tịch hệ số 0,5.';
+    const direct = directAnswer({ read: readQuestion('phụ cấp chức vụ chủ tịch ubnd xã là bao nhiêu'), candidates: [passage('cs-can-bo-xa', text)], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines[0]).toContain('hệ số 0,6');
+  });
+
+  it('keeps, in a long sentence cut to its deadline, the clause with the figure before one that only names a deadline', () => {
+    const text =
+      'Khoản 4 Điều 11 Nghị quyết 76/2025/UBTVQH15 ngày 14/4/2025 của Ủy ban Thường vụ Quốc hội về sắp xếp đơn vị hành chính năm 2025 quy định giữ nguyên chế độ, chính sách tiền lương và phụ cấp chức vụ (nếu có) hiện hưởng của cán bộ, công chức, viên chức chịu ảnh hưởng của việc sắp xếp mà vẫn là cán bộ, công chức, viên chức trong hệ thống chính trị, trong thời gian 6 tháng kể từ khi có văn bản bố trí công tác; sau thời hạn này thực hiện chế độ, chính sách và phụ cấp chức vụ theo quy định của pháp luật (trả lời của Bộ Nội vụ, Báo Dân trí ngày 25/9/2025).';
+    const direct = directAnswer({ read: readQuestion('Sau sắp xếp, phụ cấp chức vụ của công chức xã được bảo lưu bao lâu?'), candidates: [passage('cs-can-bo-xa', text)], registry, today: TODAY });
+    expect(direct.lines[0]!.length).toBeLessThan(text.length);
+    expect(direct.lines[0]).toContain('6 tháng');
   });
 
   it('gives the rule of a past year named in the question', () => {
