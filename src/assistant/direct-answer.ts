@@ -789,7 +789,7 @@ const TOPIC_NEUTRAL = new Set(
     'khong the sao nhu xin hoi cho biet hien nay nhan phai lam cua toi minh em khoan chuan chinh sach chua du da dang',
     'nua them con cung van roi thi neu',
     // "bị suy giảm khả năng lao động 61%", "tỷ lệ tổn thương": how hurt the person is, not what the amount is of.
-    'suy giam kha nang lao dong ty le ton',
+    'suy kha nang lao dong ty le ton',
   ]
     .join(' ')
     .split(' '),

@@ -631,6 +631,10 @@ describe('a direct answer first', () => {
     const direct = directAnswer({ read, candidates: [passage('mh-tuat', text), other], registry, today: TODAY });
     expect(direct.found).toBe(true);
     expect(direct.lines[0]).toContain('1.565.000 đồng');
+    // "miễn giảm" still names what the amount is of: a neighbouring amount does not answer it.
+    const land = readQuestion('Thương binh được miễn giảm tiền sử dụng đất bao nhiêu phần trăm?');
+    const fees = passage('mien-hoc-phi', 'Con thương binh được miễn giảm học phí theo Nghị định 238/2025/NĐ-CP.');
+    expect(directAnswer({ read: land, candidates: [passage('mh-tuat', text), fees], registry, today: TODAY }).found).toBe(false);
   });
 
   it('says the asked fact is missing instead of filling it with a neighbouring one', () => {
