@@ -51,7 +51,7 @@ const envSchema = z.object({
   ACCESS_POLICY: z.enum(['open', 'registered']).default('open'),
   ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   OUT_OF_DOMAIN_BELOW: z.coerce.number().min(0).max(1).default(0.3),
-  IN_DOMAIN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.2),
+  IN_DOMAIN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.15),
   AMBIGUITY_MARGIN: z.coerce.number().min(0).max(1).default(0.01),
   CURATED_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
   MAX_QUESTION_CHARS: z.coerce.number().int().min(50).max(20_000).default(1000),

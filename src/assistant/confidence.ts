@@ -13,7 +13,7 @@ export interface GateSettings {
   ambiguityMargin: number;
 }
 
-export const DEFAULT_GATE: GateSettings = { minConfidence: 0.5, outOfDomainBelow: 0.3, inDomainMinConfidence: 0.2, ambiguityMargin: 0.01 };
+export const DEFAULT_GATE: GateSettings = { minConfidence: 0.5, outOfDomainBelow: 0.3, inDomainMinConfidence: 0.15, ambiguityMargin: 0.01 };
 
 /** Topics every document of this domain shares: they say nothing about whether two answers agree. */
 const GENERIC_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap']);

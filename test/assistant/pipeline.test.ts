@@ -153,6 +153,12 @@ describe('the assistant pipeline, on fakes of its ports', () => {
     expect(escalation.tickets[0]).toMatchObject({ reason: 'low_confidence', topic: 'mai-tang' });
   });
 
+  it('answers a question of the field from passages that cover a sixth of a long story, the story being most of the words', async () => {
+    const { ask } = setup({ found: [{ passage: MAI_TANG, coverage: 0.17 }] });
+    const reply = await ask('Bố tôi là thương binh, mất tháng 3/2026 ở xã Yên Thành. Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
+    expect(reply.stage).toBe('retrieval');
+  });
+
   it('hands an explicit request to the experts, and a bare one takes the previous question', async () => {
     const { ask, escalation } = setup();
     await ask('Hồ sơ hưởng trợ cấp mai táng gồm những gì?');
