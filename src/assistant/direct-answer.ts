@@ -506,7 +506,9 @@ const GROUPS: readonly (readonly [string, RegExp])[] = [
   ['chat doc', /\bchat doc\b|\bda cam\b/],
   ['ba me', /\bba me viet nam anh hung\b|\bbmvnah\b/],
   ['giup do', /\bgiup do cach mang\b/],
-  ['cach mang truoc 1945', /\btien khoi nghia\b|\blao thanh cach mang\b|\bhoat dong cach mang (truoc|tu) (ngay )?01\/01\/1945\b/],
+  // "trước 01/01…", "từ 01/01/1945": the date names the group even where a line's opening is cut short.
+  ['cach mang truoc 1945', /\blao thanh cach mang\b|\b(hoat dong cach mang|hdcm) truoc (ngay )?0?1\/0?1\b/],
+  ['tien khoi nghia', /\btien khoi nghia\b|\b(hoat dong cach mang|hdcm) tu (ngay )?0?1\/0?1\/1945\b/],
   ['tu day', /\btu,? day\b|\bbi dich bat\b/],
   ['thanh nien xung phong', /\bthanh nien xung phong\b|\btnxp\b/],
 ];

@@ -61,7 +61,9 @@ export function composeExtractiveAnswer(input: {
   const { read, hits, allPassages, intent, registry, today } = input;
   const features = input.features ?? new PassageFeatures();
   const primary = hits[0]!.passage;
-  const sectionPassage = intent ? allPassages.find((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)) : undefined;
+  // Of the best document's sections of that kind ("Mức trợ cấp … trước 01/01/1945", "Mức trợ cấp … tiền khởi
+  // nghĩa"), the one whose heading names most of the question's words.
+  const sectionPassage = intent ? bestSection(allPassages.filter((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)), questionWords(read.query)) : undefined;
   // A section of replaced figures ("Mức cũ …") matched best: the sections of its document hold today's.
   const current = onlyReplacedAmounts(primary.text, registry, today, primary.docId) ? allPassages.filter((p) => p.docId === primary.docId) : [];
   const candidates = uniquePassages([
@@ -319,6 +321,16 @@ export function formatSources(citations: readonly AnswerCitation[]): string {
 export function vietnameseDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return y && m && d ? `${d}/${m}/${y}` : iso;
+}
+
+/** The passage whose section heading shares most words with the question; the first on a tie. */
+function bestSection(passages: readonly StoredPassage[], words: ReadonlySet<string>): StoredPassage | undefined {
+  let best: { passage: StoredPassage; shared: number } | undefined;
+  for (const passage of passages) {
+    const shared = [...questionWords(sectionOf(passage))].filter((w) => words.has(w)).length;
+    if (!best || shared > best.shared) best = { passage, shared };
+  }
+  return best?.passage;
 }
 
 function questionWords(question: string): Set<string> {

@@ -134,7 +134,9 @@ export function readQuestion(raw: string): ReadQuestion {
     }
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
-  const caseWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
+  // Years are case details, but "hoạt động cách mạng từ năm 1944" is what makes the group (read before they go).
+  const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainOf(question)) ? BEFORE_1945_WORDS : '';
+  const caseWords = story ? [before1945, domainWordsOf(withoutCaseDetails(story), cleanedQuestion)].filter(Boolean).join(' ') : '';
   const queryOf = (part: string, context: string, afterDeath: boolean) =>
     [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const questions = questionsOf(question);
@@ -268,7 +270,7 @@ function questionsOf(question: string): string[] {
  * the domain's concepts. Kept short so that the question still leads the retrieval.
  */
 function domainWordsOf(story: string, question: string): string {
-  const plainStory = plainOf(story);
+  const plainStory = plainOf(story).replace(MINISTRY_NAME, ' ');
   const plainQuestion = plainOf(question);
   // "Ông tôi … hoạt động kháng chiến … thủ tục hưởng mai táng phí": the benefit is the same for every group, so
   // the group the story names would only pull the search to that group's own procedure.
@@ -283,6 +285,13 @@ function domainWordsOf(story: string, question: string): string {
   const helpedOnly = found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '));
   return (helpedOnly ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
+
+/** "tham gia hoạt động cách mạng từ đầu năm 1944" (folded, years kept): a revolutionary of before 1945. */
+const BEFORE_1945 = /\b(tham gia|hoat dong) (hoat dong )?cach mang (tu |truoc |nam |vao )*(dau |cuoi |giua |thang \d{1,2} )?(nam )?(19[0-3]\d|194[0-4])\b/;
+const BEFORE_1945_WORDS = 'hoạt động cách mạng trước 01/01/1945 lão thành cách mạng';
+
+/** "Bộ Lao động – Thương binh và Xã hội", "Sở LĐTBXH": an office's name, not a thương binh in the story (folded). */
+const MINISTRY_NAME = /\b(bo|so|phong|nganh) lao dong\s*[-–,]?\s*thuong binh (va|&) xa hoi\b/g;
 
 /** The domain's concepts a text names (a paper's body, a story), leaving out its names, places and dates. */
 export function caseConceptsOf(text: string): string {
@@ -417,6 +426,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bba me viet nam anh hung\b|\bme viet nam anh hung\b/, 'Bà mẹ Việt Nam anh hùng'],
   [/(?<!viet nam )\banh hung (luc luong|lao dong)\b/, 'anh hùng'],
   [/\b(tu day|bi dich bat|bi bat tu)\b/, 'bị địch bắt tù đày'],
+  [/\blao thanh cach mang\b/, BEFORE_1945_WORDS],
+  [/\btien khoi nghia\b/, 'tiền khởi nghĩa'],
   [/\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/, 'hoạt động kháng chiến'],
   [/\bgiup do cach mang\b/, 'giúp đỡ cách mạng'],
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],

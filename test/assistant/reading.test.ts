@@ -3,6 +3,7 @@ import { AmountRegistry } from '../../src/assistant/amounts.js';
 import { directAnswer, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
 import { judgeDomain } from '../../src/assistant/domain.js';
 import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
+import { detectSectionIntent } from '../../src/assistant/intent.js';
 import { PassageFeatures } from '../../src/assistant/passage-features.js';
 import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
 import type { DocumentMeta } from '../../src/knowledge/types.js';
@@ -268,6 +269,14 @@ describe('reading the question out of a story', () => {
     expect(read.query).toContain('bệnh binh');
     expect(read.query).not.toContain('giám định');
     expect(readQuestion('Bố tôi là thương binh, vết thương tái phát nên muốn giám định lại. Xin hỏi bố tôi phải làm đơn theo mẫu nào?').query).toContain('giám định');
+  });
+
+  it('reads "hoạt động cách mạng từ năm 1944" as a revolutionary of before 1945, and a ministry’s name as no thương binh', () => {
+    const read = readQuestion(
+      'Bố tôi tham gia hoạt động cách mạng từ đầu năm 1944, là đảng viên, đã từ trần năm 1978. Tôi đã làm bản khai theo hướng dẫn của Bộ Lao động thương binh và xã hội nhưng chưa được giải quyết chế độ. Vậy thủ tục và hồ sơ để được công nhận và hưởng chế độ thực hiện như thế nào?',
+    );
+    expect(read.query).toContain('lão thành cách mạng');
+    expect(read.query).not.toContain('thương binh');
   });
 
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
@@ -616,6 +625,13 @@ describe('a direct answer first', () => {
     const direct = directAnswer({ read: readQuestion('Sau sắp xếp, phụ cấp chức vụ của công chức xã được bảo lưu bao lâu?'), candidates: [passage('cs-can-bo-xa', text)], registry, today: TODAY });
     expect(direct.lines[0]!.length).toBeLessThan(text.length);
     expect(direct.lines[0]).toContain('6 tháng');
+  });
+
+  it('tells the families of revolutionaries before 1945 from those of the tiền khởi nghĩa', () => {
+    const before = passage('tt-truoc-1945', 'Người hoạt động cách mạng trước 01/01/1945, kể cả khi tiếp tục hoạt động đến khởi nghĩa tháng Tám năm 1945, được trợ cấp hằng tháng 5.291.000 đồng.');
+    const uprising = passage('mh-tien-khoi-nghia', 'Người hoạt động cách mạng từ 01/01/1945 đến ngày khởi nghĩa tháng Tám năm 1945 được trợ cấp hằng tháng 2.884.000 đồng.');
+    const direct = directAnswer({ read: readQuestion('nguoi hdcm tu 1/1/1945 den khoi nghia thang 8 tro cap bao nhieu'), candidates: [before, uprising], registry, today: TODAY });
+    expect(direct.lines[0]).toContain('2.884.000 đồng');
   });
 
   it('gives the rule of a past year named in the question', () => {
@@ -1072,6 +1088,18 @@ describe('composing a many-part answer', () => {
     expect(text.match(/Khi thương binh từ trần, gia đình nhận:/g)).toHaveLength(1);
     expect(text).toContain('1.565.000');
     expect(text).toContain('23.400.000');
+  });
+});
+
+describe('the section a question asks about', () => {
+  it('takes, of a document’s sections of the asked kind, the one whose heading names the question’s subject', () => {
+    const who = { ...passage('tt-cm', 'Cán bộ tiền khởi nghĩa là người hoạt động cách mạng từ 01/01/1945 đến ngày khởi nghĩa tháng Tám năm 1945.'), id: 'tt-cm#1', ordinal: 1, path: ['Ai là cán bộ tiền khởi nghĩa'], heading: 'Ai là cán bộ tiền khởi nghĩa' };
+    const before = { ...passage('tt-cm', 'Lão thành cách mạng diện không thoát ly được trợ cấp hằng tháng 5.291.000 đồng.'), id: 'tt-cm#2', ordinal: 2, path: ['Mức trợ cấp hằng tháng người hoạt động cách mạng trước 01/01/1945'], heading: 'Mức trợ cấp hằng tháng người hoạt động cách mạng trước 01/01/1945' };
+    const uprising = { ...passage('tt-cm', 'Được trợ cấp hằng tháng 2.884.000 đồng, từ tháng có quyết định công nhận.'), id: 'tt-cm#3', ordinal: 3, path: ['Mức trợ cấp hằng tháng cán bộ tiền khởi nghĩa'], heading: 'Mức trợ cấp hằng tháng cán bộ tiền khởi nghĩa' };
+    const read = readQuestion('cán bộ tiền khởi nghĩa được trợ cấp bao nhiêu');
+    const hits = [{ passage: who, score: 1 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [who, before, uprising], intent: detectSectionIntent(read.question), registry: new AmountRegistry([]), today: TODAY });
+    expect(lead[0]).toContain('2.884.000 đồng');
   });
 });
 
