@@ -473,13 +473,8 @@ function routeOf(text: string): Route {
 }
 
 /**
- * The question names an amount, or a year in which another figure applied than today's: a year before any
- * registered figure (a war year, the year of a retirement) says nothing about which figure applies, and
- * "hiện nay" asks about today whatever the story's years.
- */
-/**
  * Whether a unit states an amount of a time asked about: a day ("2017-07-01") within the amount's period, or a
- * year ("2017") its period overlaps. An amount the question itself names counts too (read.amounts).
+ * year ("2017") its period overlaps.
  */
 function statesFigureOf(unit: AnswerUnit, times: readonly string[], registry: AmountRegistry, today: string): boolean {
   const docs = new Set([unit.passage.docId]);
@@ -489,6 +484,11 @@ function statesFigureOf(unit: AnswerUnit, times: readonly string[], registry: Am
   );
 }
 
+/**
+ * The question names an amount, or a year in which another figure applied than today's: a year before any
+ * registered figure (a war year, the year of a retirement) says nothing about which figure applies, and
+ * "hiện nay" asks about today whatever the story's years.
+ */
 function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: string): boolean {
   if (read.amounts.length > 0) return true;
   if (/(?<![\p{L}\p{N}])(hiện nay|hiện tại|bây giờ|hiện giờ)(?![\p{L}\p{N}])/iu.test(read.question)) return false;
