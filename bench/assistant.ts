@@ -64,9 +64,12 @@ export async function benchAssistant(root: string, shared: string, options: { he
   const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), LOG_LEVEL: 'silent', LLM_PROVIDER: 'none', QUESTIONS_PER_MINUTE: '0' }, root));
   try {
     const questionsDir = path.join(root, 'test', 'questions');
+    const tuneDir = path.join(questionsDir, 'tune');
+    // Each tuning set on its row: the newest one is scored once before anything is tuned on it.
+    const tuneFiles = existsSync(tuneDir) ? (await readdir(tuneDir)).filter((f) => f.endsWith('.jsonl')).sort() : [];
     const sets: { name: string; questions: Question[] }[] = [
       { name: 'own set (test/questions)', questions: await readSets(questionsDir, (f) => !f.startsWith('heldout-')) },
-      { name: 'story tuning set (test/questions/tune)', questions: await readSets(path.join(questionsDir, 'tune'), () => true) },
+      ...(await Promise.all(tuneFiles.map(async (f) => ({ name: `tuning set tune/${f}`, questions: await readJsonl(path.join(tuneDir, f)) })))),
     ];
     if (options.heldOut) sets.push({ name: 'held-out set (test/questions/heldout-*)', questions: await readSets(questionsDir, (f) => f.startsWith('heldout-')) });
     const evalDir = path.join(shared, 'eval');
