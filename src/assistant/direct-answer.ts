@@ -630,6 +630,8 @@ const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được
 
 /** Any fact a line can be kept for: an amount, a number of days or people, a form, an office. */
 const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|(?:mỗi|một|01) (?:năm|lần)|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');
+/** ANY_FACT, for every match in a text. */
+const EVERY_FACT = new RegExp(ANY_FACT.source, 'giu');
 
 /**
  * The first lines of a reply cut so that together they fit the first screen: each single-paragraph line
@@ -664,7 +666,7 @@ export function fitHead(given: readonly string[], question: string, budget: numb
 function repeatsFacts(line: string, above: string): boolean {
   const rows = line.split('\n');
   if (rows.length !== 3 || !OMITTED.test(rows[2]!)) return false;
-  const facts = [...rows[1]!.matchAll(new RegExp(ANY_FACT.source, 'giu'))].map((m) => m[0]);
+  const facts = [...rows[1]!.matchAll(EVERY_FACT)].map((m) => m[0]);
   return facts.length > 0 && facts.every((fact) => above.includes(fact));
 }
 

@@ -61,9 +61,10 @@ export function composeExtractiveAnswer(input: {
   const { read, hits, allPassages, intent, registry, today } = input;
   const features = input.features ?? new PassageFeatures();
   const primary = hits[0]!.passage;
+  const words = questionWords(read.query);
   // Of the best document's sections of that kind ("Mức trợ cấp … trước 01/01/1945", "Mức trợ cấp … tiền khởi
   // nghĩa"), the one whose heading names most of the question's words.
-  const sectionPassage = intent ? bestSection(allPassages.filter((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)), questionWords(read.query)) : undefined;
+  const sectionPassage = intent ? bestSection(allPassages.filter((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)), words) : undefined;
   // A section of replaced figures ("Mức cũ …") matched best: the sections of its document hold today's.
   const current = onlyReplacedAmounts(primary.text, registry, today, primary.docId) ? allPassages.filter((p) => p.docId === primary.docId) : [];
   const candidates = uniquePassages([
@@ -73,7 +74,7 @@ export function composeExtractiveAnswer(input: {
     ...hits.slice(0, 3).map((h) => h.passage),
   ]);
   // A text no longer in force is never the only source: the text that replaced it answers first, or is named.
-  const validity = replacementOf([primary], hits, input.findDocument, questionWords(read.query), today);
+  const validity = replacementOf([primary], hits, input.findDocument, words, today);
   if (validity.passage) candidates.unshift(validity.passage);
   const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, features, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
@@ -143,7 +144,6 @@ export function composeExtractiveAnswer(input: {
   }
   lead.push(...notes.filter((n) => !n.startsWith('⚠️')));
 
-  const words = questionWords(read.query);
   const parts: string[] = [];
   if (lead.length) parts.push(lead.join('\n'));
   const titles = new Set<string>();
