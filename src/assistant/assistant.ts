@@ -23,6 +23,7 @@ import {
   vietnameseDate,
 } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
+import { withAskedWordsFirst } from './asked-with.js';
 import type { LlmAnswerer } from './llm.js';
 import { TurnTaker, type TurnScheduler } from './turns.js';
 import type { AnswerSearcher, Escalator, KnowledgeSource } from './ports.js';
@@ -325,7 +326,7 @@ export class Assistant {
     const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(asked.question);
     const reranked = intent ? rerankForIntent(raw, intent) : raw;
-    const hits = asked.afterDeath ? deathBenefitsFirst(reranked) : reranked;
+    const hits = withAskedWordsFirst(asked.afterDeath ? deathBenefitsFirst(reranked) : reranked, asked.question);
     return { hits, expandedQuery, intent };
   }
 

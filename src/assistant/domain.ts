@@ -37,7 +37,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   // Commune officials' posts and allowances since the reorganisation (Nghị quyết 76/2025, Nghị định 07/2026…).
   // Only what the knowledge base covers: not every allowance a commune pays (thâm niên, y tế thôn bản…).
   /\bbao luu (luong|phu cap|che do)\b|\bbi thu chi bo\b|\bphu cap (chuc vu|kiem nhiem|thu hut|truc mot cua)\b[^.?!]*\b(xa|phuong|sap xep|sap nhap|sat nhap)\b|\b(pho )?(chu tich|truong phong) (ubnd|uy ban nhan dan) (cap )?(xa|phuong)\b[^.?!]*\b(phu cap|he so|ngach|chuyen vien)\b|\b(xep ngach|ngach chuyen vien)\b[^.?!]*\b(xa|phuong)\b|\b(vung|xa) dac biet kho khan\b[^.?!]*\b(sap xep|sap nhap|sat nhap|thu hut|tro cap lan dau)\b/,
-  /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\bkhong con cap huyen\b/,
+  /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\b(khong|thoi|khi|luc|hoi) con cap huyen\b|\btruoc (ngay )?0?1\/0?7\b[^.?!]*\bcap huyen\b/,
   /\bnghi dinh (131|75|77|55|129|128|150|178|67|154|170)\b|\bnd\s?(131|75|77|55|129|128|150|178|67|154|170)\b/,
   /\bgia dinh chinh sach\b|\bcon thuong binh\b|\bcon liet si\b/,
   /\b(phong|so|bo) (ld|lao dong)[ -]?(tb|thuong binh)(xh| va xa hoi)?\b|\bl[dđ]tbxh\b/,

@@ -79,8 +79,8 @@ const QUESTION_WORDS =
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 
-/** A benefit named by pointing back to the sentence before ("trợ cấp này", "sổ ưu đãi trên"; folded). */
-const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+)? (nay|do|tren)\b/;
+/** A benefit named by pointing back to the sentence before ("trợ cấp này", "chế độ hỗ trợ nêu trên"; folded). */
+const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+){0,2} (nay|do|(neu |noi )?tren)\b/;
 
 /**
  * Where the question part of a story starts: at the first sentence that puts a question ("Ông Phúc hỏi, …",
@@ -468,6 +468,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   // A part-time commune worker has rules of its own ("không chuyên trách … nghỉ trước 31/5/2026").
   [/\b(khong chuyen trach)\b/, 'người hoạt động không chuyên trách'],
   [/\b(cap huyen|cap xa|chinh quyen (dia phuong )?2 cap|hai cap)\b/, 'chính quyền hai cấp'],
+  [/\b(tang cuong|biet phai) (ve|xuong|cho|den) (lam viec (tai|o) )?(cac )?(xa|phuong|co so|cap xa)\b/, 'cán bộ tăng cường biệt phái về xã'],
 ];
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */

@@ -78,6 +78,11 @@ export const documentMetaSchema = z
     notes: z.union([z.string(), z.array(z.string())]).optional(),
     /** Every amount of money the body states, with its period and legal basis. */
     amounts: z.array(amountSchema).optional(),
+    /**
+     * Words one of which a question must use for this document to lead the answer ("truy tặng", "danh hiệu"):
+     * a document on how a title is awarded shares every word of a question on the benefits of those who hold it.
+     */
+    asked_with: stringList.optional(),
     verified: z.boolean().default(false),
     reviewed: isoDate.optional(),
     /** The body was read by OCR from a scan: searchable only once an admin has confirmed the text. */

@@ -345,6 +345,20 @@ describe('reading the question out of a story', () => {
     expect(read.query).not.toContain('kết hôn với người khác');
   });
 
+  it('takes the sentence before into the question when it says "chế độ hỗ trợ nêu trên", and keeps a post sent to a commune in the case', () => {
+    const read = readQuestion(
+      'Bà Nguyễn Thị Huệ (ở Lào Cai) phản ánh, sau khi thực hiện chính quyền địa phương 2 cấp, cán bộ các sở, ngành được tăng cường về làm việc tại các xã, được hưởng trợ cấp một lần bằng 10 tháng lương cơ sở. Chế độ hỗ trợ nêu trên được chi trả khi nào, thực hiện chi trả căn cứ điều khoản nào hay phải có hướng dẫn của tỉnh?',
+    );
+    expect(read.question).toContain('được tăng cường về làm việc tại các xã');
+    expect(read.query).toContain('10 tháng lương cơ sở');
+  });
+
+  it('reads "như từ thời còn cấp huyện" and a post held at the district before 1 July as the two-level reorganisation', () => {
+    expect(judgeDomain('Tôi có tiếp tục được hưởng chế độ bồi dưỡng trong 6 tháng như từ thời còn cấp huyện không?').verdict).toBe('in');
+    expect(judgeDomain('Nếu được hưởng thì căn cứ văn bản nào?', 'Trước ngày 1/7, bà Dinh làm việc tại UBND cấp huyện và được hưởng chế độ bồi dưỡng công tác tiếp công dân.').verdict).toBe('in');
+    expect(judgeDomain('Huyện tôi có bao nhiêu xã?').verdict).toBe('unknown');
+  });
+
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
     const read = readQuestion(
       'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
