@@ -7,6 +7,10 @@ function hit(docId: string, score: number, meta: Partial<DocumentMeta> = {}): Sc
   return {
     passage: { id: `${docId}#0`, docId, ordinal: 0, citation: docId, path: [], heading: '', text: docId, meta: { id: docId, title: docId, status: 'in_force', verified: true, ...meta } as DocumentMeta },
     score,
+    lexicalScore: score,
+    lexicalNormalized: score,
+    lexicalCoverage: 1,
+    vectorSimilarity: 0,
   } as ScoredPassage;
 }
 
