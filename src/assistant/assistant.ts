@@ -339,7 +339,7 @@ export class Assistant {
     const partQueries: string[] = [];
     for (const part of asked.parts) {
       const { hits: partFound, expandedQuery: partQuery } = await searcher.search(part.query, PART_DEPTH);
-      partHits.push(withoutGlossary(partFound));
+      partHits.push(withAskedWordsFirst(withoutGlossary(partFound), part.question));
       partQueries.push(partQuery);
     }
     const top = hits[0]!;

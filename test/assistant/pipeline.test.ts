@@ -139,6 +139,19 @@ describe('the assistant pipeline, on fakes of its ports', () => {
     expect(log.entries).toHaveLength(1);
   });
 
+  it('answers from the benefits, not from the criteria for a title the question does not ask about (asked_with)', async () => {
+    const criteria = passage('tieu-chuan-bmvnah', 'Những bà mẹ có 2 con trở lên là liệt sĩ được tặng hoặc truy tặng danh hiệu Bà mẹ Việt Nam anh hùng.', {
+      topic: ['ba-me-viet-nam-anh-hung'],
+      asked_with: ['truy tặng', 'danh hiệu'],
+    });
+    const benefits = passage('muc-huong-bmvnah', 'Bà mẹ Việt Nam anh hùng được trợ cấp hằng tháng 8.367.000 đồng.', { topic: ['ba-me-viet-nam-anh-hung'] });
+    const found = [{ passage: criteria, coverage: 0.8 }, { passage: benefits, coverage: 0.6 }];
+    const monthly = await setup({ found }).ask('Mẹ tôi là Bà mẹ Việt Nam anh hùng có 2 con là liệt sĩ, mỗi tháng mẹ được bao nhiêu?');
+    expect(monthly.citations[0]?.docId).toBe('muc-huong-bmvnah');
+    const title = await setup({ found }).ask('Bà tôi có 2 con là liệt sĩ, có được truy tặng danh hiệu không?');
+    expect(title.citations[0]?.docId).toBe('tieu-chuan-bmvnah');
+  });
+
   it('escalates a neighbouring field whatever the passages, filed under no topic', async () => {
     const { ask, escalation } = setup();
     const reply = await ask('Hồ sơ hưởng trợ cấp thất nghiệp gồm những gì?');
