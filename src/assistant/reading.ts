@@ -338,14 +338,18 @@ function asksAfterDeath(question: string): boolean {
   return asksWhatWeGet(question) && DEATH.test(plainOf(question));
 }
 
+/** "gia đình có tiếp tục được lĩnh tiền trợ cấp không": whether the pay goes on, after the death the story tells. */
+const PAY_GOES_ON = /\b(tiep tuc|con) duoc (linh|nhan|huong)( tiep)?( tien)? (tro cap|che do)( nua)? khong\b/;
+
 function asksWhatWeGet(question: string): boolean {
   const asked = plainOf(question);
-  return WHAT_WE_GET.test(asked) && !NAMED_BENEFIT.test(asked);
+  return (WHAT_WE_GET.test(asked) || PAY_GOES_ON.test(asked)) && !NAMED_BENEFIT.test(asked);
 }
 
 const KIN = '(bo|cha|me|chong|vo|ong|ba|anh|chu|bac|cau|cu)';
 const HAS_MERIT = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\bla (thuong binh|benh binh|nguoi (hoat dong|nhiem|bi dich)|ba me viet nam anh hung|anh hung)`);
-const DIED = new RegExp(`\\b${KIN}\\b[^.;?!]{0,60}\\b(chet|qua doi|tu tran|hy sinh|da mat|mat (nam|thang|ngay|vi|do|khi|luc|cach))\\b`, 'g');
+// The death of the kin word last named before it in the sentence ("chồng tôi … mới hưởng được 02 tháng thì chết"; "bố ông … chết").
+const DIED = new RegExp(`\\b${KIN}\\b(?:(?!\\b${KIN} (toi|em|chau|minh)\\b)(?:[^.;?!]|(?<=\\d)\\.(?=\\d))){0,200}?\\b(chet|qua doi|tu tran|hy sinh|da mat|mat (nam|thang|ngay|vi|do|khi|luc|cach))\\b`, 'g');
 
 /**
  * The story tells that the person with merit died ("Bố … là thương binh hạng 3/4… Bố đã nghỉ hưu và chết

@@ -359,6 +359,17 @@ describe('reading the question out of a story', () => {
     expect(judgeDomain('Huyện tôi có bao nhiêu xã?').verdict).toBe('unknown');
   });
 
+  it('reads "gia đình có tiếp tục được lĩnh trợ cấp không" after a death told far from its subject as what the family gets', () => {
+    const read = readQuestion(
+      'Chồng tôi là bệnh binh hạng nhất, nghỉ hưởng chế độ mất sức từ năm 1990. Đến tháng 10 năm 1997 chồng tôi được hưởng thêm trợ cấp kháng chiến 24.000 đ/tháng cài vào lương, nhưng mới hưởng được 02 tháng thì đến tháng 01/1999 chết. Vậy gia đình tôi có tiếp tục được lĩnh tiền trợ cấp không?',
+    );
+    expect(read.afterDeath).toBe(true);
+    // "Bố ông": the asker's pronoun is no other person who died.
+    expect(readQuestion('Bố của ông Năm (Thanh Hoá) là thương binh hạng 3/4, bị nhiễm chất độc da cam. Bố ông đã nghỉ hưu và chết năm 2012. Ông Năm hỏi, mẹ của ông năm nay 74 tuổi được những chế độ gì, mức hưởng thế nào?').afterDeath).toBe(true);
+    // "Chồng tôi là thương binh, mẹ tôi đã mất": the death is the mother's.
+    expect(readQuestion('Chồng tôi là thương binh 81%, mẹ tôi đã mất năm ngoái, gia đình tôi sống ở xã Yên Lạc, huyện Yên Lạc, tỉnh Vĩnh Phúc đã lâu. Vậy gia đình tôi có tiếp tục được lĩnh tiền trợ cấp không?').afterDeath).toBe(false);
+  });
+
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
     const read = readQuestion(
       'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
