@@ -73,14 +73,18 @@ const INTENT_CUE = /\b(muon(?! (duoc )?(giai dap|hoi|tu van|biet|trinh bay|chia 
 /** Folded phrases that say a question is being put ("xin hỏi", "Ông Phúc hỏi,", "…?"). */
 const ASKING_CUE =
   /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?)/;
+/** The asking phrases alone, without a bare question mark. */
+const ASKING_PHRASE = new RegExp(ASKING_CUE.source.replace('|\\?)', ')'));
+/** "… được nhận tuất chưa?": a question mark after a word that asks. */
+const QUESTION_PARTICLE = /\b(chua|khong|ko|k|nao|gi|sao|chang|a|u|nhi|vay)\s*\?/;
 /** Folded phrases a question uses, but a story's sentence may hold too ("thực thể não" folds to "thuc the nao"). */
 const QUESTION_WORDS =
   /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 
-/** A benefit named by pointing back to the sentence before ("trợ cấp này", "chế độ hỗ trợ nêu trên"; folded). */
-const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+){0,2} (nay|do|(neu |noi )?tren)\b/;
+/** A benefit named by pointing back to the sentence before ("trợ cấp này", "chế độ hỗ trợ nêu trên"; folded; "chế độ" is no "đó"). */
+const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+){0,2} (nay|(?<!\bche )do|(neu |noi )?tren)\b/;
 
 /**
  * Where the question part of a story starts: at the first sentence that puts a question ("Ông Phúc hỏi, …",
@@ -92,6 +96,9 @@ function questionStart(sentences: readonly string[]): number {
   const plain = sentences.map(plainOf);
   let start = plain.findIndex((s) => ASKING_CUE.test(s));
   if (start < 0) return plain.findIndex((s) => QUESTION_WORDS.test(s));
+  // "… tôi có làm hồ sơ xin mai táng phí nhưng không được? Cho tôi hỏi …": a mark of indignation in the story.
+  const asked = plain.findIndex((s, i) => i > start && ASKING_PHRASE.test(s));
+  if (asked > start && plain.slice(start, asked).every((s) => !ASKING_PHRASE.test(s) && !QUESTION_WORDS.test(s) && !QUESTION_PARTICLE.test(s))) start = asked;
   while (start > 0 && QUESTION_WORDS.test(plain[start - 1]!)) start--;
   // "Mức trợ cấp này là bao nhiêu?": the sentence it points back to names the benefit.
   if (start > 0 && POINTS_BACK.test(plain[start]!)) start--;

@@ -370,6 +370,16 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Chồng tôi là thương binh 81%, mẹ tôi đã mất năm ngoái, gia đình tôi sống ở xã Yên Lạc, huyện Yên Lạc, tỉnh Vĩnh Phúc đã lâu. Vậy gia đình tôi có tiếp tục được lĩnh tiền trợ cấp không?').afterDeath).toBe(false);
   });
 
+  it('keeps a story sentence that only ends in a mark of indignation ("… nhưng không được?") out of the question that "Cho tôi hỏi" puts', () => {
+    const read = readQuestion(
+      'Mẹ tôi là vợ liệt sĩ đã tái giá nhưng vẫn được hưởng trợ cấp tiền tuất hàng tháng của thân nhân liệt sĩ. Khi mẹ tôi chết, tôi có làm hồ sơ xin chế độ mai táng phí nhưng không được? Cho tôi hỏi vợ liệt sĩ đã tái giá khi chết có được hưởng trợ cấp mai táng không?',
+    );
+    expect(read.question).toBe('Cho tôi hỏi vợ liệt sĩ đã tái giá khi chết có được hưởng trợ cấp mai táng không?');
+    expect(read.asks).toBe('eligibility');
+    // "hồ sơ xin chế độ": "chế độ" is no "đó" pointing back to the sentence before.
+    expect(read.story).toContain('Khi mẹ tôi chết');
+  });
+
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
     const read = readQuestion(
       'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
