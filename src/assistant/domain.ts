@@ -37,6 +37,8 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   // Commune officials' posts and allowances since the reorganisation (Nghị quyết 76/2025, Nghị định 07/2026…).
   // Only what the knowledge base covers: not every allowance a commune pays (thâm niên, y tế thôn bản…).
   /\bbao luu (luong|phu cap|che do)\b|\bbi thu chi bo\b|\bphu cap (chuc vu|kiem nhiem|thu hut|truc mot cua)\b[^.?!]*\b(xa|phuong|sap xep|sap nhap|sat nhap)\b|\b(pho )?(chu tich|truong phong) (ubnd|uy ban nhan dan) (cap )?(xa|phuong)\b[^.?!]*\b(phu cap|he so|ngach|chuyen vien)\b|\b(xep ngach|ngach chuyen vien)\b[^.?!]*\b(xa|phuong)\b|\b(vung|xa) dac biet kho khan\b[^.?!]*\b(sap xep|sap nhap|sat nhap|thu hut|tro cap lan dau)\b/,
+  // "từ ngày 1/7 được tiếp nhận làm công chức và bổ nhiệm …": the day the two-level government began.
+  /\b(tu|sau) (ngay )?0?1\/0?7\b[^.?!]*\b(tiep nhan|bo nhiem|phu cap (chuc vu|khu vuc|kiem nhiem))\b/,
   /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\b(khong|thoi|khi|luc|hoi) con cap huyen\b|\btruoc (ngay )?0?1\/0?7\b[^.?!]*\bcap huyen\b/,
   /\bnghi dinh (131|75|77|55|129|128|150|178|67|154|170)\b|\bnd\s?(131|75|77|55|129|128|150|178|67|154|170)\b/,
   /\bgia dinh chinh sach\b|\bcon thuong binh\b|\bcon liet si\b/,
@@ -64,8 +66,10 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
   /\bgiay phep xay dung\b/,
   // Village staff's own allowances, a village's name, seniority pay: the province's rules, not this field's.
-  /\by te thon( ban)?\b|\bkhong chuyen trach (o )?(thon|ap|ban|to dan pho)\b|\bdoi ten (thon|xa|phuong|ap|to dan pho)\b|\bphu cap tham nien\b/,
+  /\by te thon( ban)?\b|\bkhong chuyen trach (o )?(thon|ap|ban|to dan pho)\b|\bdoi ten (thon|xa|phuong|ap|to dan pho)\b|\bphu cap tham nien\b|\b(truong|pho truong) (thon|ap|ban|xom|khu pho)\b|\bto truong to dan pho\b/,
   /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
+  // Re-issuing a lost medal is the awards office's business (Luật Thi đua, khen thưởng), not a benefit's.
+  /\bcap lai\b[^.?!]*\b(huan|huy) chuong\b|\b(huan|huy) chuong\b[^.?!]*\b(bi mat|that lac)\b/,
   // A pension's own rise, a lost health-insurance card: the social-insurance office's business, whoever asks.
   /\b(tang|dieu chinh) luong huu\b|\bluong huu\b( [a-z]+){0,3} (tang|dieu chinh)\b|\b(cap lai|cap doi|lam lai) the\b[^.?!]*\b(bhyt|bao hiem y te)\b|\b(bhyt|bao hiem y te)\b[^.?!]*\b(cap lai|cap doi|lam lai) the\b/,
 ];
@@ -85,6 +89,11 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bnghia vu quan su\b|\bkham tuyen\b/,
   // Veterans and children have their own benefits; a veteran who is also a thương binh names that first.
   /\bcuu chien binh\b|\btre em\b/,
+  // Someone of another trade died or retired: the social-insurance office's burial and survivors' benefits
+  // (not "công nhân": it folds to "công nhận").
+  /\b(giao vien|bac si|y ta|nong dan|tieu thuong)\b/,
+  // Other state titles than those of người có công (a resistance "Bằng khen" is Quyết định 24/2016's, in the field).
+  /\b(nha giao|thay thuoc|nghe si) (nhan dan|uu tu)\b|\bchien si thi dua\b|\blao dong tien tien\b/,
 ];
 
 /** "(không phải thương binh)", "không phải là người có công": the field named only to be set aside. */

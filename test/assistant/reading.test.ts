@@ -467,6 +467,15 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Em là y tế thôn bản, sau sáp nhập xã có còn được phụ cấp không?').verdict).toBe('out');
     expect(judgeDomain('Cán bộ không chuyên trách thôn được phụ cấp bao nhiêu sau sáp nhập?').verdict).toBe('out');
     expect(judgeDomain('Xã tôi sau sáp nhập muốn đổi tên thôn, thủ tục thế nào?').verdict).toBe('out');
+    expect(judgeDomain('Xin hỏi chế độ phụ cấp cho trưởng thôn sau khi sáp nhập xã là bao nhiêu?').verdict).toBe('out');
+    expect(judgeDomain('Trường hợp trước đây là viên chức, từ ngày 1/7 được tiếp nhận làm công chức và bổ nhiệm giữ chức vụ lãnh đạo thì có được hưởng phụ cấp chức vụ 25% không?').verdict).toBe('in');
+  });
+
+  it('takes another trade’s burial money, another state title and a lost medal as out, a recognition ("công nhận") as in', () => {
+    expect(judgeDomain('Bố tôi là giáo viên đã mất tháng 3/2026, gia đình được nhận mai táng phí bao nhiêu?').verdict).toBe('out');
+    expect(judgeDomain('Xin hỏi tiêu chuẩn xét tặng danh hiệu Nhà giáo nhân dân?').verdict).toBe('out');
+    expect(judgeDomain('Tôi cần làm những thủ tục gì, liên hệ ở đâu để được cấp lại những huân chương bị mất?', 'Tôi là bộ đội trong kháng chiến chống Mỹ, được tặng Huân chương Kháng chiến hạng ba.').verdict).toBe('out');
+    expect(judgeDomain('Xin hỏi hồ sơ gồm những gì?', 'Năm 1970 mẹ làm giao liên thì bị địch bắt, đến nay chưa được công nhận.').verdict).toBe('in');
   });
 
   it('decides on what is asked before what the story tells', () => {
