@@ -118,6 +118,9 @@ function withoutClosingRemarks(sentences: readonly string[]): readonly string[] 
 /** "Câu 2.", "câu 3:": the questions of the message are numbered. */
 const NUMBERED_QUESTION = /(?<![\p{L}])câu \d+[.:)]/iu;
 
+/** "Câu hỏi: Cha tôi là liệt sĩ…": a Q&A page's label before the whole message, no question put yet. */
+const FORM_LABEL = /^(?:câu hỏi|hỏi|nội dung(?: câu hỏi)?)\s*:\s*/iu;
+
 /** A story is worth splitting from its question only when it is long. */
 const STORY_MIN_WORDS = 28;
 
@@ -128,7 +131,7 @@ const STORY_MIN_WORDS = 28;
  */
 export function readQuestion(raw: string): ReadQuestion {
   const text = raw.trim();
-  const sentences = text.split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean);
+  const sentences = text.replace(FORM_LABEL, '').split(SENTENCE_BREAK).map((s) => s.trim()).filter(Boolean);
   const words = text.split(/\s+/).length;
   let question = text;
   let story = '';
@@ -283,8 +286,10 @@ function domainWordsOf(story: string, question: string): string {
   // the group the story names would only pull the search to that group's own procedure.
   const sameForAll = SAME_FOR_EVERY_GROUP.test(plainQuestion);
   const found: string[] = [];
+  const namesSubject = CASE_CONCEPTS.some(([pattern, words]) => words !== SOLDIER_SENT_HOME && pattern.test(plainQuestion));
   for (const [pattern, words] of CASE_CONCEPTS) {
     if (sameForAll && MERIT_GROUPS.has(words)) continue;
+    if (words === SOLDIER_SENT_HOME && namesSubject) continue;
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
   // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
@@ -427,6 +432,13 @@ const SAME_FOR_EVERY_GROUP = /\b(mai tang|tho cung|tham vieng|hai cot|boc mo|die
 /** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */
 const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hóa học', 'Bà mẹ Việt Nam anh hùng', 'anh hùng', 'bị địch bắt tù đày', 'hoạt động kháng chiến', 'giúp đỡ cách mạng', 'thanh niên xung phong', 'huân chương']);
 
+/**
+ * "nhập ngũ tháng 4/1966 … tháng 12/1975 xuất ngũ về địa phương … có được hưởng chế độ gì": a soldier sent home
+ * (Quyết định 142/2008, 62/2011), named only when the question names no subject of its own.
+ */
+const SENT_HOME = /\b(nhap ngu|quan doi|bo doi)\b.*\b(xuat ngu|phuc vien)\b|\b(xuat ngu|phuc vien)\b.*\b(nhap ngu|quan doi)\b/;
+const SOLDIER_SENT_HOME = 'quân nhân phục viên xuất ngũ về địa phương';
+
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
@@ -479,6 +491,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   // A part-time commune worker has rules of its own ("không chuyên trách … nghỉ trước 31/5/2026").
   [/\b(khong chuyen trach)\b/, 'người hoạt động không chuyên trách'],
   [/\b(cap huyen|cap xa|chinh quyen (dia phuong )?2 cap|hai cap)\b/, 'chính quyền hai cấp'],
+  // "nhập ngũ tháng 4/1966 … tháng 12/1975 xuất ngũ về địa phương": a soldier sent home (Quyết định 142/2008, 62/2011).
+  [SENT_HOME, SOLDIER_SENT_HOME],
   [/\b(tang cuong|biet phai) (ve|xuong|cho|den) (lam viec (tai|o) )?(cac )?(xa|phuong|co so|cap xa)\b/, 'cán bộ tăng cường biệt phái về xã'],
 ];
 

@@ -380,6 +380,16 @@ describe('reading the question out of a story', () => {
     expect(read.story).toContain('Khi mẹ tôi chết');
   });
 
+  it('reads a soldier sent home the story tells as the case when the question names no subject, and a page\'s "Câu hỏi:" label as no question', () => {
+    const story = 'Bố tôi sinh năm 1945, nhập ngũ tháng 4/1966 tại Sư đoàn 320, sau đó vào chiến trường Tây Nguyên. Tháng 12/1975 bố tôi xuất ngũ về địa phương, được tặng Huân chương kháng chiến nhưng chưa được hưởng chế độ.';
+    expect(readQuestion(`${story} Xin hỏi bố tôi có được hưởng chế độ gì không?`).query).toContain('phục viên xuất ngũ');
+    expect(readQuestion(`${story} Xin hỏi bố tôi có được công nhận nhiễm chất độc da cam không?`).query).not.toContain('phục viên xuất ngũ');
+    const labelled = readQuestion(
+      'Câu hỏi: Cha tôi là liệt sĩ. Cách đây 3 năm tôi làm hồ sơ hưởng tuất theo diện con liệt sĩ khuyết tật nặng, từ đó gia đình không nhận trợ cấp thờ cúng nữa. Cho tôi hỏi như vậy có đúng không? Trường hợp nào thì thân nhân liệt sĩ được hưởng trợ cấp thờ cúng?',
+    );
+    expect(labelled.question.startsWith('Cho tôi hỏi')).toBe(true);
+  });
+
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
     const read = readQuestion(
       'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
