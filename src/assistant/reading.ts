@@ -422,6 +422,8 @@ const STORY_ROLES: readonly {
 function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[number] | undefined {
   const plainStory = plainOf(story);
   const plainQuestion = plainOf(question);
+  // "… bà tái giá … bà có được công nhận Bà mẹ Việt Nam anh hùng không": the question names the group it asks about.
+  if (CASE_CONCEPTS.some(([pattern, words]) => MERIT_GROUPS.has(words) && pattern.test(plainQuestion))) return undefined;
   return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 

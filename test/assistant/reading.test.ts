@@ -390,6 +390,12 @@ describe('reading the question out of a story', () => {
     expect(labelled.question.startsWith('Cho tôi hỏi')).toBe(true);
   });
 
+  it('asks no rule on the role a story tells ("tái giá") when the question names the group it asks about', () => {
+    const story = 'Bà nội tôi có 3 người con với người chồng trước, trong đó 1 người con là liệt sĩ. Sau đó bà tái giá, người chồng sau cũng là liệt sĩ, bà đã mất năm 2010 ở quê.';
+    expect(readQuestion(`${story} Xin hỏi bà tôi có được truy tặng danh hiệu Bà mẹ Việt Nam anh hùng không?`).parts.some((p) => p.decisive)).toBe(false);
+    expect(readQuestion(`${story} Xin hỏi bà tôi khi còn sống có được hưởng trợ cấp gì không?`).parts.some((p) => p.decisive)).toBe(true);
+  });
+
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
     const read = readQuestion(
       'Ông tôi là người hoạt động kháng chiến từ những năm 60 chống Mỹ có huân huy chương kháng chiến được nhà nước trao tặng. Nay ông mới mất thì thủ tục hưởng mai táng phí bao gồm những giấy tờ gì? Nộp ở đâu?',
