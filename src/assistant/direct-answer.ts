@@ -445,7 +445,7 @@ const INLINE_PAPERS = /^(hồ sơ|thành phần hồ sơ|giấy tờ)[^.:\n]{0,1
 const PAPERS_AFTER_COLON = /:\s*(bản khai|đơn|tờ khai|bản sao)(?![\p{L}\p{N}])/iu;
 
 /** A lead-in that opens the steps of a procedure rather than its papers. */
-const STEPS_LIST = /^(trình tự|các bước|quy trình)(?![\p{L}\p{N}])/iu;
+const STEPS_LIST = /^(trình tự|các bước|quy trình|thời hạn)(?![\p{L}\p{N}])/iu;
 
 /** The lead-in of a list of papers or steps ("Hồ sơ gồm:", "Trình tự thực hiện:"). */
 const PAPERS_LEAD_IN = /(?<![\p{L}\p{N}])(hồ sơ|giấy tờ|thành phần|trình tự|các bước)(?![\p{L}\p{N}])/iu;

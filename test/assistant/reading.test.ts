@@ -975,6 +975,14 @@ describe('a direct answer first', () => {
     const lines = directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines.join('\n');
     expect(lines).toContain('Đơn đề nghị theo Mẫu số 27');
     expect(lines).toContain('Trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ');
+    // The steps written as deadlines ("Thời hạn …: 1. UBND cấp xã: 05 ngày …") are the steps too.
+    const reissue = passage(
+      'tt-cl',
+      'Hồ sơ đề nghị cấp lại giấy chứng nhận người có công gồm:\n\n1. Đơn đề nghị theo Mẫu số 25.\n\nThời hạn cấp lại giấy chứng nhận người có công:\n\n1. UBND cấp xã: 05 ngày làm việc xác nhận đơn, gửi cơ quan quản lý hồ sơ.\n2. Sở Nội vụ: 12 ngày, cấp giấy chứng nhận.',
+    );
+    const again = directAnswer({ read: readQuestion('Hồ sơ, thủ tục cấp lại giấy chứng nhận người có công khi bị mất'), candidates: [reissue], registry, today: TODAY }).lines.join('\n');
+    expect(again).toContain('Mẫu số 25');
+    expect(again).toContain('05 ngày làm việc');
   });
 
   it('quotes a list the chunker cut between two passages whole, with the items that continue its numbering', () => {
