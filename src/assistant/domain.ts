@@ -50,11 +50,24 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
 const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b/];
 
 /**
+ * What a family of người có công asks about that belongs to a neighbouring field even when the clause names
+ * who they are ("vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không"): social housing, land for a
+ * clan's hall, entrance points, disaster relief, a hospital's coverage level, military service, veterans'
+ * associations, damages after an accident; unemployment, voluntary social insurance, maternity, divorce.
+ * The knowledge base holds none of their rules. (Not land-use fees, loans or taxes: the ordinance grants those.)
+ */
+const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
+  /\bnha o xa hoi\b|\b(xin )?cap dat\b|\bnha tho (ho|to)\b|\bcong diem\b|\bdiem uu tien\b|\b(thien tai|sat lo|bao lu|lu lut|mua lu)\b|\b(trai|vuot|dung) tuyen\b|\bnghia vu quan su\b|\bhoi cuu\b|\bboi thuong\b|\btai nan giao thong\b/,
+  /\bthat nghiep\b|\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\bthai san\b|\bly hon\b/,
+];
+
+/**
  * Concepts of neighbouring fields that a question about người có công never asks about: a clause asking
  * about one of them is outside the field even when the message first says who the asker's family is
  * ("Ông nội tôi là liệt sĩ, nhà tôi muốn tách thửa đất …").
  */
 const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
+  ...NEIGHBOURING_OBJECTS,
   /\bthat nghiep\b|\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b/,
   /\bdang ky (thuong tru|tam tru|cu tru)\b/,
   /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
@@ -108,10 +121,31 @@ function askingClause(asked: string): DomainVerdict | undefined {
   const clauses = asked.split(/[,;:.!?]/u).map((c) => c.trim()).filter(Boolean).reverse();
   const asking = clauses.length > 1 && clauses[0]!.split(' ').length <= 4 ? clauses.slice(0, 2) : clauses.slice(0, 1);
   for (const clause of asking) {
-    const verdict = conceptVerdict(clause, DISTINCT_FOREIGN_CONCEPTS);
+    const verdict = objectAfterSubject(clause) ?? conceptVerdict(clause, DISTINCT_FOREIGN_CONCEPTS);
     if (verdict) return verdict;
   }
   return undefined;
+}
+
+/**
+ * "vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không": the field names who asks, the neighbouring
+ * field after it what is asked. Out when one of NEIGHBOURING_OBJECTS follows the last of the field's concepts.
+ */
+function objectAfterSubject(clause: string): DomainVerdict | undefined {
+  const affirmed = clause.replace(AFFIRMED_ONLY, ' ');
+  const lastOwn = Math.max(-1, ...DOMAIN_CONCEPTS.map((c) => lastIndexOf(c, affirmed)));
+  if (lastOwn < 0) return undefined;
+  for (const c of NEIGHBOURING_OBJECTS) {
+    const at = lastIndexOf(c, affirmed);
+    if (at > lastOwn) return { verdict: 'out', because: new RegExp(c.source).exec(affirmed.slice(at))![0] };
+  }
+  return undefined;
+}
+
+function lastIndexOf(pattern: RegExp, text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) last = m.index;
+  return last;
 }
 
 /** In when the text names a concept of the field, else out when it affirms one of `foreign`; undefined otherwise. */

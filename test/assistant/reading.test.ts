@@ -487,6 +487,16 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Trường hợp trước đây là viên chức, từ ngày 1/7 được tiếp nhận làm công chức và bổ nhiệm giữ chức vụ lãnh đạo thì có được hưởng phụ cấp chức vụ 25% không?').verdict).toBe('in');
   });
 
+  it('takes a neighbouring field asked about after the family names who they are as out, the ordinance’s own benefits as in', () => {
+    expect(judgeDomain('Tôi là vợ liệt sĩ, hiện không có nhà ở, muốn mua nhà ở xã hội thì cần điều kiện gì?').verdict).toBe('out');
+    expect(judgeDomain('Xin hỏi hộ gia đình có thương binh thì có được miễn đóng quỹ phòng chống thiên tai không?').verdict).toBe('out');
+    expect(judgeDomain('Con tôi là con thương binh, năm nay thi đại học thì được cộng bao nhiêu điểm ưu tiên?').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi là bệnh binh, đi khám bệnh trái tuyến thì bảo hiểm y tế thanh toán bao nhiêu phần trăm?').verdict).toBe('out');
+    expect(judgeDomain('Thương binh 81% có được miễn tiền sử dụng đất khi được giao đất ở không?').verdict).toBe('in');
+    expect(judgeDomain('Thương binh có được vay vốn ưu đãi không?').verdict).toBe('in');
+    expect(judgeDomain('Hồ sơ thân nhân liệt sĩ cho con dưới 18 tuổi có cần bản sao giấy khai sinh không?').verdict).toBe('in');
+  });
+
   it('takes another trade’s burial money, another state title and a lost medal as out, a recognition ("công nhận") as in', () => {
     expect(judgeDomain('Bố tôi là giáo viên đã mất tháng 3/2026, gia đình được nhận mai táng phí bao nhiêu?').verdict).toBe('out');
     expect(judgeDomain('Xin hỏi tiêu chuẩn xét tặng danh hiệu Nhà giáo nhân dân?').verdict).toBe('out');
