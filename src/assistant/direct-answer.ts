@@ -323,6 +323,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       if (mustSpeak && !speaksOf(unit)) continue;
       if (subject && ![...words].some((w) => subject.has(w))) continue;
       if (ownOnly && unit.passage.docId !== candidates[0]?.docId) continue;
+      // A form nobody asked for (the next step of a yes-or-no answer) is that of the document that answers, or none.
+      if (subject && unit.passage.docId !== candidates[0]?.docId && !sharesTopic(unit.passage, candidates[0])) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
       const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);
@@ -682,6 +684,14 @@ function withoutBareCitations(line: string): string {
   return line.replace(/ \(([^()]*)\)/gu, (whole, inner: string) =>
     /\d{1,2}\/\d{1,2}\/\d{4}|\d\.\d{3}/u.test(inner) || !BARE_CITATION.test(inner) ? whole : '',
   );
+}
+
+/** Topics every document shares: they say nothing about two documents being about one benefit. */
+const BROAD_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap', 'ho-so', 'muc-huong']);
+
+function sharesTopic(a: StoredPassage, b: StoredPassage | undefined): boolean {
+  const own = new Set((b?.meta.topic ?? []).filter((t) => !BROAD_TOPICS.has(t)));
+  return (a.meta.topic ?? []).some((t) => own.has(t));
 }
 
 /** One pattern matching any of the kinds of fact given (REQUIRED's patterns). */

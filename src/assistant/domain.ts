@@ -37,6 +37,8 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   // Commune officials' posts and allowances since the reorganisation (Nghị quyết 76/2025, Nghị định 07/2026…).
   // Only what the knowledge base covers: not every allowance a commune pays (thâm niên, y tế thôn bản…).
   /\bbao luu (luong|phu cap|che do)\b|\bbi thu chi bo\b|\bphu cap (chuc vu|kiem nhiem|thu hut|truc mot cua)\b[^.?!]*\b(xa|phuong|sap xep|sap nhap|sat nhap)\b|\b(pho )?(chu tich|truong phong) (ubnd|uy ban nhan dan) (cap )?(xa|phuong)\b[^.?!]*\b(phu cap|he so|ngach|chuyen vien)\b|\b(xep ngach|ngach chuyen vien)\b[^.?!]*\b(xa|phuong)\b|\b(vung|xa) dac biet kho khan\b[^.?!]*\b(sap xep|sap nhap|sat nhap|thu hut|tro cap lan dau)\b/,
+  // The allowances of Nghị định 76/2019 for posts in hard-hit communes ("chế độ thu hút là 10 tháng lương cơ sở").
+  /\b(che do|phu cap|tro cap) (thu hut|lan dau)\b/,
   // "từ ngày 1/7 được tiếp nhận làm công chức và bổ nhiệm …": the day the two-level government began.
   /\b(tu|sau) (ngay )?0?1\/0?7\b[^.?!]*\b(tiep nhan|bo nhiem|phu cap (chuc vu|khu vuc|kiem nhiem))\b/,
   /\bcap huyen\b.*\b(cap xa|chuyen|tiep nhan|giai the|khong con)\b|\b(khong|thoi|khi|luc|hoi) con cap huyen\b|\btruoc (ngay )?0?1\/0?7\b[^.?!]*\bcap huyen\b/,

@@ -974,6 +974,16 @@ describe('a direct answer first', () => {
     expect(lines[0]).toContain('bản khai theo Mẫu số 14 kèm phiếu xác minh');
   });
 
+  it('gives a yes-or-no question the form of its own document as the next step, never another benefit’s', () => {
+    const rule = passage('cs-thu-hut', 'Nghị định 76/2019/NĐ-CP quy định trợ cấp lần đầu bằng 10 tháng lương cơ sở khi nhận công tác lần đầu ở vùng đặc biệt khó khăn.', { topic: ['can-bo-xa', 'phu-cap'] });
+    const other = passage('cs-tb', 'Thương binh đang hưởng chế độ mất sức lao động được hưởng thêm một chế độ: làm đơn theo Mẫu số 19 gửi Sở Nội vụ.', { topic: ['thuong-binh'] });
+    const read = readQuestion('Ông có được hưởng chế độ thu hút là 10 tháng lương cơ sở khi về xã đặc biệt khó khăn không?');
+    expect(judgeDomain(read.question).verdict).toBe('in');
+    const lines = directAnswer({ read, candidates: [rule, other], related: [rule, other], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('10 tháng lương cơ sở');
+    expect(lines).not.toContain('Mẫu số 19');
+  });
+
   it('answers "hồ sơ, thủ tục …" with the papers and the steps', () => {
     const doc = passage(
       'tt-dc',
