@@ -976,9 +976,15 @@ describe('a direct answer first', () => {
 
   it('gives a yes-or-no question the form of its own document as the next step, never another benefit’s', () => {
     const rule = passage('cs-thu-hut', 'Nghị định 76/2019/NĐ-CP quy định trợ cấp lần đầu bằng 10 tháng lương cơ sở khi nhận công tác lần đầu ở vùng đặc biệt khó khăn.', { topic: ['can-bo-xa', 'phu-cap'] });
-    const other = passage('cs-tb', 'Thương binh đang hưởng chế độ mất sức lao động được hưởng thêm một chế độ: làm đơn theo Mẫu số 19 gửi Sở Nội vụ.', { topic: ['thuong-binh'] });
-    const read = readQuestion('Ông có được hưởng chế độ thu hút là 10 tháng lương cơ sở khi về xã đặc biệt khó khăn không?');
-    expect(judgeDomain(read.question).verdict).toBe('in');
+    const other = passage(
+      'cs-tb',
+      'Thương binh đang hưởng chế độ mất sức lao động được hưởng thêm một chế độ trợ cấp hằng tháng theo Điều 44 Nghị định 131/2021/NĐ-CP. Thủ tục:\n\n1. Cá nhân làm đơn đề nghị theo Mẫu số 19, gửi Sở Nội vụ nơi thường trú;\n2. Trong 12 ngày Sở ra quyết định hưởng thêm chế độ.',
+      { topic: ['thuong-binh'] },
+    );
+    const read = readQuestion(
+      'Trước ngày 01/7/2025, ông Duy là viên chức ở thị trấn. Ngày 01/7/2025, ông được tiếp nhận vào làm công chức tại UBND xã nơi ông thường trú. Từ ngày 01/01/2026, xã của ông thuộc xã đặc biệt khó khăn. Ông Duy hỏi, ông có được hưởng chế độ thu hút là 10 tháng lương cơ sở không?',
+    );
+    expect(judgeDomain(read.question, read.story).verdict).toBe('in');
     const lines = directAnswer({ read, candidates: [rule, other], related: [rule, other], registry, today: TODAY }).lines.join('\n');
     expect(lines).toContain('10 tháng lương cơ sở');
     expect(lines).not.toContain('Mẫu số 19');
