@@ -1,6 +1,7 @@
 import type { ScoredPassage } from '../retrieval/hybrid-search.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { isInForce } from '../knowledge/provenance.js';
+import { fold } from '../text/normalize.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
 import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
@@ -64,7 +65,10 @@ export function composeExtractiveAnswer(input: {
   const words = questionWords(read.query);
   // Of the best document's sections of that kind ("Mức trợ cấp … trước 01/01/1945", "Mức trợ cấp … tiền khởi
   // nghĩa"), the one whose heading names most of the question's words.
-  const sectionPassage = intent ? bestSection(allPassages.filter((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)), words) : undefined;
+  const ownSection = intent ? bestSection(allPassages.filter((p) => p.docId === primary.docId && headingMatches(sectionOf(p), intent)), words) : undefined;
+  // "hồ sơ cấp chân giả gồm gì" and the best document gives only the amounts: the papers are those of the
+  // procedure found next to it.
+  const sectionPassage = ownSection ?? (intent?.name === 'documents' && ASKS_FOR_PAPERS.test(fold(read.question.toLowerCase())) ? sectionElsewhere(hits, intent, words, input.passagesOf) : undefined);
   // A section of replaced figures ("Mức cũ …") matched best: the sections of its document hold today's.
   const current = onlyReplacedAmounts(primary.text, registry, today, primary.docId) ? allPassages.filter((p) => p.docId === primary.docId) : [];
   const candidates = uniquePassages([
@@ -324,6 +328,28 @@ export function vietnameseDate(iso: string): string {
 }
 
 /** The passage whose section heading shares most words with the question; the first on a tie. */
+/** "hồ sơ … gồm gì", "cần giấy tờ gì" (folded): the papers themselves are asked for. */
+const ASKS_FOR_PAPERS = /\b(ho so|hs|giay to)\b.*\b(gom|can|nhung gi|gi|j|nao)\b/;
+/** How many of the next hits may lend their procedure's section. */
+const SECTION_HITS = 4;
+
+/** The section of that kind in the first of the next hits' documents that has one. */
+function sectionElsewhere(
+  hits: readonly ScoredPassage[],
+  intent: SectionIntent,
+  words: ReadonlySet<string>,
+  passagesOf: ((docId: string) => readonly StoredPassage[]) | undefined,
+): StoredPassage | undefined {
+  if (!passagesOf) return undefined;
+  const primary = hits[0]!.passage.docId;
+  for (const hit of hits.slice(1, 1 + SECTION_HITS)) {
+    if (hit.passage.docId === primary) continue;
+    const sections = passagesOf(hit.passage.docId).filter((p) => headingMatches(sectionOf(p), intent));
+    if (sections.length > 0) return bestSection(sections, words);
+  }
+  return undefined;
+}
+
 function bestSection(passages: readonly StoredPassage[], words: ReadonlySet<string>): StoredPassage | undefined {
   let best: { passage: StoredPassage; shared: number } | undefined;
   for (const passage of passages) {

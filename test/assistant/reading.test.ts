@@ -1195,6 +1195,22 @@ describe('the section a question asks about', () => {
     const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [who, before, uprising], intent: detectSectionIntent(read.question), registry: new AmountRegistry([]), today: TODAY });
     expect(lead[0]).toContain('2.884.000 đồng');
   });
+
+  it('takes the papers from the procedure found next when the best document gives only the amounts ("hồ sơ cấp chân giả gồm gì")', () => {
+    const amounts = { ...passage('mh-dcch', 'Tiền mua chân giả cho thương binh: chân giả trên gối 3.800.000 đồng, niên hạn 02 năm.'), path: ['Mức tiền cấp chân giả'], heading: 'Mức tiền cấp chân giả' };
+    const who = { ...passage('tt-dcch', 'Thủ tục cấp dụng cụ chỉnh hình áp dụng cho thương binh có chỉ định của cơ sở chỉnh hình.'), path: ['Đối tượng'], heading: 'Đối tượng' };
+    const papers = { ...passage('tt-dcch', 'Hồ sơ đề nghị cấp dụng cụ chỉnh hình gồm:\n\n1. Đơn đề nghị theo Mẫu số 21.\n2. Giấy chỉ định theo Mẫu số 40.'), id: 'tt-dcch#1', ordinal: 1, path: ['Hồ sơ đề nghị cấp dụng cụ chỉnh hình gồm'], heading: 'Hồ sơ đề nghị cấp dụng cụ chỉnh hình gồm' };
+    const read = readQuestion('ho so cap chan gia xe lan cho thuong binh gom gi');
+    const hits = [{ passage: amounts, score: 1 }, { passage: who, score: 0.8 }] as unknown as ScoredPassage[];
+    const passagesOf = (docId: string) => [amounts, who, papers].filter((p) => p.docId === docId);
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [amounts], intent: detectSectionIntent(read.question), registry: new AmountRegistry([]), today: TODAY, passagesOf });
+    expect(lead.join('\n')).toContain('Mẫu số 21');
+  });
+
+  it('reads "gồm những ai" as a question on who, not on papers', () => {
+    expect(detectSectionIntent('thân nhân ncc gồm những ai theo pháp lệnh')).toBeUndefined();
+    expect(detectSectionIntent('hồ sơ mai táng gồm những gì')?.name).toBe('documents');
+  });
 });
 
 describe('a section of replaced figures', () => {
