@@ -7,6 +7,8 @@
 export const TOPIC_LABELS: Record<string, string> = {
   'anh-hung': 'Anh hùng',
   'ba-me-viet-nam-anh-hung': 'Bà mẹ Việt Nam anh hùng',
+  'danh-hieu': 'Danh hiệu vinh dự Nhà nước',
+  'truy-tang': 'Truy tặng',
   'bai-bao': 'Bài báo',
   'bang-to-quoc-ghi-cong': 'Bằng Tổ quốc ghi công',
   'bao-hiem-y-te': 'Bảo hiểm y tế',
