@@ -27,6 +27,8 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bthanh nien xung phong\b|\btnxp\b|\bdan cong hoa tuyen\b/,
   // Experts sent to Laos and Cambodia (Quyết định 57/2013/QĐ-TTg): a one-time allowance the commune handles.
   /\bchuyen gia\b.*\b(lao|campuchia|cpc)\b|\b(quyet dinh|qd) ?57(\/2013)?\b/,
+  // The Prime Minister's decisions outside the ordinance the knowledge base covers (Quyết định 62/2011, 142/2008…).
+  /\b(quyet dinh|qd) ?(62\/2011|142\/2008|49\/2015|40\/2011|170\/2008|24\/2016)\b/,
   /\bhai cot\b|\bmo liet\b|\bnghia trang liet\b|\btham vieng mo\b/,
   /\btho cung\b/,
   /\buu dai (nguoi co cong|giao duc)\b|\bphap lenh uu dai\b|\bmuc chuan\b|\btro cap uu dai\b/,

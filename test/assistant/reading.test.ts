@@ -495,6 +495,8 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Thương binh 81% có được miễn tiền sử dụng đất khi được giao đất ở không?').verdict).toBe('in');
     expect(judgeDomain('Thương binh có được vay vốn ưu đãi không?').verdict).toBe('in');
     expect(judgeDomain('Hồ sơ thân nhân liệt sĩ cho con dưới 18 tuổi có cần bản sao giấy khai sinh không?').verdict).toBe('in');
+    // The Prime Minister's decisions the knowledge base covers are in, whoever asks.
+    expect(judgeDomain('Xin hỏi bố có được hưởng trợ cấp theo Quyết định 62/2011 không?', 'Bố tôi là cựu chiến binh, chiến đấu bảo vệ biên giới năm 1979.').verdict).toBe('in');
   });
 
   it('takes another trade’s burial money, another state title and a lost medal as out, a recognition ("công nhận") as in', () => {
