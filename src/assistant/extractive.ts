@@ -327,7 +327,6 @@ export function vietnameseDate(iso: string): string {
   return y && m && d ? `${d}/${m}/${y}` : iso;
 }
 
-/** The passage whose section heading shares most words with the question; the first on a tie. */
 /** "hồ sơ … gồm gì", "cần giấy tờ gì" (folded): the papers themselves are asked for. */
 const ASKS_FOR_PAPERS = /\b(ho so|hs|giay to)\b.*\b(gom|can|nhung gi|gi|j|nao)\b/;
 /** How many of the next hits may lend their procedure's section. */
@@ -350,6 +349,7 @@ function sectionElsewhere(
   return undefined;
 }
 
+/** The passage whose section heading shares most words with the question; the first on a tie. */
 function bestSection(passages: readonly StoredPassage[], words: ReadonlySet<string>): StoredPassage | undefined {
   let best: { passage: StoredPassage; shared: number } | undefined;
   for (const passage of passages) {
