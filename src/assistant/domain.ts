@@ -137,18 +137,22 @@ function askingClause(asked: string): DomainVerdict | undefined {
  */
 function objectAfterSubject(clause: string): DomainVerdict | undefined {
   const affirmed = clause.replace(AFFIRMED_ONLY, ' ');
-  const lastOwn = Math.max(-1, ...DOMAIN_CONCEPTS.map((c) => lastIndexOf(c, affirmed)));
+  const lastOwn = Math.max(-1, ...EVERY_DOMAIN_CONCEPT.map((c) => lastMatch(c, affirmed)?.index ?? -1));
   if (lastOwn < 0) return undefined;
-  for (const c of NEIGHBOURING_OBJECTS) {
-    const at = lastIndexOf(c, affirmed);
-    if (at > lastOwn) return { verdict: 'out', because: new RegExp(c.source).exec(affirmed.slice(at))![0] };
+  for (const c of EVERY_NEIGHBOURING_OBJECT) {
+    const last = lastMatch(c, affirmed);
+    if (last && (last.index ?? -1) > lastOwn) return { verdict: 'out', because: last[0] };
   }
   return undefined;
 }
 
-function lastIndexOf(pattern: RegExp, text: string): number {
-  let last = -1;
-  for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) last = m.index;
+/** The concepts' patterns for every match in a text (matchAll). */
+const EVERY_DOMAIN_CONCEPT = DOMAIN_CONCEPTS.map((c) => new RegExp(c.source, 'g'));
+const EVERY_NEIGHBOURING_OBJECT = NEIGHBOURING_OBJECTS.map((c) => new RegExp(c.source, 'g'));
+
+function lastMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined {
+  let last: RegExpMatchArray | undefined;
+  for (const m of text.matchAll(pattern)) last = m;
   return last;
 }
 

@@ -71,10 +71,10 @@ const SENTENCE_BREAK = new RegExp(String.raw`(?<=[?!])\s+|(?<=[.;…])${NOT_AFTE
 const INTENT_CUE = /\b(muon(?! (duoc )?(giai dap|hoi|tu van|biet|trinh bay|chia se))|(toi|dang|du|gia dinh) dinh|co nguyen vong|can lam|phai lam|nho (xa|can bo))\b/;
 
 /** Folded phrases that say a question is being put ("xin hỏi", "Ông Phúc hỏi,", "…?"). */
-const ASKING_CUE =
-  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b|\?)/;
-/** The asking phrases alone, without a bare question mark. */
-const ASKING_PHRASE = new RegExp(ASKING_CUE.source.replace('|\\?)', ')'));
+const ASKING_PHRASE =
+  /(\bxin hoi\b|\bcho (toi|em|chau|minh|hoi) hoi\b|\btoi (muon )?hoi\b|\bhoi:|\b(ong|ba|anh|chi|ban doc)( [a-z]+){0,4} hoi[ ,:]|\bxin (cho )?biet\b|\bde nghi (cho biet|huong dan|giai dap)|\bvay (thi|cho|xin)\b)/;
+/** An asking phrase or a bare question mark. */
+const ASKING_CUE = new RegExp(`${ASKING_PHRASE.source}|\\?`);
 /** "… được nhận tuất chưa?": a question mark after a word that asks. */
 const QUESTION_PARTICLE = /\b(chua|khong|ko|k|nao|gi|sao|chang|a|u|nhi|vay)\s*\?/;
 /** Folded phrases a question uses, but a story's sentence may hold too ("thực thể não" folds to "thuc the nao"). */
