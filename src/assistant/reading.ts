@@ -287,8 +287,12 @@ function domainWordsOf(story: string, question: string): string {
   const sameForAll = SAME_FOR_EVERY_GROUP.test(plainQuestion);
   const found: string[] = [];
   const namesSubject = CASE_CONCEPTS.some(([pattern, words]) => words !== SOLDIER_SENT_HOME && pattern.test(plainQuestion));
+  // "… tìm thấy mộ của bác … làm hồ sơ công nhận liệt sĩ được không?": the question names its procedure; the
+  // story's other procedures (the grave, the remains) are only its background.
+  const namesProcedure = CASE_CONCEPTS.some(([pattern, words]) => PROCEDURES.has(words) && pattern.test(plainQuestion));
   for (const [pattern, words] of CASE_CONCEPTS) {
     if (sameForAll && MERIT_GROUPS.has(words)) continue;
+    if (namesProcedure && PROCEDURES.has(words)) continue;
     if (words === SOLDIER_SENT_HOME && namesSubject) continue;
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
@@ -423,7 +427,9 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
   const plainStory = plainOf(story);
   const plainQuestion = plainOf(question);
   // "… bà tái giá … bà có được công nhận Bà mẹ Việt Nam anh hùng không": the question names the group it asks about.
-  if (CASE_CONCEPTS.some(([pattern, words]) => MERIT_GROUPS.has(words) && pattern.test(plainQuestion))) return undefined;
+  // "… người thờ cúng bác … đề nghị giám định ADN … người thân cho mẫu có được hỗ trợ gì không": so does one that
+  // names its procedure.
+  if (CASE_CONCEPTS.some(([pattern, words]) => (MERIT_GROUPS.has(words) || PROCEDURES.has(words)) && pattern.test(plainQuestion))) return undefined;
   return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
 }
 
@@ -431,6 +437,8 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
 const RESISTANCE_FIGHTER = /\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/;
 /** Benefits paid the same way whatever the group of the person with merit (folded). */
 const SAME_FOR_EVERY_GROUP = /\b(mai tang|tho cung|tham vieng|hai cot|boc mo|dieu duong|di chuyen ho so|dung cu chinh hinh)\b/;
+/** The CASE_CONCEPTS words that name a procedure of its own. */
+const PROCEDURES = new Set(['công nhận liệt sĩ', 'hài cốt mộ liệt sĩ', 'di chuyển hồ sơ', 'Bằng Tổ quốc ghi công', 'hỗ trợ cải thiện nhà ở', 'giám định', 'ưu đãi giáo dục']);
 /** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */
 const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hóa học', 'Bà mẹ Việt Nam anh hùng', 'anh hùng', 'bị địch bắt tù đày', 'hoạt động kháng chiến', 'giúp đỡ cách mạng', 'thanh niên xung phong', 'huân chương']);
 

@@ -394,6 +394,15 @@ describe('reading the question out of a story', () => {
     const story = 'Bà nội tôi có 3 người con với người chồng trước, trong đó 1 người con là liệt sĩ. Sau đó bà tái giá, người chồng sau cũng là liệt sĩ, bà đã mất năm 2010 ở quê.';
     expect(readQuestion(`${story} Xin hỏi bà tôi có được truy tặng danh hiệu Bà mẹ Việt Nam anh hùng không?`).parts.some((p) => p.decisive)).toBe(false);
     expect(readQuestion(`${story} Xin hỏi bà tôi khi còn sống có được hưởng trợ cấp gì không?`).parts.some((p) => p.decisive)).toBe(true);
+    // …nor when it names the procedure it asks about.
+    const keeper = 'Bác ruột tôi là liệt sĩ, có thể nằm trong số mộ chưa xác định được danh tính. Anh trai tôi đang là người thờ cúng bác; mẹ tôi sẵn sàng cho lấy mẫu.';
+    expect(readQuestion(`${keeper} Gia đình muốn đề nghị giám định ADN. Xin hỏi người thân cho mẫu có được hỗ trợ gì không?`).parts.some((p) => p.decisive)).toBe(false);
+  });
+
+  it('leaves the story\'s other procedures out of the search when the question names its own', () => {
+    const story = 'Ông Nhất có người bác đã hy sinh tại chiến trường, gia đình chỉ còn giấy báo tử. Vừa qua, gia đình đã tìm thấy mộ của bác tại nghĩa trang Quảng Trị.';
+    expect(readQuestion(`${story} Gia đình có thể làm hồ sơ công nhận liệt sĩ cho bác được không?`).query).not.toContain('hài cốt');
+    expect(readQuestion(`${story} Gia đình được hỗ trợ những gì?`).query).toContain('hài cốt');
   });
 
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
