@@ -549,6 +549,10 @@ export function onlyReplacedAmounts(text: string, registry: AmountRegistry, toda
 
 /** A clause this short that states a fact is kept in a cut line even a little over its length. */
 const SHORT_FACT_CHARS = 40;
+/** The note periodNote() appends to a line with an amount. */
+const PERIOD_NOTE = / \((áp dụng từ [^(),]*)(?:, [^()]*)?\)$/u;
+/** How far over its share a line may run to keep the figure of a thing only that clause names. */
+const NAMES_MORE_SLACK = 1.4;
 /** A first line longer than this is cut to its clauses that hold the asked fact (atomic facts only). */
 const COMPACT_LINE_CHARS = 360;
 /** The same for each line of an answer to a question that asks several things, so that all fit the first screen. */
@@ -562,6 +566,13 @@ const MANY_ASKS_LINE_CHARS = 240;
  */
 function compactLine(line: string, questionWords: Set<string>, required: RegExp, maxChars = COMPACT_LINE_CHARS, secondary?: RegExp): string {
   if (line.length <= maxChars || line.includes('\n')) return line;
+  // The note on an amount's period ("(áp dụng từ 01/7/2024, theo Phụ lục II …)") is no clause to weigh: the
+  // line is cut without it, and keeps the period it states.
+  const note = PERIOD_NOTE.exec(line);
+  if (note) {
+    const period = `(${note[1]})`;
+    return `${compactLine(line.slice(0, note.index), questionWords, required, maxChars - period.length - 1, secondary)} ${period}`;
+  }
   const clauses = line.split(CLAUSE_BREAK);
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({
@@ -578,15 +589,22 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
           overlap(contentWords(clause), questionWords),
   }));
   const keep = new Set<number>();
+  const covered = new Set<string>();
   let length = 0;
   for (const { index, score } of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
-    const size = clauses[index]!.length + 1;
+    const clause = clauses[index]!;
+    const size = clause.length + 1;
+    const words = [...contentWords(clause)].filter((w) => questionWords.has(w));
     // A fact in a few words ("tối đa 3 người") costs little: it stays even when the line runs a little over.
-    const shortFact = (required.test(clauses[index]!) || Boolean(secondary?.test(clauses[index]!))) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
+    const shortFact = (required.test(clause) || Boolean(secondary?.test(clause))) && size <= SHORT_FACT_CHARS && length + size <= maxChars + SHORT_FACT_CHARS;
     // The asked fact stays, and its figure when the clauses kept so far only name its kind ("sau thời hạn này").
-    const firstFigure = hasFigure(clauses[index]!, required) && ![...keep].some((i) => hasFigure(clauses[i]!, required));
-    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact) continue;
+    const firstFigure = hasFigure(clause, required) && ![...keep].some((i) => hasFigure(clauses[i]!, required));
+    // "…trợ cấp và phụ cấp bao nhiêu": the figure of a thing the question names and no kept clause does
+    // ("phụ cấp hằng tháng 1.399.000 đồng") stays too, a little over.
+    const namesMore = ANY_MONEY.test(clause) && hasFigure(clause, required) && words.some((w) => w.includes(' ') && !covered.has(w)) && length + size <= maxChars * NAMES_MORE_SLACK;
+    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact && !namesMore) continue;
     keep.add(index);
+    for (const w of words) covered.add(w);
     length += size;
   }
   const out: string[] = [];

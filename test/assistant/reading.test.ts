@@ -886,6 +886,17 @@ describe('a direct answer first', () => {
     expect(first).toContain('áp dụng từ 01/01/2022');
   });
 
+  it('keeps, when it cuts a line, the figure of a thing only that clause names, and the period note whole', () => {
+    const amounts =
+      'Thương binh có tỷ lệ tổn thương cơ thể 100% được trợ cấp 8.941.000 đồng/tháng; thương binh 81% được 7.240.000 đồng/tháng; từ 81% trở lên còn được phụ cấp 1.399.000 đồng/tháng. (áp dụng từ 01/7/2024, theo Phụ lục II Nghị định 77/2024/NĐ-CP)';
+    const more = 'Ngoài trợ cấp, phụ cấp hằng tháng, thương binh còn có:\n- Khi thương binh từ 61% trở lên từ trần: thân nhân đủ điều kiện được tuất hằng tháng 1.565.000 đồng;\n(còn 3 mục, xem dưới)';
+    const [first] = fitHead([amounts, more], 'Hiện nay thương binh 81% được trợ cấp và phụ cấp hằng tháng bao nhiêu?', 380, undefined, ['amount']);
+    expect(first).toContain('7.240.000');
+    expect(first).toContain('phụ cấp 1.399.000 đồng/tháng');
+    expect(first).toMatch(/\(áp dụng từ 01\/7\/2024\)$/u);
+    expect(first).not.toContain('NĐ-CP)');
+  });
+
   it('keeps, when it cuts a line, the clauses with the kinds of fact the question asks before other facts', () => {
     const line =
       'Thủ tục cấp lại Bằng Tổ quốc ghi công khi Bằng bị mất: đại diện thân nhân nộp đơn Mẫu số 16 tại UBND cấp xã nơi thường trú, kèm Bằng cũ nếu còn, được hỗ trợ tiền đi lại 500.000 đồng một lần, mỗi năm một lần cho một liệt sĩ, xã xác nhận, lập danh sách gửi thẳng Sở Nội vụ nơi quản lý hồ sơ liệt sĩ.';
