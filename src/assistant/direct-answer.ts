@@ -602,7 +602,10 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
     // "…trợ cấp và phụ cấp bao nhiêu": the figure of a thing the question names and no kept clause does
     // ("phụ cấp hằng tháng 1.399.000 đồng") stays too, a little over.
     const namesMore = ANY_MONEY.test(clause) && hasFigure(clause, required) && words.some((w) => w.includes(' ') && !covered.has(w)) && length + size <= maxChars * NAMES_MORE_SLACK;
-    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact && !namesMore) continue;
+    // A line cut for another kind of fact still states its own ("… từ trần, thân nhân … được hưởng trợ cấp tuất
+    // hằng tháng 1.565.000 đồng/tháng" when the office is asked): a line of its subject alone says nothing.
+    const ownFact = Boolean(secondary?.test(clause)) && ![...keep].some((i) => required.test(clauses[i]!) || Boolean(secondary?.test(clauses[i]!))) && length + size <= maxChars * NAMES_MORE_SLACK;
+    if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact && !namesMore && !ownFact) continue;
     keep.add(index);
     for (const w of words) covered.add(w);
     length += size;
@@ -610,13 +613,17 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
   const out: string[] = [];
   let previous = -1;
   for (const index of [...keep].sort((a, b) => a - b)) {
-    if (previous >= 0 && index > previous + 1) out.push('…');
+    const gap = previous >= 0 && index > previous + 1;
+    if (gap) out.push('…');
+    // "… con) được hưởng …": after a gap, a parenthesis whose opening was left out is not closed either.
+    const clause = gap && !opensParenthesis(out.join(' ')) ? withoutUnopenedClose(clauses[index]!) : clauses[index]!;
+    previous = index;
+    if (!/[\p{L}\p{N}]/u.test(clause)) continue;
     // A parenthesis cut after its first clause ("(trước là Sở LĐTBXH, …") would name only what no longer
     // applies: it is left out whole when the clause that closes it is not kept.
-    out.push(keep.has(index + 1) ? clauses[index]! : withoutOpenParenthesis(clauses[index]!));
-    previous = index;
+    out.push(keep.has(index + 1) ? clause : withoutOpenParenthesis(clause));
   }
-  if (previous < clauses.length - 1) out.push('…');
+  if (previous < clauses.length - 1 && out.at(-1) !== '…') out.push('…');
   return out.join(' ');
 }
 
@@ -628,6 +635,24 @@ export function withoutAliases(line: string): string {
   return line.replace(PROCEDURE_ALIASES, '$1');
 }
 const PROCEDURE_ALIASES = /^(Thủ tục [^():\n]{3,160}?) \((?:hay gọi là |còn gọi là )?[^()\d\n]*,[^()\d\n]*\)/u;
+
+/** True when the text leaves a parenthesis open. */
+function opensParenthesis(text: string): boolean {
+  return (text.match(/\(/gu)?.length ?? 0) > (text.match(/\)/gu)?.length ?? 0);
+}
+
+/** The clause without the closing marks of parentheses opened before it ("con) được hưởng …" → "con được hưởng …"). */
+function withoutUnopenedClose(clause: string): string {
+  let depth = 0;
+  let out = '';
+  for (const char of clause) {
+    if (char === '(') depth += 1;
+    else if (char === ')' && depth === 0) continue;
+    else if (char === ')') depth -= 1;
+    out += char;
+  }
+  return out;
+}
 
 /** The clause without a parenthesis on a former name it opens and does not close ("… nơi thường trú (trước là Sở LĐTBXH," → "… nơi thường trú"). */
 function withoutOpenParenthesis(clause: string): string {

@@ -897,6 +897,17 @@ describe('a direct answer first', () => {
     expect(first).not.toContain('NĐ-CP)');
   });
 
+  it('keeps, when it cuts a line for another kind of fact, the line\'s own fact', () => {
+    const rule =
+      'Khi thương binh (kể cả người hưởng chính sách như thương binh, thương binh loại B), bệnh binh, người hoạt động kháng chiến bị nhiễm chất độc hóa học có tỷ lệ tổn thương cơ thể từ 61% trở lên từ trần, thân nhân đủ điều kiện (cha đẻ, mẹ đẻ, vợ hoặc chồng đủ tuổi, con) được hưởng trợ cấp tuất hằng tháng 1.565.000 đồng/tháng, áp dụng từ 01/7/2024 theo Phụ lục I Nghị định 77/2024/NĐ-CP.';
+    const form = 'Hồ sơ trợ cấp tuất dùng Bản khai Mẫu số 12, nộp UBND cấp xã nơi thân nhân thường trú (xem tài liệu thủ tục trợ cấp tuất).';
+    // The question as searched: the story's words name the subject, not the amount.
+    const asked = 'Năm nay tôi đã thì tôi cần làm thủ tục gì để được hưởng tiền tuất của chồng? thương binh hoạt động kháng chiến từ trần';
+    const [first] = fitHead([rule, form], asked, 340, undefined, ['steps', 'where']);
+    expect(first!.length).toBeLessThan(rule.length);
+    expect(first).toContain('1.565.000 đồng/tháng');
+  });
+
   it('keeps, when it cuts a line, the clauses with the kinds of fact the question asks before other facts', () => {
     const line =
       'Thủ tục cấp lại Bằng Tổ quốc ghi công khi Bằng bị mất: đại diện thân nhân nộp đơn Mẫu số 16 tại UBND cấp xã nơi thường trú, kèm Bằng cũ nếu còn, được hỗ trợ tiền đi lại 500.000 đồng một lần, mỗi năm một lần cho một liệt sĩ, xã xác nhận, lập danh sách gửi thẳng Sở Nội vụ nơi quản lý hồ sơ liệt sĩ.';
