@@ -317,14 +317,16 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     const mustSpeak = other === 'amount' && object.size > 0 && everywhere.some(({ unit }) => !unit.list && wanted.test(unit.text) && speaksOf(unit));
     // The form of a yes-or-no question's next step must be that of the benefit asked ("… tuất …": "Hồ sơ trợ cấp
     // tuất dùng Bản khai Mẫu số 12"), not of a neighbouring procedure that only shares the group's name.
-    const subject = other === 'form' && read.impliedForm ? subjectWords(read.question) : undefined;
+    const implied = other === 'form' && read.impliedForm === true;
+    // After a death the family's benefits are the subject, whoever died: the document that lists them says which form.
+    const subject = implied && !read.afterDeath ? subjectWords(read.question) : undefined;
     for (const { unit, rank, words } of everywhere) {
       if (Boolean(unit.list) !== wantsList || !wanted.test(unit.text) || chosen.includes(unit)) continue;
       if (mustSpeak && !speaksOf(unit)) continue;
       if (subject && ![...words].some((w) => subject.has(w))) continue;
       if (ownOnly && unit.passage.docId !== candidates[0]?.docId) continue;
       // A form nobody asked for (the next step of a yes-or-no answer) is that of the document that answers, or none.
-      if (subject && unit.passage.docId !== candidates[0]?.docId && !sharesTopic(unit.passage, candidates[0])) continue;
+      if (implied && unit.passage.docId !== candidates[0]?.docId && !sharesTopic(unit.passage, candidates[0])) continue;
       // A line of the best document or a hit that holds the asked kind of fact and shares a word with the question.
       const shared = overlap(words, questionWords, weight);
       const score = shared - rank * 1.5 + (other === 'amount' ? amountBonus(unit) : 0) + (other === 'where' ? officeBonus(unit) : 0);

@@ -1350,6 +1350,19 @@ describe('a rule on the case that settles the question', () => {
 });
 
 describe('procedure questions', () => {
+  it('gives, after a death, what the family gets and then the form that claims it', () => {
+    const read = readQuestion('Bố tôi vừa mới mất, là thương binh. Vậy cho tôi hỏi là có chính sách gì trợ cấp cho thân nhân của thương binh đã mất không?');
+    expect(read.afterDeath).toBe(true);
+    expect(read.alsoAsks).toContain('form');
+    const list = passage(
+      'mh-tu-tran',
+      'Khi thương binh đang hưởng trợ cấp hằng tháng từ trần, gia đình nhận:\n\n- Trợ cấp mai táng, trả người lo mai táng.\n- Trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng.\n- Trợ cấp tuất hằng tháng chỉ khi người mất từ 61% trở lên.',
+    );
+    const form = { ...passage('mh-tu-tran', 'Các khoản này thường được làm cùng lúc bằng một Bản khai Mẫu số 12, nộp UBND cấp xã nơi quản lý hồ sơ người có công.'), id: 'mh-tu-tran#1', ordinal: 1 };
+    const direct = directAnswer({ read, candidates: [list], related: [list, form], registry: new AmountRegistry([]), today: TODAY });
+    expect(direct.lines.join('\n')).toContain('Mẫu số 12');
+  });
+
   const papers = { ...passage('tt-chuyen', 'Hồ sơ đề nghị di chuyển hồ sơ người có công gồm:\n\n1. Đơn đề nghị theo Mẫu số 27.\n2. Bản sao có chứng thực căn cước công dân.'), id: 'tt-chuyen#1', ordinal: 1 };
   const steps = {
     ...passage('tt-chuyen', 'Trình tự di chuyển hồ sơ người có công:\n\n1. Người hưởng trợ cấp làm đơn theo Mẫu số 27 gửi Sở Nội vụ nơi đang quản lý hồ sơ.\n2. Nơi đi: trong 12 ngày, Sở lập Phiếu báo di chuyển hồ sơ và gửi hồ sơ đến Sở nơi đến.'),
