@@ -63,6 +63,9 @@ const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bd
 const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   /\bnha o xa hoi\b|\b(xin )?cap dat\b|\bnha tho (ho|to)\b|\bcong diem\b|\bdiem uu tien\b|\b(thien tai|sat lo|bao lu|lu lut|mua lu)\b|\b(trai|vuot|dung) tuyen\b|\bnghia vu quan su\b|\bhoi cuu\b|\bboi thuong\b|\btai nan giao thong\b/,
   /\bthat nghiep\b|\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\bthai san\b|\bly hon\b/,
+  // The social pension at 75 (Luật Bảo hiểm xã hội 2024): another benefit, whoever asks for it. (Its holders'
+  // Tết gift is this field's: "người hưởng trợ cấp hưu trí xã hội được tặng quà".)
+  /\bduoc (huong|nhan|linh)( them)?( ca)? (tro cap )?huu tri xa hoi\b/,
 ];
 
 /**

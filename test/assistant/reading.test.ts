@@ -498,6 +498,7 @@ describe('deciding the field on evidence', () => {
 
   it('takes a neighbouring field asked about after the family names who they are as out, the ordinance’s own benefits as in', () => {
     expect(judgeDomain('Tôi là vợ liệt sĩ, hiện không có nhà ở, muốn mua nhà ở xã hội thì cần điều kiện gì?').verdict).toBe('out');
+    expect(judgeDomain('Người đủ 75 tuổi đang hưởng chế độ ưu đãi người có công thì có được hưởng thêm trợ cấp hưu trí xã hội không?').verdict).toBe('out');
     expect(judgeDomain('Xin hỏi hộ gia đình có thương binh thì có được miễn đóng quỹ phòng chống thiên tai không?').verdict).toBe('out');
     expect(judgeDomain('Con tôi là con thương binh, năm nay thi đại học thì được cộng bao nhiêu điểm ưu tiên?').verdict).toBe('out');
     expect(judgeDomain('Bố tôi là bệnh binh, đi khám bệnh trái tuyến thì bảo hiểm y tế thanh toán bao nhiêu phần trăm?').verdict).toBe('out');
