@@ -19,8 +19,8 @@ export interface DirectAnswer {
 
 /** What a line must contain to answer each kind of question (absent: any line may answer). */
 const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
-  // A sum, a multiple of a base ("1,5 lần mức chuẩn"), or an allowance's coefficient ("hệ số 0,6").
-  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)|hệ số \d+(?:,\d+)?(?![\p{N}])/u,
+  // A sum, a multiple of a base ("1,5 lần mức chuẩn", "03 tháng trợ cấp, phụ cấp"), or an allowance's coefficient ("hệ số 0,6").
+  amount: /\d{1,3}(?:\.\d{3})+\s?(?:đồng|đ)(?![\p{L}\p{N}])|\d+(?:,\d+)? lần mức (?:chuẩn|tham chiếu|lương cơ sở)|\d+ tháng (?:trợ cấp|phụ cấp|lương)(?![\p{L}\p{N}])|hệ số \d+(?:,\d+)?(?![\p{N}])/u,
   form: /\bMẫu (?:số )?\d+/u,
   // Offices written as offices: "Sở", "Bộ" capitalised (not "cơ sở", "cán bộ"), not the head of state.
   where: /(?<![\p{L}\p{N}])(?:[Nn]ộp|[Gg]ửi|[Tt]iếp nhận|[Nn]ơi|[Tt]ại|[Đđ]ến|[Ll]iên hệ|[Dd]o|[Qq]ua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|[Pp]hòng|Chủ tịch(?! nước)|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch(?! nước))(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/u,
@@ -673,7 +673,7 @@ const FORMER_NAME = /^\((trước|nay|Nghị định \d+(\/\d{4}\/NĐ-CP)? ghi)(
 
 const CLAUSE_BREAK = new RegExp(String.raw`(?<=[;,])\s+(?=\p{Ll}|\d)|(?<=\.)${NOT_AFTER_NAME_ABBREVIATION}\s+(?=\p{Lu})`, 'u');
 
-const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được (hưởng|hỗ trợ|xét)|phải là|áp dụng)(?![\p{L}])/u;
+const EXCLUSION = /(?<![\p{L}])không (thuộc (diện|đối tượng)|được (hưởng|hỗ trợ|xét)|phải là|áp dụng|tính|cộng)(?![\p{L}])/u;
 
 /** Any fact a line can be kept for: an amount, a number of days or people, a form, an office. */
 const ANY_FACT = new RegExp([REQUIRED.amount!, REQUIRED.form!, REQUIRED.deadline!, /\d+ người|tối đa|(?:mỗi|một|01) (?:năm|lần)|UBND|Ủy ban nhân dân|Sở Nội vụ/u].map((r) => r.source).join('|'), 'iu');

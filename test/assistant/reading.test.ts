@@ -844,6 +844,13 @@ describe('a direct answer first', () => {
     expect(directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines[0]).toContain('2.789.000');
   });
 
+  it('takes a number of months of the allowance as the amount asked ("mấy tháng")', () => {
+    const text = 'Khi người có công đang hưởng trợ cấp hằng tháng từ trần, đại diện thân nhân được trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng, không tính trợ cấp người phục vụ.';
+    const direct = directAnswer({ read: readQuestion('ncc mất thì thân nhân được tc 1 lần mấy tháng, có tính tiền người phục vụ ko'), candidates: [passage('mh-tu-tran', text)], registry, today: TODAY });
+    expect(direct.found).toBe(true);
+    expect(direct.lines[0]).toContain('03 tháng trợ cấp');
+  });
+
   it('fits the first lines of a many-part answer in the first screen, cutting clauses, not list items', () => {
     const long = 'Thân nhân liệt sĩ đi thăm viếng mộ liệt sĩ được hỗ trợ tiền đi lại và tiền ăn 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, mỗi năm một lần cho một liệt sĩ, tối đa 03 người, kể cả khi người đi thăm không cư trú tại tỉnh, theo Điều 9 Nghị định 75/2021/NĐ-CP, thực hiện từ 01/01/2022.';
     const where = 'Khi đi thăm viếng, UBND cấp xã nơi có mộ xác nhận vào giấy giới thiệu trong 01 ngày làm việc, sau khi về, thân nhân nộp giấy giới thiệu đã xác nhận tại UBND cấp xã nơi cư trú để nhận tiền hỗ trợ, được chi trong 02 ngày làm việc, theo Điều 158 Nghị định 131/2021/NĐ-CP.';
