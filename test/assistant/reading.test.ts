@@ -133,6 +133,8 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('cap lai bang tqgc dung mau nao').asks).toBe('form');
     expect(readQuestion('thời hạn giải quyết bao lâu').asks).toBe('deadline');
     expect(readQuestion('tuat con duoi 18t can them giay j').asks).toBe('documents');
+    // Where the file goes is no question on what it holds.
+    expect(readQuestion('cấp lại Bằng làm đơn theo mẫu nào, hồ sơ được chuyển đi đâu?').alsoAsks).toEqual(['where']);
     expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
