@@ -83,8 +83,8 @@ const QUESTION_WORDS =
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 
-/** A benefit named by pointing back to the sentence before ("trợ cấp này", "chế độ hỗ trợ nêu trên"; folded; "chế độ" is no "đó"). */
-const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+){0,2} (nay|(?<!\bche )do|(neu |noi )?tren)\b/;
+/** A benefit named by pointing back to the sentence before ("trợ cấp này", "chế độ hỗ trợ nêu trên", "áp dụng như vậy"; folded; "chế độ" is no "đó"). */
+const POINTS_BACK = /\b(tro cap|che do|khoan( tien)?|muc|so( uu dai)?|thu tuc|ho so|giay( to)?|quyen loi)( [a-z]+){0,2} (nay|(?<!\bche )do|(neu |noi )?tren)\b|\b(ap dung|lam|tinh|giai quyet|tra loi) nhu vay\b|\bnhu vay (la |co )?(dung|sai)\b/;
 
 /**
  * Where the question part of a story starts: at the first sentence that puts a question ("Ông Phúc hỏi, …",

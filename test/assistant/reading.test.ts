@@ -355,6 +355,13 @@ describe('reading the question out of a story', () => {
     expect(read.query).toContain('10 tháng lương cơ sở');
   });
 
+  it('takes the sentence before into the question when it asks whether "áp dụng như vậy" is right', () => {
+    const read = readQuestion(
+      'Ông Nguyên là cán bộ không chuyên trách cấp xã tại tỉnh Khánh Hòa, xin nghỉ việc từ ngày 1/9. Địa phương tôi đang áp dụng chế độ cho người hoạt động không chuyên trách cấp xã theo Điều 8 của Nghị định 154. Lý do là Điều 9 của Nghị định 154 chỉ áp dụng với những người nghỉ ngay từ ngày 1/7. Áp dụng như vậy là đúng hay sai?',
+    );
+    expect(read.question).toContain('Điều 9 của Nghị định 154');
+  });
+
   it('reads "như từ thời còn cấp huyện" and a post held at the district before 1 July as the two-level reorganisation', () => {
     expect(judgeDomain('Tôi có tiếp tục được hưởng chế độ bồi dưỡng trong 6 tháng như từ thời còn cấp huyện không?').verdict).toBe('in');
     expect(judgeDomain('Nếu được hưởng thì căn cứ văn bản nào?', 'Trước ngày 1/7, bà Dinh làm việc tại UBND cấp huyện và được hưởng chế độ bồi dưỡng công tác tiếp công dân.').verdict).toBe('in');
