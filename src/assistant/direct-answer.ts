@@ -128,6 +128,8 @@ interface DirectAnswerInput {
   today: string;
   /** The passages' units and words, kept between questions (see PassageFeatures). */
   features?: PassageFeatures;
+  /** The question is one of several a message asks: a list is cut to the item with the asked fact. */
+  onePartOfMany?: boolean;
 }
 
 function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
@@ -341,7 +343,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     chosen.splice(at, 0, found.unit);
   }
   const compact = required !== undefined && (kind === 'amount' || kind === 'deadline' || kind === 'when' || kind === 'where' || (manyAsks && kind === 'form'));
-  const focus = manyAsks && kind !== 'documents' && kind !== 'steps' ? required : undefined;
+  const focus = (manyAsks || input.onePartOfMany === true) && kind !== 'documents' && kind !== 'steps' ? required : undefined;
   // Each line of a many-part answer is cut around the fact it was chosen for (an office, a form, an amount…).
   const partFacts = manyAsks ? read.alsoAsks.map((other) => REQUIRED[other]).filter((r): r is RegExp => r !== undefined) : [];
   const limitChars = manyAsks ? MANY_ASKS_LINE_CHARS : COMPACT_LINE_CHARS;

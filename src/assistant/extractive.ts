@@ -94,7 +94,7 @@ export function composeExtractiveAnswer(input: {
     const answerFrom = (candidates: readonly StoredPassage[]) => {
       const docs = new Set(candidates.map((p) => p.docId));
       const sameDocuments = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
-      return directAnswer({ read: partRead, candidates, related: sameDocuments, registry, today, features, ...(expanded !== undefined && { expandedQuery: expanded }) });
+      return directAnswer({ read: partRead, candidates, related: sameDocuments, registry, today, features, onePartOfMany: true, ...(expanded !== undefined && { expandedQuery: expanded }) });
     };
     // "Nếu được thì thủ tục thế nào?": the procedure of the benefit the first question is about, from its own
     // document; another procedure's papers would answer another question.

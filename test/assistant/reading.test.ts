@@ -855,6 +855,18 @@ describe('a direct answer first', () => {
     expect(directAnswer({ read, candidates: [doc], registry, today: TODAY }).lines[0]).toContain('2.789.000');
   });
 
+  it('cuts a list to the item with the asked fact when the question is one of several of a message', () => {
+    const notes = passage(
+      'tt-dieu-duong',
+      'Những lưu ý khi lập danh sách điều dưỡng:\n\n- Danh sách điều dưỡng (Mẫu số 86) phải lập trong quý I hằng năm.\n- Người vừa là người có công vừa là thân nhân liệt sĩ chỉ hưởng một lần.\n- Người chết trước khi đi điều dưỡng: thân nhân vẫn được cấp tiền.',
+    );
+    const read = readQuestion('Xã lập danh sách điều dưỡng vào thời gian nào trong năm?');
+    const part = directAnswer({ read, candidates: [notes], registry, today: TODAY, onePartOfMany: true });
+    expect(part.lines[0]).toContain('quý I');
+    expect(part.lines[0]).toContain('(còn 2 mục, xem dưới)');
+    expect(directAnswer({ read, candidates: [notes], registry, today: TODAY }).lines[0]).not.toContain('(còn 2 mục');
+  });
+
   it('takes a number of months of the allowance as the amount asked ("mấy tháng")', () => {
     const text = 'Khi người có công đang hưởng trợ cấp hằng tháng từ trần, đại diện thân nhân được trợ cấp một lần bằng 03 tháng trợ cấp, phụ cấp đang hưởng, không tính trợ cấp người phục vụ.';
     const direct = directAnswer({ read: readQuestion('ncc mất thì thân nhân được tc 1 lần mấy tháng, có tính tiền người phục vụ ko'), candidates: [passage('mh-tu-tran', text)], registry, today: TODAY });
