@@ -555,8 +555,8 @@ export function onlyReplacedAmounts(text: string, registry: AmountRegistry, toda
 const SHORT_FACT_CHARS = 40;
 /** The note periodNote() appends to a line with an amount. */
 const PERIOD_NOTE = / \((áp dụng từ [^(),]*)(?:, [^()]*)?\)$/u;
-/** How far over its share a line may run to keep the figure of a thing only that clause names. */
-const NAMES_MORE_SLACK = 1.4;
+/** How far over its share a cut line may run to keep a fact only one clause states (namesMore, ownFact). */
+const OVER_SHARE_SLACK = 1.4;
 /** A first line longer than this is cut to its clauses that hold the asked fact (atomic facts only). */
 const COMPACT_LINE_CHARS = 360;
 /** The same for each line of an answer to a question that asks several things, so that all fit the first screen. */
@@ -605,10 +605,10 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
     const firstFigure = hasFigure(clause, required) && ![...keep].some((i) => hasFigure(clauses[i]!, required));
     // "…trợ cấp và phụ cấp bao nhiêu": the figure of a thing the question names and no kept clause does
     // ("phụ cấp hằng tháng 1.399.000 đồng") stays too, a little over.
-    const namesMore = ANY_MONEY.test(clause) && hasFigure(clause, required) && words.some((w) => w.includes(' ') && !covered.has(w)) && length + size <= maxChars * NAMES_MORE_SLACK;
+    const namesMore = ANY_MONEY.test(clause) && hasFigure(clause, required) && words.some((w) => w.includes(' ') && !covered.has(w)) && length + size <= maxChars * OVER_SHARE_SLACK;
     // A line cut for another kind of fact still states its own ("… từ trần, thân nhân … được hưởng trợ cấp tuất
     // hằng tháng 1.565.000 đồng/tháng" when the office is asked): a line of its subject alone says nothing.
-    const ownFact = Boolean(secondary?.test(clause)) && ![...keep].some((i) => required.test(clauses[i]!) || Boolean(secondary?.test(clauses[i]!))) && length + size <= maxChars * NAMES_MORE_SLACK;
+    const ownFact = Boolean(secondary?.test(clause)) && ![...keep].some((i) => required.test(clauses[i]!) || Boolean(secondary?.test(clauses[i]!))) && length + size <= maxChars * OVER_SHARE_SLACK;
     if (keep.size > 0 && (score <= 0 || length + size > maxChars) && !(score >= 10 && !hasRequired(keep, clauses, required)) && !firstFigure && !shortFact && !namesMore && !ownFact) continue;
     keep.add(index);
     for (const w of words) covered.add(w);

@@ -188,6 +188,7 @@ export function readQuestion(raw: string): ReadQuestion {
   if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, decisive: true }, ...(role.then ? [{ ...role.then, decisive: true }] : []));
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
   const stated = askedKinds(question).slice(1);
+  // "có được … không", or what the family gets after a death: the form to claim it is the next step.
   const alsoAsks = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled || afterDeath, parts);
   return {
     ...(alsoAsks.length > stated.length && { impliedForm: true }),
@@ -210,11 +211,11 @@ export function readQuestion(raw: string): ReadQuestion {
  * "Mẹ tôi có được hưởng tiền tuất không?": an official answering yes also says where to file and on which form;
  * a yes-or-no question on a benefit, asked alone, asks that too.
  */
-function withNextStep(also: AskedKind[], asks: AskedKind | undefined, asksIfEntitled: boolean, parts: ReadQuestion['parts']): AskedKind[] {
+function withNextStep(also: AskedKind[], asks: AskedKind | undefined, claimsABenefit: boolean, parts: ReadQuestion['parts']): AskedKind[] {
   // "Cần làm thủ tục gì?": the steps start with where to file.
   if (asks === 'steps' && !also.some((k) => k === 'where' || k === 'form')) return [...also, 'where'];
   // "… bố tôi mất … có chính sách gì cho thân nhân không": what the family gets, then the form to claim it.
-  if ((asks !== 'eligibility' && asks !== undefined) || !asksIfEntitled || parts.length > 0) return also;
+  if ((asks !== 'eligibility' && asks !== undefined) || !claimsABenefit || parts.length > 0) return also;
   if (also.some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
   return [...also, 'form'];
 }
