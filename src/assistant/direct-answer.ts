@@ -753,8 +753,11 @@ const APPLIES_FROM = /áp dụng từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4}(?: đ�
 function keepPeriod(line: string, cut: string): string {
   const period = APPLIES_FROM.exec(line)?.[0];
   if (!period || cut.includes(period) || !ANY_MONEY.test(cut)) return cut;
-  return `${cut} (${period})`;
+  // "(Điều 9 Nghị định 75/2021/NĐ-CP, …": the period closes the citation the cut left open.
+  return OPEN_CITATION.test(cut) ? `${cut} ${period})` : `${cut} (${period})`;
 }
+/** A line that ends inside a citation's parenthesis it opened ("… (Điều 9 Nghị định 75/2021/NĐ-CP, …"). */
+const OPEN_CITATION = new RegExp(String.raw`\((?:${LEGAL_UNIT}|${LEGAL_TEXT})[^()]*$`, 'u');
 
 /** +6 for an item whose period ("Chết từ … đến …", "từ …", "trước …") holds the day, -6 for one that does not. */
 function dayFit(item: string, day: string): number {

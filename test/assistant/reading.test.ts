@@ -915,6 +915,8 @@ describe('a direct answer first', () => {
     expect(first!.length).toBeLessThan(visits.length);
     expect(first).toContain('tối đa 3 người');
     expect(first).toContain('áp dụng từ 01/01/2022');
+    // The citation the cut left open is closed by the period, not followed by a second parenthesis.
+    expect(first).toMatch(/\(Điều 9 Nghị định 75\/2021\/NĐ-CP, … áp dụng từ 01\/01\/2022\)$/u);
   });
 
   it('keeps, when it cuts a line, the figure of a thing only that clause names, and the period note whole', () => {
