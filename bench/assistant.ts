@@ -1,19 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { percentile } from '../src/eval/metrics.js';
+import { readQuestionSet, type QuestionLine as Question } from '../src/eval/question-sets.js';
 import { fold } from '../src/text/normalize.js';
 
-interface Question {
-  id?: string;
-  q: string;
-  kind?: string;
-  must?: string[][];
-}
 
 /** How the assistant did on one question set. */
 export interface SetOutcome {
@@ -40,12 +35,7 @@ const comparable = (text: string) => fold(text.toLowerCase()).replace(/\s+/g, ' 
 const hasFacts = (answer: string, must: string[][] = []) =>
   must.every((group) => group.some((fact) => comparable(answer).includes(comparable(fact))));
 
-async function readJsonl(file: string): Promise<Question[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Question);
-}
+const readJsonl = readQuestionSet;
 
 async function readSets(dir: string, pick: (file: string) => boolean): Promise<Question[]> {
   if (!existsSync(dir)) return [];
