@@ -1,35 +1,16 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readQuestionSet } from '../src/eval/question-sets.js';
 import type { HybridSearcher } from '../src/retrieval/hybrid-search.js';
 import { fold } from '../src/text/normalize.js';
 
-interface OwnQuestion {
-  id: string;
-  q: string;
-  doc: string | string[];
-}
-
-interface DevQuestion {
-  id: string;
-  q: string;
-  must: string[][];
-  kind?: string;
-}
-
 const comparable = (text: string) => fold(text.toLowerCase()).replace(/\s+/g, ' ');
-
-async function readJsonl<T>(file: string): Promise<T[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
-}
 
 /** Top-1/3/5 document hit rates on the project's own question set. */
 export async function ownQuestionHitRates(searcher: HybridSearcher, dir: string) {
-  const questions: OwnQuestion[] = [];
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('heldout-'))) questions.push(...(await readJsonl<OwnQuestion>(path.join(dir, file))));
+  const questions = [];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('heldout-'))) questions.push(...(await readQuestionSet(path.join(dir, file))));
   const ranks: number[] = [];
   for (const q of questions) {
     const { hits } = await searcher.search(q.q, 15);
@@ -45,12 +26,12 @@ export async function ownQuestionHitRates(searcher: HybridSearcher, dir: string)
 /** Share of the shared dev questions whose expected facts all appear in the text of the top 5 sources. */
 export async function devQuestionFactRate(searcher: HybridSearcher, file: string) {
   if (!existsSync(file)) return undefined;
-  const questions = (await readJsonl<DevQuestion>(file)).filter((q) => q.kind !== 'out-of-domain');
+  const questions = (await readQuestionSet(file)).filter((q) => q.kind !== 'out-of-domain');
   const missed: string[] = [];
   for (const q of questions) {
     const { hits } = await searcher.search(q.q, 5);
     const text = comparable(hits.map((h) => `${h.passage.heading}\n${h.passage.text}`).join('\n'));
-    const ok = q.must.every((group) => group.some((fact) => text.includes(comparable(fact))));
+    const ok = (q.must ?? []).every((group) => group.some((fact) => text.includes(comparable(fact))));
     if (!ok) missed.push(`${q.id}: ${q.q}`);
   }
   return { questions: questions.length, rate: (questions.length - missed.length) / Math.max(1, questions.length), missed };

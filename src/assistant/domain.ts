@@ -74,14 +74,15 @@ const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
  * ("Ông nội tôi là liệt sĩ, nhà tôi muốn tách thửa đất …").
  */
 const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
+  // First: "because" names the neighbouring object when it is one; the lists below do not repeat its words.
   ...NEIGHBOURING_OBJECTS,
-  /\bthat nghiep\b|\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b/,
+  /\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b/,
   /\bdang ky (thuong tru|tam tru|cu tru)\b/,
-  /\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\btu nguyen\b/,
-  /\bthai san\b|\bom dau\b|\bsay thai\b|\bluu thai\b/,
+  /\btu nguyen\b/,
+  /\bom dau\b|\bsay thai\b|\bluu thai\b/,
   /\btai nan lao dong\b|\bbenh nghe nghiep\b/,
   /\bso do\b|\bso hong\b|\bquyen su dung dat\b|\bdat (o|nong nghiep|trong|tho cu|nghia trang gia dinh)\b|\bchuyen muc dich\b|\bdat dai\b|\bthua dat\b|\btranh chap dat\b/,
-  /\bkhai sinh\b|\bdang ky khai tu\b|\bly hon\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b|\bdi chuc\b/,
+  /\bkhai sinh\b|\bdang ky khai tu\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b|\bdi chuc\b/,
   /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
   /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
   /\bgiay phep xay dung\b/,
@@ -106,7 +107,7 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\bho ngheo\b|\bcan ngheo\b|\bnguoi cao tuoi\b|\bbao tro xa hoi\b|\btro cap xa hoi\b|\bnguoi khuyet tat\b/,
   /\bluong co so\b|\bnang luong\b|\bphu cap (chuc vu|cong vu|tham nien)\b/,
   /\bhoc bong\b|\btuyen sinh\b|\bthi tot nghiep\b/,
-  /\bnghia vu quan su\b|\bkham tuyen\b/,
+  /\bkham tuyen\b/,
   // Veterans and children have their own benefits; a veteran who is also a thương binh names that first.
   /\bcuu chien binh\b|\btre em\b/,
   // Someone of another trade died or retired: the social-insurance office's burial and survivors' benefits
