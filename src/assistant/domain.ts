@@ -56,13 +56,16 @@ const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bd
 /**
  * What a family of người có công asks about that belongs to a neighbouring field even when the clause names
  * who they are ("vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không"): social housing, land for a
- * clan's hall, entrance points, disaster relief, a hospital's coverage level, military service, veterans'
+ * clan's hall, entrance and exam points, disaster relief, a hospital's coverage level, military service, veterans'
  * associations, damages after an accident; unemployment, voluntary social insurance, maternity, divorce.
  * The knowledge base holds none of their rules. (Not land-use fees, loans or taxes: the ordinance grants those.)
  */
 const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   /\bnha o xa hoi\b|\b(xin )?cap dat\b|\bnha tho (ho|to)\b|\bcong diem\b|\bdiem uu tien\b|\b(thien tai|sat lo|bao lu|lu lut|mua lu)\b|\b(trai|vuot|dung) tuyen\b|\bnghia vu quan su\b|\bhoi cuu\b|\bboi thuong\b|\btai nan giao thong\b/,
   /\bthat nghiep\b|\bbao hiem xa hoi tu nguyen\b|\bbhxh tu nguyen\b|\bthai san\b|\bly hon\b/,
+  // Civil-service exams and admissions give their own priority points; a land-use fee's refund is the tax
+  // office's (whether the fee is waived at all is the ordinance's: see LAND_USE_FEE).
+  /\bthi (tuyen|cong chuc|vien chuc)\b|\buu tien (khi|trong) (thi|tuyen|xet tuyen)\b|\bhoan( lai)? tien su dung dat\b/,
   // The social pension at 75 (Luật Bảo hiểm xã hội 2024): another benefit, whoever asks for it. (Its holders'
   // Tết gift is this field's: "người hưởng trợ cấp hưu trí xã hội được tặng quà".)
   /\bduoc (huong|nhan|linh)( them)?( ca)? (tro cap )?huu tri xa hoi\b/,
@@ -137,10 +140,17 @@ function askingClause(asked: string): DomainVerdict | undefined {
 
 /**
  * "vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không": the field names who asks, the neighbouring
- * field after it what is asked. Out when one of NEIGHBOURING_OBJECTS follows the last of the field's concepts.
+ * field after it what is asked. Out when one of NEIGHBOURING_OBJECTS follows the last of the field's concepts,
+ * or comes before "đối với <the field>" with none of the field's concepts before it.
  */
 function objectAfterSubject(clause: string): DomainVerdict | undefined {
   const affirmed = clause.replace(AFFIRMED_ONLY, ' ');
+  const beneficiary = BENEFICIARY.exec(affirmed);
+  if (beneficiary) {
+    const before = affirmed.slice(0, beneficiary.index);
+    const object = [...EVERY_NEIGHBOURING_OBJECT, LAND_USE_FEE].map((c) => lastMatch(c, before)).find(Boolean);
+    if (object && !DOMAIN_CONCEPTS.some((c) => c.test(before))) return { verdict: 'out', because: object[0] };
+  }
   const lastOwn = Math.max(-1, ...EVERY_DOMAIN_CONCEPT.map((c) => lastMatch(c, affirmed)?.index ?? -1));
   if (lastOwn < 0) return undefined;
   for (const c of EVERY_NEIGHBOURING_OBJECT) {
@@ -149,6 +159,14 @@ function objectAfterSubject(clause: string): DomainVerdict | undefined {
   }
   return undefined;
 }
+
+/** "tỷ lệ miễn tiền sử dụng đất đối với thương binh": the field named after the object is who it is for. */
+const BENEFICIARY = /\b(doi voi|danh cho|ap dung cho)\b/;
+/**
+ * The ordinance says that a thương binh's land-use fee is waived or reduced; how much, and how, is the land
+ * law's: asked of its rules ("… đối với thương binh được quy định thế nào") it is a neighbouring object.
+ */
+const LAND_USE_FEE = /\btien su dung dat\b/g;
 
 /** The concepts' patterns for every match in a text (matchAll). */
 const EVERY_DOMAIN_CONCEPT = DOMAIN_CONCEPTS.map((c) => new RegExp(c.source, 'g'));

@@ -514,6 +514,10 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Con tôi là con thương binh, năm nay thi đại học thì được cộng bao nhiêu điểm ưu tiên?').verdict).toBe('out');
     expect(judgeDomain('Bố tôi là bệnh binh, đi khám bệnh trái tuyến thì bảo hiểm y tế thanh toán bao nhiêu phần trăm?').verdict).toBe('out');
     expect(judgeDomain('Thương binh 81% có được miễn tiền sử dụng đất khi được giao đất ở không?').verdict).toBe('in');
+    // Whether the fee is waived is the ordinance's; its rates, refunds and exam points are not.
+    expect(judgeDomain('Tỷ lệ miễn, giảm tiền sử dụng đất đối với thương binh được quy định thế nào?', 'Ông là thương binh hạng 4/4, muốn chuyển đất canh tác sang đất ở.').verdict).toBe('out');
+    expect(judgeDomain('Ông muốn hỏi có thể đề nghị UBND phường tính lại tiền được giảm và hoàn tiền sử dụng đất được không?', 'Ông thuộc diện người có công nhưng không kê khai hồ sơ đề nghị miễn, giảm tiền sử dụng đất.').verdict).toBe('out');
+    expect(judgeDomain('Vậy em là con người có công có được hưởng đối tượng ưu tiên khi đăng ký thi tuyển hay không?').verdict).toBe('out');
     expect(judgeDomain('Thương binh có được vay vốn ưu đãi không?').verdict).toBe('in');
     expect(judgeDomain('Hồ sơ thân nhân liệt sĩ cho con dưới 18 tuổi có cần bản sao giấy khai sinh không?').verdict).toBe('in');
     // The Prime Minister's decisions the knowledge base covers are in, whoever asks.
