@@ -77,9 +77,9 @@ const ASKING_PHRASE =
 const ASKING_CUE = new RegExp(`${ASKING_PHRASE.source}|\\?`);
 /** "… được nhận tuất chưa?": a question mark after a word that asks. */
 const QUESTION_PARTICLE = /\b(chua|khong|ko|k|nao|gi|sao|chang|a|u|nhi|vay)\s*\?/;
-/** Folded phrases a question uses, but a story's sentence may hold too ("thực thể não" folds to "thuc the nao"). */
+/** Folded phrases a question uses, but a story's sentence may hold too (not "thực thể não": it folds to "thuc the nao"). */
 const QUESTION_WORDS =
-  /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
+  /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(?<!\bthuc )(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 
@@ -296,6 +296,9 @@ function domainWordsOf(story: string, question: string): string {
     if (sameForAll && MERIT_GROUPS.has(words)) continue;
     if (namesProcedure && PROCEDURES.has(words)) continue;
     if (words === SOLDIER_SENT_HOME && namesSubject) continue;
+    // "ba mẹ tôi đã mất nên tôi thờ cúng ông nội … trợ cấp thờ cúng thế nào": the death is why the asker took the
+    // benefit on, not a death whose benefits are asked.
+    if (words === DIED_CONCEPT && NAMED_BENEFIT.test(plainQuestion)) continue;
     if (pattern.test(plainStory) && !pattern.test(plainQuestion) && !found.includes(words)) found.push(words);
   }
   // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
@@ -451,6 +454,8 @@ const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hó
 const SENT_HOME = /\b(nhap ngu|quan doi|bo doi)\b.*\b(xuat ngu|phuc vien)\b|\b(xuat ngu|phuc vien)\b.*\b(nhap ngu|quan doi)\b/;
 const SOLDIER_SENT_HOME = 'quân nhân phục viên xuất ngũ về địa phương';
 
+const DIED_CONCEPT = 'từ trần';
+
 /** Concepts of the domain a story may state (folded pattern → the words retrieval should see). */
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
@@ -469,7 +474,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bchuyen gia\b.*\b(lao|campuchia|cpc)\b|\b(quyet dinh|qd) ?57(\/2013)?\b/, 'chuyên gia giúp Lào Campuchia'],
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
-  [new RegExp(DIED_WORD), 'từ trần'],
+  [new RegExp(DIED_WORD), DIED_CONCEPT],
   // "năm 1995 ông tôi qua đời mà chưa được hưởng chế độ": the family's one-time sum is the rule that applies.
   // Not the family's own benefit not yet received ("chồng tôi chết, lúc đó tôi chưa được hưởng tiền tuất").
   [new RegExp(`${DIED_WORD}(?:(?!\\b(toi|em|minh|vo|me|gia dinh|than nhan)\\b)[^.?!;]){0,40}\\bchua (duoc |kip )?(huong|nhan|lam)\\b(?! (tien |tro cap |che do )?tuat\\b)`), 'chết mà chưa được hưởng chế độ trợ cấp một lần'],
@@ -481,6 +486,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   // Losing or damaging the Bằng is a case; holding it is only a fact of the story.
   [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
+  // "được tặng bằng khen … kháng chiến": Quyết định 24/2016's one-time sum, not the ordinance's groups.
+  [/\bbang khen\b/, 'Bằng khen kháng chiến'],
   [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
   // "mộ vô danh", "chưa xác định được danh tính": the remains must be identified (DNA) before anything else.
   [/\b(mo vo danh|vo danh|(chua|khong) (xac dinh|ro|biet)( duoc)? (danh tinh|ten tuoi|ho ten)|con thieu thong tin)\b/, 'xác định danh tính hài cốt liệt sĩ'],
@@ -563,7 +570,8 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['when', /\b(khi nao|ngay nao|ngay may|ngay bao nhieu|bao gio|thoi gian nao|thoi diem nao|luc nao|thang nao|quy nao|han chot)\b/],
   // "hỏi về hồ sơ, thủ tục di chuyển…": the papers and the steps both.
   ['steps', /\b(trinh tu|cac buoc|quy trinh|lam (the nao|sao|nhu the nao)|thu tuc (the nao|ra sao|nhu the nao|gi)|(phai|can|nen) lam (gi|nhung gi|sao)|lam gi de|ho so,? (va )?thu tuc|thu tuc,? (va )?ho so)\b/],
-  ['definition', /\b(la gi|nghia la|viet tat|ten day du)\b/],
+  // Not "những chế độ … được hưởng là gì": what one gets.
+  ['definition', /\b((?<!\b(huong|nhan) )la gi|nghia la|viet tat|ten day du)\b/],
   ['eligibility', /\bbao nhieu tuoi\b|\bmay tuoi\b/],
   ['document', /\b(bao nhieu|may) (nhom|thu tuc|nhiem vu|phong|dieu|chuong|loai)\b|\b(noi (gi|dung)|quy dinh (gi|nhung gi)|ket luan \d+|kl \d+|nghi dinh \d+|yeu cau (gi|nhung gi)|giao nhiem vu|ngay nao|ai ky|ban hanh)\b/],
   ['eligibility', /\b(co (duoc|con|phai|bi|ho tro|huong|nhan|cap|thuoc)\b.*\bkhong\b|co( [a-z]+){1,2} duoc\b.*\bkhong\b|dieu kien|doi tuong|duoc huong (gi|che do gi|nhung gi)|che do gi|huong gi|con duoc|ko\b|k\b)/],

@@ -244,6 +244,24 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, ở xã Yên Thành (Nghệ An), đã nhận trợ cấp nhiều năm nay, vừa mất tháng 3/2026 vì tuổi già. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
   });
 
+  it('reads a parent’s death that made the asker take up the worship as no death whose benefits are asked', () => {
+    const read = readQuestion('Ông nội tôi là liệt sỹ hy sinh năm 1975. Hiện nay ba mẹ tôi đã mất nên tôi chịu trách nhiệm thờ cúng đối với ông nội. Vậy xin hỏi chế độ trợ cấp cho người thờ cúng như thế nào?');
+    expect(read.query).not.toContain('từ trần');
+    expect(readQuestion('Bố tôi là thương binh 61%, vừa mất tháng 3/2026. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
+  });
+
+  it('reads "được hưởng là gì" as what one gets, not as a definition', () => {
+    expect(readQuestion('Xin hỏi những chế độ mà thân nhân liệt sỹ được hưởng là gì?').asks).not.toBe('definition');
+    expect(readQuestion('Mức chuẩn là gì?').asks).toBe('definition');
+  });
+
+  it('keeps a story’s sentence on "thực thể não" in the story, and reads a resistance Bằng khen as Quyết định 24/2016’s case', () => {
+    const read = readQuestion('Ông Hạnh là thương binh 2/4, tỷ lệ thương tật 75%, bác sĩ kết luận nhãn cầu trái còn mảnh kim loại. Điện não đồ vùng thái dương trái có rối loạn tâm thần, động kinh, do tổn thương thực thể não. Ông Hạnh hỏi, ông có được giám định lại vết thương còn sót không?');
+    expect(read.question).toMatch(/^Ông Hạnh hỏi/u);
+    expect(read.query).not.toContain('rối loạn');
+    expect(readQuestion('Năm nay tôi 82 tuổi. Tôi được tặng bằng khen “đã góp công sức vào cuộc kháng chiến lâu dài và anh dũng của dân tộc”, do Chính phủ cấp ngày 13-4-2001. Xin cho biết tôi có được hưởng chính sách ưu đãi người có công hay không?').query).toContain('Bằng khen kháng chiến');
+  });
+
   it('reads "tôi có là đối tượng … không" as asking whether one is entitled, and then which form to file', () => {
     const read = readQuestion('Bố tôi là thương binh, vậy tôi có là đối tượng được hưởng ưu đãi giáo dục không?');
     expect(read.asks).toBe('eligibility');
