@@ -136,6 +136,13 @@ describe('questions as people write them', () => {
     expect(reply.citations[0]?.citation).toBe('Nghị định 131/2021/NĐ-CP, Điều 121');
   });
 
+  it('answers a question on a named decision with that decision’s line, not a neighbouring decision’s', async () => {
+    const reply = await ask('Bố tôi là cựu chiến binh, từng tham gia chiến đấu bảo vệ biên giới phía Bắc năm 1979 nhưng không bị thương. Xin hỏi bố có được hưởng trợ cấp theo Quyết định 62/2011 không?');
+    const lead = reply.text.split('\n\n📌')[0]!;
+    expect(firstLine(lead)).toContain('62/2011');
+    expect(lead).not.toContain('24/2016');
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
