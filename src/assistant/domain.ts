@@ -51,7 +51,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
 ];
 
 /** The field's words that neighbouring fields use too (BHXH also has "tử tuất"): in only without a foreign concept. */
-const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b/];
+const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b|\b(chi phi|tien|ho tro) (tang le|ma chay|mai tang)\b/];
 
 /**
  * What a family of người có công asks about that belongs to a neighbouring field even when the clause names
@@ -199,6 +199,10 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const told = fold(story.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const clause = askingClause(asked);
+  // "khi bố mất, có được hỗ trợ chi phí tang lễ và có được cấp đất ở nghĩa trang không" after a story of a
+  // resistance fighter: one of the things asked is the field's, and it is answered.
+  const fieldsBenefit = clause?.verdict === 'out' && WEAK_DOMAIN_CONCEPTS.find((c) => c.test(asked));
+  if (fieldsBenefit && DOMAIN_CONCEPTS.some((c) => c.test(`${asked} ${told}`))) return { verdict: 'in', because: fieldsBenefit.exec(asked)![0] };
   if (clause) return clause;
   for (const plain of [asked, told]) {
     const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS);

@@ -189,7 +189,9 @@ export function readQuestion(raw: string): ReadQuestion {
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
   const stated = askedKinds(question).slice(1);
   // "có được … không", or what the family gets after a death: the form to claim it is the next step.
-  const alsoAsks = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled || afterDeath, parts);
+  const nextSteps = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled || afterDeath, parts);
+  // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
+  const alsoAsks = askedKind(question) === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
   return {
     ...(alsoAsks.length > stated.length && { impliedForm: true }),
     text,
@@ -219,6 +221,8 @@ function withNextStep(also: AskedKind[], asks: AskedKind | undefined, claimsABen
   if (also.some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
   return [...also, 'form'];
 }
+
+const HOW_A_BENEFIT_IS_RULED = /\b(che do|tro cap|ho tro) (tien )?(dieu duong|tho cung|tuat|mai tang|nguoi phuc vu|uu dai giao duc|tham vieng|di chuyen hai cot)\b[^?]*\b(the nao|ra sao|nhu the nao)\b/;
 
 /** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */
 const IF_YES = /^(vay )?(neu|truong hop) (duoc|co|du dieu kien|dung)( thi|,)/;

@@ -250,6 +250,11 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, vừa mất tháng 3/2026. Xin hỏi gia đình được nhận những khoản gì?').query).toContain('từ trần');
   });
 
+  it('reads "chế độ điều dưỡng … quy định thế nào" as asking what it pays too', () => {
+    expect(readQuestion('Xin hỏi chế độ điều dưỡng đối với người có công được Nhà nước quy định thế nào?').alsoAsks).toContain('amount');
+    expect(readQuestion('Thủ tục điều dưỡng như thế nào?').alsoAsks).not.toContain('amount');
+  });
+
   it('reads "được hưởng là gì" as what one gets, not as a definition', () => {
     expect(readQuestion('Xin hỏi những chế độ mà thân nhân liệt sỹ được hưởng là gì?').asks).not.toBe('definition');
     expect(readQuestion('Mức chuẩn là gì?').asks).toBe('definition');
@@ -536,6 +541,9 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Tỷ lệ miễn, giảm tiền sử dụng đất đối với thương binh được quy định thế nào?', 'Ông là thương binh hạng 4/4, muốn chuyển đất canh tác sang đất ở.').verdict).toBe('out');
     expect(judgeDomain('Ông muốn hỏi có thể đề nghị UBND phường tính lại tiền được giảm và hoàn tiền sử dụng đất được không?', 'Ông thuộc diện người có công nhưng không kê khai hồ sơ đề nghị miễn, giảm tiền sử dụng đất.').verdict).toBe('out');
     expect(judgeDomain('Vậy em là con người có công có được hưởng đối tượng ưu tiên khi đăng ký thi tuyển hay không?').verdict).toBe('out');
+    // One of the things asked is the field's (the funeral allowance): it is answered.
+    expect(judgeDomain('Vậy khi bố em mất, có được hỗ trợ chi phí tang lễ và có được cấp đất mai táng ở nghĩa trang chính sách địa phương hay chính sách gì khác không?', 'Bố em năm nay 72 tuổi, tham gia kháng chiến chống Mỹ, được tặng thưởng huân chương kháng chiến hạng ba.').verdict).toBe('in');
+    expect(judgeDomain('Gia đình tôi có được cấp đất làm nhà không?', 'Bố tôi là thương binh.').verdict).toBe('out');
     expect(judgeDomain('Thương binh có được vay vốn ưu đãi không?').verdict).toBe('in');
     expect(judgeDomain('Hồ sơ thân nhân liệt sĩ cho con dưới 18 tuổi có cần bản sao giấy khai sinh không?').verdict).toBe('in');
     // The Prime Minister's decisions the knowledge base covers are in, whoever asks.
