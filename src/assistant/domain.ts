@@ -56,7 +56,7 @@ const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bd
 /**
  * What a family of người có công asks about that belongs to a neighbouring field even when the clause names
  * who they are ("vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không"): social housing, land for a
- * clan's hall, entrance and exam points, disaster relief, a hospital's coverage level, military service, veterans'
+ * clan's hall, entrance and exam points, deferring military service, a medal's cash award, disaster relief, a hospital's coverage level, military service, veterans'
  * associations, damages after an accident; unemployment, voluntary social insurance, maternity, divorce.
  * The knowledge base holds none of their rules. (Not land-use fees, loans or taxes: the ordinance grants those.)
  */
@@ -66,6 +66,9 @@ const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   // Civil-service exams and admissions give their own priority points; a land-use fee's refund is the tax
   // office's (whether the fee is waived at all is the ordinance's: see LAND_USE_FEE).
   /\bthi (tuyen|cong chuc|vien chuc)\b|\buu tien (khi|trong) (thi|tuyen|xet tuyen)\b|\bhoan( lai)? tien su dung dat\b/,
+  // Deferring military service; the cash award that comes with a medal of the armed forces or of labour (Luật Thi
+  // đua, khen thưởng), not the resistance medals' one-time allowance, which is this field's.
+  /\b(tam hoan|hoan|mien)( goi)? (nghia vu|nhap ngu|di nghia vu)\b|\btien thuong\b[^.?!]*\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap)\b|\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap)\b[^.?!]*\btien thuong\b/,
   // The social pension at 75 (Luật Bảo hiểm xã hội 2024): another benefit, whoever asks for it. (Its holders'
   // Tết gift is this field's: "người hưởng trợ cấp hưu trí xã hội được tặng quà".)
   /\bduoc (huong|nhan|linh)( them)?( ca)? (tro cap )?huu tri xa hoi\b/,
@@ -129,7 +132,10 @@ const NEGATED_DOMAIN = /\bkhong (phai|thuoc)( la)? (nguoi co cong|thuong binh|be
  * assistant never answers for. Undefined when neither; the story's clauses never decide here.
  */
 function askingClause(asked: string): DomainVerdict | undefined {
-  const clauses = asked.split(/[,;:.!?]/u).map((c) => c.trim()).filter(Boolean).reverse();
+  const all = asked.split(/[,;:.!?]/u).map((c) => c.trim()).filter(Boolean).reverse();
+  // "… em có được tạm hoãn nghĩa vụ không? Mong luật sư giải đáp dùm em.": the thanks ask nothing.
+  const firstAsking = all.findIndex((c) => !CLOSING_REMARK.test(c));
+  const clauses = firstAsking > 0 ? all.slice(firstAsking) : all;
   const asking = clauses.length > 1 && clauses[0]!.split(' ').length <= 4 ? clauses.slice(0, 2) : clauses.slice(0, 1);
   for (const clause of asking) {
     const verdict = objectAfterSubject(clause) ?? conceptVerdict(clause, DISTINCT_FOREIGN_CONCEPTS);
@@ -137,6 +143,17 @@ function askingClause(asked: string): DomainVerdict | undefined {
   }
   return undefined;
 }
+
+/** A closing remark after the question ("Mong luật sư giải đáp giúp", "Xin cảm ơn"). */
+const CLOSING_REMARK = /^(xin |rat |em |toi )?(mong|cam on|tran trong|chan thanh)\b/;
+
+/**
+ * "bố ông được tặng Huân chương Chiến công … có được nhận tiền thưởng không": the cash that comes with a medal of
+ * the armed forces or of labour is the awards law's (a resistance medal's one-time allowance is this field's).
+ */
+const MEDAL_CASH_ASKED = /\btien thuong\b/;
+const NON_RESISTANCE_MEDAL = /\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap|chien si ve vang)\b/;
+const RESISTANCE_MEDAL = /\b(huan|huy) chuong (khang chien|chien thang)\b/;
 
 /**
  * "vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không": the field names who asks, the neighbouring
@@ -204,6 +221,8 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   const fieldsBenefit = clause?.verdict === 'out' && WEAK_DOMAIN_CONCEPTS.find((c) => c.test(asked));
   if (fieldsBenefit && DOMAIN_CONCEPTS.some((c) => c.test(`${asked} ${told}`))) return { verdict: 'in', because: fieldsBenefit.exec(asked)![0] };
   if (clause) return clause;
+  const both = `${asked} ${told}`;
+  if (MEDAL_CASH_ASKED.test(asked) && NON_RESISTANCE_MEDAL.test(both) && !RESISTANCE_MEDAL.test(both)) return { verdict: 'out', because: NON_RESISTANCE_MEDAL.exec(both)![0] };
   for (const plain of [asked, told]) {
     const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS);
     if (verdict) return verdict;

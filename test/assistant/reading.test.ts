@@ -541,6 +541,10 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Tỷ lệ miễn, giảm tiền sử dụng đất đối với thương binh được quy định thế nào?', 'Ông là thương binh hạng 4/4, muốn chuyển đất canh tác sang đất ở.').verdict).toBe('out');
     expect(judgeDomain('Ông muốn hỏi có thể đề nghị UBND phường tính lại tiền được giảm và hoàn tiền sử dụng đất được không?', 'Ông thuộc diện người có công nhưng không kê khai hồ sơ đề nghị miễn, giảm tiền sử dụng đất.').verdict).toBe('out');
     expect(judgeDomain('Vậy em là con người có công có được hưởng đối tượng ưu tiên khi đăng ký thi tuyển hay không?').verdict).toBe('out');
+    // A closing remark after the question does not hide it; a medal of the armed forces brings the awards law's cash.
+    expect(judgeDomain('Cha là bệnh binh 2/3, mất sức lao động 61%. Tình trạng em và gia đình như vậy, em có được tạm hoãn nghĩa vụ không? Mong luật sư giải đáp dùm em.').verdict).toBe('out');
+    expect(judgeDomain('Ông Hải hỏi, bố ông có được nhận tiền thưởng không, nếu có thì cơ quan nào có trách nhiệm chi trả?', 'Bố ông Hải là thương binh hạng 4/4, đã nghỉ hưu. Vừa qua, bố ông được nhận Huân chương Chiến công hạng Nhất.').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi có được nhận tiền thưởng không?', 'Bố tôi được tặng Huân chương Kháng chiến hạng Ba.').verdict).toBe('in');
     // One of the things asked is the field's (the funeral allowance): it is answered.
     expect(judgeDomain('Vậy khi bố em mất, có được hỗ trợ chi phí tang lễ và có được cấp đất mai táng ở nghĩa trang chính sách địa phương hay chính sách gì khác không?', 'Bố em năm nay 72 tuổi, tham gia kháng chiến chống Mỹ, được tặng thưởng huân chương kháng chiến hạng ba.').verdict).toBe('in');
     expect(judgeDomain('Gia đình tôi có được cấp đất làm nhà không?', 'Bố tôi là thương binh.').verdict).toBe('out');
