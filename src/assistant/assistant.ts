@@ -342,6 +342,7 @@ export class Assistant {
       partHits.push(withAskedWordsFirst(withoutGlossary(partFound), part.question));
       partQueries.push(partQuery);
     }
+    const first = asked.firstPart ? await searcher.search(asked.firstPart.query, PART_DEPTH) : undefined;
     const top = hits[0]!;
     const findDocument = (reference: string) => documentByReference(searcher, reference);
     const { amounts, features } = this.derivedOf(searcher);
@@ -357,6 +358,7 @@ export class Assistant {
       today: this.now().toISOString().slice(0, 10),
       partHits,
       partQueries,
+      ...(first && asked.firstPart && { firstHits: withAskedWordsFirst(withoutGlossary(first.hits), asked.firstPart.question), firstQuery: first.expandedQuery }),
       findDocument,
       passagesOf: (docId: string) => searcher.passagesOf(docId),
       features,

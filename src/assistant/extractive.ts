@@ -52,6 +52,9 @@ export function composeExtractiveAnswer(input: {
   partHits?: readonly (readonly ScoredPassage[])[];
   /** Each other question as the searcher understood it (abbreviations expanded), same order. */
   partQueries?: readonly string[];
+  /** The hits of a story's first question searched on its own (see ReadQuestion.firstPart), and its expanded query. */
+  firstHits?: readonly ScoredPassage[];
+  firstQuery?: string;
   /** The passages of a document by its id, number or citation (to find the text that replaced one). */
   findDocument?: (reference: string) => readonly StoredPassage[];
   /** The passages of a document by its id (the other sections of a part's best documents). */
@@ -117,6 +120,25 @@ export function composeExtractiveAnswer(input: {
     partPassages.push(answer.passages[0]!);
   }
 
+  // "… có được hưởng tuất không? Điều kiện công nhận … là gì?": the lines of the whole part answer the later
+  // question; the first gets a line of its own from its own passages.
+  const firstLines: string[] = [];
+  if (read.firstPart && input.firstHits && input.firstHits.length > 0) {
+    const fp = read.firstPart;
+    const firstRead: ReadQuestion = { ...read, question: fp.question, query: fp.query, asks: fp.asks, alsoAsks: [], parts: [] };
+    const candidates = input.firstHits.slice(0, 3).map((h) => h.passage);
+    const docs = new Set(candidates.map((p) => p.docId));
+    const related = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
+    const answer = directAnswer({ read: firstRead, candidates, related, registry, today, features, onePartOfMany: true, ...(input.firstQuery !== undefined && { expandedQuery: input.firstQuery }) });
+    const line = answer.found ? answer.lines[0] : undefined;
+    const rest = [read.story, read.question.replace(fp.question, ' ')].join(' ');
+    const spoken = [...direct.lines, ...decisiveLines, ...partLines];
+    if (line && !spoken.some((l) => sameLine(l, line)) && !answersOwnWords(spoken.join(' '), `${fp.question} ${input.firstQuery ?? ''}`, rest) && answersOwnWords(line, `${fp.question} ${input.firstQuery ?? ''}`, rest)) {
+      firstLines.push(line);
+      partPassages.push(answer.passages[0]!);
+    }
+  }
+
   const chosen: StoredPassage[] = [];
   const add = (p: StoredPassage | undefined) => {
     if (p && chosen.length < MAX_PASSAGES && !chosen.some((c) => c.id === p.id)) chosen.push(p);
@@ -140,7 +162,7 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead(mergedLists([...decisiveLines, ...direct.lines, ...partLines]), `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
+    lead.push(...fitHead(mergedLists([...decisiveLines, ...firstLines, ...direct.lines, ...partLines]), `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

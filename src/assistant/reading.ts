@@ -42,6 +42,12 @@ export interface ReadQuestion {
      */
     follows?: boolean;
   }[];
+  /**
+   * A story's first question when it asks more than one ("… có được hưởng tuất không? Điều kiện công nhận … là gì?"):
+   * the whole question part is searched together, so the first one is searched on its own too, for a line of its own
+   * when the lines of the whole do not speak of it.
+   */
+  firstPart?: { question: string; query: string; asks: AskedKind | undefined };
   /** The question asks what the family receives after the death it names, no benefit named ("chế độ tử tuất…"). */
   afterDeath: boolean;
   /** The day of the death the message tells ("chết năm 2012", "mất tháng 3/2026"), when it gives one: its rules apply. */
@@ -192,7 +198,13 @@ export function readQuestion(raw: string): ReadQuestion {
   const nextSteps = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
   const alsoAsks = askedKind(question) === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
+  // Only a first question that asks something of its own ("có được hưởng tuất không"), not "vì sao lại như vậy?".
+  const firstAsks = questions.length > 1 ? askedKind(questions[0]!) : undefined;
+  const firstPart = story && firstAsks && !separately && !POINTS_BACK.test(plainOf(questions[0]!))
+    ? { question: questions[0]!, query: queryOf(questions[0]!, caseWords, asksAfterDeath(questions[0]!)), asks: firstAsks }
+    : undefined;
   return {
+    ...(firstPart && { firstPart }),
     ...(alsoAsks.length > stated.length && { impliedForm: true }),
     text,
     question,

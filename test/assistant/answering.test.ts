@@ -143,6 +143,16 @@ describe('questions as people write them', () => {
     expect(lead).not.toContain('24/2016');
   });
 
+  it('gives a story’s first question a line of its own when the lines of the whole answer only the later one', async () => {
+    const reply = await ask(
+      'Chồng tôi bị nhiễm chất độc da cam với tỷ lệ giám định là 61% do ngày xưa đi chống Mỹ. Mấy tháng trước chồng tôi qua đời, tôi năm nay 56 tuổi. ' +
+        'Vậy tôi có được hưởng trợ cấp tiền tuất của chồng tôi không? Điều kiện, tiêu chuẩn để công nhận người hoạt động kháng chiến bị nhiễm chất độc hóa học?',
+    );
+    const lead = reply.text.split('\n\n📌')[0]!;
+    expect(firstLine(lead)).toMatch(/tuất/u);
+    expect(lead).toMatch(/chất độc hóa học/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
