@@ -149,7 +149,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const askedBeforeRouteChange = datesIn(read.question).some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const askedStates = statesOf(read.question);
-  const askedPercents = [...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100);
+  const askedPercents = [...[...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100), ...rankPercents(read.question)];
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const counted = kind === 'document' || kind === undefined ? countOf(read.question) : undefined;
   const amountBonus = (unit: AnswerUnit): number => {
@@ -443,6 +443,16 @@ function percentBrackets(text: string): [number, number][] {
 function percentFit(brackets: readonly [number, number][], asked: readonly number[]): number {
   if (brackets.length === 0) return 0;
   return asked.some((p) => brackets.some(([from, to]) => p >= from && p <= to)) ? 3 : -3;
+}
+
+/**
+ * "thương binh hạng 3/4", "tb 2/4", "hạng ¾": the four ranks of the old certificates (Nghị định 236-HĐBT), read as
+ * a rating inside their bracket (hạng 1: 81–100 %, 2: 61–80 %, 3: 41–60 %, 4: 21–40 %).
+ */
+const RANK = /(?<![\p{L}\p{N}])(?:hạng|thương binh|tb)\s*(?:([1-4])\s*\/\s*4|(¾|¼))(?![\p{N}])/giu;
+const RANK_PERCENT: Readonly<Record<string, number>> = { '1': 90, '2': 70, '3': 50, '4': 30, '¾': 50, '¼': 30 };
+function rankPercents(question: string): number[] {
+  return [...question.matchAll(RANK)].map((m) => RANK_PERCENT[m[1] ?? m[2]!]!).filter((n) => n !== undefined);
 }
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;

@@ -153,6 +153,13 @@ describe('questions as people write them', () => {
     expect(lead).toMatch(/chất độc hóa học/u);
   });
 
+  it('reads an old certificate’s rank ("thương binh 3/4") as its bracket of ratings and gives that rank’s amounts', async () => {
+    const reply = await ask('Bố tôi là thương binh hạng 3/4. Năm 2024 trợ cấp của thương binh 3/4 tăng như thế nào?');
+    const lead = reply.text.split('\n\n📌')[0]!;
+    expect(lead).toContain('3.667.000');
+    expect(lead).toContain('5.364.000');
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(

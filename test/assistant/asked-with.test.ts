@@ -32,6 +32,16 @@ describe('documents that lead only when the question uses their words (asked_wit
     expect(withAskedWordsFirst([CRITERIA, BENEFITS], 'Nộp ở phòng nào, được bao nhiêu?')[0]!.passage.docId).toBe('muc-huong-bmvnah');
   });
 
+  it('puts first the document whose numbered reference the question uses ("thương binh 3/4"), whatever its score', () => {
+    const ranks = hit('thuong-binh-hang-cu', 0.5, { asked_with: ['thương binh 3/4', 'hạng 3/4', 'hạng thương tật'] });
+    const tables = hit('thuong-binh', 0.8);
+    expect(withAskedWordsFirst([tables, ranks], 'Năm 2024 trợ cấp của thương binh 3/4 tăng như thế nào?').map((h) => h.passage.docId)).toEqual(['thuong-binh-hang-cu', 'thuong-binh']);
+    expect(withAskedWordsFirst([tables, ranks], 'tb hang 3/4 tro cap bao nhieu')[0]!.passage.docId).toBe('thuong-binh-hang-cu');
+    // A word without a number only keeps the document in its place.
+    expect(withAskedWordsFirst([tables, ranks], 'Hạng thương tật là gì?')[0]!.passage.docId).toBe('thuong-binh');
+    expect(withAskedWordsFirst([tables, ranks], 'Thương binh 45% được bao nhiêu?').map((h) => h.passage.docId)).toEqual(['thuong-binh', 'thuong-binh-hang-cu']);
+  });
+
   it('drops nothing: with only such documents found, their order stays', () => {
     expect(withAskedWordsFirst([CRITERIA], 'mỗi tháng được bao nhiêu?')).toHaveLength(1);
   });
