@@ -85,6 +85,13 @@ export function composeExtractiveAnswer(input: {
   if (validity.passage) candidates.unshift(validity.passage);
   const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, features, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
+  // A question of a many-part message, answered from its candidates and the rest of their documents.
+  const answerPart = (partRead: ReadQuestion, candidates: readonly StoredPassage[], expanded: string | undefined) => {
+    const docs = new Set(candidates.map((p) => p.docId));
+    const sameDocuments = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
+    return directAnswer({ read: partRead, candidates, related: sameDocuments, registry, today, features, onePartOfMany: true, ...(expanded !== undefined && { expandedQuery: expanded }) });
+  };
+
   // Each other question of the message gets the line that answers it, from its own best passages.
   const partLines: string[] = [];
   const decisiveLines: string[] = [];
@@ -94,11 +101,7 @@ export function composeExtractiveAnswer(input: {
     if (partHits.length === 0) continue;
     const partRead: ReadQuestion = { ...read, question: part.question, query: part.query, asks: part.asks, alsoAsks: [], parts: [] };
     const expanded = input.partQueries?.[i];
-    const answerFrom = (candidates: readonly StoredPassage[]) => {
-      const docs = new Set(candidates.map((p) => p.docId));
-      const sameDocuments = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
-      return directAnswer({ read: partRead, candidates, related: sameDocuments, registry, today, features, onePartOfMany: true, ...(expanded !== undefined && { expandedQuery: expanded }) });
-    };
+    const answerFrom = (candidates: readonly StoredPassage[]) => answerPart(partRead, candidates, expanded);
     // "Nếu được thì thủ tục thế nào?": the procedure of the benefit the first question is about, from its own
     // document; another procedure's papers would answer another question.
     const followed = part.follows ? hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage) : [];
@@ -126,10 +129,7 @@ export function composeExtractiveAnswer(input: {
   if (read.firstPart && input.firstHits && input.firstHits.length > 0) {
     const fp = read.firstPart;
     const firstRead: ReadQuestion = { ...read, question: fp.question, query: fp.query, asks: fp.asks, alsoAsks: [], parts: [] };
-    const candidates = input.firstHits.slice(0, 3).map((h) => h.passage);
-    const docs = new Set(candidates.map((p) => p.docId));
-    const related = [...docs].flatMap((docId) => input.passagesOf?.(docId) ?? []);
-    const answer = directAnswer({ read: firstRead, candidates, related, registry, today, features, onePartOfMany: true, ...(input.firstQuery !== undefined && { expandedQuery: input.firstQuery }) });
+    const answer = answerPart(firstRead, input.firstHits.slice(0, 3).map((h) => h.passage), input.firstQuery);
     const line = answer.found ? answer.lines[0] : undefined;
     const rest = [read.story, read.question.replace(fp.question, ' ')].join(' ');
     const spoken = [...direct.lines, ...decisiveLines, ...partLines];
