@@ -142,7 +142,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const askedTimes = [...read.dates.map((d) => d.iso), ...read.years.map(String)];
   const references = parseReferences(read.question);
   const forms = references.filter((r) => r.kind === 'form').map((r) => r.number!);
-  const documents = references.filter((r) => r.kind === 'document' && r.doc).map((r) => r.doc!);
+  const documents = references.filter((r) => r.kind === 'document' && r.doc).map((r) => new RegExp(`(?<![\\d/])${r.doc!.replace(/[/.]/g, '\\$&')}(?![\\d])`, 'u'));
+  const documentsKey = `documents ${documents.map((d) => d.source).join(' ')}`;
   const routeMatters = kind === 'deadline' || kind === 'when' || kind === 'where' || kind === 'steps' || kind === 'documents' || kind === 'form';
   // Files are handled by the route of the day they are handled: a year the story tells ("thương binh từ năm
   // 1972") does not make the question one about the old route; a date in the question itself may.
@@ -235,7 +236,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       // "Mẫu số 16 là mẫu gì": the line that defines that form, before the lines that only name it.
       if (forms.length > 0) score += formBonus(unit.item?.text ?? unit.text, forms);
       // "…theo Quyết định 62/2011 không?": the line of that decision, not one of another decision beside it.
-      if (documents.length > 0) score += remember(memo, `documents ${documents.join(' ')}`, () => documentBonus(unit, documents));
+      if (documents.length > 0) score += remember(memo, documentsKey, () => documentBonus(unit, documents));
       // "xã có mấy phòng chuyên môn": the line that counts them ("có 3 phòng chuyên môn").
       if (counted && remember(memo, `count ${counted.source}`, () => counted.test(fold((unit.item?.text ?? unit.text).toLowerCase())))) score += 5;
       scored.push({ unit, score, words, memo });
@@ -277,7 +278,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     let next: { unit: AnswerUnit; gain: number; words: Set<string> } | undefined;
     for (const { unit, score, words: unitWords, memo } of scored) {
       if (unit.list || chosen.includes(unit) || score <= 0 || score < best.score * 0.5) continue;
-      if (documents.length > 0 && remember(memo, `documents ${documents.join(' ')}`, () => documentBonus(unit, documents)) < 0) continue;
+      if (documents.length > 0 && remember(memo, documentsKey, () => documentBonus(unit, documents)) < 0) continue;
       if (chosen.some((c) => c.text.includes(unit.text) || unit.text.includes(c.text))) continue;
       // "…hằng tháng là bao nhiêu": the other monthly amounts, not a one-time sum.
       if (kind === 'amount' && monthly && !MONTHLY.test(unit.item?.text ?? unit.text)) continue;
@@ -452,7 +453,7 @@ function percentFit(brackets: readonly [number, number][], asked: readonly numbe
 const RANK = /(?<![\p{L}\p{N}])(?:hạng|thương binh|tb)\s*(?:([1-4])\s*\/\s*4|(¾|¼))(?![\p{N}])/giu;
 const RANK_PERCENT: Readonly<Record<string, number>> = { '1': 90, '2': 70, '3': 50, '4': 30, '¾': 50, '¼': 30 };
 function rankPercents(question: string): number[] {
-  return [...question.matchAll(RANK)].map((m) => RANK_PERCENT[m[1] ?? m[2]!]!).filter((n) => n !== undefined);
+  return [...question.matchAll(RANK)].map((m) => RANK_PERCENT[m[1] ?? m[2]!]!);
 }
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
@@ -928,14 +929,13 @@ function countOf(question: string): RegExp | undefined {
 const NOT_COUNTED = new Set(['tien', 'dong', 'ngay', 'thang', 'nam', 'tuoi', 'lan', 'phan', 'km', 'trieu', 'nghin', 'gio']);
 
 /** A legal text's number as lines cite it ("24/2016/QĐ-TTg", "131/2021/NĐ-CP"). */
-const CITED_NUMBER = /(?<![\d/])\d{1,4}\/\d{4}\/(?:QĐ|NĐ|TT|NQ)(?![\p{L}])/gu;
+const CITED_NUMBER = /(?<![\d/])\d{1,4}\/\d{4}\/(?:QĐ|NĐ|TT|NQ)(?![\p{L}])/u;
 
-/** +3 for a line under or naming the asked text, −3 for one that names only other texts. */
-function documentBonus(unit: AnswerUnit, documents: readonly string[]): number {
+/** +3 for a line under or naming an asked text (its number as a pattern), −3 for one that names only other texts. */
+function documentBonus(unit: AnswerUnit, documents: readonly RegExp[]): number {
   const text = unit.item?.text ?? unit.text;
-  const names = (where: string) => documents.some((doc) => new RegExp(`(?<![\\d/])${doc.replace(/[/.]/g, '\\$&')}(?![\\d])`, 'u').test(where));
-  if (names(text) || names(unit.passage.heading)) return 3;
-  return [...text.matchAll(CITED_NUMBER)].length > 0 ? -3 : 0;
+  if (documents.some((doc) => doc.test(text) || doc.test(unit.passage.heading))) return 3;
+  return CITED_NUMBER.test(text) ? -3 : 0;
 }
 
 function formBonus(text: string, forms: readonly number[]): number {

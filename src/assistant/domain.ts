@@ -54,11 +54,20 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
 const WEAK_DOMAIN_CONCEPTS: readonly RegExp[] = [/\btuat\b/, /\bdieu duong\b|\bdung cu chinh hinh\b/, /\bmai tang phi\b|\bmtp\b|\b(chi phi|tien|ho tro) (tang le|ma chay|mai tang)\b/];
 
 /**
+ * A medal of the armed forces or of labour: the cash that comes with it is the awards law's (Luật Thi đua, khen
+ * thưởng); a resistance medal's one-time allowance is this field's.
+ */
+const NON_RESISTANCE_MEDAL = /\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap|chien si ve vang)\b/;
+const RESISTANCE_MEDAL = /\b(huan|huy) chuong (khang chien|chien thang)\b/;
+const MEDAL_CASH_ASKED = /\btien thuong\b/;
+
+/**
  * What a family of người có công asks about that belongs to a neighbouring field even when the clause names
  * who they are ("vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không"): social housing, land for a
- * clan's hall, entrance and exam points, deferring military service, a medal's cash award, disaster relief, a hospital's coverage level, military service, veterans'
- * associations, damages after an accident; unemployment, voluntary social insurance, maternity, divorce.
- * The knowledge base holds none of their rules. (Not land-use fees, loans or taxes: the ordinance grants those.)
+ * clan's hall, entrance and exam points, disaster relief, a hospital's coverage level, military service and its
+ * deferral, a medal's cash award, veterans' associations, damages after an accident; unemployment, voluntary
+ * social insurance, maternity, divorce. The knowledge base holds none of their rules. (Not land-use fees, loans
+ * or taxes: the ordinance grants those.)
  */
 const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   /\bnha o xa hoi\b|\b(xin )?cap dat\b|\bnha tho (ho|to)\b|\bcong diem\b|\bdiem uu tien\b|\b(thien tai|sat lo|bao lu|lu lut|mua lu)\b|\b(trai|vuot|dung) tuyen\b|\bnghia vu quan su\b|\bhoi cuu\b|\bboi thuong\b|\btai nan giao thong\b/,
@@ -66,9 +75,8 @@ const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   // Civil-service exams and admissions give their own priority points; a land-use fee's refund is the tax
   // office's (whether the fee is waived at all is the ordinance's: see LAND_USE_FEE).
   /\bthi (tuyen|cong chuc|vien chuc)\b|\buu tien (khi|trong) (thi|tuyen|xet tuyen)\b|\bhoan( lai)? tien su dung dat\b/,
-  // Deferring military service; the cash award that comes with a medal of the armed forces or of labour (Luật Thi
-  // đua, khen thưởng), not the resistance medals' one-time allowance, which is this field's.
-  /\b(tam hoan|hoan|mien)( goi)? (nghia vu|nhap ngu|di nghia vu)\b|\btien thuong\b[^.?!]*\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap)\b|\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap)\b[^.?!]*\btien thuong\b/,
+  /\b(tam hoan|hoan|mien)( goi)? (nghia vu|nhap ngu|di nghia vu)\b/,
+  new RegExp(`${MEDAL_CASH_ASKED.source}[^.?!]*${NON_RESISTANCE_MEDAL.source}|${NON_RESISTANCE_MEDAL.source}[^.?!]*${MEDAL_CASH_ASKED.source}`),
   // The social pension at 75 (Luật Bảo hiểm xã hội 2024): another benefit, whoever asks for it. (Its holders'
   // Tết gift is this field's: "người hưởng trợ cấp hưu trí xã hội được tặng quà".)
   /\bduoc (huong|nhan|linh)( them)?( ca)? (tro cap )?huu tri xa hoi\b/,
@@ -148,14 +156,6 @@ function askingClause(asked: string): DomainVerdict | undefined {
 const CLOSING_REMARK = /^(xin |rat |em |toi )?(mong|cam on|tran trong|chan thanh)\b/;
 
 /**
- * "bố ông được tặng Huân chương Chiến công … có được nhận tiền thưởng không": the cash that comes with a medal of
- * the armed forces or of labour is the awards law's (a resistance medal's one-time allowance is this field's).
- */
-const MEDAL_CASH_ASKED = /\btien thuong\b/;
-const NON_RESISTANCE_MEDAL = /\bhuan chuong (chien cong|quan cong|lao dong|bao ve to quoc|doc lap|chien si ve vang)\b/;
-const RESISTANCE_MEDAL = /\b(huan|huy) chuong (khang chien|chien thang)\b/;
-
-/**
  * "vợ liệt sĩ có được miễn đóng quỹ phòng chống thiên tai không": the field names who asks, the neighbouring
  * field after it what is asked. Out when one of NEIGHBOURING_OBJECTS follows the last of the field's concepts,
  * or comes before "đối với <the field>" with none of the field's concepts before it.
@@ -215,20 +215,20 @@ const AFFIRMED_ONLY = /\bkhong (co |duoc |huong |dong |con )+\S+( \S+)?/g;
 export function judgeDomain(question: string, story = ''): DomainVerdict {
   const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const told = fold(story.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
+  const both = `${asked} ${told}`;
   const clause = askingClause(asked);
   // "khi bố mất, có được hỗ trợ chi phí tang lễ và có được cấp đất ở nghĩa trang không" after a story of a
   // resistance fighter: one of the things asked is the field's, and it is answered.
   const fieldsBenefit = clause?.verdict === 'out' && WEAK_DOMAIN_CONCEPTS.find((c) => c.test(asked));
-  if (fieldsBenefit && DOMAIN_CONCEPTS.some((c) => c.test(`${asked} ${told}`))) return { verdict: 'in', because: fieldsBenefit.exec(asked)![0] };
+  if (fieldsBenefit && DOMAIN_CONCEPTS.some((c) => c.test(both))) return { verdict: 'in', because: fieldsBenefit.exec(asked)![0] };
   if (clause) return clause;
-  const both = `${asked} ${told}`;
+  // "bố ông được tặng Huân chương Chiến công … có được nhận tiền thưởng không", the medal told in the story.
   if (MEDAL_CASH_ASKED.test(asked) && NON_RESISTANCE_MEDAL.test(both) && !RESISTANCE_MEDAL.test(both)) return { verdict: 'out', because: NON_RESISTANCE_MEDAL.exec(both)![0] };
   for (const plain of [asked, told]) {
     const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS);
     if (verdict) return verdict;
   }
-  const plain = `${asked} ${told}`;
-  const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(plain));
-  if (weak) return { verdict: 'in', because: weak.exec(plain)![0] };
+  const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(both));
+  if (weak) return { verdict: 'in', because: weak.exec(both)![0] };
   return { verdict: 'unknown' };
 }

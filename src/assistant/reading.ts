@@ -195,9 +195,10 @@ export function readQuestion(raw: string): ReadQuestion {
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
   const stated = askedKinds(question).slice(1);
   // "có được … không", or what the family gets after a death: the form to claim it is the next step.
-  const nextSteps = withNextStep(stated, conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question), asksIfEntitled || afterDeath, parts);
+  const asks = conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question);
+  const nextSteps = withNextStep(stated, asks, asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
-  const alsoAsks = askedKind(question) === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
+  const alsoAsks = asks === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
   // Only a first question that asks something of its own ("có được hưởng tuất không"), not "vì sao lại như vậy?".
   const firstAsks = questions.length > 1 ? askedKind(questions[0]!) : undefined;
   const firstPart = story && firstAsks && !separately && !POINTS_BACK.test(plainOf(questions[0]!))
@@ -210,7 +211,7 @@ export function readQuestion(raw: string): ReadQuestion {
     question,
     story,
     query,
-    asks: conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question),
+    asks,
     alsoAsks,
     years: yearsIn(text),
     dates: datesIn(text),
