@@ -477,6 +477,8 @@ const DIED_CONCEPT = 'từ trần';
 const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
   [/\btu si\b/, 'tử sĩ'],
+  // A sentence served, a crime, an amnesty: what suspends a benefit and how it resumes (Điều 54 Pháp lệnh).
+  [/\b(phat tu|(di|ngoi|o) tu\b(?! day)|bi giam|cai tao|dac xa|ra tu|chap hanh (xong )?(an|hinh phat)|ma tuy|pham toi|bi cat (tro cap|che do))\b/, 'tạm đình chỉ hưởng lại chế độ ưu đãi'],
   [/\bthuong binh\b|\bhang \d\/4\b|\bloai [ab]\b/, 'thương binh'],
   [/\bbenh binh\b/, 'bệnh binh'],
   [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
@@ -501,7 +503,9 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   // Moving house, not a prisoner moved to another jail or a soldier to another unit ("chuyển vào nhà lao Phú Quốc").
   [/\b(chuyen (ve|vao|ra|den)(?! (nha lao|nha tu|nha giam|trai giam|lao|nguc|don vi|chien truong|mat tran|bien che|ngach|cong tac|bo doi|quan doi|benh vien)\b)|chuyen (ho so|tro cap|che do)|chuyen tinh|thay doi noi (o|cu tru|thuong tru))\b/, 'di chuyển hồ sơ'],
   // Losing or damaging the Bằng is a case; holding it is only a fact of the story.
-  [/\b(mat bang|bang to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
+  [/\b(mat bang|bang\W{1,3}to quoc ghi cong[^.?!;]{0,60}\b(bi mat|mat|that lac|hu hong|hu hai|mo chu|mo|rach|chay|moi|uot)|(mat|that lac|cuon troi|chay)[^.?!;]{0,60}\bbang\W{1,3}to quoc ghi cong)\b/, 'Bằng Tổ quốc ghi công'],
+  // "hưởng chế độ từ năm 1985 nhưng chưa được cấp Bằng": the Bằng for one who died and never got it.
+  [/\b(chua|khong) (duoc )?(cap|nhan|co|trao)( duoc)? bang\W{1,3}to quoc ghi cong\b/, 'chưa được cấp Bằng Tổ quốc ghi công'],
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   // "được tặng bằng khen … kháng chiến": Quyết định 24/2016's one-time sum, not the ordinance's groups.
   [/\bbang khen\b/, 'Bằng khen kháng chiến'],

@@ -90,6 +90,27 @@ describe('reading the question out of a story', () => {
     expect(read.query).not.toContain('Páo');
   });
 
+  it('searches a story of a Bằng never issued, in curly quotes, with that procedure', () => {
+    const read = readQuestion(
+      'Bố tôi nhập ngũ, hy sinh tại chiến trường Tây Nam, gia đình tôi được hưởng chế độ từ năm 1985 nhưng đến nay bố tôi chưa được cấp Bằng “Tổ quốc ghi công”. ' +
+        'Tôi muốn đề nghị về việc này, thủ tục hồ sơ như thế nào?',
+    );
+    expect(read.question).toMatch(/^Tôi muốn đề nghị/);
+    expect(read.query).toContain('chưa được cấp Bằng Tổ quốc ghi công');
+    // A lost Bằng in curly quotes is the lost Bằng's case.
+    const lost = readQuestion('Năm ngoái nhà tôi bị cháy, Bằng “Tổ quốc ghi công” của ông nội bị cháy mất. Tôi là cháu nội đang thờ cúng ông. Nay tôi phải làm đơn gì?');
+    expect(lost.query).toContain('Bằng Tổ quốc ghi công');
+  });
+
+  it('searches a story of a prison sentence or an amnesty with the suspension of benefits', () => {
+    const read = readQuestion(
+      'Bố của ông Lương Văn Đạt là bệnh binh 2/3. Bố ông vi phạm pháp luật, bị cải tạo giam giữ 10 năm, thi hành án được 4 năm thì được đặc xá. ' +
+        'Ông Đạt hỏi, bố ông có được tiếp tục hưởng chế độ bệnh binh như trước không?',
+    );
+    expect(read.query).toContain('tạm đình chỉ hưởng lại chế độ ưu đãi');
+    expect(read.query).not.toContain('Đạt');
+  });
+
   it('does not end a sentence at the abbreviation of a place name', () => {
     const read = readQuestion(
       'Bố tôi là bệnh binh 61%, đang nhận trợ cấp hằng tháng ở xã quê, năm ngoái ông vào ở hẳn với gia đình tôi và đã đăng ký thường trú tại phường mới. ' +
@@ -821,6 +842,23 @@ describe('a direct answer first', () => {
     // Asked alone, the same short list is quoted whole.
     const alone = directAnswer({ read: readQuestion('cấp lại bằng tổ quốc ghi công làm đơn theo mẫu nào'), candidates: [papers], registry, today: TODAY });
     expect(alone.lines.join('\n')).toContain('2. Bằng cũ');
+  });
+
+  it('keeps the application on its form when a list of papers is cut to the paper the story names', () => {
+    const papers = passage(
+      'tt-khang-chien',
+      'Hồ sơ giải quyết chế độ người hoạt động kháng chiến gồm:\n' +
+        '1. Bản khai theo Mẫu số 11 Phụ lục I Nghị định 131/2021/NĐ-CP do cá nhân lập.\n' +
+        '2. Bản sao có chứng thực một trong các giấy tờ: Huân chương, Huy chương Kháng chiến hoặc Chiến thắng, hoặc giấy chứng nhận đeo; quyết định tặng thưởng; giấy xác nhận khen thưởng tổng kết thành tích kháng chiến và thời gian hoạt động kháng chiến thực tế của cơ quan thi đua – khen thưởng cấp huyện trở lên.\n' +
+        '3. Trường hợp đã chết mà chưa được hưởng chế độ: giấy báo tử hoặc trích lục khai tử, kèm văn bản ủy quyền của các thân nhân khác cho người đứng tên nhận trợ cấp một lần.\n' +
+        '4. Trường hợp hồ sơ ghi chưa rõ thời gian hoạt động kháng chiến: giấy xác nhận của cơ quan có thẩm quyền về thời gian thực tế tham gia kháng chiến, có dấu và chữ ký.',
+    );
+    const read = readQuestion('Bố tôi đã được Nhà nước trao tặng Huân chương, Huy chương kháng chiến, xin hướng dẫn thủ tục làm hồ sơ để bố tôi hưởng chế độ người hoạt động kháng chiến.');
+    const lines = directAnswer({ read, candidates: [papers], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('2. Bản sao có chứng thực một trong các giấy tờ: Huân chương');
+    expect(lines.indexOf('1. Bản khai theo Mẫu số 11')).toBeGreaterThan(0);
+    expect(lines.indexOf('1. Bản khai theo Mẫu số 11')).toBeLessThan(lines.indexOf('2. Bản sao'));
+    expect(lines).toMatch(/\(còn \d mục, xem dưới\)$/);
   });
 
   it('answers with today\'s route before the one of before 01/7/2025', () => {
