@@ -980,11 +980,14 @@ function renderUnits(
     } else if (unit.item) {
       if (whole.has(unit.item.leadIn)) continue;
       const at = leadIns.get(unit.item.leadIn);
+      const entry = shown.get(unit.item.leadIn) ?? { index: lines.length, list: unit.item.all, count: 0 };
       if (at === undefined) {
         leadIns.set(unit.item.leadIn, lines.length);
-        lines.push(`${unit.item.leadIn}\n${unit.item.text}`);
-      } else lines[at] += `\n${unit.item.text}`;
-      const entry = shown.get(unit.item.leadIn) ?? { index: leadIns.get(unit.item.leadIn)!, list: unit.item.all, count: 0 };
+        const application = applicationOf(unit.item.leadIn, unit.item.all, unit.item.text);
+        lines.push([unit.item.leadIn, ...(application ? [application] : []), unit.item.text].join('\n'));
+        if (application) entry.count += 1;
+      } else if (!lines[at]!.split('\n').includes(unit.item.text)) lines[at] += `\n${unit.item.text}`;
+      else continue;
       entry.count += 1;
       shown.set(unit.item.leadIn, entry);
     } else lines.push(unit.text.replace(/^(?:[-*+•]|\d{1,2}[.)])\s+/u, '')); // an item quoted alone loses its bullet or number
@@ -1018,9 +1021,20 @@ function listLines(list: { leadIn: string; items: string[] }, questionWords: Set
   const runnerUp = [...scored].sort((a, b) => b.score - a.score)[1];
   const tiny = list.items.join('\n').length <= TINY_LIST_CHARS;
   if (!tiny && best && best.score >= 3 && (!runnerUp || best.score >= runnerUp.score * 2) && list.items.length > 2) {
-    return `${list.leadIn}\n${best.item}\n(còn ${list.items.length - 1} mục, xem dưới)`;
+    const application = applicationOf(list.leadIn, list.items, best.item);
+    const kept = application ? [application, best.item] : [best.item];
+    return [list.leadIn, ...kept, `(còn ${list.items.length - kept.length} mục, xem dưới)`].join('\n');
   }
   return [list.leadIn, ...list.items].join('\n');
+}
+
+/**
+ * A list of papers quoted by the paper the question names keeps its first item, the application on its form
+ * ("1. Bản khai theo Mẫu số 11"): the named paper goes with it, never instead of it.
+ */
+function applicationOf(leadIn: string, items: readonly string[], quoted: string): string | undefined {
+  const first = items[0];
+  return first !== undefined && first !== quoted && PAPERS_LEAD_IN.test(leadIn) && REQUIRED.form!.test(first) ? first : undefined;
 }
 
 const GENERIC_LIST_WORDS = new Set(
