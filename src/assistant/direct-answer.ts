@@ -44,6 +44,19 @@ const KIND_NAMES: Record<AskedKind, string> = {
   code: 'mã thủ tục',
 };
 
+/**
+ * How many of the asked kinds of fact a text states (a list of papers is named by its form, the steps by the
+ * office they go through).
+ */
+export function askedFactsIn(text: string, kinds: readonly AskedKind[]): number {
+  return new Set(kinds.map(factOf).filter((r): r is RegExp => r !== undefined && r.test(text))).size;
+}
+
+/** Whether a kind of question is answered by a fact a line must hold (an amount, a form, an office…). */
+export const hasFactKind = (kind: AskedKind): boolean => factOf(kind) !== undefined;
+
+const factOf = (kind: AskedKind): RegExp | undefined => REQUIRED[kind === 'documents' ? 'form' : kind === 'steps' ? 'where' : kind];
+
 export function kindName(kind: AskedKind): string {
   return KIND_NAMES[kind];
 }
@@ -715,7 +728,7 @@ export function fitHead(given: readonly string[], question: string, budget: numb
   const share = Math.max(MIN_HEAD_LINE_CHARS, Math.floor(budget / lines.length));
   const words = contentWords(question);
   // The kinds of fact the question asks for come first; any other fact after them.
-  const askedFacts = asked.map((kind) => REQUIRED[kind]).filter((r): r is RegExp => r !== undefined);
+  const askedFacts = asked.map(factOf).filter((r): r is RegExp => r !== undefined);
   const facts = askedFacts.length > 0 ? anyOf(askedFacts) : ANY_FACT;
   const fit = (text: string) => (text.length > share ? keepPeriod(text, compactLine(text, words, facts, share, facts === ANY_FACT ? undefined : ANY_FACT)) : text);
   return lines.map((line, index) => {

@@ -4,7 +4,7 @@ import { isInForce } from '../knowledge/provenance.js';
 import { fold } from '../text/normalize.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, directAnswer, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
+import { answersOwnWords, askedFactsIn, directAnswer, hasFactKind, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';
@@ -162,7 +162,15 @@ export function composeExtractiveAnswer(input: {
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
-    lead.push(...fitHead(mergedLists([...decisiveLines, ...firstLines, ...direct.lines, ...partLines]), `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
+    const lines = mergedLists([...decisiveLines, ...firstLines, ...direct.lines, ...partLines]);
+    // Only when the chosen lines come from the procedure's own document: another document answered the question.
+    const summary = direct.passages[0]?.docId === primary.docId ? procedureSummary(read, primary, allPassages, lines.join('\n').slice(0, HEAD_CHARS - before)) : undefined;
+    // After the summary, only the lines that state what it leaves out, the rule that settles a yes-or-no case, and
+    // the first line when what is asked first is no fact a summary states (a condition, a definition).
+    const unsaid = summary ? askedOf(read).filter((kind) => askedFactsIn(summary, [kind]) === 0) : [];
+    const answersFirst = (line: string) => line === direct.lines[0] && read.asks !== undefined && askedFactsIn(line, [read.asks]) === 0 && !hasFactKind(read.asks);
+    const headLines = summary ? [summary, ...lines.filter((line) => decisiveLines.includes(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)] : lines;
+    lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
@@ -234,6 +242,21 @@ function sameLine(a: string, b: string): boolean {
   const opening = (line: string) => line.split(/…|\n/u)[0]!.trim();
   const [x, y] = [opening(a), opening(b)];
   return Math.min(x.length, y.length) >= 40 && (x.startsWith(y) || y.startsWith(x));
+}
+
+/**
+ * "…giấy tờ gì, bao lâu, nộp ở đâu?": a procedure's opening paragraph names its form, office and deadline at
+ * once. It leads when it states more of the asked kinds of fact than the first screen of the chosen lines.
+ * A form only implied by a yes-or-no question does not count.
+ */
+function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassages: readonly StoredPassage[], firstScreen: string): string | undefined {
+  if (primary.meta.doc_type !== 'thu-tuc') return undefined;
+  const opening = allPassages.find((p) => p.docId === primary.docId && p.ordinal === 0);
+  if (!opening) return undefined;
+  const text = opening.text.split(/\n\s*\n/u)[0]!.trim();
+  const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
+  if (firstScreen.includes(text.slice(0, 60))) return undefined;
+  return askedFactsIn(text, asked) > askedFactsIn(firstScreen, asked) ? text : undefined;
 }
 
 /** Every kind of fact the message asks for, its parts' too. */

@@ -1402,6 +1402,41 @@ describe('quoting the passages', () => {
   });
 });
 
+describe('a procedure\'s opening summary', () => {
+  const THU_TUC: Partial<DocumentMeta> = { doc_type: 'thu-tuc' };
+  const summary = passage(
+    'tt-tn',
+    'Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05 có xác nhận của UBND cấp xã nơi thường trú, gửi Sở Nội vụ; cấp tỉnh giải quyết trong 20 ngày. Trợ cấp tuất thân nhân của 01 liệt sĩ là 2.789.000 đồng/tháng.',
+    THU_TUC,
+  );
+  const papers = { ...passage('tt-tn', 'Hồ sơ giải quyết chế độ ưu đãi thân nhân liệt sĩ gồm:\n\n1. Bản khai theo Mẫu số 05.\n2. Bản sao có chứng thực Bằng "Tổ quốc ghi công".\n3. Con khuyết tật: giấy xác nhận thu nhập Mẫu số 47 của UBND cấp xã.', THU_TUC), id: 'tt-tn#1', ordinal: 1 };
+  const visits = { ...passage('tt-tv', 'Thời hạn giải quyết thăm viếng mộ liệt sĩ: nơi quản lý hồ sơ gốc 03 ngày làm việc cấp giấy giới thiệu; xã 01 ngày làm việc xác nhận.', THU_TUC), id: 'tt-tv#3', ordinal: 3 };
+
+  it('leads a many-part question on a procedure when it states more of the asked facts than the chosen lines', () => {
+    const read = readQuestion('Tôi làm hồ sơ hưởng chế độ thân nhân liệt sĩ thì phải nộp những giấy tờ gì? Thời hạn giải quyết là bao lâu và hồ sơ nộp ở đâu?');
+    const hits = [{ passage: papers, score: 1 }, { passage: visits, score: 0.7 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [summary, papers, visits], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    const head = lead.join('\n');
+    expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05/u);
+    expect(head.slice(0, 400)).toContain('Sở Nội vụ');
+    expect(head.slice(0, 400)).toContain('20 ngày');
+    // Another procedure's deadline no longer stands beside it.
+    expect(head).not.toContain('thăm viếng');
+  });
+
+  it('does not lead when the chosen lines state the asked facts already, or the document is no procedure', () => {
+    const read = readQuestion('Hồ sơ thân nhân liệt sĩ làm bản khai theo mẫu nào?');
+    const hits = [{ passage: papers, score: 1 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [summary, papers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(lead.join('\n')).not.toContain('20 ngày');
+    const guide = { ...summary, meta: { ...summary.meta, doc_type: 'muc-huong' } };
+    const guidePapers = { ...papers, meta: guide.meta };
+    const many = readQuestion('Tôi làm hồ sơ hưởng chế độ thân nhân liệt sĩ thì phải nộp những giấy tờ gì? Thời hạn giải quyết là bao lâu và hồ sơ nộp ở đâu?');
+    const other = composeExtractiveAnswer({ read: many, hits: [{ passage: guidePapers, score: 1 }] as unknown as ScoredPassage[], allPassages: [guide, guidePapers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(other.lead[0]).not.toMatch(/^👉 Thủ tục giải quyết/u);
+  });
+});
+
 describe('a rule on the case that settles the question', () => {
   it('answers first with the rule that a "tử sĩ" is no martyr, keeping the clause that excludes him', () => {
     const read = readQuestion(
