@@ -24,7 +24,8 @@ const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   form: /\bMẫu (?:số )?\d+/u,
   // Offices written as offices: "Sở", "Bộ" capitalised (not "cơ sở", "cán bộ"), not the head of state.
   where: /(?<![\p{L}\p{N}])(?:[Nn]ộp|[Gg]ửi|[Tt]iếp nhận|[Nn]ơi|[Tt]ại|[Đđ]ến|[Ll]iên hệ|[Dd]o|[Qq]ua)(?![\p{L}\p{N}]).{0,60}(?:Ủy ban|UBND|Sở Nội vụ|Sở|Bộ|cơ quan|[Pp]hòng|Chủ tịch(?! nước)|xã|phường)|(?:Ủy ban nhân dân|UBND|Sở Nội vụ|Chủ tịch(?! nước))(?![\p{L}\p{N}]).{0,60}(?:tiếp nhận|xác nhận|quyết định|ra quyết định|cấp|lập|giải quyết|thực hiện)/u,
-  deadline: /\b\d+ (?:ngày|tháng|năm)\b|\bthời hạn\b|\bniên hạn\b/iu,
+  // Not "03 tháng trợ cấp": a sum counted in months of an allowance is an amount.
+  deadline: /\b\d+ (?:ngày|tháng|năm)\b(?! (?:trợ cấp|phụ cấp|lương)(?![\p{L}]))|\bthời hạn\b|\bniên hạn\b/iu,
   code: /\b[12]\.\d{6}\b/u,
   // "hưởng từ tháng Chủ tịch nước ký quyết định": a time told by the event that starts it.
   when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:kể )?từ (?:tháng|ngày) (?!\d)/u,

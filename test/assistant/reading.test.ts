@@ -946,6 +946,14 @@ describe('a direct answer first', () => {
     expect(direct.lines[0]).toContain('03 tháng trợ cấp');
   });
 
+  it('cuts a line for a deadline question around the days, not around a number of months of the allowance', () => {
+    const summary =
+      'Thủ tục hưởng trợ cấp một lần khi người có công đang hưởng trợ cấp ưu đãi từ trần (tiền 3 tháng trợ cấp, một phần chế độ tử tuất): đại diện thân nhân nộp Bản khai Mẫu số 12 kèm bản sao chứng thực giấy báo tử tại UBND cấp xã nơi quản lý hồ sơ người có công; … xã có 07 ngày làm việc để xác nhận bản khai, lập danh sách gửi Sở Nội vụ.';
+    const notes = 'Những lưu ý khi làm hồ sơ trợ cấp một lần:\n- Bản khai do đại diện thân nhân lập.\n- Khi tính 03 tháng trợ cấp, không cộng trợ cấp người phục vụ.\n- Danh sách gửi Sở Nội vụ, không gửi Phòng LĐTBXH (đã không còn).';
+    const [first] = fitHead([summary, notes], 'Từ 01/7/2025 xã có bao nhiêu ngày để xác nhận hồ sơ trợ cấp khi người có công từ trần?', 400, undefined, ['deadline']);
+    expect(first).toContain('07 ngày làm việc');
+  });
+
   it('fits the first lines of a many-part answer in the first screen, cutting clauses, not list items', () => {
     const long = 'Thân nhân liệt sĩ đi thăm viếng mộ liệt sĩ được hỗ trợ tiền đi lại và tiền ăn 3.000 đồng/km/người, tính theo khoảng cách từ nơi cư trú đến nơi có mộ, mỗi năm một lần cho một liệt sĩ, tối đa 03 người, kể cả khi người đi thăm không cư trú tại tỉnh, theo Điều 9 Nghị định 75/2021/NĐ-CP, thực hiện từ 01/01/2022.';
     const where = 'Khi đi thăm viếng, UBND cấp xã nơi có mộ xác nhận vào giấy giới thiệu trong 01 ngày làm việc, sau khi về, thân nhân nộp giấy giới thiệu đã xác nhận tại UBND cấp xã nơi cư trú để nhận tiền hỗ trợ, được chi trong 02 ngày làm việc, theo Điều 158 Nghị định 131/2021/NĐ-CP.';
