@@ -152,7 +152,9 @@ export function readQuestion(raw: string): ReadQuestion {
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   // Years are case details, but "hoạt động cách mạng từ năm 1944" is what makes the group (read before they go).
   const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainOf(question)) ? BEFORE_1945_WORDS : '';
-  const caseWords = story ? [before1945, domainWordsOf(withoutCaseDetails(story), cleanedQuestion)].filter(Boolean).join(' ') : '';
+  // The group is the revolutionary of before 1945, not a resistance fighter ("hoạt động cách mạng" names both).
+  const storyWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
+  const caseWords = [before1945, before1945 ? storyWords.replace('hoạt động kháng chiến', '') : storyWords].filter((w) => w.trim()).join(' ').replace(/\s+/g, ' ');
   const queryOf = (part: string, context: string, afterDeath: boolean) =>
     [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const questions = questionsOf(question);
@@ -325,7 +327,7 @@ function domainWordsOf(story: string, question: string): string {
 }
 
 /** "tham gia hoạt động cách mạng từ đầu năm 1944" (folded, years kept): a revolutionary of before 1945. */
-const BEFORE_1945 = /\b(tham gia|hoat dong) (hoat dong )?cach mang (tu |truoc |nam |vao )*(dau |cuoi |giua |thang \d{1,2} )?(nam )?(19[0-3]\d|194[0-4])\b/;
+const BEFORE_1945 = /\b(tham gia|hoat dong) (hoat dong )?cach mang ((tu |truoc |nam |vao )*(dau |cuoi |giua |thang \d{1,2} )?(nam )?(19[0-3]\d|194[0-4])|truoc (nam |ngay )?(0?1\/0?1\/)?1945)\b/;
 const BEFORE_1945_WORDS = 'hoạt động cách mạng trước 01/01/1945 lão thành cách mạng';
 
 /** "Bộ Lao động – Thương binh và Xã hội", "Sở LĐTBXH": an office's name, not a thương binh in the story (folded). */

@@ -325,6 +325,14 @@ describe('reading the question out of a story', () => {
     expect(read.query).not.toContain('thương binh');
   });
 
+  it('reads "hoạt động cách mạng trước năm 1945" as a revolutionary of before 1945, not a resistance fighter', () => {
+    const read = readQuestion('Ông nội tôi có tham gia hoạt động cách mạng trước năm 1945. Xin hỏi, ông nội tôi và thân nhân sẽ được hưởng chế độ ưu đãi như thế nào?');
+    expect(read.query).toContain('lão thành cách mạng');
+    expect(read.query).not.toContain('kháng chiến');
+    // A resistance fighter of the war against the US stays one.
+    expect(readQuestion('Bố tôi tham gia hoạt động cách mạng từ năm 1968 ở chiến trường B, đến năm 1975 thì về quê. Nay bố đã 80 tuổi, sức khỏe yếu. Xin hỏi bố tôi được hưởng chế độ gì?').query).toContain('hoạt động kháng chiến');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
