@@ -163,7 +163,10 @@ export function readQuestion(raw: string): ReadQuestion {
   // A short message of two questions ("tb 100% bn/tháng? còn bmvnah thì bn"), or a list of them ("Câu 1. … Câu 2. …
   // Câu 3. …"): each is searched on its own; in a story, the whole question part keeps the case together.
   const separately = questions.length > 1 && (!story || questions.length > MAX_PARTS);
-  const query = queryOf(separately ? questions[0]! : question, caseWords, afterDeath) || text;
+  const first = separately ? questions[0]! : question;
+  // "chế độ ưu đãi đối với bệnh binh như thế nào": what the group gets, in the words its documents use.
+  const benefitsOf = askedKind(first) === undefined && BENEFITS_OF_A_GROUP.test(plainOf(first)) ? WHAT_A_GROUP_GETS : '';
+  const query = queryOf(first, [caseWords, benefitsOf].filter(Boolean).join(' '), afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   // Numbered questions ("Câu 1. … Câu 2. …") are each about a subject of their own.
   const numbered = NUMBERED_QUESTION.test(question);
@@ -325,6 +328,11 @@ function domainWordsOf(story: string, question: string): string {
   const helpedOnly = found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '));
   return (helpedOnly ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
+
+/** "chế độ ưu đãi đối với bệnh binh", "chính sách dành cho gia đình liệt sĩ" (folded): the benefits of a group. */
+const BENEFITS_OF_A_GROUP =
+  /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (nguoi |gia dinh |than nhan (cua )?)?(benh binh|thuong binh|liet si|ba me viet nam anh hung|ba me|nguoi co cong|anh hung|nguoi hoat dong|nguoi nhiem)\b/;
+const WHAT_A_GROUP_GETS = 'được hưởng những chế độ gì';
 
 /** "tham gia hoạt động cách mạng từ đầu năm 1944" (folded, years kept): a revolutionary of before 1945. */
 const BEFORE_1945 = /\b(tham gia|hoat dong) (hoat dong )?cach mang ((tu |truoc |nam |vao )*(dau |cuoi |giua |thang \d{1,2} )?(nam )?(19[0-3]\d|194[0-4])|truoc (nam |ngay )?(0?1\/0?1\/)?1945)\b/;
@@ -540,7 +548,7 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
 
 /** Ways of asking that say nothing about the subject ("Đề nghị Tòa soạn cho biết", "Xin hỏi"). */
 const FILLERS =
-  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (báo |quý báo |tòa soạn )?(cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi|(xin )?chào (anh chị|anh\/chị|quý (anh chị|cơ quan|báo)|luật sư|ban biên tập|tòa soạn|chuyên mục|tổng đài( [\p{L}]+){0,5}|bộ phận( [\p{L}]+){0,5})|(anh chị|anh\/chị|luật sư) (cho (tôi|em|cháu|mình) (được )?hỏi|ơi)|theo quy định (mới nhất )?(của pháp luật )?(hiện nay|hiện hành|mới nhất))(?![\p{L}])/giu;
+  /(?<![\p{L}])(xin (được )?hỏi|cho (tôi|em|cháu|mình) (được )?hỏi|tôi (muốn )?hỏi|xin (báo |quý báo |tòa soạn )?(cho )?biết|đề nghị (quý )?(tòa soạn|ban biên tập|luật sư|bộ|cơ quan chức năng)( cho biết| giải đáp| hướng dẫn)?|(tòa soạn|luật sư|ban biên tập) (cho|giải đáp)( biết)?|muốn (được )?biết|trân trọng cảm ơn|xin cảm ơn|nhà nước|câu \d+[.:)]?|(xin |rất |kính )?mong (quý )?(chuyên mục|tòa soạn|quý báo|báo|ban biên tập|luật sư|cơ quan chức năng)?( sớm)? ?(giải đáp|hướng dẫn|trả lời|tư vấn)( giúp)?|(xin |đề nghị )?chuyên mục( giải đáp| hỏi đáp| trả lời)?|qua cổng (ttđt|thông tin điện tử)( chính phủ)?|(ông|bà|anh|chị|cụ|cô|chú) hỏi|(xin )?chào (anh chị|anh\/chị|quý (anh chị|cơ quan|báo)|luật sư|ban biên tập|tòa soạn|chuyên mục|tổng đài( [\p{L}]+){0,5}|bộ phận( [\p{L}]+){0,5})|(anh chị|anh\/chị|luật sư) (cho (tôi|em|cháu|mình) (được )?hỏi|ơi)|theo quy định (mới nhất )?(của pháp luật )?(hiện nay|hiện hành|mới nhất)|theo quy định mới|(vui lòng |xin |đề nghị |làm ơn )?cung cấp (cho (tôi|em|cháu|mình) )?(các |những )?thông tin (về|liên quan đến|liên quan tới)?|(xin |rất )?mong (sớm )?nhận (được )?(sự )?(phản hồi|trả lời|giải đáp|hồi âm))(?![\p{L}])/giu;
 
 /** The question without its polite and reported-speech fillers. */
 function withoutFillers(text: string): string {

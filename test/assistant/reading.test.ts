@@ -333,6 +333,15 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi tham gia hoạt động cách mạng từ năm 1968 ở chiến trường B, đến năm 1975 thì về quê. Nay bố đã 80 tuổi, sức khỏe yếu. Xin hỏi bố tôi được hưởng chế độ gì?').query).toContain('hoạt động kháng chiến');
   });
 
+  it('searches a request for "thông tin về chế độ ưu đãi đối với bệnh binh" as what the group gets, without its courtesies', () => {
+    const read = readQuestion('Vui lòng cung cấp cho tôi thông tin về chế độ ưu đãi đối với bệnh binh theo quy định mới? Mong sớm nhận phản hồi.');
+    expect(read.query).toContain('chế độ ưu đãi đối với bệnh binh');
+    expect(read.query).toContain('được hưởng những chế độ gì');
+    expect(read.query).not.toMatch(/cung cấp|thông tin|phản hồi/u);
+    // An amount asked of the group is asked as it is.
+    expect(readQuestion('Chế độ trợ cấp đối với bệnh binh 61% là bao nhiêu?').query).not.toContain('những chế độ gì');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
