@@ -225,7 +225,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       // none of it, unless the basis itself is asked.
       if (!basisAsked && remember(memo, 'basis section', () => BASIS_SECTION.test(unit.passage.heading))) score -= 8;
       // "Cha tôi là thương binh…": a rule whose subject is another group ("Con liệt sĩ …") is about someone else.
-      if (otherGroup(remember(memo, 'subject groups', () => groupsIn((unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
+      // A list's lead-in, whole, names what the list is about ("Hồ sơ giải quyết chế độ Bà mẹ Việt Nam anh hùng gồm:").
+      if (otherGroup(remember(memo, 'subject groups', () => groupsIn(unit.list?.leadIn ?? (unit.item?.text ?? unit.text).slice(0, SUBJECT_CHARS))))) score -= 3;
       // The best document's own list of papers or steps, before its notes ("Những lưu ý…") or another's list.
       // A list of something else ("gia đình nhận các khoản sau:") is no list of papers.
       if (wantsList && !routeLine(unit, rank)) score += listLeadIn && (inlinePapers || PAPERS_LEAD_IN.test(listLeadIn)) ? 4 + (PAPERS_LIST.test(listLeadIn) && unit.passage.docId === candidates[0]?.docId ? 5 : 0) : -4;
@@ -541,6 +542,7 @@ const GROUPS: readonly (readonly [string, RegExp])[] = [
   ['benh binh', /\bbenh binh\b/],
   ['chat doc', /\bchat doc\b|\bda cam\b/],
   ['ba me', /\bba me viet nam anh hung\b|\bbmvnah\b/],
+  ['anh hung', /(?<!viet nam )\banh hung (luc luong vu trang|llvt(nd)?|lao dong)\b|\bahllvtnd\b/],
   ['giup do', /\bgiup do cach mang\b/],
   // "trước 01/01…", "từ 01/01/1945": the date names the group even where a line's opening is cut short.
   ['cach mang truoc 1945', /\blao thanh cach mang\b|\b(hoat dong cach mang|hdcm) truoc (ngay )?0?1\/0?1\b/],

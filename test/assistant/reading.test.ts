@@ -861,6 +861,25 @@ describe('a direct answer first', () => {
     expect(alone.lines.join('\n')).toContain('2. Bằng cũ');
   });
 
+  it('answers the papers of the group asked about ("anh hùng llvtnd"), not those of the group that ranks above it', () => {
+    const mothers = passage(
+      'tt-bmvnah',
+      'Hồ sơ giải quyết chế độ Bà mẹ Việt Nam anh hùng gồm (khoản 1 Điều 30 Nghị định 131/2021/NĐ-CP):\n1. Bản khai theo Mẫu số 03 Phụ lục I Nghị định 131/2021/NĐ-CP.\n2. Bản sao có chứng thực quyết định tặng hoặc truy tặng danh hiệu, hoặc Bằng "Bà mẹ Việt Nam anh hùng".\n3. Nếu Mẹ đã mất mà chưa được hưởng: giấy báo tử hoặc trích lục khai tử.',
+    );
+    const heroes = {
+      ...passage(
+        'tt-bmvnah',
+        'Hồ sơ giải quyết chế độ Anh hùng Lực lượng vũ trang nhân dân, Anh hùng Lao động trong thời kỳ kháng chiến gồm (khoản 1 Điều 32 Nghị định 131/2021/NĐ-CP):\n1. Bản khai theo Mẫu số 04 Phụ lục I Nghị định 131/2021/NĐ-CP.\n2. Bản sao có chứng thực quyết định phong tặng hoặc Bằng anh hùng.\n3. Nếu Anh hùng đã mất mà chưa được hưởng: giấy báo tử hoặc trích lục khai tử.',
+      ),
+      id: 'tt-bmvnah#4',
+      ordinal: 4,
+    };
+    const read = readQuestion('anh hung llvtnd ho so gom gi');
+    const lines = directAnswer({ read, candidates: [mothers, heroes], registry, today: TODAY }).lines.join('\n');
+    expect(lines).toContain('Mẫu số 04');
+    expect(lines).not.toContain('Mẫu số 03');
+  });
+
   it('keeps the application on its form when a list of papers is cut to the paper the story names', () => {
     const papers = passage(
       'tt-khang-chien',
