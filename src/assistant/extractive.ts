@@ -256,8 +256,12 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   const text = opening.text.split(/\n\s*\n/u)[0]!.trim();
   const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
   if (firstScreen.includes(text.slice(0, 60))) return undefined;
+  // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.
+  if (asked.length === 0 && read.parts.length === 0) return BARE_PROCEDURE.test(fold(read.query.toLowerCase())) ? text : undefined;
   return askedFactsIn(text, asked) > askedFactsIn(firstScreen, asked) ? text : undefined;
 }
+
+const BARE_PROCEDURE = /^(thu tuc|tt|quy trinh)\b(?!.*\b(nao|gi|gom|bao)\b)/;
 
 /** Every kind of fact the message asks for, its parts' too. */
 function askedOf(read: ReadQuestion): AskedKind[] {

@@ -1468,6 +1468,14 @@ describe('a procedure\'s opening summary', () => {
     expect(head).not.toContain('thăm viếng');
   });
 
+  it('leads alone when a procedure is asked as a topic ("thủ tục …")', () => {
+    const notes = { ...passage('tt-tn', 'Những lưu ý khi làm hồ sơ thân nhân liệt sĩ:\n- Cổng Dịch vụ công ghi thủ tục này không thu phí.\n- Bản sao Bằng phải có chứng thực.', THU_TUC), id: 'tt-tn#2', ordinal: 2 };
+    const read = readQuestion('thu tuc giai quyet che do than nhan liet si');
+    const { lead } = composeExtractiveAnswer({ read, hits: [{ passage: notes, score: 1 }] as unknown as ScoredPassage[], allPassages: [summary, papers, notes], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(lead).toHaveLength(1);
+    expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05/u);
+  });
+
   it('does not lead when the chosen lines state the asked facts already, or the document is no procedure', () => {
     const read = readQuestion('Hồ sơ thân nhân liệt sĩ làm bản khai theo mẫu nào?');
     const hits = [{ passage: papers, score: 1 }] as unknown as ScoredPassage[];
