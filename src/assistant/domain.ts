@@ -90,7 +90,7 @@ const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
 const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   // First: "because" names the neighbouring object when it is one; the lists below do not repeat its words.
   ...NEIGHBOURING_OBJECTS,
-  /\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b/,
+  /\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b|\bnghi phep( nam)?\b|\bngay phep\b/,
   /\bdang ky (thuong tru|tam tru|cu tru)\b/,
   /\btu nguyen\b/,
   /\bom dau\b|\bsay thai\b|\bluu thai\b/,

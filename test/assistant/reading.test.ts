@@ -548,6 +548,8 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Bảo hiểm xã hội tự nguyện đóng bao nhiêu một tháng?').verdict).toBe('out');
     expect(judgeDomain('hồ sơ hưởng trợ cấp thất nghiệp gồm những gì').verdict).toBe('out');
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
+    // A commune official's annual leave is the labour code's, whatever the merger changed.
+    expect(judgeDomain('Xin hỏi chế độ nghỉ phép năm của công chức xã sau sáp nhập được tính thế nào?').verdict).toBe('out');
   });
 
   it('takes words the field shares with its neighbours as in only without a neighbour’s concept', () => {
