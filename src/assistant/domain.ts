@@ -80,6 +80,8 @@ const NEIGHBOURING_OBJECTS: readonly RegExp[] = [
   // The social pension at 75 (Luật Bảo hiểm xã hội 2024): another benefit, whoever asks for it. (Its holders'
   // Tết gift is this field's: "người hưởng trợ cấp hưu trí xã hội được tặng quà".)
   /\bduoc (huong|nhan|linh)( them)?( ca)? (tro cap )?huu tri xa hoi\b/,
+  // Civil status and identity papers are the police's and the civil registry's, whoever they are for.
+  /\bdang ky (thuong tru|tam tru|cu tru)\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b/,
 ];
 
 /**
@@ -178,7 +180,7 @@ function objectAfterSubject(clause: string): DomainVerdict | undefined {
 }
 
 /** "tỷ lệ miễn tiền sử dụng đất đối với thương binh": the field named after the object is who it is for. */
-const BENEFICIARY = /\b(doi voi|danh cho|ap dung cho)\b/;
+const BENEFICIARY = /\b(doi voi|danh cho|ap dung cho|cho (bo|me|cha|ong|ba|chong|vo|con|anh|chi|em|cu)( (toi|em|minh|noi|ngoai))? (la|dang la))\b/;
 /**
  * The ordinance says that a thương binh's land-use fee is waived or reduced; how much, and how, is the land
  * law's: asked of its rules ("… đối với thương binh được quy định thế nào") it is a neighbouring object.

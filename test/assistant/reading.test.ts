@@ -550,6 +550,12 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
     // A commune official's annual leave is the labour code's, whatever the merger changed.
     expect(judgeDomain('Xin hỏi chế độ nghỉ phép năm của công chức xã sau sáp nhập được tính thế nào?').verdict).toBe('out');
+    // Identity papers and residence registration, whoever they are for.
+    expect(judgeDomain('Tôi muốn làm lại căn cước công dân cho bố là thương binh thì làm ở đâu?').verdict).toBe('out');
+    expect(judgeDomain('Vợ liệt sĩ muốn chuyển hộ khẩu về ở với con ở tỉnh khác thì đăng ký thường trú thế nào?').verdict).toBe('out');
+    // Moving the file of a benefit is the field's, after a move the family has registered.
+    expect(judgeDomain('Bố tôi là thương binh chuyển hộ khẩu vào tỉnh khác thì chuyển hồ sơ thế nào?').verdict).toBe('in');
+    expect(judgeDomain('Mẹ tôi là vợ liệt sĩ, đã đăng ký thường trú ở tỉnh khác, vậy làm thủ tục chuyển tiền tuất thế nào?').verdict).toBe('in');
   });
 
   it('takes words the field shares with its neighbours as in only without a neighbour’s concept', () => {
