@@ -165,11 +165,16 @@ export function composeExtractiveAnswer(input: {
     const lines = mergedLists([...decisiveLines, ...firstLines, ...direct.lines, ...partLines]);
     // Only when the chosen lines come from the procedure's own document: another document answered the question.
     const summary = direct.passages[0]?.docId === primary.docId ? procedureSummary(read, primary, allPassages, lines.join('\n').slice(0, HEAD_CHARS - before)) : undefined;
-    // After the summary, only the lines that state what it leaves out, the rule that settles a yes-or-no case, and
-    // the first line when what is asked first is no fact a summary states (a condition, a definition).
+    // After the summary, only the lines that state what it leaves out, the rule that settles a yes-or-no case, the
+    // other questions' lines, and the first line when what is asked first is no fact a summary states (a condition,
+    // what one gets).
     const unsaid = summary ? askedOf(read).filter((kind) => askedFactsIn(summary, [kind]) === 0) : [];
-    const answersFirst = (line: string) => line === direct.lines[0] && read.asks !== undefined && askedFactsIn(line, [read.asks]) === 0 && !hasFactKind(read.asks);
-    const headLines = summary ? [summary, ...lines.filter((line) => decisiveLines.includes(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)] : lines;
+    const answersFirst = (line: string) => line === direct.lines[0] && (read.asks === undefined || !hasFactKind(read.asks));
+    // Another question of the message keeps its line, unless all the line states is what the summary states.
+    const said = summary ? askedOf(read).filter((kind) => !unsaid.includes(kind)) : [];
+    const repeats = (line: string) => askedFactsIn(line, said) > 0 && askedFactsIn(line, unsaid) === 0;
+    const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
+    const headLines = summary ? [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)] : lines;
     lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(

@@ -1476,6 +1476,18 @@ describe('a procedure\'s opening summary', () => {
     expect(head).not.toContain('thăm viếng');
   });
 
+  it('keeps after it the line that answers what the family gets, asked first', () => {
+    const benefits = { ...passage('tt-tn', 'Theo Điều 16 Pháp lệnh 02/2020/UBTVQH14, thân nhân liệt sĩ được hưởng các chế độ ưu đãi sau:\n- Trợ cấp tuất hằng tháng 2.789.000 đồng/tháng;\n- Bảo hiểm y tế;\n- Điều dưỡng phục hồi sức khỏe.', THU_TUC), id: 'tt-tn#3', ordinal: 3 };
+    const read = readQuestion(
+      'Ông nội tôi là liệt sĩ hy sinh năm 1975. Hiện nay ba mẹ tôi đã mất nên tôi thờ cúng ông nội. Vậy xin hỏi những chế độ mà thân nhân liệt sĩ được hưởng là gì? Chế độ cho người thờ cúng như thế nào? Hồ sơ, thủ tục ra sao?',
+    );
+    const forms = { ...passage('tt-tn', 'Hồ sơ giải quyết chế độ ưu đãi thân nhân liệt sĩ gồm:\n\n1. Bản khai theo Mẫu số 05.\n2. Bản sao có chứng thực Bằng "Tổ quốc ghi công".', THU_TUC), id: 'tt-tn#1', ordinal: 1 };
+    const hits = [{ passage: benefits, score: 1 }, { passage: forms, score: 0.8 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [summary, forms, benefits], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ/u);
+    expect(lead.join('\n')).toContain('được hưởng các chế độ ưu đãi sau');
+  });
+
   it('leads alone when a procedure is asked as a topic ("thủ tục …")', () => {
     const notes = { ...passage('tt-tn', 'Những lưu ý khi làm hồ sơ thân nhân liệt sĩ:\n- Cổng Dịch vụ công ghi thủ tục này không thu phí.\n- Bản sao Bằng phải có chứng thực.', THU_TUC), id: 'tt-tn#2', ordinal: 2 };
     const read = readQuestion('thu tuc giai quyet che do than nhan liet si');
