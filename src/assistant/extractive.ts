@@ -174,7 +174,8 @@ export function composeExtractiveAnswer(input: {
     const said = summary ? askedOf(read).filter((kind) => !unsaid.includes(kind)) : [];
     const repeats = (line: string) => askedFactsIn(line, said) > 0 && askedFactsIn(line, unsaid) === 0;
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
-    const headLines = summary ? [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)] : lines;
+    // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
+    const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
     lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
@@ -262,11 +263,12 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
   if (firstScreen.includes(text.slice(0, 60))) return undefined;
   // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.
-  if (asked.length === 0 && read.parts.length === 0) return BARE_PROCEDURE.test(fold(read.query.toLowerCase())) ? text : undefined;
+  if (asked.length === 0 && read.parts.length === 0) return isBareProcedure(read) ? text : undefined;
   return askedFactsIn(text, asked) > askedFactsIn(firstScreen, asked) ? text : undefined;
 }
 
 const BARE_PROCEDURE = /^(thu tuc|tt|quy trinh)\b(?!.*\b(nao|gi|gom|bao)\b)/;
+const isBareProcedure = (read: ReadQuestion): boolean => read.asks === undefined && read.alsoAsks.length === 0 && read.parts.length === 0 && BARE_PROCEDURE.test(fold(read.query.toLowerCase()));
 
 /** Every kind of fact the message asks for, its parts' too. */
 function askedOf(read: ReadQuestion): AskedKind[] {
