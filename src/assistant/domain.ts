@@ -93,12 +93,11 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   // First: "because" names the neighbouring object when it is one; the lists below do not repeat its words.
   ...NEIGHBOURING_OBJECTS,
   /\bmat viec\b|\bthoi viec\b|\bsa thai\b|\bno luong\b|\bhop dong (lao dong|mua ban|thue)\b|\bnghi phep( nam)?\b|\bngay phep\b/,
-  /\bdang ky (thuong tru|tam tru|cu tru)\b/,
   /\btu nguyen\b/,
   /\bom dau\b|\bsay thai\b|\bluu thai\b/,
   /\btai nan lao dong\b|\bbenh nghe nghiep\b/,
   /\bso do\b|\bso hong\b|\bquyen su dung dat\b|\bdat (o|nong nghiep|trong|tho cu|nghia trang gia dinh)\b|\bchuyen muc dich\b|\bdat dai\b|\bthua dat\b|\btranh chap dat\b/,
-  /\bkhai sinh\b|\bdang ky khai tu\b|\bcan cuoc\b|\bcccd\b|\bho chieu\b|\bdi chuc\b/,
+  /\bkhai sinh\b|\bdang ky khai tu\b|\bdi chuc\b/,
   /\bdang kiem\b|\bbang lai\b|\bgiay phep lai xe\b|\bxe may\b|\bo to\b|\bvi pham giao thong\b/,
   /\bthue\b|\bhoa don\b|\bdoanh nghiep\b|\bkinh doanh\b|\bvay von\b/,
   /\bgiay phep xay dung\b/,

@@ -4,7 +4,7 @@ import { isInForce } from '../knowledge/provenance.js';
 import { fold } from '../text/normalize.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, askedFactsIn, directAnswer, hasFactKind, figureNotes, fitHead, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
+import { answersOwnWords, askedFactsIn, directAnswer, figureNotes, fitHead, hasFactKind, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';

@@ -488,7 +488,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bliet s[iy]\b/, 'liệt sĩ'],
   [/\btu si\b/, 'tử sĩ'],
   // A sentence served, a crime, an amnesty: what suspends a benefit and how it resumes (Điều 54 Pháp lệnh).
-  [/\b(phat tu|(di|ngoi|o) tu\b(?! day)|bi giam|cai tao|dac xa|ra tu|chap hanh (xong )?(an|hinh phat)|ma tuy|pham toi|bi cat (tro cap|che do))\b/, 'tạm đình chỉ hưởng lại chế độ ưu đãi'],
+  // Not "đi tù", "ra tù": folded, they are "đi từ", "ra từ".
+  [/\b(phat tu|cai tao giam giu|dac xa|thi hanh an|chap hanh (xong )?(an|hinh phat)|ma tuy|pham toi|bi cat (tro cap|che do))\b/, 'tạm đình chỉ hưởng lại chế độ ưu đãi'],
   [/\bthuong binh\b|\bhang \d\/4\b|\bloai [ab]\b/, 'thương binh'],
   [/\bbenh binh\b/, 'bệnh binh'],
   [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
