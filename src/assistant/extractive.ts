@@ -168,15 +168,16 @@ export function composeExtractiveAnswer(input: {
     // After the summary, only the lines that state what it leaves out, the rule that settles a yes-or-no case, the
     // other questions' lines, and the first line when what is asked first is no fact a summary states (a condition,
     // what one gets).
-    const unsaid = summary ? askedOf(read).filter((kind) => askedFactsIn(summary, [kind]) === 0) : [];
+    const asked = askedOf(read);
+    const unsaid = summary ? asked.filter((kind) => askedFactsIn(summary, [kind]) === 0) : [];
     const answersFirst = (line: string) => line === direct.lines[0] && (read.asks === undefined || !hasFactKind(read.asks));
     // Another question of the message keeps its line, unless all the line states is what the summary states.
-    const said = summary ? askedOf(read).filter((kind) => !unsaid.includes(kind)) : [];
+    const said = summary ? asked.filter((kind) => !unsaid.includes(kind)) : [];
     const repeats = (line: string) => askedFactsIn(line, said) > 0 && askedFactsIn(line, unsaid) === 0;
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
     // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
     const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
-    lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, askedOf(read)).map((line) => `👉 ${line}`));
+    lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, asked).map((line) => `👉 ${line}`));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,

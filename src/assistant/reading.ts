@@ -152,9 +152,7 @@ export function readQuestion(raw: string): ReadQuestion {
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
   // Years are case details, but "hoạt động cách mạng từ năm 1944" is what makes the group (read before they go).
   const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainOf(question)) ? BEFORE_1945_WORDS : '';
-  // The group is the revolutionary of before 1945, not a resistance fighter ("hoạt động cách mạng" names both).
-  const storyWords = story ? domainWordsOf(withoutCaseDetails(story), cleanedQuestion) : '';
-  const caseWords = [before1945, before1945 ? storyWords.replace('hoạt động kháng chiến', '') : storyWords].filter((w) => w.trim()).join(' ').replace(/\s+/g, ' ');
+  const caseWords = story ? [before1945, domainWordsOf(withoutCaseDetails(story), cleanedQuestion, before1945 !== '')].filter(Boolean).join(' ') : '';
   const queryOf = (part: string, context: string, afterDeath: boolean) =>
     [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const questions = questionsOf(question);
@@ -165,7 +163,8 @@ export function readQuestion(raw: string): ReadQuestion {
   const separately = questions.length > 1 && (!story || questions.length > MAX_PARTS);
   const first = separately ? questions[0]! : question;
   // "chế độ ưu đãi đối với bệnh binh như thế nào": what the group gets, in the words its documents use.
-  const benefitsOf = askedKind(first) === undefined && BENEFITS_OF_A_GROUP.test(plainOf(first)) ? WHAT_A_GROUP_GETS : '';
+  const firstKind = askedKind(first);
+  const benefitsOf = firstKind === undefined && BENEFITS_OF_A_GROUP.test(plainOf(first)) ? WHAT_A_GROUP_GETS : '';
   const query = queryOf(first, [caseWords, benefitsOf].filter(Boolean).join(' '), afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   // Numbered questions ("Câu 1. … Câu 2. …") are each about a subject of their own.
@@ -200,7 +199,7 @@ export function readQuestion(raw: string): ReadQuestion {
   if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
   const stated = askedKinds(question).slice(1);
   // "có được … không", or what the family gets after a death: the form to claim it is the next step.
-  const asks = conditional ? 'eligibility' : askedKind(separately ? questions[0]! : question);
+  const asks = conditional ? 'eligibility' : firstKind;
   const nextSteps = withNextStep(stated, asks, asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
   const alsoAsks = asks === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
@@ -303,7 +302,7 @@ function questionsOf(question: string): string[] {
  * The story's words that name who, what and when in the domain's own terms: syllable pairs from a list of
  * the domain's concepts. Kept short so that the question still leads the retrieval.
  */
-function domainWordsOf(story: string, question: string): string {
+function domainWordsOf(story: string, question: string, revolutionaryBefore1945 = false): string {
   const plainStory = plainOf(story).replace(MINISTRY_NAME, ' ');
   const plainQuestion = plainOf(question);
   // "Ông tôi … hoạt động kháng chiến … thủ tục hưởng mai táng phí": the benefit is the same for every group, so
@@ -326,7 +325,8 @@ function domainWordsOf(story: string, question: string): string {
   // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
   // award names the war, not a resistance fighter; the group the story names is the one that helped.
   const helpedOnly = found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '));
-  return (helpedOnly ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
+  // "hoạt động cách mạng trước năm 1945" names the revolutionary of before 1945, not a resistance fighter.
+  return (helpedOnly || revolutionaryBefore1945 ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
 
 /** "chế độ ưu đãi đối với bệnh binh", "chính sách dành cho gia đình liệt sĩ" (folded): the benefits of a group. */
