@@ -53,6 +53,14 @@ export function askedFactsIn(text: string, kinds: readonly AskedKind[]): number 
   return new Set(kinds.map(factOf).filter((r): r is RegExp => r !== undefined && r.test(text))).size;
 }
 
+/** The facts of the asked kinds a text states, as written ("1.400.000 đồng", "Mẫu số 18"). */
+export function askedFactStrings(text: string, kinds: readonly AskedKind[]): string[] {
+  return kinds
+    .map(factOf)
+    .filter((r): r is RegExp => r !== undefined)
+    .flatMap((r) => [...text.matchAll(new RegExp(r.source, `${r.flags}g`))].map((m) => m[0]));
+}
+
 /** Whether a kind of question is answered by a fact a line must hold (an amount, a form, an office…). */
 export const hasFactKind = (kind: AskedKind): boolean => factOf(kind) !== undefined;
 

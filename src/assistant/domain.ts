@@ -105,7 +105,7 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\by te thon( ban)?\b|\bkhong chuyen trach (o )?(thon|ap|ban|to dan pho)\b|\bdoi ten (thon|xa|phuong|ap|to dan pho)\b|\bphu cap tham nien\b|\b(truong|pho truong) (thon|ap|ban|xom|khu pho)\b|\bto truong to dan pho\b/,
   /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
   // Re-issuing a lost medal is the awards office's business (Luật Thi đua, khen thưởng), not a benefit's.
-  /\bcap lai\b[^.?!]*\b(huan|huy) chuong\b|\b(huan|huy) chuong\b[^.?!]*\b(bi mat|that lac)\b/,
+  /\b(cap lai|cap doi|doi lai)\b[^.?!]*\b(huan|huy) chuong\b|\b(huan|huy) chuong\b[^.?!]*\b(bi mat|that lac|muc nat|hu hong|bi rach)\b/,
   // A pension's own rise, a lost health-insurance card: the social-insurance office's business, whoever asks.
   /\b(tang|dieu chinh) luong huu\b|\bluong huu\b( [a-z]+){0,3} (tang|dieu chinh)\b|\b(cap lai|cap doi|lam lai) the\b[^.?!]*\b(bhyt|bao hiem y te)\b|\b(bhyt|bao hiem y te)\b[^.?!]*\b(cap lai|cap doi|lam lai) the\b/,
 ];
@@ -116,6 +116,10 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   /\b(cua|theo|tu|huong) (bao hiem xa hoi|bhxh)\b|\bnguoi lao dong\b.*\b(chet|tu tran|qua doi|mat)\b/,
   /\bkhai tu\b|\bket hon\b|\bho khau\b|\bnhap khau\b|\btach khau\b|\bthua ke\b/,
   /\bsinh con\b/,
+  // A grave dug among the houses, a quarrel with the neighbours: the land and civil law's, whoever is buried.
+  /\bhang xom\b|\bkhu dan cu\b|\bchon cat\b/,
+  // Died at work: the social-insurance office's burial and survivors' benefits.
+  /\b(chet|mat|qua doi|tu tran) (trong luc|trong khi|khi dang|luc dang) (lam viec|cong tac|di lam)\b/,
   /\bxay nha\b/,
   /\bluong huu\b|\bhuu tri\b|\bnghi huu\b/,
   /\bso bhxh\b|\bso bao hiem\b|\bto roi\b|\bchot so\b|\bdong bao hiem\b|\bdong bhxh\b/,

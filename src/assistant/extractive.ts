@@ -4,7 +4,7 @@ import { isInForce } from '../knowledge/provenance.js';
 import { fold } from '../text/normalize.js';
 import { tokenize } from '../text/tokenize.js';
 import type { AmountRegistry } from './amounts.js';
-import { answersOwnWords, askedFactsIn, directAnswer, figureNotes, fitHead, hasFactKind, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
+import { answersOwnWords, askedFactsIn, askedFactStrings, directAnswer, figureNotes, fitHead, hasFactKind, kindName, mergeListLines, onlyReplacedAmounts, withoutAliases } from './direct-answer.js';
 import { headingMatches, type SectionIntent } from './intent.js';
 import type { AskedKind, ReadQuestion } from './reading.js';
 import { PassageFeatures, type LineWords } from './passage-features.js';
@@ -106,7 +106,12 @@ export function composeExtractiveAnswer(input: {
     // document; another procedure's papers would answer another question.
     const followed = part.follows ? hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage) : [];
     const own = followed.length > 0 ? answerFrom(followed) : undefined;
-    const answer = own?.found && own.lines.length > 0 ? own : answerFrom(partHits.slice(0, 3).map((h) => h.passage));
+    const fromHits = () => {
+      const found = answerFrom(partHits.slice(0, 3).map((h) => h.passage));
+      // No amount for "trợ cấp … như thế nào": the part is answered as asked, by any line.
+      return !found.found && part.impliedAmount ? answerPart({ ...partRead, asks: undefined }, partHits.slice(0, 3).map((h) => h.passage), expanded) : found;
+    };
+    const answer = own?.found && own.lines.length > 0 ? own : fromHits();
     const line = answer.found ? answer.lines[0] : undefined;
     if (!line || [...direct.lines, ...decisiveLines, ...partLines].some((l) => sameLine(l, line))) continue;
     // Other items of a list a line already quotes join that line, under its lead-in once.
@@ -173,7 +178,11 @@ export function composeExtractiveAnswer(input: {
     const answersFirst = (line: string) => line === direct.lines[0] && (read.asks === undefined || !hasFactKind(read.asks));
     // Another question of the message keeps its line, unless all the line states is what the summary states.
     const said = summary ? asked.filter((kind) => !unsaid.includes(kind)) : [];
-    const repeats = (line: string) => askedFactsIn(line, said) > 0 && askedFactsIn(line, unsaid) === 0;
+    // The procedure has one office, form and deadline, the summary's; "Trợ cấp thờ cúng … 1.400.000 đồng" after a
+    // summary with another amount says something new.
+    const procedural = said.filter((kind) => kind !== 'amount');
+    const repeats = (line: string) =>
+      askedFactsIn(line, said) > 0 && askedFactsIn(line, unsaid) === 0 && (askedFactsIn(line, procedural) > 0 || askedFactStrings(line, said).every((fact) => summary!.includes(fact)));
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
     // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
     const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
@@ -251,6 +260,9 @@ function sameLine(a: string, b: string): boolean {
   return Math.min(x.length, y.length) >= 40 && (x.startsWith(y) || y.startsWith(x));
 }
 
+/** A passage's first line when more lines follow it and it ends no sentence: the document's heading. */
+const HEADING_LINE = /^[^\n]*[^\n.:;\s]\s*(?=\n)/u;
+
 /**
  * "…giấy tờ gì, bao lâu, nộp ở đâu?": a procedure's opening paragraph names its form, office and deadline at
  * once. It leads when it states more of the asked kinds of fact than the first screen of the chosen lines.
@@ -260,7 +272,12 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   if (primary.meta.doc_type !== 'thu-tuc') return undefined;
   const opening = allPassages.find((p) => p.docId === primary.docId && p.ordinal === 0);
   if (!opening) return undefined;
-  const text = opening.text.split(/\n\s*\n/u)[0]!.trim();
+  // The opening paragraph, without the document's heading when the passage starts with it.
+  const text = opening.text
+    .replace(HEADING_LINE, '')
+    .trim()
+    .split(/\n\s*\n/u)[0]!
+    .trim();
   const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
   if (firstScreen.includes(text.slice(0, 60))) return undefined;
   // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.

@@ -10,7 +10,7 @@ export interface SectionIntent {
 const INTENTS: { intent: SectionIntent; cues: RegExp }[] = [
   {
     intent: { name: 'documents', heading: ['ho so', 'giay to'] },
-    cues: /\b(ho so|hs|giay to|giay gi|giay j|thanh phan|gom nhung(?! ai)|gom gi|can nhung gi|mau so|mau \d|mau nao|theo mau|dung mau|ban khai|don de nghi|lam thu tuc gi)\b/,
+    cues: /\b(ho so|hs|giay to|giay gi|giay j|thanh phan|gom nhung(?! (ai|che do|khoan|quyen loi|uu dai|chinh sach|tro cap|nhiem vu|noi dung|doi tuong|truong hop))|gom gi|can nhung gi|mau so|mau \d|mau nao|theo mau|dung mau|ban khai|don de nghi|lam thu tuc gi)\b/,
   },
   {
     intent: { name: 'steps', heading: ['trinh tu', 'thoi han', 'quy trinh'] },

@@ -41,6 +41,8 @@ export interface ReadQuestion {
      * question settles, so the document that answers the first question answers it first.
      */
     follows?: boolean;
+    /** The amount is asked only as how a benefit is ruled ("trợ cấp … như thế nào"): without one, any line answers. */
+    impliedAmount?: boolean;
   }[];
   /**
    * A story's first question when it asks more than one ("… có được hưởng tuất không? Điều kiện công nhận … là gì?"):
@@ -178,11 +180,15 @@ export function readQuestion(raw: string): ReadQuestion {
     questions.length < 2
       ? []
       : questions.slice(1, 1 + MAX_PARTS).map((part, i) => {
-          const asks = askedKind(part);
+          const stated = askedKind(part);
+          // "Chế độ trợ cấp cho người thờ cúng như thế nào?": how much it pays, when a line says it.
+          const implied = stated === undefined && BENEFIT_HOW.test(plainOf(part));
+          const asks = stated ?? (implied ? 'amount' : undefined);
           return {
             question: part,
             query: queryOf(part, partContext(part), asksAfterDeath(part)),
             asks,
+            ...(implied && { impliedAmount: true }),
             ...(opensYesNo && followsOn(part, asks, i === 0) && { follows: true }),
           };
         });
@@ -202,7 +208,7 @@ export function readQuestion(raw: string): ReadQuestion {
   const asks = conditional ? 'eligibility' : firstKind;
   const nextSteps = withNextStep(stated, asks, asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
-  const alsoAsks = asks === undefined && parts.length === 0 && HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) ? [...nextSteps, 'amount' as const] : nextSteps;
+  const alsoAsks = asks === undefined && parts.length === 0 && (HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) || BENEFIT_HOW.test(plainOf(question))) ? [...nextSteps, 'amount' as const] : nextSteps;
   // Only a first question that asks something of its own ("có được hưởng tuất không"), not "vì sao lại như vậy?".
   const firstAsks = questions.length > 1 ? askedKind(questions[0]!) : undefined;
   const firstPart = story && firstAsks && !separately && !POINTS_BACK.test(plainOf(questions[0]!))
@@ -233,12 +239,15 @@ export function readQuestion(raw: string): ReadQuestion {
 function withNextStep(also: AskedKind[], asks: AskedKind | undefined, claimsABenefit: boolean, parts: ReadQuestion['parts']): AskedKind[] {
   // "Cần làm thủ tục gì?": the steps start with where to file.
   if (asks === 'steps' && !also.some((k) => k === 'where' || k === 'form')) return [...also, 'where'];
-  // "… bố tôi mất … có chính sách gì cho thân nhân không": what the family gets, then the form to claim it.
-  if ((asks !== 'eligibility' && asks !== undefined) || !claimsABenefit || parts.length > 0) return also;
+  // "… bố tôi mất … có chính sách gì cho thân nhân không": what the family gets, then the form to claim it; not
+  // when a rule on the asker's role may settle it "no", nor when another question asks the steps itself.
+  if ((asks !== 'eligibility' && asks !== undefined) || !claimsABenefit || parts.some((p) => p === NOT_KIN_PART || p.decisive === true || PROCEDURAL.has(p.asks))) return also;
   if (also.some((k) => PROCEDURAL.has(k) || k === 'deadline')) return also;
   return [...also, 'form'];
 }
 
+/** "Chế độ trợ cấp cho người thờ cúng như thế nào?", "phụ cấp … ra sao": a benefit whose amount is part of the answer. */
+const BENEFIT_HOW = /\b(che do|tro cap|phu cap|ho tro)\b(?: [^\s?.;]+){0,8} (the nao|ra sao|nhu the nao)\b/;
 const HOW_A_BENEFIT_IS_RULED = /\b(che do|tro cap|ho tro) (tien )?(dieu duong|tho cung|tuat|mai tang|nguoi phuc vu|uu dai giao duc|tham vieng|di chuyen hai cot)\b[^?]*\b(the nao|ra sao|nhu the nao)\b/;
 
 /** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */

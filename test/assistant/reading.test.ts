@@ -274,6 +274,13 @@ describe('reading the question out of a story', () => {
   it('reads "chế độ điều dưỡng … quy định thế nào" as asking what it pays too', () => {
     expect(readQuestion('Xin hỏi chế độ điều dưỡng đối với người có công được Nhà nước quy định thế nào?').alsoAsks).toContain('amount');
     expect(readQuestion('Thủ tục điều dưỡng như thế nào?').alsoAsks).not.toContain('amount');
+    expect(readQuestion('Phụ cấp của thương binh 81% ra sao?').alsoAsks).toContain('amount');
+  });
+
+  it('reads another question "chế độ trợ cấp cho … như thế nào" as asking its amount, where one is stated', () => {
+    const read = readQuestion('Ông nội tôi là liệt sĩ. Vậy xin hỏi những chế độ mà thân nhân liệt sỹ được hưởng là gì? Chế độ trợ cấp cho người thờ cúng như thế nào?');
+    expect(read.parts[0]).toMatchObject({ asks: 'amount', impliedAmount: true });
+    expect(readQuestion('Những chế độ thân nhân liệt sĩ được hưởng là gì? Nộp hồ sơ ở đâu?').parts[0]).not.toHaveProperty('impliedAmount');
   });
 
   it('reads "được hưởng là gì" as what one gets, not as a definition', () => {
@@ -293,6 +300,10 @@ describe('reading the question out of a story', () => {
     expect(read.asks).toBe('eligibility');
     expect(read.alsoAsks).toEqual(['form']);
     expect(readQuestion('Mẹ tôi có thuộc diện được cấp thẻ bảo hiểm y tế không?').alsoAsks).toEqual(['form']);
+    // Another question that is no step to take ("có được truy lĩnh không?") leaves the form to claim it asked.
+    const twice = readQuestion('Bố tôi là thương binh 81%, đã mất năm 2020. Mẹ tôi có được hưởng tuất hằng tháng không? Nếu được thì có được truy lĩnh không?');
+    expect(twice.parts).toHaveLength(1);
+    expect(twice.alsoAsks).toContain('form');
   });
 
   it('reads "thủ tục gì" as asking where to file too, and "trợ cấp nào" as no question on which level', () => {
@@ -563,6 +574,14 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('tuat con duoi 18t can them giay j').verdict).toBe('in');
     expect(judgeDomain('mai táng phí cho người hưởng lương hưu bao nhiêu').verdict).toBe('out');
     expect(judgeDomain('chế độ tử tuất bảo hiểm xã hội tự nguyện').verdict).toBe('out');
+  });
+
+  it('takes a grave among the houses, a death at work and a worn medal as out, unless the field is named', () => {
+    expect(judgeDomain('Vậy chúng tôi có thể làm gì để ngăn chặn hành vi trên?', 'Trong khu dân cư của tôi có 2 vợ chồng già xây sẵn mộ trong vườn, sát bể nước nhà hàng xóm, định chôn cất ngay tại đó.').verdict).toBe('out');
+    expect(judgeDomain('Vợ tôi đã mất trong lúc làm việc, vậy vợ tôi có thuộc trường hợp được hưởng trợ cấp mai táng? Khi nào thân nhân được hưởng trợ cấp tuất một lần?').verdict).toBe('out');
+    expect(judgeDomain('Vậy tôi muốn xin cấp đổi huân chương thì cần những thủ tục gì?', 'Năm 1984, tôi được Nhà nước tặng Huân chương Kháng chiến hạng Nhì. Do đi làm ăn xa nên huân chương bị mục nát.').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi là thương binh 81%, mất trong lúc làm việc, gia đình có được trợ cấp mai táng không?').verdict).toBe('in');
+    expect(judgeDomain('Mộ liệt sĩ ở nghĩa trang dòng họ gần khu dân cư, gia đình xây lại mộ có được hỗ trợ không?').verdict).toBe('in');
   });
 
   it('takes commune officials’ posts and allowances since the reorganisation as in, village staff’s own pay as out', () => {
@@ -1400,6 +1419,7 @@ describe('the section a question asks about', () => {
   it('reads "gồm những ai" as a question on who, not on papers', () => {
     expect(detectSectionIntent('thân nhân ncc gồm những ai theo pháp lệnh')).toBeUndefined();
     expect(detectSectionIntent('hồ sơ mai táng gồm những gì')?.name).toBe('documents');
+    expect(detectSectionIntent('Những chế độ ưu đãi đối với Bà mẹ Việt Nam anh hùng bao gồm những chế độ nào?')).toBeUndefined();
   });
 });
 
@@ -1506,6 +1526,31 @@ describe('a procedure\'s opening summary', () => {
     const many = readQuestion('Tôi làm hồ sơ hưởng chế độ thân nhân liệt sĩ thì phải nộp những giấy tờ gì? Thời hạn giải quyết là bao lâu và hồ sơ nộp ở đâu?');
     const other = composeExtractiveAnswer({ read: many, hits: [{ passage: guidePapers, score: 1 }] as unknown as ScoredPassage[], allPassages: [guide, guidePapers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
     expect(other.lead[0]).not.toMatch(/^👉 Thủ tục giải quyết/u);
+  });
+  it('starts from the paragraph, not from the document\'s heading that opens its first passage', () => {
+    const headed = { ...summary, text: `Thủ tục giải quyết chế độ ưu đãi đối với thân nhân liệt sĩ\n${summary.text}` };
+    const read = readQuestion('Tôi làm hồ sơ hưởng chế độ thân nhân liệt sĩ thì phải nộp những giấy tờ gì? Thời hạn giải quyết là bao lâu và hồ sơ nộp ở đâu?');
+    const hits = [{ passage: papers, score: 1 }] as unknown as ScoredPassage[];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [headed, papers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05/u);
+  });
+
+  it('keeps after it another question\'s line with an amount the summary does not state', () => {
+    const worship = { ...passage('tt-tc', 'Trợ cấp thờ cúng liệt sĩ (1.400.000 đồng cho một liệt sĩ mỗi năm, từ 01/01/2022) áp dụng khi liệt sĩ không còn thân nhân thuộc diện hưởng trợ cấp hằng tháng.', THU_TUC), id: 'tt-tc#2', ordinal: 2 };
+    const read = readQuestion(
+      'Ông nội tôi là liệt sĩ hy sinh năm 1975. Hiện nay ba mẹ tôi đã mất nên tôi thờ cúng ông nội. Vậy xin hỏi những chế độ mà thân nhân liệt sĩ được hưởng là gì? Chế độ trợ cấp cho người thờ cúng như thế nào? Hồ sơ, thủ tục ra sao?',
+    );
+    const benefits = { ...passage('tt-tn', 'Theo Điều 16 Pháp lệnh 02/2020/UBTVQH14, thân nhân liệt sĩ được hưởng các chế độ ưu đãi sau:\n- Trợ cấp tuất hằng tháng 2.789.000 đồng/tháng;\n- Bảo hiểm y tế;\n- Điều dưỡng phục hồi sức khỏe.', THU_TUC), id: 'tt-tn#3', ordinal: 3 };
+    const forms = { ...passage('tt-tn', 'Hồ sơ giải quyết chế độ ưu đãi thân nhân liệt sĩ gồm:\n\n1. Bản khai theo Mẫu số 05.\n2. Bản sao có chứng thực Bằng "Tổ quốc ghi công".', THU_TUC), id: 'tt-tn#1', ordinal: 1 };
+    const hits = [{ passage: benefits, score: 1 }, { passage: forms, score: 0.8 }] as unknown as ScoredPassage[];
+    const partHits = read.parts.map(() => [{ passage: worship, score: 1 }]) as unknown as ScoredPassage[][];
+    const { lead } = composeExtractiveAnswer({ read, hits, allPassages: [summary, forms, benefits], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits });
+    expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ/u);
+    expect(lead.join('\n')).toContain('1.400.000 đồng');
+    // No amount in its passages: the other question still gets the line that speaks of it.
+    const who = { ...passage('tt-tc', 'Người hưởng trợ cấp thờ cúng liệt sĩ là người được các thân nhân liệt sĩ ủy quyền thờ cúng bằng văn bản.', THU_TUC), id: 'tt-tc#3', ordinal: 3 };
+    const without = composeExtractiveAnswer({ read, hits, allPassages: [summary, forms, benefits], intent: undefined, registry: new AmountRegistry([]), today: TODAY, partHits: read.parts.map(() => [{ passage: who, score: 1 }]) as unknown as ScoredPassage[][] });
+    expect(without.lead.join('\n')).toContain('được các thân nhân liệt sĩ ủy quyền thờ cúng');
   });
 });
 
