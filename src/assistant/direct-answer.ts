@@ -764,7 +764,10 @@ const BASIS_ASKED = /(?<![\p{L}\p{N}])((nghị định|điều|văn bản|quy đ
 const LEGAL_UNIT = String.raw`(?:khoản|điểm|Điều|mục|Mục|Phụ lục|Chương)`;
 const LEGAL_TEXT = String.raw`(?:Nghị định|Pháp lệnh|Thông tư|Luật|NĐ)`;
 /** A parenthesis that only cites ("(khoản 1 Điều 28 Nghị định 131/2021/NĐ-CP)", "(Nghị định 75/2021/NĐ-CP)"). */
-const BARE_CITATION = new RegExp(String.raw`^(?:(?:${LEGAL_UNIT}[^,;()]*?[,;] ?)*${LEGAL_UNIT}[^()]*?${LEGAL_TEXT}[^()]*|${LEGAL_TEXT} [0-9/A-ZĐa-z-]+)$`, 'u');
+const BARE_CITATION = new RegExp(
+  String.raw`^(?:(?:${LEGAL_UNIT}[^,;()]*?[,;] ?)*${LEGAL_UNIT}[^()]*?${LEGAL_TEXT}[^()]*|${LEGAL_TEXT} [0-9/A-ZĐa-z-]+|(?:khoản|điểm|Điều) \d+[a-zđ]?(?:(?:, | và | )(?:khoản |điểm |Điều )?\d+[a-zđ]?)*(?:,? dẫn [^()]*)?)$`,
+  'u',
+);
 
 /** The line without its parentheses that only cite; one that also holds a date or an amount stays. */
 function withoutBareCitations(line: string): string {

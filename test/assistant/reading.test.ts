@@ -1247,6 +1247,11 @@ describe('a direct answer first', () => {
     expect(fitted).toContain('23.400.000 đồng');
     expect(fitHead(lines, 'hồ sơ mai táng gồm gì, theo nghị định nào', 400).join('\n')).toContain('(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)');
     expect(fitHead(lines.slice(0, 1), 'hồ sơ mai táng gồm gì', 400)[0]).toContain('(khoản 1 Điều 122 Nghị định 131/2021/NĐ-CP)');
+    // A bare clause or article of the text the line quotes ("(khoản 1, 2)", "(Điều 85)") gives way too.
+    const short = ['Thân nhân liệt sĩ được hưởng: trợ cấp tuất một lần khi truy tặng Bằng "Tổ quốc ghi công" (khoản 1, 2); điều dưỡng phục hồi sức khỏe (Điều 85).', lines[1]!, lines[0]!];
+    const cut = fitHead(short, 'thân nhân liệt sĩ được hưởng gì, mai táng bao nhiêu, hồ sơ gồm gì', 400).join('\n');
+    expect(cut).not.toContain('(khoản 1, 2)');
+    expect(cut).not.toContain('(Điều 85)');
   });
 
   it("leaves a rule about another group of people with merit (\"Con liệt sĩ …\") after the one for the story's group", () => {
