@@ -31,6 +31,11 @@ const REQUIRED: Partial<Record<AskedKind, RegExp>> = {
   when: /(?<![\p{L}\p{N}])(?:\d{1,2}\/\d{1,2}(?:\/\d{4})?|ngày \d{1,2}|quý (?:I{1,3}|IV|[1-4])|tháng \d{1,2}|hằng năm|đầu năm|cuối năm)(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?:kể )?từ (?:tháng|ngày) (?!\d)/u,
 };
 
+/** "do ai ký", "người nào ký" (folded): who signed a text. */
+const SIGNER_ASKED = /\b(ai|nguoi nao) (da )?ky\b/;
+/** A line that says who signed: "… ký", "thay mặt …". */
+const SIGNED = /(?<![\p{L}])(ký|thay mặt)(?![\p{L}])/iu;
+
 const KIND_NAMES: Record<AskedKind, string> = {
   amount: 'mức tiền',
   form: 'mẫu giấy tờ',
@@ -158,7 +163,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const { read, candidates, registry, today } = input;
   const kind = read.asks;
   const questionWords = contentWords(`${read.query} ${input.expandedQuery ?? ''}`);
-  const required = kind ? REQUIRED[kind] : undefined;
+  // "…do ai ký?": the line that says who signed it, not an office.
+  const required = kind === 'where' && SIGNER_ASKED.test(fold(read.question.toLowerCase())) ? SIGNED : kind ? REQUIRED[kind] : undefined;
   const scored: { unit: AnswerUnit; score: number; words: Set<string>; memo: Map<string, unknown> }[] = [];
   const askedAboutThePast = asksAboutThePast(read, registry, today);
   const askedTimes = [...read.dates.map((d) => d.iso), ...read.years.map(String)];
@@ -957,11 +963,19 @@ const NOT_COUNTED = new Set(['tien', 'dong', 'ngay', 'thang', 'nam', 'tuoi', 'la
 
 /** A legal text's number as lines cite it ("24/2016/QĐ-TTg", "131/2021/NĐ-CP"). */
 const CITED_NUMBER = /(?<![\d/])\d{1,4}\/\d{4}\/(?:QĐ|NĐ|TT|NQ)(?![\p{L}])/u;
+/** A conclusion or an official letter named by its number ("Kết luận 195-KL/TW", "Công văn số 19"). */
+const NUMBERED_LETTER = /(?<![\d/])\d{2,4}-KL\/TW|(?<![\p{L}])(?:Kết luận|Công văn) (?:số )?\d+/u;
 
-/** +3 for a line under or naming an asked text (its number as a pattern), −3 for one that names only other texts. */
+/**
+ * +3 for a line under or naming an asked text (its number as a pattern), −3 for one that names only other texts;
+ * a line that names another conclusion or letter ("Kết luận 195-KL/TW cũng giao …") is about that one, even in
+ * the asked conclusion's document.
+ */
 function documentBonus(unit: AnswerUnit, documents: readonly RegExp[]): number {
   const text = unit.item?.text ?? unit.text;
-  if (documents.some((doc) => doc.test(text) || doc.test(unit.passage.heading))) return 3;
+  if (documents.some((doc) => doc.test(text))) return 3;
+  if (NUMBERED_LETTER.test(text)) return -3;
+  if (documents.some((doc) => doc.test(unit.passage.heading))) return 3;
   return CITED_NUMBER.test(text) ? -3 : 0;
 }
 

@@ -661,6 +661,17 @@ describe('deciding the field on evidence', () => {
 
 describe('a direct answer first', () => {
   const registry = new AmountRegistry([{ docId: 'mh-muc-chuan', meta: MUC_CHUAN }]);
+
+  it('answers "do ai ký" with the line on who signed the text asked, not another conclusion\'s line', () => {
+    const kl = { ...passage('kl-192', 'Kết luận 192-KL/TW ngày 19/9/2025 do đồng chí Trần Cẩm Tú thay mặt Bộ Chính trị, Ban Bí thư ký, về thực hiện pháp luật về phân cấp, phân quyền.'), heading: 'Kết luận 192-KL/TW' };
+    const letter = passage('cv-19', 'Bộ trưởng Bộ Nội vụ Phạm Thị Thanh Trà đã ký Công văn số 19.');
+    const signer = directAnswer({ read: readQuestion('Công văn 19 của Ban Chỉ đạo Chính phủ về chi trả chế độ do ai ký?'), candidates: [kl, letter], registry, today: TODAY });
+    expect(signer.lines[0]).toContain('Phạm Thị Thanh Trà');
+    const tasks = { ...passage('kl-192', 'Kết luận 195-KL/TW ngày 26/9/2025 cũng giao Đảng ủy Chính phủ rà soát tính khả thi của các nhiệm vụ phân cấp.'), id: 'kl-192#1', heading: 'Kết luận 192-KL/TW giao nhiệm vụ' };
+    const own = { ...passage('kl-192', 'Kết luận 192-KL/TW giao Đảng ủy Chính phủ chỉ đạo hướng dẫn, hỗ trợ địa phương thực hiện phân cấp.'), id: 'kl-192#2', heading: 'Kết luận 192-KL/TW giao nhiệm vụ' };
+    const asked = directAnswer({ read: readQuestion('KL 192 giao nhiệm vụ gì cho Đảng ủy Chính phủ?'), candidates: [tasks, own], registry, today: TODAY });
+    expect(asked.lines[0]).toMatch(/^Kết luận 192-KL\/TW giao Đảng ủy Chính phủ/u);
+  });
   const doc = passage(
     'mh-muc-chuan',
     'Mức chuẩn là căn cứ tính các mức trợ cấp.\nMức chuẩn trợ cấp ưu đãi người có công hiện hành là 2.789.000 đồng/tháng.\nCác mức được làm tròn đến hàng nghìn đồng.',
