@@ -599,7 +599,7 @@ export function withoutCaseDetails(text: string): string {
 const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   ['form', /\b(mau (so )?(nao|may|gi)|dung mau|theo mau|mau so \d+ la|mau \d+ la|to khai|ban khai (nao|gi)|(lam|viet) don (gi|nao)|don (gi|nao)|mau don)\b/],
   ['deadline', /\b(thoi han|bao lau|may ngay|bao nhieu ngay|han chot|trong vong bao|khi nao (thi )?(co|duoc|nhan))\b/],
-  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|co quan nao|o dau|(?<!tro |phu )cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau)|(den|toi) dau|chuyen (di |len |ve )?dau)\b/],
+  ['where', /\b(nop (o|tai) dau|nop dau|noi nop|nop (o |tai |ve |cho )?(xa|phuong|tinh|so|noi) nao|co quan nao|o dau|(?<!tro |phu )cap nao|gui (o |den |toi |cho )?(dau|ai)|o xa hay|len (tinh|huyen|so)|ai (ky|cap|giai quyet|quyet dinh|xac nhan|tiep nhan|lap)|dau (de )?(lam|nop)|lien he (ai|dau)|(den|toi) dau|chuyen (di |len |ve )?dau)\b/],
   ['code', /\bma (so )?(thu tuc|tthc)\b|\bma so (bao nhieu|la gi|may)\b/],
   // "hồ sơ được chuyển đi đâu" asks where the file goes, not what it holds.
   ['documents', /\b((ho so|hs)(?! (duoc |se duoc |se )?(chuyen|gui|nop|luu|giu) (di |len |ve |den |toi |o |tai )?(dau|ai)\b)|giay to|thanh phan|gom (nhung )?(gi|j)|can (them )?(nhung )?(gi|j|giay)|giay (gi|j)|chuan bi (nhung )?(gi|j))\b/],

@@ -158,6 +158,7 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('cấp lại Bằng làm đơn theo mẫu nào, hồ sơ được chuyển đi đâu?').alsoAsks).toEqual(['where']);
     expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
+    expect(readQuestion('hs mai táng ncc nop xa nao').asks).toBe('where');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
     expect(readQuestion('bố tôi có được hưởng không, tiền được tính như thế nào').asks).toBe('amount');
     const many = readQuestion('Nhà nước có hỗ trợ tiền tàu xe cho mẹ con tôi không, được mấy người, tính thế nào, và phải xin giấy giới thiệu ở đâu?');
