@@ -1,4 +1,5 @@
 import { fold } from '../text/normalize.js';
+import { withoutNames } from './reading.js';
 
 /**
  * Whether a message is about the assistant's field, judged on evidence: the domain's own concepts
@@ -39,6 +40,8 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   // Commune officials' posts and allowances since the reorganisation (Nghị quyết 76/2025, Nghị định 07/2026…).
   // Only what the knowledge base covers: not every allowance a commune pays (thâm niên, y tế thôn bản…).
   /\bbao luu (luong|phu cap|che do)\b|\bbi thu chi bo\b|\bphu cap (chuc vu|kiem nhiem|thu hut|truc mot cua)\b[^.?!]*\b(xa|phuong|sap xep|sap nhap|sat nhap)\b|\b(pho )?(chu tich|truong phong) (ubnd|uy ban nhan dan) (cap )?(xa|phuong)\b[^.?!]*\b(phu cap|he so|ngach|chuyen vien)\b|\b(xep ngach|ngach chuyen vien)\b[^.?!]*\b(xa|phuong)\b|\b(vung|xa) dac biet kho khan\b[^.?!]*\b(sap xep|sap nhap|sat nhap|thu hut|tro cap lan dau)\b/,
+  // A commune official's post held on top of another ("kiêm nhiệm chức danh không chuyên trách cấp xã").
+  /\bkiem nhiem\b[^.?!]*\b(cap xa|xa, phuong)\b/,
   // The allowances of Nghị định 76/2019 for posts in hard-hit communes ("chế độ thu hút là 10 tháng lương cơ sở").
   /\b(che do|phu cap|tro cap) (thu hut|lan dau)\b/,
   // "từ ngày 1/7 được tiếp nhận làm công chức và bổ nhiệm …": the day the two-level government began.
@@ -218,8 +221,9 @@ const AFFIRMED_ONLY = /\bkhong (co |duoc |huong |dong |con )+\S+( \S+)?/g;
  * người có công), then the story when the question alone says nothing either way.
  */
 export function judgeDomain(question: string, story = ''): DomainVerdict {
-  const asked = fold(question.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
-  const told = fold(story.toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
+  // "Bà Phạm Thị Tuyến hỏi": a name folds to words of other fields ("thi tuyen").
+  const asked = fold(withoutNames(question).toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
+  const told = fold(withoutNames(story).toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const both = `${asked} ${told}`;
   const clause = askingClause(asked);
   // "khi bố mất, có được hỗ trợ chi phí tang lễ và có được cấp đất ở nghĩa trang không" after a story of a

@@ -149,6 +149,10 @@ export function readQuestion(raw: string): ReadQuestion {
       const start = INTENT_CUE.test(plainOf(sentences[first - 1]!)) ? first - 1 : first;
       question = withoutClosingRemarks(sentences.slice(start)).join(' ');
       story = sentences.slice(0, start).join(' ');
+    } else if (first === 0) {
+      // "… có được miễn giảm học phí gì không ạ? Xin luật sư trả lời cho cháu được rõ ạ. Cháu cảm ơn!": no story,
+      // and the thanks are no part of the question.
+      question = withoutClosingRemarks(sentences).join(' ');
     }
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
@@ -582,11 +586,7 @@ const DOMAIN_CAPITALISED = /(?<![\p{L}\p{N}])(Tổ quốc|Bằng|Tổ|Kỷ niệ
  * numbers and document numbers stay: they decide which rule applies.
  */
 export function withoutCaseDetails(text: string): string {
-  return text
-    .replace(/\(([^()]{1,40})\)/g, (whole, inner: string) => (/\d|Mẫu|Điều|NĐ|TT/u.test(inner) ? whole : ' '))
-    .replace(/(?<![\p{L}])(?:TP|Tp|TX|Tx|TT|Q|P)\.\s*(?:\p{Lu}[\p{Ll}\p{M}]*\s*)+/gu, ' ')
-    .replace(NAME_TITLES, (whole, title: string, name: string) => (DOMAIN_CAPITALISED.test(name) ? whole : `${title} `))
-    .replace(PROPER_RUN, (run) => (DOMAIN_CAPITALISED.test(run) ? run : ' '))
+  return withoutNames(text.replace(/\(([^()]{1,40})\)/g, (whole, inner: string) => (/\d|Mẫu|Điều|NĐ|TT/u.test(inner) ? whole : ' ')))
     .replace(/(?<![\p{L}])(ngày|tháng|năm)\s+\d{1,2}([/.-]\d{1,2})?([/.-]\d{2,4})?(?!\d)/giu, ' ')
     .replace(/(?<![\p{L}])(năm|từ năm|đến năm)\s+(19|20)\d{2}(?!\d)/giu, ' ')
     .replace(/\b\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2}\b/g, ' ')
@@ -594,6 +594,14 @@ export function withoutCaseDetails(text: string): string {
     .replace(/\b\d{1,3}\s*tuổi\b/giu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The text without the names of people and places ("Bà Phạm Thị Tuyến", "TP. Hồ Chí Minh"): they name no topic. */
+export function withoutNames(text: string): string {
+  return text
+    .replace(/(?<![\p{L}])(?:TP|Tp|TX|Tx|TT|Q|P)\.\s*(?:\p{Lu}[\p{Ll}\p{M}]*\s*)+/gu, ' ')
+    .replace(NAME_TITLES, (whole, title: string, name: string) => (DOMAIN_CAPITALISED.test(name) ? whole : `${title} `))
+    .replace(PROPER_RUN, (run) => (DOMAIN_CAPITALISED.test(run) ? run : ' '));
 }
 
 const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [

@@ -159,6 +159,10 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('vợ liệt sĩ tái giá có còn được hưởng trợ cấp không').asks).toBe('eligibility');
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').asks).toBe('where');
     expect(readQuestion('hs mai táng ncc nop xa nao').asks).toBe('where');
+    // A question asked in its first sentence keeps no thanks after it.
+    const thanked = readQuestion('Bố cháu là thương binh hạng 4/4, cháu dự định học trường trung cấp nghề gần nhà, không biết cháu có được miễn giảm học phí gì không ạ? Xin luật sư trả lời cho cháu được rõ ạ. Cháu cảm ơn! L.T.N (Nam Định).');
+    expect(thanked.question).toMatch(/gì không ạ\?$/u);
+    expect(thanked.query).not.toMatch(/cảm ơn/u);
     expect(readQuestion('di chuyen ho so nop o dau ma so thu tuc bao nhieu').alsoAsks).toContain('code');
     expect(readQuestion('bố tôi có được hưởng không, tiền được tính như thế nào').asks).toBe('amount');
     const many = readQuestion('Nhà nước có hỗ trợ tiền tàu xe cho mẹ con tôi không, được mấy người, tính thế nào, và phải xin giấy giới thiệu ở đâu?');
@@ -575,6 +579,12 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('tuat con duoi 18t can them giay j').verdict).toBe('in');
     expect(judgeDomain('mai táng phí cho người hưởng lương hưu bao nhiêu').verdict).toBe('out');
     expect(judgeDomain('chế độ tử tuất bảo hiểm xã hội tự nguyện').verdict).toBe('out');
+  });
+
+  it('reads no field in a name ("Phạm Thị Tuyến" folds to "thi tuyen"), and takes a commune official\'s post held on top of another as in', () => {
+    expect(judgeDomain('"Cán bộ công chức cấp xã nghỉ hưu trước tuổi theo Nghị định 178 và Nghị định 67 sau đó được bầu làm bí thư chi bộ thì có phải trả lại tiền hay không?", Bà Phạm Thị Tuyến gửi câu hỏi tới Bộ Nội vụ.').verdict).toBe('in');
+    expect(judgeDomain('Trường hợp trước đây là công chức kiêm nhiệm, hiện nay vẫn là công chức thì có được truy lĩnh phụ cấp kiêm nhiệm hay không?', 'Một số trường hợp là công chức kiêm nhiệm chức danh không chuyên trách cấp xã trước ngày 1/7/2025.').verdict).toBe('in');
+    expect(judgeDomain('Vậy em là con thương binh có được cộng điểm khi thi tuyển công chức không?').verdict).toBe('out');
   });
 
   it('takes a grave among the houses, a death at work and a worn medal as out, unless the field is named', () => {
