@@ -107,9 +107,10 @@ export function composeExtractiveAnswer(input: {
     const followed = part.follows ? hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage) : [];
     const own = followed.length > 0 ? answerFrom(followed) : undefined;
     const fromHits = () => {
-      const found = answerFrom(partHits.slice(0, 3).map((h) => h.passage));
+      const best = partHits.slice(0, 3).map((h) => h.passage);
+      const found = answerFrom(best);
       // No amount for "trợ cấp … như thế nào": the part is answered as asked, by any line.
-      return !found.found && part.impliedAmount ? answerPart({ ...partRead, asks: undefined }, partHits.slice(0, 3).map((h) => h.passage), expanded) : found;
+      return !found.found && part.impliedAmount ? answerPart({ ...partRead, asks: undefined }, best, expanded) : found;
     };
     const answer = own?.found && own.lines.length > 0 ? own : fromHits();
     const line = answer.found ? answer.lines[0] : undefined;

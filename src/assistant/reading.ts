@@ -156,8 +156,9 @@ export function readQuestion(raw: string): ReadQuestion {
     }
   }
   const cleanedQuestion = withoutFillers(withoutCaseDetails(question));
+  const plainQuestion = plainOf(question);
   // Years are case details, but "hoạt động cách mạng từ năm 1944" is what makes the group (read before they go).
-  const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainOf(question)) ? BEFORE_1945_WORDS : '';
+  const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainQuestion) ? BEFORE_1945_WORDS : '';
   const caseWords = story ? [before1945, domainWordsOf(withoutCaseDetails(story), cleanedQuestion, before1945 !== '')].filter(Boolean).join(' ') : '';
   const queryOf = (part: string, context: string, afterDeath: boolean) =>
     [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
@@ -200,19 +201,20 @@ export function readQuestion(raw: string): ReadQuestion {
   // so it is what the answer must settle first.
   const conditional = questions.length > 1 && parts[0]?.follows === true;
   const plainCase = plainOf(withoutCaseDetails(text));
-  const asksIfEntitled = ASKS_IF_ENTITLED.test(plainOf(question));
+  const asksIfEntitled = ASKS_IF_ENTITLED.test(plainQuestion);
   // "Hiện chỉ còn mình tôi lo việc thờ cúng… tôi có được hưởng chế độ gì": the role the story names decides it.
   const role = story && asksIfEntitled ? storyRoleOf(story, cleanedQuestion) : undefined;
   // A rule that settles the question is looked for with what the question asks about ("đi thăm viếng").
   const roleQuery = (r: NonNullable<typeof role>) => (r.withQuestion ? `${r.query} ${withoutFillers(withoutCaseDetails(cleanedQuestion))}` : r.query);
   if (role) parts.push({ question: role.question, query: roleQuery(role), asks: role.asks, decisive: true }, ...(role.then ? [{ ...role.then, decisive: true }] : []));
-  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainOf(question))) parts.push(NOT_KIN_PART);
+  if (NOT_KIN_RELATIVE.test(plainCase) && !KIN_RELATIVE.test(plainCase) && asksIfEntitled && !KINSHIP_IRRELEVANT.test(plainQuestion)) parts.push(NOT_KIN_PART);
   const stated = askedKinds(question).slice(1);
   // "có được … không", or what the family gets after a death: the form to claim it is the next step.
   const asks = conditional ? 'eligibility' : firstKind;
   const nextSteps = withNextStep(stated, asks, asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
-  const alsoAsks = asks === undefined && parts.length === 0 && (HOW_A_BENEFIT_IS_RULED.test(plainOf(question)) || BENEFIT_HOW.test(plainOf(question))) ? [...nextSteps, 'amount' as const] : nextSteps;
+  const ruled = HOW_A_BENEFIT_IS_RULED.test(plainQuestion) || BENEFIT_HOW.test(plainQuestion);
+  const alsoAsks = asks === undefined && parts.length === 0 && ruled ? [...nextSteps, 'amount' as const] : nextSteps;
   // Only a first question that asks something of its own ("có được hưởng tuất không"), not "vì sao lại như vậy?".
   const firstAsks = questions.length > 1 ? askedKind(questions[0]!) : undefined;
   const firstPart = story && firstAsks && !separately && !POINTS_BACK.test(plainOf(questions[0]!))
