@@ -213,8 +213,7 @@ export function readQuestion(raw: string): ReadQuestion {
   const asks = conditional ? 'eligibility' : firstKind;
   const nextSteps = withNextStep(stated, asks, asksIfEntitled || afterDeath, parts);
   // "Chế độ điều dưỡng … được quy định thế nào?": how much it pays is part of what the rule says.
-  const ruled = HOW_A_BENEFIT_IS_RULED.test(plainQuestion) || BENEFIT_HOW.test(plainQuestion);
-  const alsoAsks = asks === undefined && parts.length === 0 && ruled ? [...nextSteps, 'amount' as const] : nextSteps;
+  const alsoAsks = asks === undefined && parts.length === 0 && BENEFIT_HOW.test(plainQuestion) ? [...nextSteps, 'amount' as const] : nextSteps;
   // Only a first question that asks something of its own ("có được hưởng tuất không"), not "vì sao lại như vậy?".
   const firstAsks = questions.length > 1 ? askedKind(questions[0]!) : undefined;
   const firstPart = story && firstAsks && !separately && !POINTS_BACK.test(plainOf(questions[0]!))
@@ -252,9 +251,12 @@ function withNextStep(also: AskedKind[], asks: AskedKind | undefined, claimsABen
   return [...also, 'form'];
 }
 
-/** "Chế độ trợ cấp cho người thờ cúng như thế nào?", "phụ cấp … ra sao": a benefit whose amount is part of the answer. */
-const BENEFIT_HOW = /\b(che do|tro cap|phu cap|ho tro)\b(?: [^\s?.;]+){0,8} (the nao|ra sao|nhu the nao)\b/;
-const HOW_A_BENEFIT_IS_RULED = /\b(che do|tro cap|ho tro) (tien )?(dieu duong|tho cung|tuat|mai tang|nguoi phuc vu|uu dai giao duc|tham vieng|di chuyen hai cot)\b[^?]*\b(the nao|ra sao|nhu the nao)\b/;
+/**
+ * "Chế độ trợ cấp cho người thờ cúng như thế nào?", "phụ cấp … ra sao", "Chế độ điều dưỡng đối với người có công được
+ * Nhà nước quy định thế nào?": a benefit whose amount is part of the answer (a named benefit, however far its cue).
+ */
+const BENEFIT_HOW =
+  /\b(?:(che do|tro cap|phu cap|ho tro)\b(?: [^\s?.;]+){0,8}|(che do|tro cap|ho tro) (tien )?(dieu duong|tho cung|tuat|mai tang|nguoi phuc vu|uu dai giao duc|tham vieng|di chuyen hai cot)\b[^?]*) (the nao|ra sao|nhu the nao)\b/;
 
 /** "Nếu được thì…", "Nếu có thì…": a question that holds only when the one before is answered yes. */
 const IF_YES = /^(vay )?(neu|truong hop) (duoc|co|du dieu kien|dung)( thi|,)/;
