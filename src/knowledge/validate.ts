@@ -80,5 +80,21 @@ async function validateWith(parser: DocumentParser, dir: string, chunkMaxChars: 
       if (isLoneLeadIn(chunk.text)) report(`chunk ${chunk.ordinal} (${chunk.citation}): a lead-in or heading alone: "${chunk.text.trim()}"`);
     }
   }
+  problems.push(...fileIdsShown(documents));
   return { documents, problems };
+}
+
+/** "(tài liệu tt-mai-tang-phi)": a file id in the text reaches users, who know the document by its name. */
+function fileIdsShown(documents: readonly LoadedDocument[]): KnowledgeProblem[] {
+  const labels = new Map(documents.filter((d) => d.meta.id.includes('-')).map((d) => [d.meta.id, citationLabel(d.meta)]));
+  if (labels.size === 0) return [];
+  const escaped = [...labels.keys()].sort((a, b) => b.length - a.length).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const mention = new RegExp(`(?<![\\p{L}\\d/_-])(${escaped.join('|')})(?![\\p{L}\\d_-])`, 'gu');
+  const problems: KnowledgeProblem[] = [];
+  for (const doc of documents) {
+    for (const id of new Set([...doc.body.matchAll(mention)].map((m) => m[1]!))) {
+      problems.push({ file: doc.sourcePath, problem: `the text names a document by its file id "${id}", which users are shown: write its name, "${labels.get(id)}"` });
+    }
+  }
+  return problems;
 }

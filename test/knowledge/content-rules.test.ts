@@ -64,6 +64,16 @@ describe('trolyxa check: what users are shown', () => {
     expect(problems).toEqual([]);
   });
 
+  it("fails on another document named by its file id, and names the document's label instead", async () => {
+    const other = `---\nid: tt-mai-tang-phi\ntitle: "Thủ tục hưởng trợ cấp mai táng (mai táng phí)"\ncitation: "Thủ tục hưởng trợ cấp mai táng"\ndoc_type: thu-tuc\ntopic: [mai-tang]\nreviewed: 2026-12-06\nverified: true\n${GOOD_SOURCES}---\n## Hồ sơ\n\nNgười lo mai táng nộp Bản khai Mẫu số 12 tại UBND cấp xã.\n`;
+    await writeFile(path.join(dir, 'b.md'), other);
+    const named = await check('a.md', `${FRONT(GOOD_SOURCES + AMOUNTS)}\n## Mức\n\nTrợ cấp thờ cúng liệt sĩ là 1.400.000 đồng/liệt sĩ/năm; mai táng xem tài liệu tt-mai-tang-phi.\n`);
+    expect(named).toEqual([expect.stringMatching(/file id "tt-mai-tang-phi".*"Thủ tục hưởng trợ cấp mai táng"/u)]);
+    // A link's path and a word that only contains the id are no mention.
+    const linked = await check('a.md', `${FRONT(GOOD_SOURCES + AMOUNTS)}\n## Mức\n\nTrợ cấp thờ cúng liệt sĩ là 1.400.000 đồng/liệt sĩ/năm (https://example.gov.vn/tt-mai-tang-phi, mã xtt-mai-tang-phi-2).\n`);
+    expect(linked).toEqual([]);
+  });
+
   it('fails on a passage that ends on a lead-in whose list is elsewhere', async () => {
     const problems = await check('a.md', `${FRONT(GOOD_SOURCES + AMOUNTS)}\n## Hồ sơ\n\nTrợ cấp thờ cúng liệt sĩ là 1.400.000 đồng/liệt sĩ/năm.\n\n## Lưu ý\n\nNhững lưu ý khi làm hồ sơ:\n`);
     expect(problems).toEqual([expect.stringContaining('a lead-in or heading alone')]);
