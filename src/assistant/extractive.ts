@@ -166,6 +166,7 @@ export function composeExtractiveAnswer(input: {
   // A replaced figure the question relies on is corrected first; the rules of a past year follow the answer.
   const notes = figureNotes(read, direct, registry, today);
   const lead: string[] = [...validity.notes, ...notes.filter((n) => n.startsWith('⚠️'))];
+  const quotedAs: string[] = [];
   if (direct.found && direct.lines.length > 0) {
     const before = lead.reduce((n, l) => n + l.length + 1, 0);
     const lines = mergedLists([...decisiveLines, ...firstLines, ...direct.lines, ...partLines]);
@@ -187,7 +188,11 @@ export function composeExtractiveAnswer(input: {
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
     // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
     const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
-    lead.push(...fitHead(headLines, `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, asked).map((line) => `👉 ${line}`));
+    const named = new Map(headLines.map((line) => [underShortName(line, allPassages), line]));
+    const fitted = fitHead([...named.keys()], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, asked);
+    lead.push(...fitted.map((line) => `👉 ${line}`));
+    // The passage below opens with the procedure's full name: a line quoted whole under its short name is not repeated.
+    quotedAs.push(...fitted.map((line) => named.get(line)).filter((line): line is string => line !== undefined));
   } else if (!direct.found && read.asks) {
     lead.push(
       `Tài liệu hiện có chưa nêu rõ ${kindName(read.asks)} cho câu hỏi này. Dưới đây là nội dung gần nhất; nếu cần, gõ "hỏi chuyên gia" để tôi chuyển cho công chức biệt phái.`,
@@ -198,7 +203,7 @@ export function composeExtractiveAnswer(input: {
   const parts: string[] = [];
   if (lead.length) parts.push(lead.join('\n'));
   const titles = new Set<string>();
-  const quoted = lead.flatMap((l) => l.replace(/^👉 /u, '').split('\n'));
+  const quoted = [...lead.flatMap((l) => l.replace(/^👉 /u, '').split('\n')), ...quotedAs];
   for (const passage of chosen) {
     if (!titles.has(passage.meta.title)) parts.push(`${PASSAGE_MARK}${passage.meta.title}`);
     titles.add(passage.meta.title);
@@ -284,6 +289,29 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.
   if (asked.length === 0 && read.parts.length === 0) return isBareProcedure(read) ? text : undefined;
   return askedFactsIn(text, asked) > askedFactsIn(firstScreen, asked) ? text : undefined;
+}
+
+/**
+ * "Thủ tục công nhận và giải quyết chế độ người hoạt động cách mạng, … bị địch bắt tù, đày (chế độ tù đày): người …
+ * nộp …" → "Thủ tục chế độ người bị địch bắt tù, đày: người … nộp …". A line quoting a procedure's opening paragraph
+ * names the procedure by its short name: on a phone's first screen the facts come before the full name, which
+ * heads the passage quoted below.
+ */
+function underShortName(line: string, allPassages: readonly StoredPassage[]): string {
+  const colon = line.indexOf(': ');
+  if (!line.startsWith('Thủ tục') || colon < 0) return line;
+  const said = line.slice(colon + 2).split('…')[0]!.trim();
+  if (said.length < 20) return line;
+  for (const p of allPassages) {
+    const shortName = p.meta.citation;
+    if (p.ordinal !== 0 || p.meta.doc_type !== 'thu-tuc' || !shortName?.startsWith('Thủ tục') || shortName.length >= colon) continue;
+    const opening = p.text.replace(HEADING_LINE, '').trim();
+    const at = opening.indexOf(': ');
+    // A colon after the first sentence ends no name.
+    if (at < 0 || /[.;](\s|$)/u.test(opening.slice(0, at)) || !opening.slice(at + 2).startsWith(said)) continue;
+    return `${shortName}${line.slice(colon)}`;
+  }
+  return line;
 }
 
 const BARE_PROCEDURE = /^(thu tuc|tt|quy trinh)\b(?!.*\b(nao|gi|gom|bao)\b)/;

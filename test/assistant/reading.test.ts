@@ -1562,6 +1562,24 @@ describe('a procedure\'s opening summary', () => {
     expect(lead[0]).toMatch(/^👉 Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05/u);
   });
 
+  it('names the procedure by its short name, and the passage below does not repeat the summary', () => {
+    const long = passage(
+      'tt-td',
+      'Thủ tục công nhận và giải quyết chế độ người hoạt động cách mạng, kháng chiến, bảo vệ Tổ quốc, làm nghĩa vụ quốc tế bị địch bắt tù, đày (chế độ tù đày): người bị tù đày nộp Bản khai Mẫu số 10 tại UBND cấp xã nơi thường trú; xã xác nhận trong 05 ngày làm việc. Trợ cấp hằng tháng là 1.673.000 đồng.',
+      { ...THU_TUC, citation: 'Thủ tục chế độ người bị địch bắt tù, đày' },
+    );
+    const tdPapers = { ...passage('tt-td', 'Hồ sơ công nhận người bị địch bắt tù, đày gồm:\n\n1. Bản khai theo Mẫu số 10.\n2. Giấy tờ chứng minh thời gian bị tù đày.', long.meta), id: 'tt-td#1', ordinal: 1 };
+    const read = readQuestion('Mẹ tôi bị địch bắt tù đày năm 1970. Hồ sơ gồm những gì, nộp ở đâu, và mẹ được trợ cấp bao nhiêu mỗi tháng?');
+    const hits = [{ passage: tdPapers, score: 1 }, { passage: long, score: 0.9 }] as unknown as ScoredPassage[];
+    const { lead, body } = composeExtractiveAnswer({ read, hits, allPassages: [long, tdPapers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(lead[0]).toMatch(/^👉 Thủ tục chế độ người bị địch bắt tù, đày: người bị tù đày nộp Bản khai Mẫu số 10/u);
+    expect(body.slice(0, 400)).toContain('1.673.000 đồng');
+    expect(body.split('người bị tù đày nộp Bản khai').length - 1).toBe(1);
+    // A name without a short form, or a summary whose colon comes after its first sentence, is left whole.
+    const unnamed = composeExtractiveAnswer({ read, hits, allPassages: [{ ...long, meta: { ...long.meta, citation: undefined } }, tdPapers], intent: undefined, registry: new AmountRegistry([]), today: TODAY });
+    expect(unnamed.lead[0]).toMatch(/^👉 Thủ tục công nhận và giải quyết chế độ người hoạt động cách mạng/u);
+  });
+
   it('keeps after it another question\'s line with an amount the summary does not state', () => {
     const worship = { ...passage('tt-tc', 'Trợ cấp thờ cúng liệt sĩ (1.400.000 đồng cho một liệt sĩ mỗi năm, từ 01/01/2022) áp dụng khi liệt sĩ không còn thân nhân thuộc diện hưởng trợ cấp hằng tháng.', THU_TUC), id: 'tt-tc#2', ordinal: 2 };
     const read = readQuestion(
