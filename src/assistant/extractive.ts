@@ -279,11 +279,13 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   const opening = allPassages.find((p) => p.docId === primary.docId && p.ordinal === 0);
   if (!opening) return undefined;
   // The opening paragraph, without the document's heading when the passage starts with it.
-  const text = opening.text
-    .replace(HEADING_LINE, '')
-    .trim()
-    .split(/\n\s*\n/u)[0]!
-    .trim();
+  const text = withoutAliases(
+    opening.text
+      .replace(HEADING_LINE, '')
+      .trim()
+      .split(/\n\s*\n/u)[0]!
+      .trim(),
+  );
   const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
   if (firstScreen.includes(text.slice(0, 60))) return undefined;
   // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.

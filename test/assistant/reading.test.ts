@@ -1505,7 +1505,8 @@ describe('a procedure\'s opening summary', () => {
   const THU_TUC: Partial<DocumentMeta> = { doc_type: 'thu-tuc' };
   const summary = passage(
     'tt-tn',
-    'Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ: thân nhân lập Bản khai Mẫu số 05 có xác nhận của UBND cấp xã nơi thường trú, gửi Sở Nội vụ; cấp tỉnh giải quyết trong 20 ngày. Trợ cấp tuất thân nhân của 01 liệt sĩ là 2.789.000 đồng/tháng.',
+    // The other names it is searched by ("chế độ gia đình liệt sĩ, tiền tuất liệt sĩ") are left out of the lead.
+    'Thủ tục giải quyết chế độ ưu đãi thân nhân liệt sĩ (chế độ gia đình liệt sĩ, tiền tuất liệt sĩ): thân nhân lập Bản khai Mẫu số 05 có xác nhận của UBND cấp xã nơi thường trú, gửi Sở Nội vụ; cấp tỉnh giải quyết trong 20 ngày. Trợ cấp tuất thân nhân của 01 liệt sĩ là 2.789.000 đồng/tháng.',
     THU_TUC,
   );
   const papers = { ...passage('tt-tn', 'Hồ sơ giải quyết chế độ ưu đãi thân nhân liệt sĩ gồm:\n\n1. Bản khai theo Mẫu số 05.\n2. Bản sao có chứng thực Bằng "Tổ quốc ghi công".\n3. Con khuyết tật: giấy xác nhận thu nhập Mẫu số 47 của UBND cấp xã.', THU_TUC), id: 'tt-tn#1', ordinal: 1 };
