@@ -509,6 +509,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(phat tu|cai tao giam giu|dac xa|thi hanh an|chap hanh (xong )?(an|hinh phat)|ma tuy|pham toi|bi cat (tro cap|che do))\b/, 'tạm đình chỉ hưởng lại chế độ ưu đãi'],
   [/\bthuong binh\b|\bhang \d\/4\b|\bloai [ab]\b/, 'thương binh'],
   [/\bbenh binh\b/, 'bệnh binh'],
+  // "chết tại nhà, bệnh án ghi bệnh do di chứng chiến tranh": a wound's sequelae, which can make the death a martyr's.
+  [/\b(di chung (chien tranh|vet thuong|thuong tat)|vet thuong (cu )?tai phat|tai phat vet thuong)\b/, 'vết thương tái phát'],
   [/\b(chat doc (hoa hoc|da cam)|dioxin)\b/, 'chất độc hóa học'],
   [/\bba me viet nam anh hung\b|\bme viet nam anh hung\b/, 'Bà mẹ Việt Nam anh hùng'],
   [/(?<!viet nam )\banh hung (luc luong|lao dong)\b/, 'anh hùng'],

@@ -102,6 +102,14 @@ describe('reading the question out of a story', () => {
     expect(lost.query).toContain('Bằng Tổ quốc ghi công');
   });
 
+  it("searches a wounded soldier's death from his wound's sequelae with the wound's relapse, which can make him a martyr", () => {
+    const read = readQuestion(
+      'Bố của ông Hoàng Quốc Vương là thương binh 1/4, tỷ lệ thương tật 91%. Bố ông chết tại nhà, trong hồ sơ bệnh án ghi bệnh do di chứng chiến tranh. ' +
+        'Ông Vương hỏi, bố của ông có được công nhận là liệt sĩ không?',
+    );
+    expect(read.query).toContain('vết thương tái phát');
+  });
+
   it('searches a story of a prison sentence or an amnesty with the suspension of benefits', () => {
     const read = readQuestion(
       'Bố của ông Lương Văn Đạt là bệnh binh 2/3. Bố ông vi phạm pháp luật, bị cải tạo giam giữ 10 năm, thi hành án được 4 năm thì được đặc xá. ' +
