@@ -87,7 +87,7 @@ const ASKING_CUE = new RegExp(`${ASKING_PHRASE.source}|\\?`);
 const QUESTION_PARTICLE = /\b(chua|khong|ko|k|nao|gi|sao|chang|a|u|nhi|vay)\s*\?/;
 /** Folded phrases a question uses, but a story's sentence may hold too (not "thực thể não": it folds to "thuc the nao"). */
 const QUESTION_WORDS =
-  /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(?<!\bthuc )(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b)/;
+  /(\bco (duoc|phai|con|bi)\b.*\bkhong\b|\bbao nhieu\b|\b(?<!\bthuc )(the|nhu the) nao\b|\bra sao\b|\bo dau\b|\bla gi\b|\bgom (nhung )?gi\b|\bnhung gi\b|\bche do gi\b|\bthu tuc gi\b|\bbn\b|\b(ko|k|khong)\s*$|\bthi sao\b|\b(tai|vi) sao\b)/;
 /** Folded phrases that open or mark the question of a story. */
 const QUESTION_CUE = new RegExp(`${ASKING_CUE.source}|${QUESTION_WORDS.source}`);
 

@@ -110,6 +110,14 @@ describe('reading the question out of a story', () => {
     expect(read.query).toContain('vết thương tái phát');
   });
 
+  it('reads a complaint\'s "Tại sao …" as its question, without a question mark', () => {
+    const read = readQuestion(
+      'Mỗi năm gia đình liệt sỹ được nhận tiền thờ cúng. Năm 2014 cán bộ xã thông báo nộp giấy thờ cúng và viết đơn.\nĐến nay gia đình tôi vẫn chưa được lãnh tiền thờ cúng.\nTại sao Phòng lao động huyện có danh sách gia đình liệt sỹ mà không rà soát lại.',
+    );
+    expect(read.question).toMatch(/^Tại sao Phòng lao động huyện/u);
+    expect(read.story).toContain('chưa được lãnh tiền thờ cúng');
+  });
+
   it('searches a story of a prison sentence or an amnesty with the suspension of benefits', () => {
     const read = readQuestion(
       'Bố của ông Lương Văn Đạt là bệnh binh 2/3. Bố ông vi phạm pháp luật, bị cải tạo giam giữ 10 năm, thi hành án được 4 năm thì được đặc xá. ' +
