@@ -33,6 +33,7 @@ import type { FeedbackValue, LoggedQuestion, QuestionLogStore } from './question
 import { classifySmallTalk, stripExpertRequest } from './smalltalk.js';
 import { AmountRegistry } from './amounts.js';
 import { PassageFeatures } from './passage-features.js';
+import { ProcedureOpenings } from './procedure-openings.js';
 import { judgeDomain, type DomainVerdict } from './domain.js';
 import { readQuestion, type ReadQuestion } from './reading.js';
 import type { AnswerCitation, AnswerStage, Asker, AssistantReply, IncomingMessage } from './types.js';
@@ -138,7 +139,7 @@ export class Assistant {
   private readonly limiter: QuestionRateLimiter;
   private readonly turns: TurnScheduler;
   /** What answers derive from the searcher's passages, kept until the next index snapshot. */
-  private derived: { passages: readonly StoredPassage[]; amounts: AmountRegistry; features: PassageFeatures } | undefined;
+  private derived: { passages: readonly StoredPassage[]; amounts: AmountRegistry; features: PassageFeatures; procedures: ProcedureOpenings } | undefined;
 
   constructor(private readonly deps: AssistantDeps) {
     this.settings = { ...DEFAULT_ASSISTANT_SETTINGS, ...deps.settings };
@@ -345,7 +346,7 @@ export class Assistant {
     const first = asked.firstPart ? await searcher.search(asked.firstPart.query, PART_DEPTH) : undefined;
     const top = hits[0]!;
     const findDocument = (reference: string) => documentByReference(searcher, reference);
-    const { amounts, features } = this.derivedOf(searcher);
+    const { amounts, features, procedures } = this.derivedOf(searcher);
     // The extractive composition is cheap and gives the direct first lines in both modes: with an LLM, the
     // verbatim asked fact (with its period) still leads, and the model's explanation follows.
     const composed = composeExtractiveAnswer({
@@ -362,6 +363,7 @@ export class Assistant {
       findDocument,
       passagesOf: (docId: string) => searcher.passagesOf(docId),
       features,
+      proceduresOf: (passage) => procedures.of(passage),
     });
     let body = composed.body;
     const { lead } = composed;
@@ -409,9 +411,9 @@ export class Assistant {
   }
 
   /** The amounts of the searcher's knowledge base and its passages' units and words, once per index snapshot. */
-  private derivedOf(searcher: { passages: readonly StoredPassage[] }): { amounts: AmountRegistry; features: PassageFeatures } {
+  private derivedOf(searcher: { passages: readonly StoredPassage[] }): { amounts: AmountRegistry; features: PassageFeatures; procedures: ProcedureOpenings } {
     if (this.derived?.passages !== searcher.passages) {
-      this.derived = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages), features: new PassageFeatures() };
+      this.derived = { passages: searcher.passages, amounts: new AmountRegistry(searcher.passages), features: new PassageFeatures(), procedures: new ProcedureOpenings(searcher.passages) };
     }
     return this.derived;
   }

@@ -1,3 +1,4 @@
+import { BROAD_TOPICS } from './procedure-openings.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { fold, NOT_AFTER_NAME_ABBREVIATION } from '../text/normalize.js';
@@ -782,8 +783,6 @@ function withoutBareCitations(line: string): string {
   );
 }
 
-/** Topics every document shares: they say nothing about two documents being about one benefit. */
-const BROAD_TOPICS = new Set(['nguoi-co-cong', 'nghi-dinh', 'thu-tuc-hanh-chinh', 'cap-xa', 'chinh-quyen-2-cap', 'ho-so', 'muc-huong']);
 
 function sharesTopic(a: StoredPassage, b: StoredPassage | undefined): boolean {
   const own = new Set((b?.meta.topic ?? []).filter((t) => !BROAD_TOPICS.has(t)));

@@ -61,6 +61,8 @@ export function composeExtractiveAnswer(input: {
   passagesOf?: (docId: string) => readonly StoredPassage[];
   /** The passages' units, words and lines, kept between questions (see PassageFeatures). */
   features?: PassageFeatures;
+  /** The openings of the procedures of the benefit a passage's document is about (see ProcedureOpenings). */
+  proceduresOf?: (passage: StoredPassage) => readonly StoredPassage[];
 }): ComposedAnswer {
   const { read, hits, allPassages, intent, registry, today } = input;
   const features = input.features ?? new PassageFeatures();
@@ -83,7 +85,11 @@ export function composeExtractiveAnswer(input: {
   // A text no longer in force is never the only source: the text that replaced it answers first, or is named.
   const validity = replacementOf([primary], hits, input.findDocument, words, today);
   if (validity.passage) candidates.unshift(validity.passage);
-  const direct = directAnswer({ read, candidates, related: [...allPassages, ...hits.slice(3).map((h) => h.passage)], registry, today, features, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
+  // A document on who qualifies names no form: the procedure of the same benefit says which, and where to file it
+  // (the next step of a yes-or-no answer, or of "Nếu được thì thủ tục thế nào?").
+  const procedures = primary.meta.doc_type === 'thu-tuc' ? [] : (input.proceduresOf?.(primary) ?? []);
+  const related = [...allPassages, ...hits.slice(3).map((h) => h.passage), ...(read.impliedForm ? procedures : [])];
+  const direct = directAnswer({ read, candidates, related, registry, today, features, ...(input.expandedQuery !== undefined && { expandedQuery: input.expandedQuery }) });
 
   // A question of a many-part message, answered from its candidates and the rest of their documents.
   const answerPart = (partRead: ReadQuestion, candidates: readonly StoredPassage[], expanded: string | undefined) => {
@@ -104,7 +110,8 @@ export function composeExtractiveAnswer(input: {
     const answerFrom = (candidates: readonly StoredPassage[]) => answerPart(partRead, candidates, expanded);
     // "Nếu được thì thủ tục thế nào?": the procedure of the benefit the first question is about, from its own
     // document; another procedure's papers would answer another question.
-    const followed = part.follows ? hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage) : [];
+    // A document on who qualifies is followed by the procedure of the same benefit ("Nếu được thì nộp ở đâu?").
+    const followed = part.follows ? [...hits.filter((h) => h.passage.docId === primary.docId).slice(0, 2).map((h) => h.passage), ...procedures] : [];
     const own = followed.length > 0 ? answerFrom(followed) : undefined;
     const fromHits = () => {
       const best = partHits.slice(0, 3).map((h) => h.passage);
@@ -188,7 +195,7 @@ export function composeExtractiveAnswer(input: {
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
     // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
     const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
-    const named = new Map(headLines.map((line) => [underShortName(line, allPassages), line]));
+    const named = new Map(headLines.map((line) => [underShortName(line, [...allPassages, ...procedures]), line]));
     const fitted = fitHead([...named.keys()], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, asked);
     lead.push(...fitted.map((line) => `👉 ${line}`));
     // The passage below opens with the procedure's full name: a line quoted whole under its short name is not repeated.
