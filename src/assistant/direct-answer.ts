@@ -1,4 +1,3 @@
-import { BROAD_TOPICS } from './procedure-openings.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import { amountKey, MONEY_PATTERN } from '../knowledge/types.js';
 import { fold, NOT_AFTER_NAME_ABBREVIATION } from '../text/normalize.js';
@@ -8,6 +7,7 @@ import { askedKind, datesIn, type AskedKind, type ReadQuestion } from './reading
 import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
 import { PassageFeatures, remember } from './passage-features.js';
+import { BROAD_TOPICS } from './procedure-openings.js';
 
 export interface DirectAnswer {
   /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
@@ -782,7 +782,6 @@ function withoutBareCitations(line: string): string {
     /\d{1,2}\/\d{1,2}\/\d{4}|\d\.\d{3}/u.test(inner) || !BARE_CITATION.test(inner) ? whole : '',
   );
 }
-
 
 function sharesTopic(a: StoredPassage, b: StoredPassage | undefined): boolean {
   const own = new Set((b?.meta.topic ?? []).filter((t) => !BROAD_TOPICS.has(t)));

@@ -306,12 +306,12 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
  * names the procedure by its short name: on a phone's first screen the facts come before the full name, which
  * heads the passage quoted below.
  */
-function underShortName(line: string, allPassages: readonly StoredPassage[]): string {
+function underShortName(line: string, passages: readonly StoredPassage[]): string {
   const colon = line.indexOf(': ');
   if (!line.startsWith('Thủ tục') || colon < 0) return line;
   const said = line.slice(colon + 2).split('…')[0]!.trim();
   if (said.length < 20) return line;
-  for (const p of allPassages) {
+  for (const p of passages) {
     const shortName = p.meta.citation;
     if (p.ordinal !== 0 || p.meta.doc_type !== 'thu-tuc' || !shortName?.startsWith('Thủ tục') || shortName.length >= colon) continue;
     const opening = p.text.replace(HEADING_LINE, '').trim();
