@@ -293,6 +293,10 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       return known.some((pair) => words.has(pair));
     };
     if (known.length > 0 && !scored.some(speaks)) return { lines: [], passages: [], found: false };
+    // The best passage says the knowledge base lacks the amount ("… cơ sở tri thức chưa có các văn bản này"): an
+    // amount from another document is a neighbouring fact.
+    const top = candidates[0];
+    if (top && AMOUNT_GAP.test(top.text) && !scored.some(({ unit }) => unit.passage.docId === top.docId)) return { lines: [], passages: [], found: false };
   }
   if (!best || (required === undefined && best.score <= 0)) {
     return { lines: [], passages: [], found: kind === undefined || required === undefined };
@@ -487,6 +491,9 @@ function rankPercents(question: string): number[] {
 }
 
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
+
+/** A passage that says the knowledge base does not hold an amount. */
+const AMOUNT_GAP = /(?<![\p{L}])(chưa có trong cơ sở tri thức|cơ sở tri thức chưa có)(?![\p{L}])/u;
 
 /** A lead-in that opens the list of papers or steps itself ("Hồ sơ đề nghị … gồm:"), not notes about them. */
 const PAPERS_LIST = /^(hồ sơ|thành phần|trình tự|các bước|giấy tờ)(?![\p{L}\p{N}])/iu;

@@ -883,6 +883,15 @@ describe('a direct answer first', () => {
     expect(directAnswer({ read: land, candidates: [passage('mh-tuat', text), fees], registry, today: TODAY }).found).toBe(false);
   });
 
+  it('says the amount is missing when the best passage says the knowledge base lacks it, not another document\'s amount', () => {
+    const read = readQuestion('thương binh được hỗ trợ sửa nhà bao nhiêu tiền');
+    const gap = passage('pl-02', 'Số tiền hỗ trợ xây mới, sửa chữa nhà ở (tiền xây nhà, sửa nhà) do văn bản riêng quy định; cơ sở tri thức chưa có các văn bản này nên không nêu được mức đang áp dụng.');
+    const graves = passage('mh-mo', 'Mức hỗ trợ xây mới vỏ mộ liệt sĩ tối đa 10.000.000 đồng/mộ; sửa chữa mộ tối đa bằng 70% mức xây mới.');
+    expect(directAnswer({ read, candidates: [gap, graves], registry, today: TODAY }).found).toBe(false);
+    const said = passage('pl-02', 'Số tiền hỗ trợ xây mới, sửa chữa nhà ở do văn bản riêng quy định.');
+    expect(directAnswer({ read, candidates: [said, graves], registry, today: TODAY }).lines[0]).toContain('10.000.000 đồng');
+  });
+
   it('says the asked fact is missing instead of filling it with a neighbouring one', () => {
     const read = readQuestion('hồ sơ thờ cúng dùng mẫu nào');
     const other = passage('tt-x', 'Người thờ cúng liệt sĩ nộp đơn tại Ủy ban nhân dân cấp xã.');
