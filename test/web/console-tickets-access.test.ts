@@ -141,7 +141,10 @@ describe('a ticket another expert holds', () => {
     const [relay] = await s.app.stores.outbox.list({ ticketId: maiTang.id, kind: 'relay' });
     expect(relay!.text).toContain('Mười lần mức lương cơ sở');
     expect(relay!.text).not.toContain('chen ngang');
-    expect(await s.app.stores.tickets.get(maiTang.id)).toMatchObject({ status: 'answered', expertId: await adminUserId() });
+    // The relay may be on its way or delivered already ("relay_pending", "relayed"): either way the admin answered it.
+    const answered = await s.app.stores.tickets.get(maiTang.id);
+    expect(answered).toMatchObject({ expertId: await adminUserId() });
+    expect(['answered', 'relay_pending', 'relayed']).toContain(answered!.status);
   });
 });
 
