@@ -576,6 +576,11 @@ describe('deciding the field on evidence', () => {
     expect(judgeDomain('Anh đã gửi câu hỏi tới Hệ thống thông tin Bộ với người dân và doanh nghiệp để hỏi về thủ tục di chuyển hồ sơ khi người hưởng trợ cấp ưu đãi thay đổi nơi thường trú.').verdict).toBe('in');
   });
 
+  it('takes "tb" for a thương binh when the message speaks of a benefit, not for a notice', () => {
+    expect(judgeDomain('tb dang huong luong huu co dc huong tro cap tb ko')).toMatchObject({ verdict: 'in' });
+    expect(judgeDomain('gui tb ve che do nghi phep cho nguoi lao dong')).toMatchObject({ verdict: 'out' });
+  });
+
   it('takes neighbouring fields that share words as out of it', () => {
     expect(judgeDomain('Bảo hiểm xã hội tự nguyện đóng bao nhiêu một tháng?').verdict).toBe('out');
     expect(judgeDomain('hồ sơ hưởng trợ cấp thất nghiệp gồm những gì').verdict).toBe('out');
@@ -890,6 +895,16 @@ describe('a direct answer first', () => {
     expect(directAnswer({ read, candidates: [gap, graves], registry, today: TODAY }).found).toBe(false);
     const said = passage('pl-02', 'Số tiền hỗ trợ xây mới, sửa chữa nhà ở do văn bản riêng quy định.');
     expect(directAnswer({ read, candidates: [said, graves], registry, today: TODAY }).lines[0]).toContain('10.000.000 đồng');
+  });
+
+  it('answers a case with the line on that case, not with the line on one who did not ("… mà không nuôi con liệt sĩ")', () => {
+    const read = readQuestion('vo ls da tai gia nuoi con ls co dc tuat ko');
+    const ended = passage('cs-tuat', 'Vợ hoặc chồng liệt sĩ tái giá mà không nuôi con liệt sĩ, không chăm sóc cha mẹ liệt sĩ thì tuất chấm dứt từ tháng đăng ký kết hôn.');
+    const kept = passage('cs-tuat-2', 'Vợ hoặc chồng liệt sĩ lấy chồng hoặc vợ khác vẫn được tuất hằng tháng nếu đã nuôi con liệt sĩ đến tuổi trưởng thành.');
+    expect(directAnswer({ read, candidates: [ended, kept], registry, today: TODAY }).lines[0]).toContain('vẫn được tuất');
+    // A case the question denies itself keeps the line that denies it.
+    const denied = readQuestion('vo ls da tai gia khong nuoi con ls co dc tuat ko');
+    expect(directAnswer({ read: denied, candidates: [ended, kept], registry, today: TODAY }).lines[0]).toContain('tuất chấm dứt');
   });
 
   it('says the asked fact is missing instead of filling it with a neighbouring one', () => {
