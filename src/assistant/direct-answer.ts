@@ -179,6 +179,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const askedBeforeRouteChange = datesIn(read.question).some((d) => d.iso < ROUTE_CHANGE) || /\btrước\b/iu.test(read.question) || OLD_ROUTE.test(read.question);
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const askedStates = statesOf(read.question);
+  const statedPairs = affirmedPairs(read.question);
   const askedPercents = [...[...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100), ...rankPercents(read.question)];
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const counted = kind === 'document' || kind === undefined ? countOf(read.question) : undefined;
@@ -258,6 +259,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       if (kind === 'when' && SINCE_WHEN.test(read.question) && STARTS_FROM_EVENT.test(unit.item?.text ?? unit.text)) score += 5;
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
       if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
+      // "vợ liệt sĩ đã tái giá, nuôi con liệt sĩ": not the line on one who did not ("tái giá mà không nuôi con liệt sĩ").
+      if (statedPairs.length > 0 && remember(memo, `denies ${statedPairs.join(',')}`, () => deniesOneOf(unit.item?.text ?? unit.text, statedPairs))) score -= 4;
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
       if (askedPercents.length > 0) score += percentFit(remember(memo, 'brackets', () => percentBrackets(unit.item?.text ?? unit.text)), askedPercents);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
@@ -441,6 +444,30 @@ const RECURRING_TIME = /(?<![\p{L}])(quý (I{1,3}|IV|[1-4])|hằng năm|hàng n�
 
 function statesOf(text: string): { done: boolean; what: string }[] {
   return [...fold(text.toLowerCase()).matchAll(STATE)].map((m) => ({ done: m[1] === 'da', what: `${m[3]}${m[4] ?? ''}` }));
+}
+
+/** The question's pairs of topic words it does not deny itself ("nuoi con" in "đã tái giá, nuôi con liệt sĩ"; folded). */
+function affirmedPairs(question: string): string[] {
+  const plain = fold(question.toLowerCase());
+  const tokens = tokenize(question);
+  const pairs: string[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const [a, b] = [tokens[i - 1]!, tokens[i]!];
+    if (!affirms(a) || !affirms(b)) continue;
+    const pair = `${a.folded} ${b.folded}`;
+    if (!new RegExp(`\\b(khong|chua|ko) ${pair}\\b`).test(plain)) pairs.push(pair);
+  }
+  return pairs;
+}
+
+/** A word that says what the case is ("nuôi", "con"), not one that asks ("có được hưởng … không"). */
+const affirms = (token: Token): boolean => !token.numeric && token.folded.length >= 2 && !isStopWord(token, 'folded') && !NOT_AFFIRMING.has(token.folded);
+const NOT_AFFIRMING = new Set([...[...ASKING_WORDS].filter((w) => w !== 'con'), 'dc', 'ko', 'chua', 'da', 'van', 'roi', 'hay']);
+
+/** The line denies one of the pairs ("… mà không nuôi con liệt sĩ"): it is about the other case. */
+function deniesOneOf(text: string, pairs: readonly string[]): boolean {
+  const plain = fold(text.toLowerCase());
+  return pairs.some((pair) => new RegExp(`\\b(khong|chua) ${pair}\\b`).test(plain));
 }
 
 /** +2 for a line about the state asked, −6 for one about its opposite only (it answers another case). */
