@@ -260,7 +260,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       // "đã được hỗ trợ rồi": the line for that case, not the one for "chưa được hỗ trợ".
       if (askedStates.length > 0) score += stateFit(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text, askedStates);
       // "vợ liệt sĩ đã tái giá, nuôi con liệt sĩ": not the line on one who did not ("tái giá mà không nuôi con liệt sĩ").
-      if (statedPairs.length > 0 && remember(memo, `denies ${statedPairs.join(',')}`, () => deniesOneOf(unit.item?.text ?? unit.text, statedPairs))) score -= 4;
+      if (statedPairs.size > 0 && deniesOneOf(remember(memo, 'denied pairs', () => deniedPairs(unit.item?.text ?? unit.text)), statedPairs)) score -= 4;
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
       if (askedPercents.length > 0) score += percentFit(remember(memo, 'brackets', () => percentBrackets(unit.item?.text ?? unit.text)), askedPercents);
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
@@ -446,16 +446,16 @@ function statesOf(text: string): { done: boolean; what: string }[] {
   return [...fold(text.toLowerCase()).matchAll(STATE)].map((m) => ({ done: m[1] === 'da', what: `${m[3]}${m[4] ?? ''}` }));
 }
 
-/** The question's pairs of topic words it does not deny itself ("nuoi con" in "đã tái giá, nuôi con liệt sĩ"; folded). */
-function affirmedPairs(question: string): string[] {
-  const plain = fold(question.toLowerCase());
+/** Words that deny what follows them ("không nuôi con", "chưa được"; folded). */
+const DENIALS = new Set(['khong', 'chua', 'ko']);
+
+/** The question's pairs of words that say what the case is, where it does not deny them ("nuoi con" in "đã tái giá, nuôi con liệt sĩ"; folded). */
+function affirmedPairs(question: string): Set<string> {
   const tokens = tokenize(question);
-  const pairs: string[] = [];
+  const pairs = new Set<string>();
   for (let i = 1; i < tokens.length; i++) {
     const [a, b] = [tokens[i - 1]!, tokens[i]!];
-    if (!affirms(a) || !affirms(b)) continue;
-    const pair = `${a.folded} ${b.folded}`;
-    if (!new RegExp(`\\b(khong|chua|ko) ${pair}\\b`).test(plain)) pairs.push(pair);
+    if (affirms(a) && affirms(b) && !DENIALS.has(tokens[i - 2]?.folded ?? '')) pairs.add(`${a.folded} ${b.folded}`);
   }
   return pairs;
 }
@@ -464,11 +464,14 @@ function affirmedPairs(question: string): string[] {
 const affirms = (token: Token): boolean => !token.numeric && token.folded.length >= 2 && !isStopWord(token, 'folded') && !NOT_AFFIRMING.has(token.folded);
 const NOT_AFFIRMING = new Set([...[...ASKING_WORDS].filter((w) => w !== 'con'), 'dc', 'ko', 'chua', 'da', 'van', 'roi', 'hay']);
 
-/** The line denies one of the pairs ("… mà không nuôi con liệt sĩ"): it is about the other case. */
-function deniesOneOf(text: string, pairs: readonly string[]): boolean {
-  const plain = fold(text.toLowerCase());
-  return pairs.some((pair) => new RegExp(`\\b(khong|chua) ${pair}\\b`).test(plain));
+/** The pairs of words a line denies ("… mà không nuôi con liệt sĩ" → "nuoi con"; folded). */
+function deniedPairs(text: string): string[] {
+  const tokens = tokenize(text).map((t) => t.folded);
+  return tokens.flatMap((word, i) => (DENIALS.has(word) && i + 2 < tokens.length ? [`${tokens[i + 1]} ${tokens[i + 2]}`] : []));
 }
+
+/** The line denies one of the pairs the question states: it is about the other case. */
+const deniesOneOf = (denied: readonly string[], stated: ReadonlySet<string>): boolean => denied.some((pair) => stated.has(pair));
 
 /** +2 for a line about the state asked, −6 for one about its opposite only (it answers another case). */
 function stateFit(text: string, asked: readonly { done: boolean; what: string }[]): number {

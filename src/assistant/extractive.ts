@@ -195,7 +195,8 @@ export function composeExtractiveAnswer(input: {
     const answersAnother = (line: string) => decisiveLines.includes(line) || ((firstLines.includes(line) || partLines.includes(line)) && !repeats(line));
     // A procedure asked as a topic ("thủ tục công nhận thương binh") is answered by its summary alone.
     const headLines = !summary ? lines : isBareProcedure(read) ? [summary] : [summary, ...lines.filter((line) => answersAnother(line) || answersFirst(line) || askedFactsIn(line, unsaid) > 0)];
-    const named = new Map(headLines.map((line) => [underShortName(line, [...allPassages, ...procedures]), line]));
+    const namesFrom = [...allPassages, ...procedures];
+    const named = new Map(headLines.map((line) => [underShortName(line, namesFrom), line]));
     const fitted = fitHead([...named.keys()], `${read.question} ${read.query} ${input.expandedQuery ?? ''}`, HEAD_CHARS - before, read.deathDate, asked);
     lead.push(...fitted.map((line) => `👉 ${line}`));
     // The passage below opens with the procedure's full name: a line quoted whole under its short name is not repeated.
@@ -276,6 +277,9 @@ function sameLine(a: string, b: string): boolean {
 /** A passage's first line when more lines follow it and it ends no sentence: the document's heading. */
 const HEADING_LINE = /^[^\n]*[^\n.:;\s]\s*(?=\n)/u;
 
+/** A procedure's opening passage without the document's heading it may start with. */
+const openingOf = (passage: StoredPassage): string => passage.text.replace(HEADING_LINE, '').trim();
+
 /**
  * "…giấy tờ gì, bao lâu, nộp ở đâu?": a procedure's opening paragraph names its form, office and deadline at
  * once. It leads when it states more of the asked kinds of fact than the first screen of the chosen lines.
@@ -285,14 +289,8 @@ function procedureSummary(read: ReadQuestion, primary: StoredPassage, allPassage
   if (primary.meta.doc_type !== 'thu-tuc') return undefined;
   const opening = allPassages.find((p) => p.docId === primary.docId && p.ordinal === 0);
   if (!opening) return undefined;
-  // The opening paragraph, without the document's heading when the passage starts with it.
-  const text = withoutAliases(
-    opening.text
-      .replace(HEADING_LINE, '')
-      .trim()
-      .split(/\n\s*\n/u)[0]!
-      .trim(),
-  );
+  // The opening paragraph, without the other names the procedure is searched by.
+  const text = withoutAliases(openingOf(opening).split(/\n\s*\n/u)[0]!.trim());
   const asked = askedOf(read.impliedForm ? { ...read, alsoAsks: read.alsoAsks.slice(0, -1) } : read);
   if (firstScreen.includes(text.slice(0, 60))) return undefined;
   // "thủ tục công nhận thương binh", asked as a topic: the procedure in brief is the answer.
@@ -314,7 +312,7 @@ function underShortName(line: string, passages: readonly StoredPassage[]): strin
   for (const p of passages) {
     const shortName = p.meta.citation;
     if (p.ordinal !== 0 || p.meta.doc_type !== 'thu-tuc' || !shortName?.startsWith('Thủ tục') || shortName.length >= colon) continue;
-    const opening = p.text.replace(HEADING_LINE, '').trim();
+    const opening = openingOf(p);
     const at = opening.indexOf(': ');
     // A colon after the first sentence ends no name.
     if (at < 0 || /[.;](\s|$)/u.test(opening.slice(0, at)) || !opening.slice(at + 2).startsWith(said)) continue;
