@@ -24,6 +24,7 @@ import {
 } from './extractive.js';
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import { withAskedWordsFirst } from './asked-with.js';
+import { ratedRowFirst } from './rated-row.js';
 import type { LlmAnswerer } from './llm.js';
 import { TurnTaker, type TurnScheduler } from './turns.js';
 import type { AnswerSearcher, Escalator, KnowledgeSource } from './ports.js';
@@ -327,7 +328,8 @@ export class Assistant {
     const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(asked.question);
     const reranked = intent ? rerankForIntent(raw, intent) : raw;
-    const hits = withAskedWordsFirst(asked.afterDeath ? deathBenefitsFirst(reranked) : reranked, asked.question);
+    const ordered = withAskedWordsFirst(asked.afterDeath ? deathBenefitsFirst(reranked) : reranked, asked.question);
+    const hits = asked.asks === 'amount' ? ratedRowFirst(ordered, asked.question, expandedQuery, (id) => searcher.passagesOf(id)) : ordered;
     return { hits, expandedQuery, intent };
   }
 

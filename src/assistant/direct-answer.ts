@@ -8,6 +8,7 @@ import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
 import { PassageFeatures, remember } from './passage-features.js';
 import { BROAD_TOPICS } from './procedure-openings.js';
+import { askedPercentsOf, percentBrackets, percentFit } from './percents.js';
 
 export interface DirectAnswer {
   /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
@@ -180,7 +181,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const askedAfterRouteChange = NEW_ROUTE.test(read.question) || /(?<![\p{L}\p{N}])(sáp nhập|chính quyền (địa phương )?(2|hai) cấp|bây giờ)(?![\p{L}\p{N}])/iu.test(read.question);
   const askedStates = statesOf(read.question);
   const statedPairs = affirmedPairs(read.question);
-  const askedPercents = [...[...read.question.matchAll(/(\d{1,3})\s?%/gu)].map((m) => Number(m[1])).filter((n) => n > 0 && n <= 100), ...rankPercents(read.question)];
+  const askedPercents = askedPercentsOf(read.question);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const counted = kind === 'document' || kind === undefined ? countOf(read.question) : undefined;
   const amountBonus = (unit: AnswerUnit): number => {
@@ -295,7 +296,10 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       const words = remember(memo, 'topic words', () => contentWords(`${unit.passage.heading} ${unit.item ? `${unit.item.leadIn} ` : ''}${unit.text}`));
       return known.some((pair) => words.has(pair));
     };
-    if (known.length > 0 && !scored.some(speaks)) return { lines: [], passages: [], found: false };
+    // "…hỗ trợ theo mức 3.000 đồng/km … có đúng không": a line with the figure the asker quotes speaks of it.
+    const quoted = new Set([...read.question.matchAll(MONEY_PATTERN)].map((m) => amountKey(m[0])));
+    const quotes = ({ unit }: { unit: AnswerUnit }) => quoted.size > 0 && [...unit.text.matchAll(MONEY_PATTERN)].some((m) => quoted.has(amountKey(m[0])));
+    if (known.length > 0 && !scored.some(speaks) && !scored.some(quotes)) return { lines: [], passages: [], found: false };
     // The best passage says the knowledge base lacks the amount ("… cơ sở tri thức chưa có các văn bản này"): an
     // amount from another document is a neighbouring fact.
     const top = candidates[0];
@@ -484,42 +488,6 @@ function stateFit(text: string, asked: readonly { done: boolean; what: string }[
   return fit;
 }
 
-/** Percent brackets a line names: "từ 71% đến 80%", "71–80%", "từ 81% trở lên", "dưới 21%", "100%". */
-function percentBrackets(text: string): [number, number][] {
-  const brackets: [number, number][] = [];
-  const rest = text
-    .replace(/(\d{1,3})\s?%?\s?(?:đến|–|-)\s?(\d{1,3})\s?%/gu, (_, a: string, b: string) => {
-      brackets.push([Number(a), Number(b)]);
-      return ' ';
-    })
-    .replace(/(\d{1,3})\s?% trở lên/gu, (_, a: string) => {
-      brackets.push([Number(a), 100]);
-      return ' ';
-    })
-    .replace(/dưới (\d{1,3})\s?%/gu, (_, a: string) => {
-      brackets.push([0, Number(a) - 1]);
-      return ' ';
-    });
-  for (const m of rest.matchAll(/(\d{1,3})\s?%/gu)) brackets.push([Number(m[1]), Number(m[1])]);
-  return brackets;
-}
-
-/** +3 for a line whose brackets hold an asked percentage, −3 for one that names only other brackets. */
-function percentFit(brackets: readonly [number, number][], asked: readonly number[]): number {
-  if (brackets.length === 0) return 0;
-  return asked.some((p) => brackets.some(([from, to]) => p >= from && p <= to)) ? 3 : -3;
-}
-
-/**
- * "thương binh hạng 3/4", "tb 2/4", "hạng ¾": the four ranks of the old certificates (Nghị định 236-HĐBT), read as
- * a rating inside their bracket (hạng 1: 81–100 %, 2: 61–80 %, 3: 41–60 %, 4: 21–40 %).
- */
-const RANK = /(?<![\p{L}\p{N}])(?:hạng|thương binh|tb)\s*(?:([1-4])\s*\/\s*4|(¾|¼))(?![\p{N}])/giu;
-const RANK_PERCENT: Readonly<Record<string, number>> = { '1': 90, '2': 70, '3': 50, '4': 30, '¾': 50, '¼': 30 };
-function rankPercents(question: string): number[] {
-  return [...question.matchAll(RANK)].map((m) => RANK_PERCENT[m[1] ?? m[2]!]!);
-}
-
 const MONTHLY = /\/tháng|hằng tháng|hàng tháng|mỗi tháng/u;
 
 /** A passage that says the knowledge base does not hold an amount. */
@@ -604,7 +572,7 @@ const GROUPS: readonly (readonly [string, RegExp])[] = [
 ];
 /** The opening of a line, where its subject is named. */
 const SUBJECT_CHARS = 40;
-function groupsIn(text: string): Set<string> {
+export function groupsIn(text: string): Set<string> {
   const plain = fold(text.toLowerCase());
   return new Set(GROUPS.filter(([, pattern]) => pattern.test(plain)).map(([name]) => name));
 }

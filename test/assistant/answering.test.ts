@@ -160,6 +160,23 @@ describe('questions as people write them', () => {
     expect(lead).toContain('5.364.000');
   });
 
+  it('answers a rating the question names with its row of the group’s table, however the table writes it', async () => {
+    // Written as a bracket ("Từ 81% đến 90%"): no word of the table is "85".
+    expect(firstLine((await ask('bb 85% bao nhiêu')).text)).toMatch(/^👉 .*81% đến 90%.*6\.378\.000 đồng/u);
+    expect(firstLine((await ask('chất độc hóa học 45% bao nhiêu tiền')).text)).toMatch(/^👉 .*41% đến 60%.*3\.542\.000 đồng/u);
+    // "suy giảm khả năng lao động" reads as the rating, which the re-assessment procedure names in its title.
+    const reply = await ask('thương binh suy giảm khả năng lao động 35% trợ cấp bao nhiêu');
+    expect(reply.text.split('\n\n📌')[0]).toContain('Thương binh 35%: 3.132.000 đồng/tháng');
+  });
+
+  it('does not call an amount missing when a line states the figure the asker quotes', async () => {
+    const reply = await ask(
+      'Tháng 3/2024 tôi đi thăm viếng mộ liệt sĩ, đề nghị hỗ trợ theo mức 3.000 đồng/1 km/1 người nhưng xã chỉ chi trả chiều đi, không chi trả chiều trở lại. Xin hỏi như vậy có đúng quy định?',
+    );
+    expect(reply.text).not.toContain('chưa nêu rõ mức tiền');
+    expect(firstLine(reply.text)).toMatch(/^👉 .*thăm viếng mộ liệt sĩ.*3\.000 đồng\/km\/người/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
