@@ -342,8 +342,12 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
   // "… nuôi giấu cán bộ; được tặng Huân chương Kháng chiến … hưởng trợ cấp người có công giúp đỡ cách mạng": the
   // award names the war, not a resistance fighter; the group the story names is the one that helped.
   const helpedOnly = found.includes('giúp đỡ cách mạng') && !RESISTANCE_FIGHTER.test(plainStory.replace(/\b(huan|huy) chuong khang chien\b/g, ' '));
+  // "mộ liệt sĩ đang nằm tại Nghĩa trang … đề nghị được thăm viếng": where the grave lies is the visit's
+  // background, not remains to be moved.
+  const visitOnly = (found.includes(VISIT) || VISITED.test(plainQuestion)) && !REMAINS_MOVED.test(plainStory);
   // "hoạt động cách mạng trước năm 1945" names the revolutionary of before 1945, not a resistance fighter.
-  return (helpedOnly || revolutionaryBefore1945 ? found.filter((w) => w !== 'hoạt động kháng chiến') : found).slice(0, MAX_CASE_CONCEPTS).join(' ');
+  const dropped = new Set([...(helpedOnly || revolutionaryBefore1945 ? ['hoạt động kháng chiến'] : []), ...(visitOnly ? [REMAINS] : [])]);
+  return found.filter((w) => !dropped.has(w)).slice(0, MAX_CASE_CONCEPTS).join(' ');
 }
 
 /** "chế độ ưu đãi đối với bệnh binh", "chính sách dành cho gia đình liệt sĩ" (folded): the benefits of a group. */
@@ -486,8 +490,13 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
 const RESISTANCE_FIGHTER = /\b(khang chien|tham gia cach mang|hoat dong cach mang)\b/;
 /** Benefits paid the same way whatever the group of the person with merit (folded). */
 const SAME_FOR_EVERY_GROUP = /\b(mai tang|tho cung|tham vieng|hai cot|boc mo|dieu duong|di chuyen ho so|dung cu chinh hinh)\b/;
+const VISIT = 'thăm viếng mộ liệt sĩ';
+const VISITED = /\b(tham vieng|(tham|vieng) mo)\b/;
+const REMAINS = 'hài cốt mộ liệt sĩ';
+/** "bốc mộ", "di chuyển hài cốt" (folded): remains to be moved, beside a visit. */
+const REMAINS_MOVED = /\b(hai cot|boc mo|cat boc|di chuyen mo|chuyen mo|qui tap|quy tap)\b/;
 /** The CASE_CONCEPTS words that name a procedure of its own. */
-const PROCEDURES = new Set(['công nhận liệt sĩ', 'hài cốt mộ liệt sĩ', 'di chuyển hồ sơ', 'Bằng Tổ quốc ghi công', 'hỗ trợ cải thiện nhà ở', 'giám định', 'ưu đãi giáo dục']);
+const PROCEDURES = new Set(['công nhận liệt sĩ', REMAINS, 'di chuyển hồ sơ', 'Bằng Tổ quốc ghi công', 'hỗ trợ cải thiện nhà ở', 'giám định', 'ưu đãi giáo dục']);
 /** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */
 const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hóa học', 'Bà mẹ Việt Nam anh hùng', 'anh hùng', 'bị địch bắt tù đày', 'hoạt động kháng chiến', 'giúp đỡ cách mạng', 'thanh niên xung phong', 'huân chương']);
 
@@ -522,6 +531,8 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\bthanh nien xung phong\b/, 'thanh niên xung phong'],
   [/\bchuyen gia\b.*\b(lao|campuchia|cpc)\b|\b(quyet dinh|qd) ?57(\/2013)?\b/, 'chuyên gia giúp Lào Campuchia'],
   [/\b(chua duoc|de nghi|xin|lam ho so) (cong nhan|xac nhan|cong nhan la|xac nhan la) liet s[iy]\b/, 'công nhận liệt sĩ'],
+  // "được cấp giấy chứng nhận bị thương … chưa được giám định": the recognition of a thương binh, from its papers.
+  [/\b(giay chung nhan bi thuong|bi thuong\b[^.?!;]{0,80}\b(chua|khong) (duoc )?(di )?(giam dinh|cong nhan|huong che do))\b/, 'công nhận thương binh giấy chứng nhận bị thương'],
   [/\b(mat tich|mat tin|(khong|chua) (co|nhan duoc) (tin tuc|tin|giay bao tu)|bat vo am tin|khong ro tung tich)\b/, 'mất tích'],
   [new RegExp(DIED_WORD), DIED_CONCEPT],
   // "năm 1995 ông tôi qua đời mà chưa được hưởng chế độ": the family's one-time sum is the rule that applies.
@@ -539,7 +550,9 @@ const CASE_CONCEPTS: readonly (readonly [RegExp, string])[] = [
   [/\b(huan chuong|huy chuong)\b/, 'huân chương'],
   // "được tặng bằng khen … kháng chiến": Quyết định 24/2016's one-time sum, not the ordinance's groups.
   [/\bbang khen\b/, 'Bằng khen kháng chiến'],
-  [/\b(hai cot|mo liet si|nghia trang)\b/, 'hài cốt mộ liệt sĩ'],
+  // "thăm viếng mộ liệt sĩ": the visit, a procedure of its own, not the remains.
+  [VISITED, VISIT],
+  [/\b(hai cot|(?<!\b(tham|vieng) )mo liet si|nghia trang)\b/, REMAINS],
   // "mộ vô danh", "chưa xác định được danh tính": the remains must be identified (DNA) before anything else.
   [/\b(mo vo danh|vo danh|(chua|khong) (xac dinh|ro|biet)( duoc)? (danh tinh|ten tuoi|ho ten)|con thieu thong tin)\b/, 'xác định danh tính hài cốt liệt sĩ'],
   [/\btho cung\b/, 'thờ cúng'],

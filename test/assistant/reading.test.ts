@@ -380,6 +380,22 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Bố tôi là thương binh 61%, hưởng trợ cấp ở Nghệ An. Năm 2025 gia đình chuyển vào Bình Dương sinh sống. Xin hỏi thủ tục thế nào để bố tôi tiếp tục nhận trợ cấp?').query).toContain('di chuyển hồ sơ');
   });
 
+  it('reads a story’s certificate of a wound never assessed as the recognition of a thương binh', () => {
+    const read = readQuestion(
+      'Năm 1970 tôi bị thương ở mặt trận Quảng Trị, được cấp giấy chứng nhận bị thương nhưng sau đó thất lạc, tôi chưa được đi giám định. Nay tôi phải làm gì để được hưởng chế độ?',
+    );
+    expect(read.question).toBe('Nay tôi phải làm gì để được hưởng chế độ?');
+    expect(read.query).toContain('công nhận thương binh giấy chứng nhận bị thương');
+  });
+
+  it('reads a visit to a martyr’s grave in a cemetery as the visit, not as remains to be moved, unless the story moves them', () => {
+    const visit = readQuestion('Mộ anh tôi ở nghĩa trang liệt sĩ tỉnh bạn, tháng trước tôi đi thăm viếng mộ liệt sĩ. Xin hỏi xã chỉ trả tiền một chiều có đúng không?');
+    expect(visit.query).toContain('thăm viếng mộ liệt sĩ');
+    expect(visit.query).not.toContain('hài cốt');
+    const moved = readQuestion('Mộ anh tôi ở nghĩa trang liệt sĩ tỉnh bạn, năm ngoái tôi đi thăm viếng và gia đình đã thống nhất bốc mộ về quê. Xin hỏi được hỗ trợ những gì?');
+    expect(moved.query).toContain('hài cốt');
+  });
+
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
     const own = readQuestion('Cha tôi là liệt sĩ, mẹ tôi đã mất. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Xin hỏi tôi có được hưởng chế độ gì không?');
     expect(own.parts.map((p) => p.asks)).toEqual(['amount', 'form']);
