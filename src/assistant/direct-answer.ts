@@ -8,7 +8,7 @@ import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
 import { PassageFeatures, remember } from './passage-features.js';
 import { BROAD_TOPICS } from './procedure-openings.js';
-import { askedPercentsOf, percentBrackets, percentFit } from './percents.js';
+import { askedPercentsOf, benefitsNamedIn, percentBrackets, percentFit } from './percents.js';
 
 export interface DirectAnswer {
   /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
@@ -182,6 +182,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const askedStates = statesOf(read.question);
   const statedPairs = affirmedPairs(read.question);
   const askedPercents = askedPercentsOf(read.question);
+  const askedBenefits = benefitsNamedIn(read.question);
   const monthly = /\b(hằng|hàng|mỗi|một) tháng\b/iu.test(read.question);
   const counted = kind === 'document' || kind === undefined ? countOf(read.question) : undefined;
   const amountBonus = (unit: AnswerUnit): number => {
@@ -263,7 +264,12 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
       // "vợ liệt sĩ đã tái giá, nuôi con liệt sĩ": not the line on one who did not ("tái giá mà không nuôi con liệt sĩ").
       if (statedPairs.size > 0 && deniesOneOf(remember(memo, 'denied pairs', () => deniedPairs(unit.item?.text ?? unit.text)), statedPairs)) score -= 4;
       // "bệnh binh 75%": the row of the bracket that holds 75 %, not those of the other brackets.
-      if (askedPercents.length > 0) score += percentFit(remember(memo, 'brackets', () => percentBrackets(unit.item?.text ?? unit.text)), askedPercents);
+      // "tb 81% có được người phục vụ không": the row of 81 % answers only if it speaks of the benefit asked.
+      if (askedPercents.length > 0) {
+        const fit = percentFit(remember(memo, 'brackets', () => percentBrackets(unit.item?.text ?? unit.text)), askedPercents);
+        const elsewhere = fit > 0 && askedBenefits.size > 0 && ![...remember(memo, 'benefits', () => benefitsNamedIn(`${unit.passage.heading} ${unit.item?.leadIn ?? ''} ${unit.item?.text ?? unit.text}`))].some((b) => askedBenefits.has(b));
+        score += elsewhere ? 0 : fit;
+      }
       // Since 01/7/2025 procedures run through the commune and the province: the old route answers only a
       // question about before that day.
       if (routeMatters && !askedBeforeRouteChange) score += routeWeight(remember(memo, 'route', () => routeOf(unit.item ? `${unit.item.leadIn} ${unit.item.text}` : unit.text)), askedAfterRouteChange);
@@ -284,7 +290,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     consider(relatedPool().filter(({ unit }) => docs.has(unit.passage.docId)));
   }
   scored.sort((a, b) => b.score - a.score);
-  const best = scored[0];
+  let best = scored[0];
   // "…miễn giảm tiền sử dụng đất bao nhiêu phần trăm?": when no line with an amount speaks of what the
   // question asks the amount of, the knowledge base lacks it; a neighbouring amount is no answer.
   // Only for a question of one part: the other questions of a message are answered each from its own passages.
@@ -304,6 +310,8 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     // amount from another document is a neighbouring fact.
     const top = candidates[0];
     if (top && AMOUNT_GAP.test(top.text) && !scored.some(({ unit }) => unit.passage.docId === top.docId)) return { lines: [], passages: [], found: false };
+    // "bmvnah mất được mai táng bao nhiêu": the amount of what is asked, not the group's other amount ranked above it.
+    if (known.length > 0 && !speaks(best)) best = scored.find(speaks) ?? best;
   }
   if (!best || (required === undefined && best.score <= 0)) {
     return { lines: [], passages: [], found: kind === undefined || required === undefined };

@@ -3,13 +3,14 @@ import type { StoredPassage } from '../storage/knowledge-store.js';
 import type { ScoredPassage } from '../retrieval/search-results.js';
 import { fold } from '../text/normalize.js';
 import { groupsIn } from './direct-answer.js';
-import { percentBrackets, statedPercentsOf } from './percents.js';
+import { benefitsNamedIn, percentBrackets, statedPercentsOf } from './percents.js';
 
 /** How far down the hits the group's table is looked for. */
 const DEPTH = 8;
-/** Benefits other than the group's own monthly allowance: their amounts are not in its table. */
-const OTHER_BENEFIT =
-  /\b(nguoi phuc vu|phu cap|tuat|mai tang|dieu duong|than nhan|con|vo|chong|cha|me|bo|nha o|dat|di hoc|dai hoc|hoc sinh|sinh vien|giao duc|bhyt|bao hiem|dung cu|an them|qua|tet|mot lan|giam dinh|loai b)\b/;
+/** Kin of the person, and the other table of thương binh loại B: not the group's own row (folded). */
+const NOT_THE_PERSON = /\b(than nhan|con|vo|chong|cha|me|bo|loai b)\b/;
+/** A benefit beside the allowance, or someone other than the person. */
+const asidesOf = (text: string): boolean => benefitsNamedIn(text).size > 0 || NOT_THE_PERSON.test(fold(text.toLowerCase()));
 const MONEY = new RegExp(MONEY_PATTERN.source, 'u');
 const MONTHLY = /\/tháng|hằng tháng/u;
 
@@ -21,7 +22,7 @@ const MONTHLY = /\/tháng|hằng tháng/u;
  */
 export function ratedRowFirst(hits: readonly ScoredPassage[], question: string, expandedQuery: string, passagesOf: (docId: string) => readonly StoredPassage[]): ScoredPassage[] {
   const percents = statedPercentsOf(question);
-  if (percents.length === 0 || OTHER_BENEFIT.test(fold(question.toLowerCase()))) return [...hits];
+  if (percents.length === 0 || asidesOf(question)) return [...hits];
   const groups = groupsIn(`${question} ${expandedQuery}`);
   if (groups.size !== 1) return [...hits];
   const [group] = groups;
@@ -37,7 +38,7 @@ export function ratedRowFirst(hits: readonly ScoredPassage[], question: string, 
       (line) =>
         MONEY.test(line) &&
         MONTHLY.test(line.startsWith('|') ? `${header} ${line}` : line) &&
-        !OTHER_BENEFIT.test(fold(line.toLowerCase())) &&
+        !asidesOf(line) &&
         percentBrackets(line).some(([from, to]) => percents.some((p) => p >= from && p <= to)),
     );
   };

@@ -172,7 +172,12 @@ export function readQuestion(raw: string): ReadQuestion {
   // "chế độ ưu đãi đối với bệnh binh như thế nào": what the group gets, in the words its documents use.
   const firstKind = askedKind(first);
   const benefitsOf = firstKind === undefined && BENEFITS_OF_A_GROUP.test(plainOf(first)) ? WHAT_A_GROUP_GETS : '';
-  const query = queryOf(first, [caseWords, benefitsOf].filter(Boolean).join(' '), afterDeath) || text;
+  // "bmvnah mất được mai táng bao nhiêu": the burial allowance is the same for every group, and a group's long
+  // name ("Bà mẹ Việt Nam anh hùng") would outweigh it in the search. Only for a plain question on its amount: a
+  // story or the papers asked beside it have words enough of their own.
+  const burialAmount = !story && !afterDeath && BURIAL_ASKED.test(plainOf(first)) && askedKinds(first).join() === 'amount';
+  const burial = burialAmount ? BURIAL_BENEFIT : '';
+  const query = queryOf(first, [caseWords, benefitsOf, burial].filter(Boolean).join(' '), afterDeath) || text;
   // A later question ("Trong thời gian chuyển, tiền có bị gián đoạn không?") is about the first one's subject.
   // Numbered questions ("Câu 1. … Câu 2. …") are each about a subject of their own.
   const numbered = NUMBERED_QUESTION.test(question);
@@ -354,6 +359,9 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
 const BENEFITS_OF_A_GROUP =
   /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (nguoi |gia dinh |than nhan (cua )?)?(benh binh|thuong binh|liet si|ba me viet nam anh hung|ba me|nguoi co cong|anh hung|nguoi hoat dong|nguoi nhiem)\b/;
 const WHAT_A_GROUP_GETS = 'được hưởng những chế độ gì';
+/** "mai táng phí", "tiền mai táng" (folded). */
+const BURIAL_ASKED = /\bmai tang\b/;
+const BURIAL_BENEFIT = 'trợ cấp mai táng người có công từ trần';
 
 /** "tham gia hoạt động cách mạng từ đầu năm 1944" (folded, years kept): a revolutionary of before 1945. */
 const BEFORE_1945 = /\b(tham gia|hoat dong) (hoat dong )?cach mang ((tu |truoc |nam |vao )*(dau |cuoi |giua |thang \d{1,2} )?(nam )?(19[0-3]\d|194[0-4])|truoc (nam |ngay )?(0?1\/0?1\/)?1945)\b/;

@@ -177,6 +177,18 @@ describe('questions as people write them', () => {
     expect(firstLine(reply.text)).toMatch(/^👉 .*thăm viếng mộ liệt sĩ.*3\.000 đồng\/km\/người/u);
   });
 
+  it('answers the amount of the benefit asked, not the group’s other amount, however long the group’s name', async () => {
+    const reply = await ask('bà mẹ việt nam anh hùng mất được mai táng phí bao nhiêu');
+    expect(firstLine(reply.text)).toMatch(/^👉 .*mai táng/u);
+    expect(reply.text.split('\n\n📌')[0]).toContain('23.400.000 đồng');
+  });
+
+  it('does not answer a question on another benefit with the row of the rating it names', async () => {
+    const lead = (await ask('thương binh 21% có được điều dưỡng không')).text.split('\n\n📌')[0]!;
+    expect(lead).toContain('hai năm một lần');
+    expect(lead).not.toContain('1.878.000');
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(

@@ -396,6 +396,12 @@ describe('reading the question out of a story', () => {
     expect(moved.query).toContain('hài cốt');
   });
 
+  it('searches the burial allowance in its own words beside a group’s long name, for a plain question on its amount', () => {
+    expect(readQuestion('bà mẹ việt nam anh hùng mất được mai táng phí bao nhiêu').query).toContain('trợ cấp mai táng người có công');
+    // The papers asked beside it, or a story, bring words of their own.
+    expect(readQuestion('tb 61% mất, tiền mai táng bao nhiêu, hồ sơ gồm gì').query).not.toContain('trợ cấp mai táng người có công');
+  });
+
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
     const own = readQuestion('Cha tôi là liệt sĩ, mẹ tôi đã mất. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Xin hỏi tôi có được hưởng chế độ gì không?');
     expect(own.parts.map((p) => p.asks)).toEqual(['amount', 'form']);
