@@ -25,6 +25,7 @@ import {
 import { detectSectionIntent, headingMatches, isFollowUp } from './intent.js';
 import { withAskedWordsFirst } from './asked-with.js';
 import { ratedRowFirst } from './rated-row.js';
+import { namedGroupFirst } from './named-group.js';
 import type { LlmAnswerer } from './llm.js';
 import { TurnTaker, type TurnScheduler } from './turns.js';
 import type { AnswerSearcher, Escalator, KnowledgeSource } from './ports.js';
@@ -328,7 +329,10 @@ export class Assistant {
     const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(asked.question);
     const reranked = intent ? rerankForIntent(raw, intent) : raw;
-    const ordered = withAskedWordsFirst(asked.afterDeath ? deathBenefitsFirst(reranked) : reranked, asked.question);
+    const afterDeath = asked.afterDeath ? deathBenefitsFirst(reranked) : reranked;
+    // A short question's group is what it asks about; a story's groups are its background.
+    const short = !asked.story && asked.question.length <= SHORT_QUESTION_CHARS;
+    const ordered = withAskedWordsFirst(short ? namedGroupFirst(afterDeath, asked.question, expandedQuery) : afterDeath, asked.question);
     const hits = asked.asks === 'amount' ? ratedRowFirst(ordered, asked.question, expandedQuery, (id) => searcher.passagesOf(id)) : ordered;
     return { hits, expandedQuery, intent };
   }
@@ -652,6 +656,9 @@ export function plainReply(stage: AnswerStage, text: string): AssistantReply {
 }
 
 /** Puts the section the question asks about (hồ sơ, thời hạn, mức hưởng…) ahead of its neighbours. */
+/** A question typed in a line ("tb 81% có được người phục vụ không"), not a message that tells a case. */
+const SHORT_QUESTION_CHARS = 120;
+
 function rerankForIntent(hits: readonly ScoredPassage[], intent: NonNullable<ReturnType<typeof detectSectionIntent>>): ScoredPassage[] {
   return hits
     .map((h) => (headingMatches(sectionOf(h.passage), intent) ? { ...h, score: h.score + INTENT_BOOST } : h))

@@ -19,7 +19,7 @@ const DOMAIN_CONCEPTS: readonly RegExp[] = [
   /\bliet s[iy]\b|\bls\b|\btu si\b/,
   // "tb" alone is a thương binh when the message speaks of a benefit ("tb đang hưởng lương hưu có được hưởng trợ cấp
   // tb không"), not a notice ("ra tb", "gửi tb").
-  /\bthuong binh\b|\btb\s?\d|\bhang \d\s?\/\s?4\b|(?<!\b(ra|gui|co) )\btb\b(?=[^.?!]*\b(tro cap|phu cap|che do|tuat|mai tang|bhyt|dieu duong|giam dinh)\b)/,
+  /\bthuong binh\b|\btb\s?\d|\bhang \d\s?\/\s?4\b|(?<!\b(ra|gui|co) )\btb\b(?=[^.?!]*\b(tro cap|phu cap|che do|tuat|mai tang|bhyt|dieu duong|giam dinh|nguoi phuc vu|suy giam|ty le ton thuong)\b)/,
   /\bbenh binh\b|\bbb\s?\d/,
   /\bchat doc (hoa hoc|da cam)\b|\bcdhh\b|\bda cam\b|\bdioxin\b/,
   /\bme viet nam anh hung\b|\bbmvnah\b/,

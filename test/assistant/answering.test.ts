@@ -189,6 +189,15 @@ describe('questions as people write them', () => {
     expect(lead).not.toContain('1.878.000');
   });
 
+  it('answers a short question on a group from that group’s documents, not from another group’s that share its words', async () => {
+    const reply = await ask('tb suy giảm 81% có được người phục vụ không');
+    expect(reply.stage).toBe('retrieval');
+    const lead = reply.text.split('\n\n📌')[0]!;
+    expect(lead).toMatch(/thương binh/u);
+    expect(lead).toContain('người phục vụ');
+    expect(lead).not.toMatch(/bệnh binh/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(

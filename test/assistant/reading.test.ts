@@ -600,6 +600,7 @@ describe('deciding the field on evidence', () => {
 
   it('takes "tb" for a thương binh when the message speaks of a benefit, not for a notice', () => {
     expect(judgeDomain('tb dang huong luong huu co dc huong tro cap tb ko')).toMatchObject({ verdict: 'in' });
+    expect(judgeDomain('tb suy giảm 81% có được người phục vụ không')).toMatchObject({ verdict: 'in' });
     expect(judgeDomain('gui tb ve che do nghi phep cho nguoi lao dong')).toMatchObject({ verdict: 'out' });
   });
 

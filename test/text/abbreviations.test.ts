@@ -357,6 +357,12 @@ describe('knowledge/abbreviations.tsv: each ambiguous key in a real question', (
     expect(read('nđ số 131').expanded).toBe('nghị định số 131');
   });
 
+  it('suy giảm: before a rating or "bao nhiêu" it is also searched as the rating (tỷ lệ tổn thương cơ thể); "suy giảm trí nhớ" is not', () => {
+    expect(read('thương binh suy giảm 41% được bao nhiêu').searched).toEqual(expect.arrayContaining(['a:tổn thương', 'a:thương cơ']));
+    expect(read('suy giảm bao nhiêu phần trăm thì là thương binh').searched).toContain('a:tổn thương');
+    expect(read('bố tôi bị suy giảm trí nhớ').searched).not.toContain('a:tổn thương');
+  });
+
   it('tt: before a document number it is thông tư; "tt mai táng phí" is searched as thủ tục', () => {
     expect(read('tt 09/2025/TT-BNV chuyển bao nhiêu nhiệm vụ').expanded).toBe('thông tư 9 2025 tt bnv chuyển bao nhiêu nhiệm vụ');
     expect(read('tt09 có hiệu lực khi nào').expanded).toBe('thông tư 9 có hiệu lực khi nào');
@@ -376,6 +382,10 @@ describe('knowledge/abbreviations.tsv: each ambiguous key in a real question', (
     expect(read('tb 4/4').expanded).toBe('thương binh 4 4');
     expect(read('tb loai b').expanded).toBe('thương binh loai b');
     expect(read('con tb hoc dai hoc').expanded).toBe('con thương binh hoc dai hoc');
+    // Before what is said of a person: a rating, a death, a benefit received.
+    expect(read('tb suy giảm 81% có được người phục vụ không').expanded).toBe('thương binh suy giảm 81 có được người phục vụ không');
+    expect(read('tb có được đi điều dưỡng không').expanded).toBe('thương binh có được đi điều dưỡng không');
+    expect(read('tb đang hưởng lương hưu').expanded).toBe('thương binh đang hưởng lương hưu');
     expect(read('xã ra tb cho dân').expanded).toBe('xã ra thông báo cho dân');
     const plain = read('tb cho dân về lịch chi trả');
     expect(plain.expanded).toBe('tb cho dân về lịch chi trả');
