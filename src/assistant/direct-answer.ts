@@ -307,9 +307,9 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
     const quotes = ({ unit }: { unit: AnswerUnit }) => quoted.size > 0 && [...unit.text.matchAll(MONEY_PATTERN)].some((m) => quoted.has(amountKey(m[0])));
     if (known.length > 0 && !scored.some(speaks) && !scored.some(quotes)) return { lines: [], passages: [], found: false };
     // The best passage says the knowledge base lacks the amount ("… cơ sở tri thức chưa có các văn bản này"): an
-    // amount from another document is a neighbouring fact.
+    // amount from another passage, even of the same long text, is a neighbouring fact.
     const top = candidates[0];
-    if (top && AMOUNT_GAP.test(top.text) && !scored.some(({ unit }) => unit.passage.docId === top.docId)) return { lines: [], passages: [], found: false };
+    if (top && AMOUNT_GAP.test(top.text) && !scored.some(({ unit }) => unit.passage.id === top.id)) return { lines: [], passages: [], found: false };
     // "bmvnah mất được mai táng bao nhiêu": the amount of what is asked, not the group's other amount ranked above it.
     if (known.length > 0 && !speaks(best)) best = scored.find(speaks) ?? best;
   }

@@ -198,6 +198,18 @@ describe('questions as people write them', () => {
     expect(lead).not.toMatch(/bệnh binh/u);
   });
 
+  it('says the knowledge base lacks the housing amounts when its best passage says so, quoting no other passage’s amount', async () => {
+    for (const question of ['hỗ trợ cải thiện nhà ở cho ncc bao nhiêu tiền', 'con liệt sĩ xây nhà được hỗ trợ bao nhiêu']) {
+      const reply = await ask(question);
+      expect(firstLine(reply.text), question).toMatch(/^Tài liệu hiện có chưa nêu rõ mức tiền/u);
+      expect(reply.text, question).not.toMatch(/ADN|Nghị định 131\/2021\/NĐ-CP: điều kiện/u);
+    }
+  });
+
+  it('answers where a martyr’s family files for the monthly allowance (tuất) from that procedure, not from the worship allowance', async () => {
+    expect(firstLine((await ask('tuất liệt sĩ nộp hồ sơ ở đâu')).text)).toMatch(/^👉 .*thân nhân liệt sĩ.*Mẫu số 05/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
