@@ -210,6 +210,11 @@ describe('questions as people write them', () => {
     expect(firstLine((await ask('tuất liệt sĩ nộp hồ sơ ở đâu')).text)).toMatch(/^👉 .*thân nhân liệt sĩ.*Mẫu số 05/u);
   });
 
+  it('answers which procedures are filed at the commune with those, not with the list of those filed elsewhere', async () => {
+    expect(firstLine((await ask('thủ tục ncc nào nộp tại xã')).text)).toMatch(/^👉 Các thủ tục .*nộp tại UBND cấp xã/u);
+    expect(firstLine((await ask('xã có thẩm quyền giải quyết những thủ tục nào về ncc')).text)).toMatch(/^👉 .*thẩm quyền của cấp xã/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
