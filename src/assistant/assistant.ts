@@ -333,7 +333,7 @@ export class Assistant {
     // A short question's group is what it asks about; a story's groups are its background.
     const short = !asked.story && asked.question.length <= SHORT_QUESTION_CHARS;
     const ordered = withAskedWordsFirst(short ? namedGroupFirst(afterDeath, asked.question, expandedQuery) : afterDeath, asked.question);
-    const hits = asked.asks === 'amount' ? ratedRowFirst(ordered, asked.question, expandedQuery, (id) => searcher.passagesOf(id)) : ordered;
+    const hits = asked.asks === 'amount' ? ratedRowFirst(ordered, asked, expandedQuery, (id) => searcher.passagesOf(id)) : ordered;
     return { hits, expandedQuery, intent };
   }
 

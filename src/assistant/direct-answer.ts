@@ -914,6 +914,8 @@ const TOPIC_NEUTRAL = new Set(
     'nua them con cung van roi thi neu',
     // "bị suy giảm khả năng lao động 61%", "tỷ lệ tổn thương": how hurt the person is, not what the amount is of.
     'suy kha nang lao dong ty le ton',
+    // "như trường hợp của tôi", "nghe nói": how the asker speaks, not what the amount is of.
+    'truong hop nghe noi',
   ]
     .join(' ')
     .split(' '),

@@ -48,7 +48,7 @@ export function askedPercentsOf(question: string): number[] {
 
 /** Benefits beside a group's own monthly allowance, each in its folded words. */
 const BENEFITS_BESIDE_THE_ALLOWANCE: readonly (readonly [string, RegExp])[] = [
-  ['phuc vu', /\bnguoi phuc vu\b/],
+  ['phuc vu', /\b(phuc vu|cham soc)\b/],
   ['phu cap', /\bphu cap\b/],
   ['tuat', /\btuat\b/],
   ['mai tang', /\bmai tang\b/],
@@ -58,7 +58,7 @@ const BENEFITS_BESIDE_THE_ALLOWANCE: readonly (readonly [string, RegExp])[] = [
   ['dat', /\b(tien su dung dat|dat o)\b/],
   ['hoc', /\b(di hoc|dai hoc|hoc sinh|sinh vien|giao duc|hoc phi)\b/],
   ['dung cu', /\b(dung cu|phuong tien tro giup)\b/],
-  ['an them', /\ban them\b/],
+  ['an them', /\b(an them|tien an)\b/],
   ['qua', /\bqua tet\b/],
   ['mot lan', /\bmot lan\b/],
   ['giam dinh', /\bgiam dinh\b/],

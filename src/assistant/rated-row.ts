@@ -7,10 +7,12 @@ import { benefitsNamedIn, percentBrackets, statedPercentsOf } from './percents.j
 
 /** How far down the hits the group's table is looked for. */
 const DEPTH = 8;
-/** Kin of the person, and the other table of thương binh loại B: not the group's own row (folded). */
+/** A line on the kin of the person, or on the other table of thương binh loại B: not the group's own row (folded). */
 const NOT_THE_PERSON = /\b(than nhan|con|vo|chong|cha|me|bo|loai b)\b/;
-/** A benefit beside the allowance, or someone other than the person. */
-const asidesOf = (text: string): boolean => benefitsNamedIn(text).size > 0 || NOT_THE_PERSON.test(fold(text.toLowerCase()));
+/** "con thương binh 61%", "vợ tb 81%" (folded): the question is about a relative of the person rated. */
+const KIN_OF_THE_RATED = /\b(than nhan|con( de| ruot| nuoi)?|vo|chong|cha( de)?|me( de)?|bo( de)?)( cua)? (nguoi )?(thuong binh|tb|benh binh|bb|chat doc|cdhh|nguoi hoat dong|nguoi nhiem)\b|\bloai b\b/;
+const lineAside = (text: string): boolean => benefitsNamedIn(text).size > 0 || NOT_THE_PERSON.test(fold(text.toLowerCase()));
+const askedAside = (text: string): boolean => benefitsNamedIn(text).size > 0 || KIN_OF_THE_RATED.test(fold(text.toLowerCase()));
 const MONEY = new RegExp(MONEY_PATTERN.source, 'u');
 const MONTHLY = /\/tháng|hằng tháng/u;
 
@@ -20,10 +22,22 @@ const MONTHLY = /\/tháng|hằng tháng/u;
  * names "tỷ lệ tổn thương" and the group in its title and outscores the table on words, but it answers
  * another question; a table written by brackets ("Từ 81% đến 90%") has no word for "85" at all.
  */
-export function ratedRowFirst(hits: readonly ScoredPassage[], question: string, expandedQuery: string, passagesOf: (docId: string) => readonly StoredPassage[]): ScoredPassage[] {
-  const percents = statedPercentsOf(question);
-  if (percents.length === 0 || asidesOf(question)) return [...hits];
+export function ratedRowFirst(
+  hits: readonly ScoredPassage[],
+  asked: { question: string; story: string },
+  expandedQuery: string,
+  passagesOf: (docId: string) => readonly StoredPassage[],
+): ScoredPassage[] {
+  const { question, story } = asked;
+  if (askedAside(question)) return [...hits];
+  // "Bố tôi là thương binh 61% … như trường hợp của bố tôi là bao nhiêu một tháng": the story tells the rating,
+  // when it tells one rating only (not "từ 21% tới 40%").
+  const told = statedPercentsOf(story);
+  const fromStory = statedPercentsOf(question).length === 0 && told.length === 1 && !askedAside(story);
+  const percents = fromStory ? told : statedPercentsOf(question);
+  if (percents.length === 0) return [...hits];
   const groups = groupsIn(`${question} ${expandedQuery}`);
+  if (fromStory && groups.size === 0) for (const g of groupsIn(story)) groups.add(g);
   if (groups.size !== 1) return [...hits];
   const [group] = groups;
   const ofGroup = (passage: StoredPassage) => {
@@ -38,7 +52,7 @@ export function ratedRowFirst(hits: readonly ScoredPassage[], question: string, 
       (line) =>
         MONEY.test(line) &&
         MONTHLY.test(line.startsWith('|') ? `${header} ${line}` : line) &&
-        !asidesOf(line) &&
+        !lineAside(line) &&
         percentBrackets(line).some(([from, to]) => percents.some((p) => p >= from && p <= to)),
     );
   };

@@ -119,9 +119,15 @@ function questionStart(sentences: readonly string[]): number {
  */
 function withoutClosingRemarks(sentences: readonly string[]): readonly string[] {
   let end = sentences.length;
-  while (end > 1 && !sentences[end - 1]!.includes('?') && sentences.slice(0, end - 1).some((s) => s.includes('?')) && !QUESTION_CUE.test(plainOf(sentences[end - 1]!))) end--;
+  const closing = (sentence: string) =>
+    (!sentence.includes('?') && sentences.slice(0, end - 1).some((s) => s.includes('?')) && !QUESTION_CUE.test(plainOf(sentence))) || COURTESY.test(plainOf(sentence));
+  while (end > 1 && closing(sentences[end - 1]!)) end--;
   return sentences.slice(0, end);
 }
+
+/** "Mong anh, chị giải đáp giúp cho tôi.", "Tôi xin chân thành cảm ơn!" (folded): thanks and requests to answer. */
+const COURTESY =
+  /^(?:(?:toi |chau |em |con )?(?:xin )?(?:chan thanh )?cam on\b[^?]{0,60}|(?:rat |kinh )?mong (?:anh|chi|ong|ba|ban|quy|luat su|tong dai|chuyen muc|ban bien tap|duoc|som)\b[^?]{0,60}\b(?:giai dap|tra loi|tu van|huong dan|phan hoi|giup)\b[^?]{0,30}|xin tran trong cam on\b[^?]{0,30})[.!\s]*$/;
 
 /** "Câu 2.", "câu 3:": the questions of the message are numbered. */
 const NUMBERED_QUESTION = /(?<![\p{L}])câu \d+[.:)]/iu;

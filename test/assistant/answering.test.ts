@@ -215,6 +215,14 @@ describe('questions as people write them', () => {
     expect(firstLine((await ask('xã có thẩm quyền giải quyết những thủ tục nào về ncc')).text)).toMatch(/^👉 .*thẩm quyền của cấp xã/u);
   });
 
+  it('answers "lương thương binh … như trường hợp của bố tôi là bao nhiêu" with the row of the rating the story tells', async () => {
+    const reply = await ask(
+      'Bố tôi là thương binh 61%, đang nhận lương thương binh theo mức cũ. Tôi nghe nói lương thương binh được tăng nhưng không rõ như trường hợp của bố tôi là bao nhiêu một tháng. Mong chuyên mục giải đáp giúp. Xin chân thành cảm ơn!',
+    );
+    expect(reply.stage).toBe('retrieval');
+    expect(reply.text.slice(0, 400)).toContain('Thương binh 61%: 5.450.000 đồng/tháng');
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(

@@ -25,22 +25,30 @@ const order = (hits: ScoredPassage[]) => hits.map((h) => h.passage.id);
 describe('the row of the rating a question names leads', () => {
   it('puts the group’s table passage that holds the rating before a passage that only names the rating', () => {
     const hits = [hit(REASSESSED, 0.9), hit(TB_31_40, 0.7)];
-    expect(order(ratedRowFirst(hits, 'thương binh suy giảm khả năng lao động 35% trợ cấp bao nhiêu', '', passagesOf))).toEqual(['thuong-binh#3', 'giam-dinh-lai#0']);
+    expect(order(ratedRowFirst(hits, { question: 'thương binh suy giảm khả năng lao động 35% trợ cấp bao nhiêu', story: '' }, '', passagesOf))).toEqual(['thuong-binh#3', 'giam-dinh-lai#0']);
   });
 
   it('takes the row from the document of a hit on the group when no hit holds it (a table by brackets)', () => {
     const hits = [hit(BB_OTHER, 0.8), hit(REASSESSED, 0.6)];
-    const ordered = ratedRowFirst(hits, 'bb 85% bao nhiêu', 'bệnh binh 85 bao nhiêu', passagesOf);
+    const ordered = ratedRowFirst(hits, { question: 'bb 85% bao nhiêu', story: '' }, 'bệnh binh 85 bao nhiêu', passagesOf);
     expect(order(ordered)).toEqual(['benh-binh#2', 'benh-binh#5', 'giam-dinh-lai#0']);
     expect(ordered[0]!.score).toBe(0.8);
   });
 
   it('leaves the order alone for another benefit, another group, or no rating', () => {
     const hits = [hit(REASSESSED, 0.9), hit(TB_31_40, 0.7)];
-    for (const question of ['người phục vụ thương binh 35% được bao nhiêu', 'con của thương binh 35% được bao nhiêu', 'thương binh bệnh binh 35% bao nhiêu', 'thương binh hạng 3/4 bao nhiêu']) {
-      expect(order(ratedRowFirst(hits, question, '', passagesOf)), question).toEqual(['giam-dinh-lai#0', 'thuong-binh#3']);
+    for (const question of ['người phục vụ thương binh 35% được bao nhiêu', 'con của thương binh 35% được bao nhiêu', 'vợ tb 35% được bao nhiêu', 'thương binh bệnh binh 35% bao nhiêu', 'thương binh hạng 3/4 bao nhiêu']) {
+      expect(order(ratedRowFirst(hits, { question: question, story: '' }, '', passagesOf)), question).toEqual(['giam-dinh-lai#0', 'thuong-binh#3']);
     }
     // A row of another benefit ("tuất hằng tháng … từ 61%") is not the group's own row.
-    expect(order(ratedRowFirst([hit(BB_OTHER, 0.8)], 'bệnh binh 75% bao nhiêu', '', () => [BB_OTHER]))).toEqual(['benh-binh#5']);
+    expect(order(ratedRowFirst([hit(BB_OTHER, 0.8)], { question: 'bệnh binh 75% bao nhiêu', story: '' }, '', () => [BB_OTHER]))).toEqual(['benh-binh#5']);
+  });
+
+  it('reads the rating from the story when the question does not repeat it, unless the story is about a relative', () => {
+    const hits = [hit(REASSESSED, 0.9), hit(TB_31_40, 0.7)];
+    const asked = { question: 'Như trường hợp của bố tôi thì mỗi tháng được bao nhiêu?', story: 'Bố tôi là thương binh 35%, đang hưởng theo mức cũ.' };
+    expect(order(ratedRowFirst(hits, asked, 'thương binh', passagesOf))).toEqual(['thuong-binh#3', 'giam-dinh-lai#0']);
+    const kin = { question: 'Mỗi tháng tôi được bao nhiêu?', story: 'Tôi là con của thương binh 35%, đang đi học.' };
+    expect(order(ratedRowFirst(hits, kin, '', passagesOf))).toEqual(['giam-dinh-lai#0', 'thuong-binh#3']);
   });
 });

@@ -402,6 +402,13 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('tb 61% mất, tiền mai táng bao nhiêu, hồ sơ gồm gì').query).not.toContain('trợ cấp mai táng người có công');
   });
 
+  it('leaves thanks and requests to answer out of a question that has no question mark', () => {
+    const read = readQuestion(
+      'Tôi là thương binh 41%, vẫn nhận trợ cấp theo mức cũ từ năm 2021. Tôi nghe nói trợ cấp được tăng nhưng không rõ như trường hợp của tôi là lên bao nhiêu tiền 1 tháng. Mong anh, chị giải đáp giúp cho tôi. Tôi xin chân thành cảm ơn rất nhiều!',
+    );
+    expect(read.question).toBe('Tôi nghe nói trợ cấp được tăng nhưng không rõ như trường hợp của tôi là lên bao nhiêu tiền 1 tháng.');
+  });
+
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
     const own = readQuestion('Cha tôi là liệt sĩ, mẹ tôi đã mất. Hiện nhà chỉ còn mình tôi lo việc thờ cúng. Xin hỏi tôi có được hưởng chế độ gì không?');
     expect(own.parts.map((p) => p.asks)).toEqual(['amount', 'form']);

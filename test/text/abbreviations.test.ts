@@ -386,6 +386,8 @@ describe('knowledge/abbreviations.tsv: each ambiguous key in a real question', (
     expect(read('tb suy giảm 81% có được người phục vụ không').expanded).toBe('thương binh suy giảm 81 có được người phục vụ không');
     expect(read('tb có được đi điều dưỡng không').expanded).toBe('thương binh có được đi điều dưỡng không');
     expect(read('tb đang hưởng lương hưu').expanded).toBe('thương binh đang hưởng lương hưu');
+    // "Lương thương binh" is what people call the allowance.
+    expect(read('lương thương binh năm nay bao nhiêu').searched).toEqual(expect.arrayContaining(['a:trợ cấp', 'a:cấp thương']));
     expect(read('xã ra tb cho dân').expanded).toBe('xã ra thông báo cho dân');
     const plain = read('tb cho dân về lịch chi trả');
     expect(plain.expanded).toBe('tb cho dân về lịch chi trả');
