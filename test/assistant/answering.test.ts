@@ -223,6 +223,11 @@ describe('questions as people write them', () => {
     expect(reply.text.slice(0, 400)).toContain('Thương binh 61%: 5.450.000 đồng/tháng');
   });
 
+  it('reads "đi tù" as a prison sentence and "mấy năm một lần" as the replacement period (niên hạn)', async () => {
+    expect(firstLine((await ask('thương binh đi tù về có được hưởng lại không')).text)).toMatch(/^👉 .*phạt tù.*tạm đình chỉ/u);
+    expect((await ask('dụng cụ chỉnh hình cho thương binh được cấp mấy năm một lần')).text.split('\n\n📌')[0]).toMatch(/niên hạn \d+ năm/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
