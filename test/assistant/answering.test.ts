@@ -228,6 +228,13 @@ describe('questions as people write them', () => {
     expect((await ask('dụng cụ chỉnh hình cho thương binh được cấp mấy năm một lần')).text.split('\n\n📌')[0]).toMatch(/niên hạn \d+ năm/u);
   });
 
+  it('answers what KL 192 and 195 are about and ask of the communes from their own summaries', async () => {
+    const kl195 = (await ask('kl 195 giao gi cho cap xa')).text.split('\n\n📌')[0]!;
+    expect(firstLine(kl195)).toMatch(/^👉 Kết luận 195-KL\/TW/u);
+    expect(kl195).toContain('Cấp xã phải có đủ cán bộ, công chức có chuyên môn');
+    expect(firstLine((await ask('kết luận 192 về cái gì')).text)).toMatch(/^👉 Kết luận 192-KL\/TW .*phân cấp, phân quyền/u);
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(
