@@ -647,7 +647,7 @@ const ASKED_KINDS: readonly (readonly [AskedKind, RegExp])[] = [
   // "hỗ trợ tiền tàu xe …, tính thế nào": how an amount of money is worked out.
   ['amount', /\b(tien|ho tro|tro cap|phu cap|muc|phi)\b[^?.;]*\btinh (the nao|nhu the nao|ra sao)\b/],
   // "bao nhiêu" asks for money only when nothing else is counted (not "bao nhiêu tuổi / nhóm / phòng").
-  ['amount', /\b((?<!ma (so )?(thu tuc )?|ngay )bao nhieu( tien| dong)?(?! (ngay|lan|nam|thang|nguoi|tuoi|nhom|thu tuc|tthc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|cong chuc|can bo|vien chuc|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b(?! (ngay|thang|nam|lan|nguoi|xa))|may trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
+  ['amount', /\b((?<!ma (so )?(thu tuc )?|ngay )bao nhieu( tien| dong)?(?! (ngay|lan|nam|thang|nguoi|tuoi|nhom|thu tuc|tthc|nhiem vu|phong|dieu|chuong|muc|mau|km|ho so|doi tuong|truong hop|van ban|cap|xa|tinh|cong chuc|can bo|vien chuc|%))|muc (huong|tro cap|chi|ho tro|tien|qua)|bn\b(?! (ngay|thang|nam|lan|nguoi|xa))|may trieu|\d+(,\d+)? trieu|tien (duoc )?tinh|tinh tien|tien (gi|bao)|duoc (nhan|huong) (bao|may)|\d{1,3}(\.\d{3})+)\b/],
   // "hiệu lực từ khi nào", "hạn chót là ngày nào", "xã lập danh sách vào thời gian nào trong năm".
   ['when', /\b(khi nao|ngay nao|ngay may|ngay bao nhieu|bao gio|thoi gian nao|thoi diem nao|luc nao|thang nao|quy nao|han chot)\b/],
   // "hỏi về hồ sơ, thủ tục di chuyển…": the papers and the steps both.

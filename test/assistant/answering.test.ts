@@ -235,6 +235,10 @@ describe('questions as people write them', () => {
     expect(firstLine((await ask('kết luận 192 về cái gì')).text)).toMatch(/^👉 Kết luận 192-KL\/TW .*phân cấp, phân quyền/u);
   });
 
+  it('answers a figure quoted in millions with the amount that applies, by the day of death', async () => {
+    expect((await ask('mai táng phí người có công 18 triệu phải không')).text.slice(0, 400)).toContain('23.400.000 đồng');
+  });
+
   it('keeps the case of a story for a follow-up', async () => {
     const chat = 'chat-follow-up';
     const story = await ask(

@@ -5,7 +5,7 @@ import { judgeDomain } from '../../src/assistant/domain.js';
 import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
 import { detectSectionIntent } from '../../src/assistant/intent.js';
 import { PassageFeatures } from '../../src/assistant/passage-features.js';
-import { readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
+import { askedKind, readQuestion, withoutCaseDetails } from '../../src/assistant/reading.js';
 import type { DocumentMeta } from '../../src/knowledge/types.js';
 import { compileReferences, parseReferences, ReferenceTargets, referenceScore } from '../../src/retrieval/references.js';
 import type { ScoredPassage } from '../../src/retrieval/hybrid-search.js';
@@ -407,6 +407,11 @@ describe('reading the question out of a story', () => {
       'Tôi là thương binh 41%, vẫn nhận trợ cấp theo mức cũ từ năm 2021. Tôi nghe nói trợ cấp được tăng nhưng không rõ như trường hợp của tôi là lên bao nhiêu tiền 1 tháng. Mong anh, chị giải đáp giúp cho tôi. Tôi xin chân thành cảm ơn rất nhiều!',
     );
     expect(read.question).toBe('Tôi nghe nói trợ cấp được tăng nhưng không rõ như trường hợp của tôi là lên bao nhiêu tiền 1 tháng.');
+  });
+
+  it('reads an amount quoted in millions ("18 triệu phải không") as asking the amount', () => {
+    expect(askedKind('mai táng phí người có công 18 triệu phải không')).toBe('amount');
+    expect(askedKind('được 2,5 triệu một tháng đúng không')).toBe('amount');
   });
 
   it('asks the rule on the role the story names when the question asks what someone gets', () => {
