@@ -126,7 +126,7 @@ const FOREIGN_CONCEPTS: readonly RegExp[] = [
   // Died at work: the social-insurance office's burial and survivors' benefits.
   /\b(chet|mat|qua doi|tu tran) (trong luc|trong khi|khi dang|luc dang) (lam viec|cong tac|di lam)\b/,
   /\bxay nha\b/,
-  /\bluong huu\b|\bhuu tri\b|\bnghi huu\b/,
+  /\bluong huu\b|\bhuu tri\b|\b(nghi|ve) huu\b/,
   /\bso bhxh\b|\bso bao hiem\b|\bto roi\b|\bchot so\b|\bdong bao hiem\b|\bdong bhxh\b/,
   /\bho ngheo\b|\bcan ngheo\b|\bnguoi cao tuoi\b|\bbao tro xa hoi\b|\btro cap xa hoi\b|\bnguoi khuyet tat\b/,
   /\bluong co so\b|\bnang luong\b|\bphu cap (chuc vu|cong vu|tham nien)\b/,

@@ -619,6 +619,9 @@ describe('deciding the field on evidence', () => {
   it('takes neighbouring fields that share words as out of it', () => {
     expect(judgeDomain('Bảo hiểm xã hội tự nguyện đóng bao nhiêu một tháng?').verdict).toBe('out');
     expect(judgeDomain('hồ sơ hưởng trợ cấp thất nghiệp gồm những gì').verdict).toBe('out');
+    // A soldier or official retired ("về hưu") is the pension fund's, unless the message names a group of the field.
+    expect(judgeDomain('Bộ đội về hưu được cấp thẻ bảo hiểm y tế không?').verdict).toBe('out');
+    expect(judgeDomain('Thương binh về hưu có được hưởng cả lương hưu và trợ cấp thương binh không?').verdict).toBe('in');
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
     // A commune official's annual leave is the labour code's, whatever the merger changed.
     expect(judgeDomain('Xin hỏi chế độ nghỉ phép năm của công chức xã sau sáp nhập được tính thế nào?').verdict).toBe('out');
