@@ -329,10 +329,10 @@ export class Assistant {
     const raw = isDefinitional(asked.question) ? found : withoutGlossary(found);
     const intent = detectSectionIntent(asked.question);
     const reranked = intent ? rerankForIntent(raw, intent) : raw;
-    const afterDeath = asked.afterDeath ? deathBenefitsFirst(reranked) : reranked;
+    const deathFirst = asked.afterDeath ? deathBenefitsFirst(reranked) : reranked;
     // A short question's group is what it asks about; a story's groups are its background.
     const short = !asked.story && asked.question.length <= SHORT_QUESTION_CHARS;
-    const ordered = withAskedWordsFirst(short ? namedGroupFirst(afterDeath, asked.question, expandedQuery) : afterDeath, asked.question);
+    const ordered = withAskedWordsFirst(short ? namedGroupFirst(deathFirst, asked.question, expandedQuery) : deathFirst, asked.question);
     const hits = asked.asks === 'amount' ? ratedRowFirst(ordered, asked, expandedQuery, (id) => searcher.passagesOf(id)) : ordered;
     return { hits, expandedQuery, intent };
   }
@@ -655,10 +655,10 @@ export function plainReply(stage: AnswerStage, text: string): AssistantReply {
   return { stage, text, body: text, citations: [], warnings: [], confidence: 0, offerFeedback: false };
 }
 
-/** Puts the section the question asks about (hồ sơ, thời hạn, mức hưởng…) ahead of its neighbours. */
 /** A question typed in a line ("tb 81% có được người phục vụ không"), not a message that tells a case. */
 const SHORT_QUESTION_CHARS = 120;
 
+/** Puts the section the question asks about (hồ sơ, thời hạn, mức hưởng…) ahead of its neighbours. */
 function rerankForIntent(hits: readonly ScoredPassage[], intent: NonNullable<ReturnType<typeof detectSectionIntent>>): ScoredPassage[] {
   return hits
     .map((h) => (headingMatches(sectionOf(h.passage), intent) ? { ...h, score: h.score + INTENT_BOOST } : h))
