@@ -206,10 +206,10 @@ function lastMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined 
 }
 
 /** In when the text names a concept of the field, else out when it affirms one of `foreign`; undefined otherwise. */
-function conceptVerdict(plain: string, foreign: readonly RegExp[]): DomainVerdict | undefined {
+function conceptVerdict(plain: string, foreign: readonly RegExp[], foreignIn = plain): DomainVerdict | undefined {
   const own = DOMAIN_CONCEPTS.find((c) => c.test(plain));
   if (own) return { verdict: 'in', because: own.exec(plain)![0] };
-  const affirmed = plain.replace(AFFIRMED_ONLY, ' ');
+  const affirmed = foreignIn.replace(AFFIRMED_ONLY, ' ');
   const other = foreign.find((c) => c.test(affirmed));
   return other ? { verdict: 'out', because: other.exec(affirmed)![0] } : undefined;
 }
@@ -227,7 +227,10 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   const asked = fold(withoutNames(question).toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const told = fold(withoutNames(story).toLowerCase()).replace(/\s+/g, ' ').replace(NEGATED_DOMAIN, ' ');
   const both = `${asked} ${told}`;
-  const clause = askingClause(asked);
+  // "tôi có được BHYT 100% không (tôi đang hưởng BHYT hưu trí, mức 95%)?": an aside in brackets names no other
+  // field that is asked about (a concept of the field in it still counts).
+  const askedOnly = asked.replace(/\([^()]*\)/gu, ' ');
+  const clause = askingClause(askedOnly);
   // "khi bố mất, có được hỗ trợ chi phí tang lễ và có được cấp đất ở nghĩa trang không" after a story of a
   // resistance fighter: one of the things asked is the field's, and it is answered.
   const fieldsBenefit = clause?.verdict === 'out' && WEAK_DOMAIN_CONCEPTS.find((c) => c.test(asked));
@@ -235,8 +238,8 @@ export function judgeDomain(question: string, story = ''): DomainVerdict {
   if (clause) return clause;
   // "bố ông được tặng Huân chương Chiến công … có được nhận tiền thưởng không", the medal told in the story.
   if (MEDAL_CASH_ASKED.test(asked) && NON_RESISTANCE_MEDAL.test(both) && !RESISTANCE_MEDAL.test(both)) return { verdict: 'out', because: NON_RESISTANCE_MEDAL.exec(both)![0] };
-  for (const plain of [asked, told]) {
-    const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS);
+  for (const [plain, foreignIn] of [[asked, askedOnly], [told, told]] as const) {
+    const verdict = conceptVerdict(plain, FOREIGN_CONCEPTS, foreignIn);
     if (verdict) return verdict;
   }
   const weak = WEAK_DOMAIN_CONCEPTS.find((c) => c.test(both));

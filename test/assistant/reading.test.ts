@@ -622,6 +622,9 @@ describe('deciding the field on evidence', () => {
     // A soldier or official retired ("về hưu") is the pension fund's, unless the message names a group of the field.
     expect(judgeDomain('Bộ đội về hưu được cấp thẻ bảo hiểm y tế không?').verdict).toBe('out');
     expect(judgeDomain('Thương binh về hưu có được hưởng cả lương hưu và trợ cấp thương binh không?').verdict).toBe('in');
+    // An aside in brackets names no field that is asked about; a concept of the field in it still counts.
+    expect(judgeDomain('Tôi có được BHYT 100% không (tôi đang hưởng BHYT hưu trí, mức 95%)?', 'Anh trai tôi là liệt sĩ. Bản thân tôi cũng là người có công với cách mạng.').verdict).toBe('in');
+    expect(judgeDomain('Ông có được hỗ trợ theo Nghị định 67/2025 (sửa đổi Nghị định 178/2024) khi về hưu trước tuổi không?').verdict).toBe('in');
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
     // A commune official's annual leave is the labour code's, whatever the merger changed.
     expect(judgeDomain('Xin hỏi chế độ nghỉ phép năm của công chức xã sau sáp nhập được tính thế nào?').verdict).toBe('out');
