@@ -109,8 +109,9 @@ const DISTINCT_FOREIGN_CONCEPTS: readonly RegExp[] = [
   // Village staff's own allowances, a village's name, seniority pay: the province's rules, not this field's.
   /\by te thon( ban)?\b|\bkhong chuyen trach (o )?(thon|ap|ban|to dan pho)\b|\bdoi ten (thon|xa|phuong|ap|to dan pho)\b|\bphu cap tham nien\b|\b(truong|pho truong) (thon|ap|ban|xom|khu pho)\b|\bto truong to dan pho\b/,
   /\b(xac nhan|xac dinh|giam dinh) (muc do )?khuyet tat\b|\bmuc do khuyet tat\b/,
-  // Re-issuing a lost medal is the awards office's business (Luật Thi đua, khen thưởng), not a benefit's.
-  /\b(cap lai|cap doi|doi lai)\b[^.?!]*\b(huan|huy) chuong\b|\b(huan|huy) chuong\b[^.?!]*\b(bi mat|that lac|muc nat|hu hong|bi rach)\b/,
+  // Re-issuing a lost medal, certificate of merit or "Bảng gia đình vẻ vang" is the awards office's business (Luật
+  // Thi đua, khen thưởng), not a benefit's.
+  /\b(cap lai|cap doi|doi lai)\b[^.?!]*\b((huan|huy) chuong|bang khen|bang gia dinh ve vang)\b|\b((huan|huy) chuong|bang gia dinh ve vang)\b[^.?!]*\b(bi mat|that lac|muc nat|hu hong|bi rach)\b/,
   // A pension's own rise, a lost health-insurance card: the social-insurance office's business, whoever asks.
   /\b(tang|dieu chinh) luong huu\b|\bluong huu\b( [a-z]+){0,3} (tang|dieu chinh)\b|\b(cap lai|cap doi|lam lai) the\b[^.?!]*\b(bhyt|bao hiem y te)\b|\b(bhyt|bao hiem y te)\b[^.?!]*\b(cap lai|cap doi|lam lai) the\b/,
 ];

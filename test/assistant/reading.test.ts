@@ -625,6 +625,9 @@ describe('deciding the field on evidence', () => {
     // An aside in brackets names no field that is asked about; a concept of the field in it still counts.
     expect(judgeDomain('Tôi có được BHYT 100% không (tôi đang hưởng BHYT hưu trí, mức 95%)?', 'Anh trai tôi là liệt sĩ. Bản thân tôi cũng là người có công với cách mạng.').verdict).toBe('in');
     expect(judgeDomain('Ông có được hỗ trợ theo Nghị định 67/2025 (sửa đổi Nghị định 178/2024) khi về hưu trước tuổi không?').verdict).toBe('in');
+    // Re-issuing a lost certificate of merit is the awards office's business; the allowance that comes with one is the field's.
+    expect(judgeDomain('Xin hướng dẫn thủ tục cấp lại Bằng khen và Bảng gia đình vẻ vang của bà tôi đã bị thất lạc.').verdict).toBe('out');
+    expect(judgeDomain('Bố tôi được tặng Bằng khen kháng chiến, nay có được trợ cấp một lần không?').verdict).toBe('in');
     expect(judgeDomain('đất nghĩa trang gia đình có được cấp sổ đỏ không').verdict).toBe('out');
     // A commune official's annual leave is the labour code's, whatever the merger changed.
     expect(judgeDomain('Xin hỏi chế độ nghỉ phép năm của công chức xã sau sáp nhập được tính thế nào?').verdict).toBe('out');
