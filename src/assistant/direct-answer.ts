@@ -8,7 +8,8 @@ import { parseReferences } from '../retrieval/references.js';
 import { contentWords, LIST_ITEM, unitsOf, type AnswerUnit } from './answer-units.js';
 import { PassageFeatures, remember } from './passage-features.js';
 import { BROAD_TOPICS } from './procedure-openings.js';
-import { askedPercentsOf, benefitsNamedIn, percentBrackets, percentFit } from './percents.js';
+import { benefitsNamedIn, groupsIn } from './case-terms.js';
+import { askedPercentsOf, percentBrackets, percentFit } from './percents.js';
 
 export interface DirectAnswer {
   /** The first lines of the reply: the asked fact, verbatim from the knowledge base, with its period. */
@@ -563,27 +564,8 @@ function asksAboutThePast(read: ReadQuestion, registry: AmountRegistry, today: s
 }
 
 const EXAMPLE = /^(Ví dụ|VD)(?![\p{L}\p{N}])/u;
-/** The groups of people with merit a text names ("liệt sĩ", "thương binh"…), in the folded words of GROUPS. */
-const GROUPS: readonly (readonly [string, RegExp])[] = [
-  ['liet si', /\bliet s[iy]\b/],
-  ['thuong binh', /\bthuong binh\b|\btb\b/],
-  ['benh binh', /\bbenh binh\b/],
-  ['chat doc', /\bchat doc\b|\bda cam\b/],
-  ['ba me', /\bba me viet nam anh hung\b|\bbmvnah\b/],
-  ['anh hung', /(?<!viet nam )\banh hung (luc luong vu trang|llvt(nd)?|lao dong)\b|\bahllvtnd\b/],
-  ['giup do', /\bgiup do cach mang\b/],
-  // "trước 01/01…", "từ 01/01/1945": the date names the group even where a line's opening is cut short.
-  ['cach mang truoc 1945', /\blao thanh cach mang\b|\b(hoat dong cach mang|hdcm) truoc (ngay )?0?1\/0?1\b/],
-  ['tien khoi nghia', /\btien khoi nghia\b|\b(hoat dong cach mang|hdcm) tu (ngay )?0?1\/0?1\/1945\b/],
-  ['tu day', /\btu,? day\b|\bbi dich bat\b/],
-  ['thanh nien xung phong', /\bthanh nien xung phong\b|\btnxp\b/],
-];
 /** The opening of a line, where its subject is named. */
 const SUBJECT_CHARS = 40;
-export function groupsIn(text: string): Set<string> {
-  const plain = fold(text.toLowerCase());
-  return new Set(GROUPS.filter(([, pattern]) => pattern.test(plain)).map(([name]) => name));
-}
 const BASIS_SECTION = /(?:^|—\s)căn cứ( pháp lý)?(?![\p{L}])/iu;
 const REPLACED_SECTION = /(?<![\p{L}\p{N}])(mức cũ|đã được thay thế)(?![\p{L}\p{N}])/iu;
 const CLOSED_PERIOD = /(?<![\p{L}\p{N}])từ (?:ngày )?\d{1,2}\/\d{1,2}\/\d{4} đến (?:hết )?(?:ngày )?(\d{1,2})\/(\d{1,2})\/(\d{4})/giu;

@@ -1,5 +1,5 @@
 import type { ScoredPassage } from '../retrieval/search-results.js';
-import { groupsIn } from './direct-answer.js';
+import { groupsIn } from './case-terms.js';
 
 /**
  * "tb 81% có được người phục vụ không": passages on the group the question names come before passages on

@@ -1,5 +1,3 @@
-import { fold } from '../text/normalize.js';
-
 /** Percent brackets a line names: "từ 71% đến 80%", "71–80%", "từ 81% trở lên", "dưới 21%", "100%". */
 export function percentBrackets(text: string): [number, number][] {
   const brackets: [number, number][] = [];
@@ -44,28 +42,4 @@ export function statedPercentsOf(question: string): number[] {
 /** The ratings a question names: "81%", and "tb 3/4" read inside its bracket. */
 export function askedPercentsOf(question: string): number[] {
   return [...statedPercentsOf(question), ...rankPercents(question)];
-}
-
-/** Benefits beside a group's own monthly allowance, each in its folded words. */
-const BENEFITS_BESIDE_THE_ALLOWANCE: readonly (readonly [string, RegExp])[] = [
-  ['phuc vu', /\b(phuc vu|cham soc)\b/],
-  ['phu cap', /\bphu cap\b/],
-  ['tuat', /\btuat\b/],
-  ['mai tang', /\bmai tang\b/],
-  ['dieu duong', /\bdieu duong\b/],
-  ['bhyt', /\b(bhyt|bao hiem y te|the bao hiem)\b/],
-  ['nha o', /\bnha o\b/],
-  ['dat', /\b(tien su dung dat|dat o)\b/],
-  ['hoc', /\b(di hoc|dai hoc|hoc sinh|sinh vien|giao duc|hoc phi)\b/],
-  ['dung cu', /\b(dung cu|phuong tien tro giup)\b/],
-  ['an them', /\b(an them|tien an)\b/],
-  ['qua', /\bqua tet\b/],
-  ['mot lan', /\bmot lan\b/],
-  ['giam dinh', /\bgiam dinh\b/],
-];
-
-/** The benefits besides the monthly allowance a text names ("người phục vụ", "điều dưỡng"…). */
-export function benefitsNamedIn(text: string): Set<string> {
-  const plain = fold(text.toLowerCase());
-  return new Set(BENEFITS_BESIDE_THE_ALLOWANCE.filter(([, pattern]) => pattern.test(plain)).map(([name]) => name));
 }

@@ -2,8 +2,9 @@ import { MONEY_PATTERN } from '../knowledge/types.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import type { ScoredPassage } from '../retrieval/search-results.js';
 import { fold } from '../text/normalize.js';
-import { groupsIn } from './direct-answer.js';
-import { benefitsNamedIn, percentBrackets, statedPercentsOf } from './percents.js';
+import { groupsIn } from './case-terms.js';
+import { benefitsNamedIn } from './case-terms.js';
+import { percentBrackets, statedPercentsOf } from './percents.js';
 
 /** How far down the hits the group's table is looked for. */
 const DEPTH = 8;
