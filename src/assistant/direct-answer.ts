@@ -407,7 +407,7 @@ function directAnswerTo(input: DirectAnswerInput): DirectAnswer {
   const otherFacts = partFacts.length > 0 ? anyOf(partFacts) : undefined;
   // A list the chunker cut at a passage's end goes on in the next passage of its section ("17. Tật gai sống…").
   const whole = chosen.map((unit) => (unit.list ? continuedList(unit, input.related ?? []) : unit));
-  const lines = renderUnits(whole, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate }).map(withoutAliases).map((line, index) => {
+  const lines = renderUnits(whole, questionWords, kind, { focus, enumerates: ENUMERATION.test(read.question), day: read.deathDate, percents: askedPercents }).map(withoutAliases).map((line, index) => {
     const fact = compact && required.test(line) ? required : index > 0 ? partFacts.find((r) => r.test(line)) : undefined;
     const chars = index > 0 ? limitChars : COMPACT_LINE_CHARS;
     return fact ? compactLine(line, questionWords, fact, chars, otherFacts) : compact ? compactLine(line, questionWords, required, chars, otherFacts) : line;
@@ -988,13 +988,15 @@ function renderUnits(
   units: readonly AnswerUnit[],
   questionWords: Set<string>,
   kind: AskedKind | undefined,
-  { focus, enumerates = false, day }: { focus?: RegExp; enumerates?: boolean; day?: string | undefined },
+  { focus, enumerates = false, day, percents = [] }: { focus?: RegExp; enumerates?: boolean; day?: string | undefined; percents?: readonly number[] },
 ): string[] {
   const wholeLists = enumerates || kind === undefined || kind === 'eligibility' || kind === 'documents' || kind === 'steps' || kind === 'document';
-  const showWhole = (items: readonly string[]): boolean => {
+  const showWhole = (items: readonly string[], chosen: string): boolean => {
     const size = items.join('\n').length;
     // A list that holds the one fact a many-part question asks of it is cut to that item (listLines).
     const focused = focus !== undefined && items.filter((item) => focus.test(item)).length === 1;
+    // "thương binh hạng 3/4 bao nhiêu": of a list by rating, the item of the asked rating is the answer.
+    if (!enumerates && onlyRatedItem(items, chosen, percents)) return false;
     return (wholeLists && size <= SHORT_LIST_CHARS) || (!focused && items.length <= 4 && size <= TINY_LIST_CHARS);
   };
   const lines: string[] = [];
@@ -1005,7 +1007,7 @@ function renderUnits(
     // A list of papers answers the question's ask for papers: never cut to the item of another ask's fact
     // (but a form question takes the item that names the form).
     if (unit.list) lines.push(listLines(unit.list, questionWords, PAPERS_LEAD_IN.test(unit.list.leadIn) && kind !== 'form' ? undefined : focus, day));
-    else if (unit.item && showWhole(unit.item.all) && !leadIns.has(unit.item.leadIn)) {
+    else if (unit.item && showWhole(unit.item.all, unit.item.text) && !leadIns.has(unit.item.leadIn)) {
       // A short list is shown whole: an answer never drops items of the list it quotes, but those of another
       // period than the day of the death the story tells ("chết năm 2012") are only counted.
       const onDay = day ? unit.item.all.filter((item) => !diedInAnotherPeriod(item, day)) : unit.item.all;
@@ -1032,6 +1034,13 @@ function renderUnits(
     if (count < list.length) lines[index] += `\n(còn ${list.length - count} mục, xem dưới)`;
   }
   return lines;
+}
+
+/** The chosen item is the only one of its list whose rating brackets hold an asked rating, and others name other brackets. */
+function onlyRatedItem(items: readonly string[], chosen: string, percents: readonly number[]): boolean {
+  if (percents.length === 0) return false;
+  const fits = items.map((item) => percentFit(percentBrackets(item), percents));
+  return fits.filter((fit) => fit > 0).length === 1 && fits[items.indexOf(chosen)] === 3 && fits.some((fit) => fit < 0);
 }
 
 /**

@@ -160,6 +160,14 @@ describe('questions as people write them', () => {
     expect(lead).toContain('5.364.000');
   });
 
+  it('quotes, of a list by rank, the asked rank’s item first and counts the others', async () => {
+    const reply = await ask('thương binh hạng ¾ trợ cấp bao nhiêu một tháng');
+    const lead = reply.text.split('\n\n📌')[0]!;
+    expect(reply.text.slice(0, 400)).toContain('Thương binh hạng 3/4 (41% đến 60%): 3.667.000 đến 5.364.000 đồng/tháng');
+    expect(lead).not.toContain('Thương binh hạng 1/4');
+    expect(lead).toContain('(còn 3 mục, xem dưới)');
+  });
+
   it('answers a rating the question names with its row of the group’s table, however the table writes it', async () => {
     // Written as a bracket ("Từ 81% đến 90%"): no word of the table is "85".
     expect(firstLine((await ask('bb 85% bao nhiêu')).text)).toMatch(/^👉 .*81% đến 90%.*6\.378\.000 đồng/u);
