@@ -340,10 +340,10 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
   const namesSubject = CASE_CONCEPTS.some(([pattern, words]) => words !== SOLDIER_SENT_HOME && pattern.test(plainQuestion));
   // "… tìm thấy mộ của bác … làm hồ sơ công nhận liệt sĩ được không?": the question names its procedure; the
   // story's other procedures (the grave, the remains) are only its background.
-  const namesProcedure = CASE_CONCEPTS.some(([pattern, words]) => PROCEDURES.has(words) && pattern.test(plainQuestion));
+  const namesProcedure = CASE_CONCEPTS.some(([pattern, words]) => NAMED_PROCEDURES.has(words) && pattern.test(plainQuestion));
   for (const [pattern, words] of CASE_CONCEPTS) {
     if (sameForAll && MERIT_GROUPS.has(words)) continue;
-    if (namesProcedure && PROCEDURES.has(words)) continue;
+    if (namesProcedure && NAMED_PROCEDURES.has(words)) continue;
     if (words === SOLDIER_SENT_HOME && namesSubject) continue;
     // "ba mẹ tôi đã mất nên tôi thờ cúng ông nội … trợ cấp thờ cúng thế nào": the death is why the asker took the
     // benefit on, not a death whose benefits are asked.
@@ -511,6 +511,11 @@ const REMAINS = 'hài cốt mộ liệt sĩ';
 const REMAINS_MOVED = /\b(hai cot|boc mo|cat boc|di chuyen mo|chuyen mo|qui tap|quy tap)\b/;
 /** The CASE_CONCEPTS words that name a procedure of its own. */
 const PROCEDURES = new Set(['công nhận liệt sĩ', REMAINS, 'di chuyển hồ sơ', 'Bằng Tổ quốc ghi công', 'hỗ trợ cải thiện nhà ở', 'giám định', 'ưu đãi giáo dục']);
+/**
+ * The procedures a question may name, the worship and the visit of a martyr's grave with them: a story's other
+ * procedures are only its background. (A story's role still decides a visit: "tử sĩ", a relative who is no kin.)
+ */
+const NAMED_PROCEDURES = new Set([...PROCEDURES, 'thờ cúng', VISIT]);
 /** The CASE_CONCEPTS words that name a group of people with merit (not a martyr: his family's rules are his own). */
 const MERIT_GROUPS = new Set(['thương binh', 'bệnh binh', 'chất độc hóa học', 'Bà mẹ Việt Nam anh hùng', 'anh hùng', 'bị địch bắt tù đày', 'hoạt động kháng chiến', 'giúp đỡ cách mạng', 'thanh niên xung phong', 'huân chương']);
 
