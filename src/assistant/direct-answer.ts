@@ -619,6 +619,9 @@ function compactLine(line: string, questionWords: Set<string>, required: RegExp,
     const period = `(${note[1]})`;
     return `${compactLine(line.slice(0, note.index), questionWords, required, maxChars - period.length - 1, secondary)} ${period}`;
   }
+  // "1. Giấy báo tử …": an item's number ends no sentence; it stays with the item's first clause.
+  const marker = /^(?:\d{1,2}[.)]|[-*•])\s+/u.exec(line)?.[0] ?? '';
+  if (marker) return marker + compactLine(line.slice(marker.length), questionWords, required, maxChars - marker.length, secondary);
   const clauses = line.split(CLAUSE_BREAK);
   if (clauses.length < 3) return line;
   const scored = clauses.map((clause, index) => ({

@@ -541,6 +541,10 @@ describe('reading the question out of a story', () => {
     const story = 'Ông Nhất có người bác đã hy sinh tại chiến trường, gia đình chỉ còn giấy báo tử. Vừa qua, gia đình đã tìm thấy mộ của bác tại nghĩa trang Quảng Trị.';
     expect(readQuestion(`${story} Gia đình có thể làm hồ sơ công nhận liệt sĩ cho bác được không?`).query).not.toContain('hài cốt');
     expect(readQuestion(`${story} Gia đình được hỗ trợ những gì?`).query).toContain('hài cốt');
+    // The worship of a martyr and the visit to his grave are procedures of their own too.
+    const caretaker = 'Cha tôi chuyên lo việc hương khói, trông nom nghĩa trang liệt sĩ của xã nhiều năm nay.';
+    expect(readQuestion(`${caretaker} Sau này tôi có được thờ cúng liệt sĩ thay cha không?`).query).not.toContain('hài cốt');
+    expect(readQuestion(`${caretaker} Tôi muốn đi thăm viếng mộ liệt sĩ ở tỉnh khác thì có được hỗ trợ không?`).query).not.toContain('hài cốt');
   });
 
   it('leaves the group of a story out of the search for a benefit paid alike to every group', () => {
@@ -1133,6 +1137,15 @@ describe('a direct answer first', () => {
     expect(lines[1]).toContain('UBND cấp xã');
     expect(lines[2]).toBe(list);
     expect(fitHead([where], 'ở đâu', 100)).toEqual([where]);
+  });
+
+  it('cuts a numbered item from its own opening clause, never from its number alone', () => {
+    const first = 'Hỗ trợ thăm viếng mộ chỉ dành cho thân nhân liệt sĩ (tối đa 03 người) hoặc người hưởng trợ cấp thờ cúng liệt sĩ; tử sĩ không thuộc diện này, kể cả khi được an táng trong nghĩa trang liệt sĩ.';
+    const item =
+      'Giấy chứng nhận hy sinh do cơ quan quản lý người đó tại thời điểm hy sinh cấp:\n1. Quân nhân, công nhân viên chức quốc phòng hy sinh: thủ trưởng cấp trung đoàn hoặc tương đương trở lên cấp giấy, trên cơ sở biên bản của đơn vị, kèm ý kiến của cấp ủy. Cán bộ, chiến sĩ công an hy sinh: thủ trưởng đơn vị cấp cục hoặc giám đốc công an tỉnh cấp giấy.\n(còn 1 mục, xem dưới)';
+    const [, cut] = fitHead([first, item], 'tử sĩ có được hỗ trợ thăm viếng không', 400);
+    expect(cut).toContain('\n1. Quân nhân, công nhân viên chức quốc phòng hy sinh');
+    expect(cut).not.toContain('1. …');
   });
 
   it('leaves out, over the first screen, one item of a list whose facts the lines above state already', () => {
