@@ -177,7 +177,11 @@ export function readQuestion(raw: string): ReadQuestion {
   const first = separately ? questions[0]! : question;
   // "chế độ ưu đãi đối với bệnh binh như thế nào": what the group gets, in the words its documents use.
   const firstKind = askedKind(first);
-  const benefitsOf = firstKind === undefined && BENEFITS_OF_A_GROUP.test(plainOf(first)) ? WHAT_A_GROUP_GETS : '';
+  // "… bà cố được tặng danh hiệu Bà mẹ Việt Nam anh hùng. Chính sách dành cho gia đình bà thế nào?": the same, of the
+  // group the story names.
+  const plainText = plainOf(text);
+  const ofStoryGroup = BENEFITS_OF_A_PERSON.test(plainOf(first)) && CASE_CONCEPTS.some(([pattern, words]) => MERIT_GROUPS.has(words) && pattern.test(plainText));
+  const benefitsOf = firstKind === undefined && (BENEFITS_OF_A_GROUP.test(plainOf(first)) || ofStoryGroup) ? WHAT_A_GROUP_GETS : '';
   // "bmvnah mất được mai táng bao nhiêu": the burial allowance is the same for every group, and a group's long
   // name ("Bà mẹ Việt Nam anh hùng") would outweigh it in the search. Only for a plain question on its amount: a
   // story or the papers asked beside it have words enough of their own.
@@ -365,6 +369,8 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
 const BENEFITS_OF_A_GROUP =
   /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (nguoi |gia dinh |than nhan (cua )?)?(benh binh|thuong binh|liet si|ba me viet nam anh hung|ba me|nguoi co cong|anh hung|nguoi hoat dong|nguoi nhiem)\b/;
 const WHAT_A_GROUP_GETS = 'được hưởng những chế độ gì';
+/** "chính sách dành cho gia đình bà", "chế độ của ông" (folded): the benefits of the person the story tells of. */
+const BENEFITS_OF_A_PERSON = /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (gia dinh )?(ba|ong|me|bo|cha|cu|chong|vo)( (toi|em|chau|co|noi|ngoai))?\b/;
 /** "mai táng phí", "tiền mai táng" (folded). */
 const BURIAL_ASKED = /\bmai tang\b/;
 const BURIAL_BENEFIT = 'trợ cấp mai táng người có công từ trần';

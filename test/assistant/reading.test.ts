@@ -374,6 +374,13 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Chế độ trợ cấp đối với bệnh binh 61% là bao nhiêu?').query).not.toContain('những chế độ gì');
   });
 
+  it('searches "chính sách dành cho gia đình bà" as what the group the message names gets', () => {
+    const read = readQuestion('Gia đình em vừa nhận bằng của bà cố với danh hiệu Bà mẹ Việt Nam anh hùng. Vậy chính sách dành cho gia đình bà là như thế nào?');
+    expect(read.query).toContain('được hưởng những chế độ gì');
+    // No group named: nothing to say what "bà" gets.
+    expect(readQuestion('Bà tôi năm nay 85 tuổi, sống một mình. Chính sách dành cho bà như thế nào?').query).not.toContain('những chế độ gì');
+  });
+
   it('reads a prisoner moved to another jail as no move of the family’s file', () => {
     const prisoner = readQuestion('Ông tôi năm 1967 bị địch bắt tù, đày giam giữ ở nhà lao Quy Nhơn, sau đó chuyển vào nhà lao Phú Quốc, năm 1995 ông qua đời mà chưa được hưởng chế độ. Vậy nay có được xem xét giải quyết chế độ không?');
     expect(prisoner.query).not.toContain('di chuyển hồ sơ');
