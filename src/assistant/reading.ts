@@ -167,7 +167,7 @@ export function readQuestion(raw: string): ReadQuestion {
   const before1945 = story && BEFORE_1945.test(plainOf(story)) && !BEFORE_1945.test(plainQuestion) ? BEFORE_1945_WORDS : '';
   const caseWords = story ? [before1945, domainWordsOf(withoutCaseDetails(story), cleanedQuestion, before1945 !== '')].filter(Boolean).join(' ') : '';
   const queryOf = (part: string, context: string, afterDeath: boolean) =>
-    [withoutFillers(withoutCaseDetails(part)), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+    [withoutFillers(withoutCaseDetails(part)).replace(ASKERS_ELDER, ' '), context, afterDeath ? DEATH_BENEFITS : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
   const questions = questionsOf(question);
   // "…hằng tháng bao nhiêu? Và sau này nếu mẹ mất thì…": the death belongs to the later question only.
   const afterDeath = asksAfterDeath(questions[0] ?? question) || (diedWithMerit(story) && asksWhatWeGet(questions[0] ?? question));
@@ -369,6 +369,8 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
 const BENEFITS_OF_A_GROUP =
   /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (nguoi |gia dinh |than nhan (cua )?)?(benh binh|thuong binh|liet si|ba me viet nam anh hung|ba me|nguoi co cong|anh hung|nguoi hoat dong|nguoi nhiem)\b/;
 const WHAT_A_GROUP_GETS = 'được hưởng những chế độ gì';
+/** "Mẹ tôi", "ông nội tôi": who the asker speaks of; "mẹ" alone would pull the search to "Bà mẹ Việt Nam anh hùng". */
+const ASKERS_ELDER = /(?<![\p{L}])(mẹ|má|bố|ba|cha|ông|bà)( (nội|ngoại|ruột|đẻ))? (tôi|em|cháu|mình)(?![\p{L}])/giu;
 /** "chính sách dành cho gia đình bà", "chế độ của ông" (folded): the benefits of the person the story tells of. */
 const BENEFITS_OF_A_PERSON = /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (gia dinh )?(ba|ong|me|bo|cha|cu|chong|vo)( (toi|em|chau|co|noi|ngoai))?\b/;
 /** "mai táng phí", "tiền mai táng" (folded). */

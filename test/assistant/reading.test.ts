@@ -374,6 +374,15 @@ describe('reading the question out of a story', () => {
     expect(readQuestion('Chế độ trợ cấp đối với bệnh binh 61% là bao nhiêu?').query).not.toContain('những chế độ gì');
   });
 
+  it('searches without the asker\'s elders ("mẹ tôi", "ông nội tôi"): "mẹ" would pull the search to Bà mẹ Việt Nam anh hùng', () => {
+    const read = readQuestion('Mẹ tôi được tặng Huân chương Kháng chiến hạng Ba thì chế độ ưu đãi được hưởng những gì?');
+    expect(read.query).not.toMatch(/mẹ tôi/iu);
+    expect(read.query).toContain('Huân chương Kháng chiến');
+    // A mother the question asks about as such stays.
+    expect(readQuestion('Mẹ liệt sĩ được trợ cấp tuất bao nhiêu?').query).toContain('Mẹ liệt sĩ');
+    expect(readQuestion('Vậy tôi có được hưởng lại trợ cấp tuất hàng tháng của cha tôi hay không?').query).not.toContain('cha tôi');
+  });
+
   it('searches "chính sách dành cho gia đình bà" as what the group the message names gets', () => {
     const read = readQuestion('Gia đình em vừa nhận bằng của bà cố với danh hiệu Bà mẹ Việt Nam anh hùng. Vậy chính sách dành cho gia đình bà là như thế nào?');
     expect(read.query).toContain('được hưởng những chế độ gì');
