@@ -398,6 +398,11 @@ describe('knowledge/abbreviations.tsv: each ambiguous key in a real question', (
     expect(read('thông báo 12/TB-UBND').expanded).toBe('thông báo 12 tb ubnd');
   });
 
+  it('"hương khói" is the worship allowance, and a martyr with no kin left is searched with it', () => {
+    expect(read('tiền hương khói liệt sĩ năm nay bao nhiêu').searched).toEqual(expect.arrayContaining(['a:thờ cúng']));
+    expect(read('liệt sĩ không còn thân nhân thì gia đình được gì').searched).toEqual(expect.arrayContaining(['a:thờ cúng']));
+  });
+
   it('ct: "ct07" is the residence form, not chủ tịch; "ct ubnd xã" is chủ tịch', () => {
     for (const typed of ['ct07', 'CT07', 'mau CT 07']) {
       const q = read(typed);
