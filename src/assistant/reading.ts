@@ -107,7 +107,10 @@ function questionStart(sentences: readonly string[]): number {
   // "… tôi có làm hồ sơ xin mai táng phí nhưng không được? Cho tôi hỏi …": a mark of indignation in the story.
   const asked = plain.findIndex((s, i) => i > start && ASKING_PHRASE.test(s));
   if (asked > start && plain.slice(start, asked).every((s) => !ASKING_PHRASE.test(s) && !QUESTION_WORDS.test(s) && !QUESTION_PARTICLE.test(s))) start = asked;
-  while (start > 0 && QUESTION_WORDS.test(plain[start - 1]!)) start--;
+  // "… không ghi thương tật là bao nhiêu. Tôi muốn hỏi …": a sentence closed by a full stop before the asking
+  // phrase tells the story; one that asks ends without it ("Mức trợ cấp bao nhiêu? Tôi muốn hỏi thêm …").
+  const asksBefore = (i: number) => QUESTION_WORDS.test(plain[i]!) && !(ASKING_PHRASE.test(plain[start]!) && /\.\s*$/u.test(sentences[i]!));
+  while (start > 0 && asksBefore(start - 1)) start--;
   // "Mức trợ cấp này là bao nhiêu?": the sentence it points back to names the benefit.
   if (start > 0 && POINTS_BACK.test(plain[start]!)) start--;
   return start;

@@ -532,6 +532,16 @@ describe('reading the question out of a story', () => {
     expect(read.story).toContain('Khi mẹ tôi chết');
   });
 
+  it('keeps a story sentence closed by a full stop ("… không ghi thương tật là bao nhiêu.") out of the question "Tôi muốn hỏi" puts', () => {
+    const read = readQuestion(
+      'Bố tôi là cựu chiến binh, tham gia chiến đấu ở Quảng Trị từ năm 1967 đến năm 1975, bị thương ở đùi và còn một mảnh bom bi trong ngón tay. Khi ra viện bố tôi có được cấp thẻ thương bệnh binh nhưng không ghi thương tật là bao nhiêu. Tôi muốn hỏi liệu bố tôi có được giám định lại thương tật để hưởng chế độ thương binh không?',
+    );
+    expect(read.question).toMatch(/^Tôi muốn hỏi/u);
+    expect(read.asks).toBe('eligibility');
+    // A sentence that asks, before the asking phrase, stays in the question.
+    expect(readQuestion('Bố tôi là thương binh 61%, năm nay đã 80 tuổi, sức khỏe yếu, gia đình ở xã miền núi rất xa trung tâm tỉnh. Mức trợ cấp của bố tôi là bao nhiêu? Tôi muốn hỏi thêm là bố tôi có được điều dưỡng không?').question).toMatch(/^Mức trợ cấp/u);
+  });
+
   it('reads a soldier sent home the story tells as the case when the question names no subject, and a page\'s "Câu hỏi:" label as no question', () => {
     const story = 'Bố tôi sinh năm 1945, nhập ngũ tháng 4/1966 tại Sư đoàn 320, sau đó vào chiến trường Tây Nguyên. Tháng 12/1975 bố tôi xuất ngũ về địa phương, được tặng Huân chương kháng chiến nhưng chưa được hưởng chế độ.';
     expect(readQuestion(`${story} Xin hỏi bố tôi có được hưởng chế độ gì không?`).query).toContain('phục viên xuất ngũ');
