@@ -909,8 +909,8 @@ const TOPIC_NEUTRAL = new Set(
 /** "hồ sơ gồm những gì", "cần giấy tờ gì", "hồ sơ làm thế nào": the papers themselves are asked for (folded text). */
 const EXPLICIT_PAPERS = /\b((ho so|hs|giay to)( [a-z]+){0,3} (gom|can|nhung gi|gi|nao|the nao|ra sao|nhu the nao)|can (nhung )?(gi|giay)|chuan bi (nhung )?gi)\b/;
 
-/** "những khoản gì", "các chế độ nào", "mỗi khoản bao nhiêu": the question asks for the whole list. */
-export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|chế độ|quyền lợi|loại trợ cấp|khoản tiền|khoản trợ cấp)(?: [\p{L}]+){0,2} (?:gì|nào)|mỗi khoản)(?![\p{L}\p{N}])/iu;
+/** "những khoản gì", "các chế độ nào", "các chế độ của gia đình sẽ được hưởng", "mỗi khoản bao nhiêu": the question asks for the whole list. */
+export const ENUMERATION = /(?<![\p{L}\p{N}])(?:(?:những|các) (?:khoản|chế độ|quyền lợi|loại trợ cấp|khoản tiền|khoản trợ cấp)(?:(?: [\p{L}]+){0,2} (?:gì|nào)|(?: [\p{L}]+){0,4} (?:sẽ )?được (?:hưởng|nhận))|mỗi khoản)(?![\p{L}\p{N}])/iu;
 
 /**
  * A list too long for its share of the first screen: its lead-in and the items that speak most of the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AmountRegistry } from '../../src/assistant/amounts.js';
-import { directAnswer, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
+import { directAnswer, ENUMERATION, figureNotes, fitHead } from '../../src/assistant/direct-answer.js';
 import { judgeDomain } from '../../src/assistant/domain.js';
 import { composeExtractiveAnswer, trimPassage } from '../../src/assistant/extractive.js';
 import { detectSectionIntent } from '../../src/assistant/intent.js';
@@ -480,6 +480,16 @@ describe('reading the question out of a story', () => {
     expect(alive.afterDeath).toBe(false);
     const died = readQuestion('Bố tôi là thương binh 81%, bố tôi đã mất năm ngoái sau nhiều năm bệnh nặng. Xin hỏi gia đình được nhận những khoản gì?');
     expect(died.afterDeath).toBe(true);
+  });
+
+  it('reads "ông đã qua đời" as the death of the one the story tells of, and "các chế độ … sẽ được hưởng" as what the family gets, the whole list', () => {
+    const read = readQuestion(
+      'Bố tôi là thương binh 2/4 tỷ lệ là 61%. Ông tham gia chiến trường miền Nam. Tháng 9 năm 2018 do vết thương tái phát gia đình chạy chữa không nổi ông đã qua đời. Giờ gia đình tôi xin hỏi các chế độ của gia đình sẽ được hưởng và tính như thế nào ạ?',
+    );
+    expect(read.afterDeath).toBe(true);
+    expect(ENUMERATION.test(read.question)).toBe(true);
+    // "Ông nội tôi" is someone else.
+    expect(readQuestion('Bố tôi là thương binh 2/4 tỷ lệ là 61%, hiện bố tôi vẫn khỏe và đang hưởng trợ cấp hằng tháng. Năm 2018 ông nội tôi đã qua đời. Giờ gia đình tôi xin hỏi bố tôi được hưởng các chế độ gì?').afterDeath).toBe(false);
   });
 
   it('takes the sentence a question points back to ("trợ cấp này") into the question, and "tại gia đình" for no "tái giá"', () => {
