@@ -512,7 +512,10 @@ function storyRoleOf(story: string, question: string): (typeof STORY_ROLES)[numb
   // "… người thờ cúng bác … đề nghị giám định ADN … người thân cho mẫu có được hỗ trợ gì không": so does one that
   // names its procedure.
   if (CASE_CONCEPTS.some(([pattern, words]) => (MERIT_GROUPS.has(words) || PROCEDURES.has(words)) && pattern.test(plainQuestion))) return undefined;
-  return STORY_ROLES.find((r) => r.pattern.test(plainStory) && !r.pattern.test(plainQuestion));
+  // "… người con của vợ hai đang hưởng thờ cúng. Mẹ ông có công nuôi dưỡng liệt sĩ … có được hưởng không": the
+  // question names the role it asks about; another role of the story is only its background.
+  if (STORY_ROLES.some((r) => r.pattern.test(plainQuestion))) return undefined;
+  return STORY_ROLES.find((r) => r.pattern.test(plainStory));
 }
 
 /** The story says the person fought (not only that a family holds a resistance award). */

@@ -571,6 +571,10 @@ describe('reading the question out of a story', () => {
     // …nor when it names the procedure it asks about.
     const keeper = 'Bác ruột tôi là liệt sĩ, có thể nằm trong số mộ chưa xác định được danh tính. Anh trai tôi đang là người thờ cúng bác; mẹ tôi sẵn sàng cho lấy mẫu.';
     expect(readQuestion(`${keeper} Gia đình muốn đề nghị giám định ADN. Xin hỏi người thân cho mẫu có được hỗ trợ gì không?`).parts.some((p) => p.decisive)).toBe(false);
+    // …nor when it names a role of its own: the story's other role is only its background.
+    const household = 'Cha ông Trọng có hai vợ; người con của vợ hai hiện đang được hưởng chế độ thờ cúng liệt sĩ, anh trai ông là liệt sĩ.';
+    expect(readQuestion(`${household} Ông Trọng hỏi, mẹ ông có công nuôi dưỡng liệt sĩ đến năm 7 tuổi thì có được hưởng chế độ không?`).parts.some((p) => p.decisive)).toBe(false);
+    expect(readQuestion(`${household} Ông Trọng hỏi, mẹ ông năm nay 86 tuổi thì có được hưởng chế độ gì không?`).parts.some((p) => p.decisive)).toBe(true);
   });
 
   it('leaves the story\'s other procedures out of the search when the question names its own', () => {
