@@ -25,10 +25,10 @@ export function percentFit(brackets: readonly [number, number][], asked: readonl
 }
 
 /**
- * "thương binh hạng 3/4", "tb 2/4", "hạng ¾": the four ranks of the old certificates (Nghị định 236-HĐBT), read as
+ * "thương binh hạng 3/4", "tb 2/4", "hạng ¾", "tb hang 3/4": the four ranks of the old certificates (Nghị định 236-HĐBT), read as
  * a rating inside their bracket (hạng 1: 81–100 %, 2: 61–80 %, 3: 41–60 %, 4: 21–40 %).
  */
-const RANK = /(?<![\p{L}\p{N}])(?:hạng|thương binh|tb)\s*(?:([1-4])\s*\/\s*4|(¾|¼))(?![\p{N}])/giu;
+const RANK = /(?<![\p{L}\p{N}])(?:hạng|hang|thương binh|thuong binh|tb)\s*(?:([1-4])\s*\/\s*4|(¾|¼))(?![\p{N}])/giu;
 const RANK_PERCENT: Readonly<Record<string, number>> = { '1': 90, '2': 70, '3': 50, '4': 30, '¾': 50, '¼': 30 };
 function rankPercents(question: string): number[] {
   return [...question.matchAll(RANK)].map((m) => RANK_PERCENT[m[1] ?? m[2]!]!);

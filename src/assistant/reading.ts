@@ -419,7 +419,7 @@ const DEATH_BENEFITS = 'trợ cấp mai táng trợ cấp một lần khi ngư�
 const DIED_WORD = String.raw`\b(chet|qua doi|tu tran|mat(?! (suc|kha nang|tich|tin|bang|giay|so|ho so|viec|tri nho|ngu|tran|trai|phai)))\b`;
 const DEATH = new RegExp(`${DIED_WORD}|\\btu tuat\\b`);
 /** "được nhận những khoản gì", "hưởng chế độ gì", "chế độ tử tuất": what the family gets, no benefit named. */
-const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|(cac|nhung) (che do|khoan|quyen loi)( [a-z]+){0,4} (se )?duoc (huong|nhan)|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi|(co )?chinh sach (gi|nao))\b/;
+const WHAT_WE_GET = /\b((duoc|se duoc|co duoc) (nhan|huong) (nhung |cac )?(khoan|che do|tien|quyen loi)( tien)? (gi|nao)|(cac|nhung) (che do|khoan|quyen loi)( [a-z]+){0,4} (se )?duoc (huong|nhan)|(gia dinh|gd|than nhan|nguoi nha|vo con)( toi)? (se |con )?(duoc|dc) (nhan |huong )?(nhung )?gi|duoc (nhan|huong) (nhung )?gi|khoan( tien)? (gi|nao)|che do (gi|nao|tu tuat)|tu tuat|huong gi|(co )?chinh sach (gi|nao))\b/;
 /** A benefit named in the question: then the question is about that one. */
 const NAMED_BENEFIT = /\b(tho cung|tham vieng|hai cot|mo liet|dieu duong|bao hiem y te|bhyt|hoc phi|giao duc|nha o|dung cu)\b/;
 

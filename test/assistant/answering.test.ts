@@ -166,6 +166,8 @@ describe('questions as people write them', () => {
     expect(reply.text.slice(0, 400)).toContain('Thương binh hạng 3/4 (41% đến 60%): 3.667.000 đến 5.364.000 đồng/tháng');
     expect(lead).not.toContain('Thương binh hạng 1/4');
     expect(lead).toContain('(còn 3 mục, xem dưới)');
+    // Typed without marks, as officials often do.
+    expect((await ask('tb hang 3/4 bao nhieu tien')).text.slice(0, 400)).toContain('Thương binh hạng 3/4 (41% đến 60%)');
   });
 
   it('answers a rating the question names with its row of the group’s table, however the table writes it', async () => {

@@ -480,6 +480,9 @@ describe('reading the question out of a story', () => {
     expect(alive.afterDeath).toBe(false);
     const died = readQuestion('Bố tôi là thương binh 81%, bố tôi đã mất năm ngoái sau nhiều năm bệnh nặng. Xin hỏi gia đình được nhận những khoản gì?');
     expect(died.afterDeath).toBe(true);
+    // "… chết thì gđ được gì": what the family gets after the death, typed short.
+    expect(readQuestion('tb 81% chet thi gd duoc gi').afterDeath).toBe(true);
+    expect(readQuestion('thương binh 81% chết thì gia đình được gì').afterDeath).toBe(true);
   });
 
   it('reads "ông đã qua đời" as the death of the one the story tells of, and "các chế độ … sẽ được hưởng" as what the family gets, the whole list', () => {
