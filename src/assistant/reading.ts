@@ -372,8 +372,8 @@ function domainWordsOf(story: string, question: string, revolutionaryBefore1945 
 const BENEFITS_OF_A_GROUP =
   /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (nguoi |gia dinh |than nhan (cua )?)?(benh binh|thuong binh|liet si|ba me viet nam anh hung|ba me|nguoi co cong|anh hung|nguoi hoat dong|nguoi nhiem)\b/;
 const WHAT_A_GROUP_GETS = 'được hưởng những chế độ gì';
-/** "Mẹ tôi", "ông nội tôi": who the asker speaks of; "mẹ" alone would pull the search to "Bà mẹ Việt Nam anh hùng". */
-const ASKERS_ELDER = /(?<![\p{L}])(mẹ|má|bố|ba|cha|ông|bà)( (nội|ngoại|ruột|đẻ))? (tôi|em|cháu|mình)(?![\p{L}])/giu;
+/** "Mẹ tôi", "ông nội tôi", "me toi": who the asker speaks of; "mẹ" alone would pull the search to "Bà mẹ Việt Nam anh hùng". */
+const ASKERS_ELDER = /(?<![\p{L}])(mẹ|me|má|bố|bo|ba|cha|ông|ong|bà)( (nội|noi|ngoại|ngoai|ruột|ruot|đẻ|de))? (tôi|toi|em|cháu|chau|mình|minh)(?![\p{L}])/giu;
 /** "chính sách dành cho gia đình bà", "chế độ của ông" (folded): the benefits of the person the story tells of. */
 const BENEFITS_OF_A_PERSON = /\b(che do|chinh sach|quyen loi)( uu dai)? (doi voi|danh cho|cua|cho) (gia dinh )?(ba|ong|me|bo|cha|cu|chong|vo)( (toi|em|chau|co|noi|ngoai))?\b/;
 /** "mai táng phí", "tiền mai táng" (folded). */

@@ -381,6 +381,7 @@ describe('reading the question out of a story', () => {
     // A mother the question asks about as such stays.
     expect(readQuestion('Mẹ liệt sĩ được trợ cấp tuất bao nhiêu?').query).toContain('Mẹ liệt sĩ');
     expect(readQuestion('Vậy tôi có được hưởng lại trợ cấp tuất hàng tháng của cha tôi hay không?').query).not.toContain('cha tôi');
+    expect(readQuestion('me toi duoc tang huan chuong khang chien thi huong gi').query).not.toMatch(/me toi/u);
   });
 
   it('searches "chính sách dành cho gia đình bà" as what the group the message names gets', () => {
