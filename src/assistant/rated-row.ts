@@ -2,9 +2,8 @@ import { MONEY_PATTERN } from '../knowledge/types.js';
 import type { StoredPassage } from '../storage/knowledge-store.js';
 import type { ScoredPassage } from '../retrieval/search-results.js';
 import { fold } from '../text/normalize.js';
-import { groupsIn } from './case-terms.js';
-import { benefitsNamedIn } from './case-terms.js';
-import { percentBrackets, statedPercentsOf } from './percents.js';
+import { benefitsNamedIn, groupsIn } from './case-terms.js';
+import { percentBrackets, percentFit, statedPercentsOf } from './percents.js';
 
 /** How far down the hits the group's table is looked for. */
 const DEPTH = 8;
@@ -54,7 +53,7 @@ export function ratedRowFirst(
         MONEY.test(line) &&
         MONTHLY.test(line.startsWith('|') ? `${header} ${line}` : line) &&
         !lineAside(line) &&
-        percentBrackets(line).some(([from, to]) => percents.some((p) => p >= from && p <= to)),
+        percentFit(percentBrackets(line), percents) > 0,
     );
   };
   const top = hits.slice(0, DEPTH);

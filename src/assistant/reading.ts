@@ -455,7 +455,7 @@ function diedWithMerit(story: string): boolean {
   const merit = HAS_MERIT.exec(plain)?.[1];
   if (!merit) return false;
   // "Bố tôi là thương binh … ông đã qua đời": the story goes on calling him "ông" (not "ông nội tôi").
-  return [...plain.matchAll(DIED)].some((m) => m[1] === merit || (THIRD_PERSON.has(m[1]!) && !/^\w+ (noi|ngoai|toi|em|chau|minh|ay ba)\b/.test(m[0])));
+  return [...plain.matchAll(DIED)].some((m) => m[1] === merit || (THIRD_PERSON.has(m[1]!) && !/^\w+ (noi|ngoai|toi|em|chau|minh)\b/.test(m[0])));
 }
 
 /** Kin words a story uses as "he" or "she" for the person it tells of. */
